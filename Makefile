@@ -1,0 +1,45 @@
+# The two commands of the README: `make demo` and `make test`. Each bootstraps uv (into
+# .tools/, never the system Python) and the project's environment first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+# uv's version is pinned so uv.lock is read and written the same way on every machine.
+UV_VERSION := 0.13.9
+RUN := $(UV) run --frozen --no-sync
+
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: help setup demo test lint ci clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+$(UV):
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; Loopkeeper needs Python 3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+setup: $(UV)  ## install uv and the locked environment (.venv)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+
+demo: setup  ## generate demo data and run one nightly on it (warehouse/, data/mail/)
+	$(RUN) loopkeeper demo-data --out data/inbox
+	$(RUN) loopkeeper nightly --inbox data/inbox --warehouse warehouse/loopkeeper.duckdb --mail-dir data/mail
+
+test: setup  ## run the test suite
+	$(RUN) pytest
+
+lint: setup  ## ruff, mypy and sqlfluff
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+	$(RUN) sqlfluff lint dbt_project/models
+
+ci: test lint  ## what .ci/run runs
+
+clean:  ## remove generated data, warehouse and environments
+	rm -rf data warehouse .venv $(TOOLS)

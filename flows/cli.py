@@ -1,0 +1,149 @@
+"""`loopkeeper`: the command line. Heavy imports (Prefect, dbt, spaCy, GX) happen inside commands."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+# Offline by default: no telemetry calls, and Prefect's temporary server without analytics
+# (with analytics on it logs "database is locked", FACTS.md).
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+app = typer.Typer(
+    help="Loopkeeper closes customer feedback loops: extract, tag, warehouse, act, report.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+DateOption = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], show_default=False)
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option(help="Inbox folder to write (one sub-folder per source).")] = Path("data/inbox"),
+    accounts: Annotated[int, typer.Option(min=1, help="Number of customer accounts.")] = 120,
+    days: Annotated[int, typer.Option(min=1, help="Days of feedback, ending on --end.")] = 30,
+    end: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day covered (default: yesterday, UTC).", show_default=False)] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same files.")] = 7,
+) -> None:
+    """Write a believable B2B SaaS company's exports (CRM, NPS, tickets, widget, notes, roadmap)."""
+    from flows.demo import generate_inbox
+
+    summary = generate_inbox(out, accounts=accounts, days=days, end=end.date() if end else None, seed=seed)
+    for line in summary.lines():
+        typer.echo(line)
+    typer.echo(f"inbox written to {out}")
+
+
+def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None):  # type: ignore[no-untyped-def]
+    from flows.config import ConfigError, load_settings
+
+    try:
+        return load_settings().with_overrides(inbox=inbox, warehouse=warehouse, mail_dir=mail_dir)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+InboxOption = Annotated[Path | None, typer.Option(help="Inbox folder (overrides config `inbox`).", show_default=False)]
+WarehouseOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file (overrides config `warehouse`).", show_default=False)]
+MailOption = Annotated[Path | None, typer.Option("--mail-dir", help="Folder for .eml files (overrides config `mail_dir`).", show_default=False)]
+
+
+@app.command()
+def nightly(
+    inbox: InboxOption = None,
+    warehouse: WarehouseOption = None,
+    mail_dir: MailOption = None,
+    date_: Annotated[datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="The night being run (default: today in the configured timezone); ages and SLA clocks are judged as of its midnight.", show_default=False)] = None,
+) -> None:
+    """Run one night: load new exports, validate, build the warehouse, tag, acknowledge."""
+    settings = _settings(inbox, warehouse, mail_dir)
+    if not settings.inbox.is_dir():
+        raise _fail(f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)")
+    from flows.nightly import nightly as nightly_flow
+    from flows.validate import GateFailed
+
+    try:
+        summary = nightly_flow(
+            run_date=date_.date() if date_ else None,
+            inbox=settings.inbox, warehouse=settings.warehouse, mail_dir=settings.mail_dir,
+        )
+    except GateFailed as exc:
+        raise _fail(str(exc)) from None
+    typer.echo("")
+    for line in summary.lines():
+        typer.echo(line)
+
+
+@app.command()
+def backfill(
+    start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="First night to re-run.")],
+    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="Last night to re-run (inclusive).")],
+    inbox: InboxOption = None,
+    warehouse: WarehouseOption = None,
+    mail_dir: MailOption = None,
+    send: Annotated[bool, typer.Option("--send/--no-send", help="Also send the emails each night would have sent (off: a backfill should not email customers late).")] = False,
+) -> None:
+    """Re-run the nightly steps for every night from --start to --end, oldest first."""
+    if end < start:
+        raise _fail(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
+    settings = _settings(inbox, warehouse, mail_dir)
+    from flows.backfill import backfill as backfill_flow
+
+    summaries = backfill_flow(
+        start=start.date(), end=end.date(), inbox=settings.inbox,
+        warehouse=settings.warehouse, mail_dir=settings.mail_dir, send=send,
+    )
+    typer.echo(f"\nre-ran {len(summaries)} nights from {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+    for line in summaries[-1].lines():
+        typer.echo(line)
+
+
+@app.command()
+def status(
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Show the warehouse: last loads per source, quarantine reasons, tagging and the outbox."""
+    from flows.status import render_status
+
+    settings = _settings(None, warehouse, None)
+    try:
+        for line in render_status(settings.warehouse):
+            typer.echo(line)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def bench(
+    items: Annotated[int, typer.Option(min=100, help="Approximate number of feedback items to generate.")] = 10_000,
+    days: Annotated[int, typer.Option(min=7, help="Days of history the items are spread over.")] = 365,
+    workdir: Annotated[Path | None, typer.Option(help="Keep inbox and warehouse here (default: a temporary folder).", show_default=False)] = None,
+) -> None:
+    """Generate N items, run the nightly on them and print per-stage wall time, items/s and peak memory."""
+    from flows.bench import run_bench
+
+    for line in run_bench(items=items, days=days, workdir=workdir):
+        typer.echo(line)
+
+
+def _yesterday() -> date:
+    return date.today() - timedelta(days=1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,107 @@
+"""Settings: one TOML file, overridden by ``LOOPKEEPER_*`` environment variables, overridden by CLI options.
+
+The SendGrid key is deliberately not a setting: it comes only from ``SENDGRID_API_KEY`` or a
+Prefect Secret block, so it can never end up in a committed file or a flow parameter.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONFIG_ENV = "LOOPKEEPER_CONFIG"
+DEFAULT_CONFIG_FILE = Path("loopkeeper.toml")
+ENV_PREFIX = "LOOPKEEPER_"
+
+
+class ConfigError(ValueError):
+    """The configuration file or an override is invalid; the message names the setting."""
+
+
+class Settings(BaseModel):
+    """Every setting Loopkeeper reads. Field descriptions feed the README's configuration table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    inbox: Path = Field(Path("data/inbox"), description="Folder of exports, one sub-folder per source.")
+    warehouse: Path = Field(
+        Path("warehouse/loopkeeper.duckdb"), description="The DuckDB warehouse file."
+    )
+    mail_dir: Path = Field(
+        Path("data/mail"), description="Where the file sender writes `.eml` files."
+    )
+    timezone: str = Field(
+        "UTC", description="Timezone of the nightly schedule; a night's clock is its midnight."
+    )
+    mail_sender: Literal["file", "sendgrid"] = Field(
+        "file", description="`file` writes `.eml` files to `mail_dir`; `sendgrid` sends for real."
+    )
+    sendgrid_secret_block: str = Field(
+        "",
+        description="Name of a Prefect Secret block holding the SendGrid key (else `SENDGRID_API_KEY`).",
+    )
+    sendgrid_sandbox: bool = Field(
+        False, description="SendGrid sandbox mode: requests are validated, nothing is delivered."
+    )
+    team_name: str = Field("Customer Success", description="Signature of team-signed emails.")
+    product_name: str = Field("Loopkeeper Demo", description="Product named in customer emails.")
+    from_email: str = Field(
+        "success@loopkeeper-demo.io", description="From address of customer emails."
+    )
+    reply_to: str = Field(
+        "success@loopkeeper-demo.io", description="Reply-To of team-signed emails (a real inbox)."
+    )
+    ack_window_days: int = Field(
+        3,
+        ge=1,
+        description="Items received this many days before the night are still acknowledged; older ones are not (first runs on old data send nothing).",
+    )
+    model_dir: Path | None = Field(
+        None, description="Trained spaCy tagger; empty means the bundled `models/tagger`."
+    )
+    taxonomy_dir: Path | None = Field(
+        None, description="Product-area and competitor lists; empty means `models/taxonomy`."
+    )
+    dbt_project_dir: Path | None = Field(
+        None, description="dbt project; empty means the bundled `dbt_project`."
+    )
+    dbt_target: str = Field("dev", description="`profiles.yml` target dbt builds (e.g. `motherduck`).")
+    tag_batch_size: int = Field(1000, ge=1, description="Texts per spaCy batch in the tag step.")
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """Copy with the given non-None values replaced (CLI options win over file and env)."""
+        values = {k: v for k, v in overrides.items() if v is not None}
+        return _build({**self.model_dump(), **values}, source="command-line options")
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read the TOML file (if present) and apply ``LOOPKEEPER_<SETTING>`` environment overrides."""
+    environ = dict(os.environ) if environ is None else environ
+    path = path or Path(environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8")).get("loopkeeper", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    elif CONFIG_ENV in environ:
+        raise ConfigError(f"{path}: configuration file named by {CONFIG_ENV} does not exist")
+    for name in Settings.model_fields:
+        key = ENV_PREFIX + name.upper()
+        if key in environ:
+            values[name] = environ[key]
+    return _build(values, source=str(path))
+
+
+def _build(values: dict[str, Any], *, source: str) -> Settings:
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration ({source}): {problems}") from None

@@ -1,0 +1,169 @@
+"""What every source reader shares: the field rules, header mapping, and row-level validation.
+
+A reader turns one export file into a DataFrame of text columns named as the raw table names
+them, plus ``_record`` (where in the file the row came from). Validation then splits it into
+rows to load and rows to quarantine, each reject naming its record, field and reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+Kind = Literal["text", "email", "timestamp", "date", "int", "number", "choice"]
+
+EMAIL_RE = r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[A-Za-z]{2,}$"
+MAX_TEXT_CHARS = 100_000
+
+
+class FileUnreadable(Exception):
+    """The whole file cannot be read (bad JSON, missing columns, undecodable bytes)."""
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    name: str
+    kind: Kind = "text"
+    required: bool = False
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    allow_future: bool = False
+
+
+@dataclass(frozen=True)
+class Reject:
+    record: int
+    field: str
+    reason: str
+    content: str
+
+
+@dataclass
+class ReadResult:
+    rows: pd.DataFrame
+    rejects: list[Reject] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One inbox folder: which files it reads, how, into which raw table, with which rules."""
+
+    name: str
+    table: str
+    suffixes: tuple[str, ...]
+    rules: tuple[FieldRule, ...]
+    read: Callable[[Path, Source], ReadResult]
+    is_feedback: bool = True
+
+    @property
+    def columns(self) -> list[str]:
+        return [rule.name for rule in self.rules]
+
+
+def normalise_header(name: str) -> str:
+    """`Responded At` / `responded-at` / '\\ufeffResponded_At' all become `responded_at`."""
+    return re.sub(r"[^0-9a-z]+", "_", name.replace("\ufeff", "").strip().lower()).strip("_")
+
+
+def map_columns(frame: pd.DataFrame, source: Source, path: Path) -> pd.DataFrame:
+    """Rename export headers to raw column names; a required column that is missing fails the file."""
+    by_header = {normalise_header(str(c)): c for c in frame.columns}
+    renamed: dict[str, pd.Series] = {}
+    missing = []
+    for rule in source.rules:
+        match = next((by_header[a] for a in (rule.name, *rule.aliases) if a in by_header), None)
+        if match is None:
+            if rule.required:
+                missing.append(rule.name)
+            renamed[rule.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        else:
+            renamed[rule.name] = frame[match]
+    if missing:
+        found = ", ".join(str(c) for c in frame.columns if c != "_record") or "no columns"
+        raise FileUnreadable(
+            f"{path.name}: missing required column(s) {', '.join(missing)} (found: {found})"
+        )
+    out = pd.DataFrame(renamed, index=frame.index)
+    out["_record"] = frame["_record"] if "_record" in frame else range(1, len(frame) + 1)
+    return out
+
+
+def parse_timestamps(values: pd.Series) -> pd.Series:
+    """Parse ISO 8601 and common export formats to UTC; values without an offset are UTC."""
+    text = values.astype("string").str.strip()
+    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+    retry = parsed.isna() & text.notna() & (text != "")
+    if retry.any():
+        parsed[retry] = pd.to_datetime(text[retry], utc=True, errors="coerce", format="mixed")
+    return parsed
+
+
+def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timestamp) -> ReadResult:
+    """Split rows into good ones (timestamps normalised to UTC ISO 8601) and rejects with reasons."""
+    original = frame
+    frame = frame.copy()
+    reason = pd.Series(pd.NA, index=frame.index, dtype="string")
+    bad_field = pd.Series(pd.NA, index=frame.index, dtype="string")
+
+    def flag(mask: pd.Series, name: str, why: str) -> None:
+        new = mask.fillna(False).astype(bool) & reason.isna()
+        reason[new] = why
+        bad_field[new] = name
+
+    for rule in rules:
+        text = frame[rule.name].astype("string").str.strip()
+        blank = text.isna() | (text == "")
+        if rule.required:
+            flag(blank, rule.name, f"{rule.name} is empty")
+        present = ~blank
+        if rule.kind == "text":
+            flag(present & (text.str.len() > MAX_TEXT_CHARS), rule.name,
+                 f"{rule.name} is longer than {MAX_TEXT_CHARS} characters")
+            flag(present & text.str.contains("\x00", regex=False), rule.name,
+                 f"{rule.name} contains a NUL byte")
+        elif rule.kind == "email":
+            flag(present & ~text.str.match(EMAIL_RE), rule.name, f"{rule.name} is not an email address")
+            frame[rule.name] = text.str.lower()
+        elif rule.kind in ("int", "number"):
+            number = pd.to_numeric(text, errors="coerce")
+            flag(present & number.isna(), rule.name, f"{rule.name} is not a number")
+            if rule.kind == "int":
+                flag(present & number.notna() & (number % 1 != 0), rule.name,
+                     f"{rule.name} is not a whole number")
+            if rule.low is not None:
+                flag(present & (number < rule.low), rule.name, f"{rule.name} is below {rule.low:g}")
+            if rule.high is not None:
+                flag(present & (number > rule.high), rule.name, f"{rule.name} is above {rule.high:g}")
+        elif rule.kind in ("timestamp", "date"):
+            stamp = parse_timestamps(text)
+            flag(present & stamp.isna(), rule.name, f"{rule.name} is not a date/time we can read")
+            flag(present & (stamp > now) & (not rule.allow_future), rule.name, f"{rule.name} is in the future")
+            fmt = "%Y-%m-%dT%H:%M:%SZ" if rule.kind == "timestamp" else "%Y-%m-%d"
+            frame[rule.name] = stamp.dt.strftime(fmt).where(stamp.notna(), None)
+        elif rule.kind == "choice":
+            allowed = {c.lower() for c in rule.choices}
+            flag(present & ~text.str.lower().isin(allowed), rule.name,
+                 f"{rule.name} must be one of {', '.join(rule.choices)}")
+
+    bad = reason.notna()
+    rejects = [
+        Reject(int(frame.at[i, "_record"]), str(bad_field[i]), str(reason[i]), _content(original.loc[i]))
+        for i in frame.index[bad]
+    ]
+    return ReadResult(rows=frame[~bad].reset_index(drop=True), rejects=rejects)
+
+
+def _content(row: pd.Series) -> str:
+    values: Mapping[str, object] = {
+        str(k): (None if pd.isna(v) else str(v)) for k, v in row.items() if k != "_record"
+    }
+    return json.dumps(values, ensure_ascii=False)[:20_000]

@@ -1,0 +1,88 @@
+"""QBR and CSM call notes: markdown with YAML front matter, one item per bullet under `Feedback`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source, map_columns
+
+RULES = (
+    FieldRule("note_id", required=True),
+    FieldRule("account_id", required=True),
+    FieldRule("note_type", "choice", choices=("qbr", "csm_call")),
+    FieldRule("note_date", "date", required=True),
+    FieldRule("author_email", "email"),
+    FieldRule("attendees"),
+    FieldRule("item_index", required=True),
+    FieldRule("item_text", required=True),
+)
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
+
+
+def feedback_bullets(body: str) -> list[tuple[int, str]]:
+    """(line number in body, text) of each bullet under a heading that says "Feedback"."""
+    bullets: list[tuple[int, str]] = []
+    in_section = False
+    for number, line in enumerate(body.splitlines(), start=1):
+        heading = HEADING.match(line)
+        if heading:
+            in_section = "feedback" in heading.group(1).lower()
+            continue
+        bullet = BULLET.match(line)
+        if in_section and bullet:
+            bullets.append((number, bullet.group(1).strip()))
+        elif in_section and bullets and line.startswith("  ") and line.strip():
+            # A wrapped bullet continues on an indented line.
+            last_number, text = bullets[-1]
+            bullets[-1] = (last_number, f"{text} {line.strip()}")
+    return bullets
+
+
+def read(path: Path, source: Source) -> ReadResult:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileUnreadable(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise FileUnreadable(f"{path.name}: no YAML front matter (--- ... ---) at the top")
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise FileUnreadable(f"{path.name}: front matter is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise FileUnreadable(f"{path.name}: front matter is not a mapping")
+    attendees = meta.get("attendees") or []
+    attendees_text = "; ".join(map(str, attendees)) if isinstance(attendees, list) else str(attendees)
+    offset = text[: match.end()].count("\n")
+    rows = [
+        {
+            "note_id": path.stem,
+            "account_id": _text(meta.get("account")),
+            "note_type": _text(meta.get("type")),
+            "note_date": _text(meta.get("date")),
+            "author_email": _text(meta.get("author")),
+            "attendees": attendees_text,
+            "item_index": str(index),
+            "item_text": bullet,
+            "_record": offset + line,
+        }
+        for index, (line, bullet) in enumerate(feedback_bullets(text[match.end():]), start=1)
+    ]
+    frame = pd.DataFrame(rows, columns=[*source.columns, "_record"], dtype=object)
+    warnings = [] if rows else [f"{path.name}: no bullets under a Feedback heading"]
+    return ReadResult(map_columns(frame, source, path), warnings=warnings)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+SOURCE = Source("notes", "note_items", (".md", ".markdown"), RULES, read)

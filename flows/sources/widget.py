@@ -1,0 +1,49 @@
+"""In-app widget webhook payloads, one JSON object per line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from flows.sources.base import FieldRule, ReadResult, Reject, Source, map_columns
+from flows.sources.readers import read_jsonl
+
+RULES = (
+    FieldRule("event_id", required=True),
+    FieldRule("event_type"),
+    FieldRule("account_id"),
+    FieldRule("user_email", "email"),
+    FieldRule("user_name"),
+    FieldRule("message", required=True),
+    FieldRule("page_url"),
+    FieldRule("created_at", "timestamp", required=True),
+)
+
+
+def _flatten(record: dict[str, Any]) -> dict[str, Any]:
+    user = record.get("user") if isinstance(record.get("user"), dict) else {}
+    return {
+        "event_id": record.get("id"),
+        "event_type": record.get("event"),
+        "account_id": record.get("account_id"),
+        "user_email": user.get("email"),
+        "user_name": user.get("name"),
+        "message": record.get("message"),
+        "page_url": record.get("page_url"),
+        "created_at": record.get("created_at"),
+    }
+
+
+def read(path: Path, source: Source) -> ReadResult:
+    records, bad_lines = read_jsonl(path)
+    rows = [{**_flatten(value), "_record": number} for number, value in records]
+    frame = pd.DataFrame(rows, columns=[*source.columns, "_record"], dtype=object)
+    for column in source.columns:
+        frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+    rejects = [Reject(number, "line", reason, "") for number, reason in bad_lines]
+    return ReadResult(map_columns(frame, source, path), rejects=rejects)
+
+
+SOURCE = Source("widget", "widget_events", (".jsonl", ".ndjson"), RULES, read)

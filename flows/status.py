@@ -1,0 +1,73 @@
+"""`loopkeeper status`: what the warehouse holds, read with a read-only connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from flows.warehouse.connection import open_warehouse, scalar
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(
+        scalar(
+            con,
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, name],
+        )
+    )
+
+
+def render_status(path: Path) -> list[str]:
+    try:
+        with open_warehouse(path, read_only=True) as con:
+            return _lines(con, path)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            return [f"{path}: a nightly run is writing the warehouse right now; try again when it ends"]
+        raise
+
+
+def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    out = [f"warehouse: {path} ({path.stat().st_size / 1e6:.1f} MB)"]
+    if not _table_exists(con, "raw", "_files"):
+        return [*out, "  empty: no nightly has run yet"]
+    out.append("loads by source:")
+    rows = con.execute(
+        """
+        select source, count(*) filter (where status = 'loaded'),
+            count(*) filter (where status = 'quarantined'), sum(rows_loaded), max(loaded_at)
+        from raw._files group by source order by source
+        """
+    ).fetchall()
+    for source, loaded, bad, rows_loaded, last in rows:
+        out.append(
+            f"  {source:<9} {loaded:>4} files loaded, {bad:>2} unreadable, {rows_loaded or 0:>8} rows, last load {last:%Y-%m-%d %H:%M} UTC"
+        )
+    quarantine = con.execute(
+        """
+        select source, field, regexp_replace(reason, '^[^:]+\\.[a-z]+: ', '') as why, count(*) as n, min(file)
+        from raw._quarantine group by all order by n desc limit 10
+        """
+    ).fetchall()
+    out.append(f"quarantine: {scalar(con, 'select count(*) from raw._quarantine')} rows")
+    for source, field, why, n, example in quarantine:
+        out.append(f"  {n:>6} × {source}.{field}: {why}  (e.g. {example})")
+    if _table_exists(con, "marts", "fct_feedback"):
+        (total, tagged), = con.execute(
+            "select count(*), count(model_version) from marts.fct_feedback"
+        ).fetchall()
+        out.append(f"feedback items: {total}, tagged {tagged}")
+    versions = con.execute(
+        "select model_version, count(*) from raw.feedback_tags group by 1 order by 1"
+    ).fetchall()
+    for version, n in versions:
+        out.append(f"  model {version}: {n} items tagged")
+    if _table_exists(con, "ops", "outbox"):
+        out.append("outbox:")
+        for kind, state, n in con.execute(
+            "select kind, status, count(*) from ops.outbox group by 1, 2 order by 1, 2"
+        ).fetchall():
+            out.append(f"  {kind:<16} {state:<8} {n:>6}")
+    return out

@@ -1,0 +1,65 @@
+"""The run summary the nightly returns and the CLI prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from flows.acknowledge import AckOutcome
+from flows.sources.loader import SourceLoad
+from flows.validate import GateReport
+
+
+@dataclass
+class RunSummary:
+    run_date: date
+    as_of: datetime
+    warehouse: Path
+    mail_dir: Path
+    loads: list[SourceLoad] = field(default_factory=list)
+    gate: GateReport | None = None
+    tagged: int = 0
+    items: int = 0
+    acks: AckOutcome | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    stage_peak_mb: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(load.rows_loaded for load in self.loads)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(load.rows_quarantined for load in self.loads)
+
+    def lines(self) -> list[str]:
+        out = [f"Night of {self.run_date} (as of {self.as_of:%Y-%m-%d %H:%M} UTC)"]
+        for load in self.loads:
+            out.append(
+                f"  {load.source:<9} {load.rows_loaded:>7} rows loaded, {load.rows_quarantined:>4} quarantined,"
+                f" {load.files_read} new files, {load.files_skipped} already seen, "
+                f"{load.files_quarantined} unreadable"
+            )
+            out.extend(f"      ! {m}" for m in load.messages[:5])
+        out.append(f"  loaded {self.rows_loaded} rows, quarantined {self.rows_quarantined}")
+        if self.gate is not None:
+            out.append(
+                f"  validation: {sum(self.gate.checked_rows.values())} rows checked, "
+                f"{len(self.gate.warnings)} warnings"
+            )
+            out.extend(f"      ~ {w.line()}" for w in self.gate.warnings[:5])
+        out.append(f"  feedback items in warehouse: {self.items}; tagged tonight: {self.tagged}")
+        if self.acks is not None:
+            d = self.acks.delivery
+            out.append(
+                f"  acknowledgments: {self.acks.due} due, {self.acks.held_for_human} held for a human, "
+                f"{self.acks.queued} newly queued, {d.sent} written, {d.parked} parked, {d.unknown} unknown"
+            )
+        out.append(f"  warehouse: {self.warehouse}")
+        out.append(f"  mail:      {self.mail_dir}")
+        if self.stage_seconds:
+            out.append(
+                "  stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.stage_seconds.items())
+            )
+        return out

@@ -1,0 +1,74 @@
+"""The tag step: items not yet tagged by the current model version, tagged in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from flows.warehouse.connection import scalar
+from nlp import Tag, Tagger
+
+UNTAGGED_SQL = """
+select item.item_id, item.feedback_text
+from intermediate.int_feedback_items as item
+where not exists (
+    select 1 from raw.feedback_tags as tag
+    where tag.item_id = item.item_id and tag.model_version = ?
+)
+order by item.item_id
+"""
+
+
+def count_untagged(con: duckdb.DuckDBPyConnection, version: str) -> int:
+    return int(scalar(con, f"select count(*) from ({UNTAGGED_SQL})", [version]) or 0)
+
+
+def tag_items(
+    con: duckdb.DuckDBPyConnection,
+    tagger: Tagger,
+    *,
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Tag every untagged item, committing batch by batch so a crash keeps finished batches."""
+    reader = con.execute(UNTAGGED_SQL, [tagger.version]).fetch_record_batch(batch_size)
+    writer = con.cursor()
+    done = 0
+    try:
+        for batch in reader:
+            items = batch.to_pandas()
+            tags = list(tagger.tag(items["feedback_text"].tolist(), batch_size=batch_size))
+            frame = _tag_frame(items["item_id"].tolist(), tags, tagger.version)
+            writer.register("_tags", frame)
+            writer.execute("insert into raw.feedback_tags select * from _tags on conflict do nothing")
+            writer.unregister("_tags")
+            done += len(frame)
+            if progress:
+                progress(done)
+    finally:
+        writer.close()
+    return done
+
+
+def _tag_frame(item_ids: list[str], tags: list[Tag], version: str) -> pd.DataFrame:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return pd.DataFrame(
+        {
+            "item_id": item_ids,
+            "model_version": version,
+            "intents": [";".join(t.intents) for t in tags],
+            "intent": [t.intent for t in tags],
+            "sentiment": [t.sentiment for t in tags],
+            "sentiment_score": [float(t.sentiment_score) for t in tags],
+            "severity": [t.severity for t in tags],
+            "product_area": [t.product_area for t in tags],
+            "competitors": [";".join(t.competitors) for t in tags],
+            "theme_key": [t.theme_key for t in tags],
+            "theme_label": [t.theme_label for t in tags],
+            "redacted_text": [t.redacted_text for t in tags],
+            "tagged_at": now,
+        }
+    )

@@ -1,0 +1,1 @@
+"""Warehouse plumbing: the DuckDB connection, landing schema and the dbt runner."""

@@ -1,0 +1,34 @@
+"""Opening the warehouse: one read-write DuckDB connection per step, closed before the next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+RAW_SCHEMA = Path(__file__).with_name("raw_schema.sql")
+
+
+@contextmanager
+def open_warehouse(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Connect, creating the file and the landing tables on first use; always close after."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        raise FileNotFoundError(f"{path}: no warehouse here yet (run `loopkeeper nightly` first)")
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        yield con
+    finally:
+        con.close()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
+    """First value of a one-row query. Fetches every row: DuckDB 2.0 refuses further work on a
+    connection whose previous result was only partly fetched (``fetchone`` leaves it open)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

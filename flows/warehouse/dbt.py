@@ -1,0 +1,101 @@
+"""Run dbt in-process (start-up is paid once per process, not once per step).
+
+dbt-duckdb can keep the warehouse file open after ``dbtRunner`` returns (dbt-duckdb #616), and
+DuckDB allows one writer: ``run_dbt`` closes dbt's connection before handing the file back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+class DbtError(RuntimeError):
+    """A dbt command failed; the message lists the failing nodes."""
+
+
+@dataclass(frozen=True)
+class DbtOutcome:
+    command: str
+    passed: int
+    warned: int
+    skipped: int
+
+
+@contextmanager
+def _env(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    warehouse: Path,
+    as_of: datetime,
+    project_dir: Path | None = None,
+    target: str = "dev",
+) -> DbtOutcome:
+    """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure."""
+    from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
+
+    project = (project_dir or DBT_PROJECT_DIR).resolve()
+    work = warehouse.resolve().parent / ".dbt"
+    command = [
+        *args,
+        "--project-dir", str(project),
+        "--profiles-dir", str(project),
+        "--target", target,
+        "--target-path", str(work / "target"),
+        "--log-path", str(work / "logs"),
+        "--vars", json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")}),
+        "--quiet",
+    ]
+    with _env({"LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
+        try:
+            result = dbtRunner().invoke(command)
+        finally:
+            _close_duckdb()
+    if result.exception is not None:
+        raise DbtError(f"dbt {' '.join(args)} failed: {result.exception}") from result.exception
+    statuses = [str(getattr(r, "status", "")) for r in (result.result or [])]
+    failures = [
+        f"{r.node.name}: {r.message}"
+        for r in (result.result or [])
+        if str(getattr(r, "status", "")) in {"error", "fail", "runtime error"}
+    ]
+    if not result.success or failures:
+        raise DbtError(f"dbt {' '.join(args)} failed: " + "; ".join(failures or ["see dbt logs in " + str(work / "logs")]))
+    return DbtOutcome(
+        command=" ".join(args),
+        passed=sum(s in {"success", "pass"} for s in statuses),
+        warned=sum(s == "warn" for s in statuses),
+        skipped=sum(s == "skipped" for s in statuses),
+    )
+
+
+def _close_duckdb() -> None:
+    """Release dbt-duckdb's cached DuckDB handle so the next step can open the file."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter (e.g. a MotherDuck or Postgres target): nothing to close
+        return
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+        DuckDBConnectionManager._ENV = None

@@ -1,0 +1,68 @@
+-- Landing tables for the extract step. Every business column lands as text exactly as the
+-- export had it (after decoding); dbt staging casts. Load metadata on every row:
+--   _source: inbox folder, _file: path relative to the inbox, _record: 1-based line (CSV, JSONL),
+--   page position (JSON pages) or bullet number (notes), _loaded_at: UTC load time,
+--   _row_hash: md5 of the business columns, unique per table, so a row re-delivered in an
+--   overlapping export is stored once.
+create schema if not exists raw;
+
+create table if not exists raw.crm_accounts (
+    account_id varchar, account_name varchar, website varchar, tier varchar, arr varchar,
+    renewal_date varchar, csm_name varchar, csm_email varchar,
+    contact_name varchar, contact_email varchar,
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+);
+
+create table if not exists raw.nps_responses (
+    response_id varchar, email varchar, score varchar, comment varchar,
+    responded_at varchar, survey_id varchar,
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+);
+
+create table if not exists raw.zendesk_tickets (
+    ticket_id varchar, requester_email varchar, requester_name varchar, subject varchar,
+    description varchar, tags varchar, priority varchar, status varchar,
+    created_at varchar, updated_at varchar, satisfaction_score varchar, satisfaction_comment varchar,
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+);
+
+create table if not exists raw.widget_events (
+    event_id varchar, event_type varchar, account_id varchar, user_email varchar, user_name varchar,
+    message varchar, page_url varchar, created_at varchar,
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+);
+
+create table if not exists raw.note_items (
+    note_id varchar, account_id varchar, note_type varchar, note_date varchar,
+    author_email varchar, attendees varchar, item_index varchar, item_text varchar,
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+);
+
+create table if not exists raw.roadmap_items (
+    item_id varchar, title varchar, theme_keywords varchar, status varchar, effort varchar,
+    created_at varchar, target_date varchar, shipped_at varchar,
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+);
+
+-- Written by the tag step: one row per item and model version.
+create table if not exists raw.feedback_tags (
+    item_id varchar, model_version varchar, intents varchar, intent varchar,
+    sentiment varchar, sentiment_score double, severity varchar, product_area varchar,
+    competitors varchar, theme_key varchar, theme_label varchar, redacted_text varchar,
+    tagged_at timestamp,
+    primary key (item_id, model_version)
+);
+
+-- Which files were read, by content hash: a file seen before is skipped.
+create table if not exists raw._files (
+    source varchar, file varchar, content_sha256 varchar, size_bytes bigint,
+    status varchar, rows_loaded bigint, rows_quarantined bigint, error varchar,
+    loaded_at timestamp,
+    primary key (source, content_sha256)
+);
+
+-- Rows (or whole files, record 0) that failed validation, with the reason and the original content.
+create table if not exists raw._quarantine (
+    source varchar, file varchar, record bigint, field varchar, reason varchar,
+    content varchar, quarantined_at timestamp
+);
