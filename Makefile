@@ -26,8 +26,9 @@ $(UV):
 setup: $(UV)  ## install uv and the locked environment (.venv)
 	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 
-demo: setup  ## generate demo data and run one nightly on it (warehouse/, data/mail/)
-	$(RUN) loopkeeper demo-data --out data/inbox
+demo: setup  ## generate demo data (once) and run one nightly on it (warehouse/, data/mail/)
+	@if [ -d data/inbox/accounts ]; then echo "data/inbox exists: reusing it (make clean to start over)"; \
+	else $(RUN) loopkeeper demo-data --out data/inbox; fi
 	$(RUN) loopkeeper nightly --inbox data/inbox --warehouse warehouse/loopkeeper.duckdb --mail-dir data/mail
 
 test: setup  ## run the test suite

@@ -11,6 +11,7 @@ Who gets an automatic acknowledgment is a policy decision kept here, in the appl
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,15 +23,20 @@ from notifications import (
     Outbox,
     Sender,
     SenderIdentity,
-    compose_acknowledgment,
+    compose_acknowledgments,
     deliver,
 )
+from notifications.feedback_item import is_missing
 
-FEEDBACK_TICKET_INTENTS = ("feature_request", "usability", "performance", "pricing", "documentation", "praise")
-HUMAN_INTENTS = ("churn_risk", "competitor")
+log = logging.getLogger(__name__)
+
+FEEDBACK_TICKET_INTENTS = frozenset(
+    {"feature_request", "usability", "performance", "pricing", "documentation", "praise"}
+)
+HUMAN_INTENTS = frozenset({"churn_risk", "competitor"})
 
 DUE_SQL = """
-select *
+select *, feedback_text as text
 from marts.fct_feedback
 where received_at >= ? and received_at < ?
     and contact_email is not null
@@ -44,26 +50,32 @@ order by received_at, item_id
 class AckOutcome:
     due: int
     held_for_human: int
+    rejected: int
     queued: int
     delivery: DeliveryReport
 
 
+def _intents(item: dict[str, Any]) -> set[str]:
+    """The item's intent labels, whether the mart gives a list or a `;`-joined string."""
+    value = item.get("intents")
+    if value is None or isinstance(value, float):
+        return set()
+    labels = value.split(";") if isinstance(value, str) else list(value)
+    return {str(label) for label in labels if label}
+
+
 def needs_human(item: dict[str, Any]) -> bool:
     """Hand-off cases: a person, not a template, answers these."""
-    intents = set(filter(None, str(item.get("intents") or "").split(";")))
     score = item.get("nps_score")
     return (
-        (score is not None and score == score and int(score) <= 6)
-        or bool(intents & set(HUMAN_INTENTS))
+        (score is not None and not is_missing(score) and int(score) <= 6)
+        or bool(_intents(item) & HUMAN_INTENTS)
         or item.get("severity") == "critical"
     )
 
 
 def is_acknowledgeable(item: dict[str, Any]) -> bool:
-    if item["source"] != "ticket":
-        return True
-    intents = set(filter(None, str(item.get("intents") or "").split(";")))
-    return bool(intents & set(FEEDBACK_TICKET_INTENTS))
+    return item["source"] != "ticket" or bool(_intents(item) & FEEDBACK_TICKET_INTENTS)
 
 
 def acknowledge(
@@ -79,23 +91,12 @@ def acknowledge(
     outbox = Outbox(con)
     outbox.ensure_schema()
     frame = con.execute(DUE_SQL, [as_of - timedelta(days=window_days), as_of]).df()
-    items = [
-        {k: (None if _missing(v) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
+    items = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
     due = [item for item in items if is_acknowledgeable(item)]
     automatic = [item for item in due if not needs_human(item)]
-    messages = [compose_acknowledgment(item, sender=identity) for item in automatic]
-    con.execute("begin transaction")
+    messages, rejected = compose_acknowledgments(automatic, sender=identity)
+    for bad in rejected:
+        log.warning("acknowledgment not composed: %s", bad)
     queued = outbox.enqueue(messages, run_date=run_date)
-    con.execute("commit")
-    outbox.reconcile_stale_claims()
     report = deliver(outbox, sender)
-    return AckOutcome(len(due), len(due) - len(automatic), queued, report)
-
-
-def _missing(value: object) -> bool:
-    try:
-        return bool(value != value) or value is None  # NaN / NaT / None
-    except (TypeError, ValueError):
-        return False
+    return AckOutcome(len(due), len(due) - len(automatic), len(rejected), queued, report)

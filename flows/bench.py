@@ -12,7 +12,7 @@ from flows.nightly import peak_rss_mb
 
 # Demo feedback items per account per day, measured from the generator; used only to size
 # the demo company so that it produces about the requested number of items.
-ITEMS_PER_ACCOUNT_DAY = 0.16
+ITEMS_PER_ACCOUNT_DAY = 0.37
 
 
 def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:

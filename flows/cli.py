@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from flows.config import Settings
 
 # Offline by default: no telemetry calls, and Prefect's temporary server without analytics
 # (with analytics on it logs "database is locked", FACTS.md).
@@ -22,10 +25,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-DateOption = Annotated[
-    datetime | None, typer.Option(formats=["%Y-%m-%d"], show_default=False)
-]
-
 
 def _fail(message: str) -> typer.Exit:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
@@ -34,22 +33,50 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command("demo-data")
 def demo_data(
-    out: Annotated[Path, typer.Option(help="Inbox folder to write (one sub-folder per source).")] = Path("data/inbox"),
+    out: Annotated[
+        Path, typer.Option(help="Inbox folder to write (one sub-folder per source).")
+    ] = Path("data/inbox"),
     accounts: Annotated[int, typer.Option(min=1, help="Number of customer accounts.")] = 120,
     days: Annotated[int, typer.Option(min=1, help="Days of feedback, ending on --end.")] = 30,
-    end: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day covered (default: yesterday, UTC).", show_default=False)] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same files.")] = 7,
+    end: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Last day covered (default: yesterday, UTC).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed writes the same files.")
+    ] = 7,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the source folders of an existing inbox at --out."),
+    ] = False,
 ) -> None:
     """Write a believable B2B SaaS company's exports (CRM, NPS, tickets, widget, notes, roadmap)."""
-    from flows.demo import generate_inbox
+    import shutil
 
-    summary = generate_inbox(out, accounts=accounts, days=days, end=end.date() if end else None, seed=seed)
+    from flows.demo import generate_inbox
+    from flows.sources import SOURCES
+
+    if force:
+        for source in SOURCES:
+            shutil.rmtree(out / source.name, ignore_errors=True)
+    try:
+        summary = generate_inbox(
+            out, accounts=accounts, days=days, end=end.date() if end else None, seed=seed
+        )
+    except FileExistsError as exc:
+        raise _fail(f"{exc} (or pass --force to replace it)") from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
     for line in summary.lines():
         typer.echo(line)
     typer.echo(f"inbox written to {out}")
 
 
-def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None):  # type: ignore[no-untyped-def]
+def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
     from flows.config import ConfigError, load_settings
 
     try:
@@ -58,9 +85,21 @@ def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None)
         raise _fail(str(exc)) from None
 
 
-InboxOption = Annotated[Path | None, typer.Option(help="Inbox folder (overrides config `inbox`).", show_default=False)]
-WarehouseOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file (overrides config `warehouse`).", show_default=False)]
-MailOption = Annotated[Path | None, typer.Option("--mail-dir", help="Folder for .eml files (overrides config `mail_dir`).", show_default=False)]
+InboxOption = Annotated[
+    Path | None, typer.Option(help="Inbox folder (overrides config `inbox`).", show_default=False)
+]
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option(help="DuckDB warehouse file (overrides config `warehouse`).", show_default=False),
+]
+MailOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mail-dir",
+        help="Folder for .eml files (overrides config `mail_dir`).",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -68,19 +107,31 @@ def nightly(
     inbox: InboxOption = None,
     warehouse: WarehouseOption = None,
     mail_dir: MailOption = None,
-    date_: Annotated[datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="The night being run (default: today in the configured timezone); ages and SLA clocks are judged as of its midnight.", show_default=False)] = None,
+    date_: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="The night being run (default: today in the configured timezone); ages and SLA clocks are judged as of its midnight.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run one night: load new exports, validate, build the warehouse, tag, acknowledge."""
     settings = _settings(inbox, warehouse, mail_dir)
     if not settings.inbox.is_dir():
-        raise _fail(f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)")
+        raise _fail(
+            f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)"
+        )
     from flows.nightly import nightly as nightly_flow
     from flows.validate import GateFailed
 
     try:
         summary = nightly_flow(
             run_date=date_.date() if date_ else None,
-            inbox=settings.inbox, warehouse=settings.warehouse, mail_dir=settings.mail_dir,
+            inbox=settings.inbox,
+            warehouse=settings.warehouse,
+            mail_dir=settings.mail_dir,
         )
     except GateFailed as exc:
         raise _fail(str(exc)) from None
@@ -92,11 +143,19 @@ def nightly(
 @app.command()
 def backfill(
     start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="First night to re-run.")],
-    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="Last night to re-run (inclusive).")],
+    end: Annotated[
+        datetime, typer.Option(formats=["%Y-%m-%d"], help="Last night to re-run (inclusive).")
+    ],
     inbox: InboxOption = None,
     warehouse: WarehouseOption = None,
     mail_dir: MailOption = None,
-    send: Annotated[bool, typer.Option("--send/--no-send", help="Also send the emails each night would have sent (off: a backfill should not email customers late).")] = False,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send/--no-send",
+            help="Also send the emails each night would have sent (off: a backfill should not email customers late).",
+        ),
+    ] = False,
 ) -> None:
     """Re-run the nightly steps for every night from --start to --end, oldest first."""
     if end < start:
@@ -105,8 +164,12 @@ def backfill(
     from flows.backfill import backfill as backfill_flow
 
     summaries = backfill_flow(
-        start=start.date(), end=end.date(), inbox=settings.inbox,
-        warehouse=settings.warehouse, mail_dir=settings.mail_dir, send=send,
+        start=start.date(),
+        end=end.date(),
+        inbox=settings.inbox,
+        warehouse=settings.warehouse,
+        mail_dir=settings.mail_dir,
+        send=send,
     )
     typer.echo(f"\nre-ran {len(summaries)} nights from {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     for line in summaries[-1].lines():
@@ -130,19 +193,24 @@ def status(
 
 @app.command()
 def bench(
-    items: Annotated[int, typer.Option(min=100, help="Approximate number of feedback items to generate.")] = 10_000,
-    days: Annotated[int, typer.Option(min=7, help="Days of history the items are spread over.")] = 365,
-    workdir: Annotated[Path | None, typer.Option(help="Keep inbox and warehouse here (default: a temporary folder).", show_default=False)] = None,
+    items: Annotated[
+        int, typer.Option(min=100, help="Approximate number of feedback items to generate.")
+    ] = 10_000,
+    days: Annotated[
+        int, typer.Option(min=7, help="Days of history the items are spread over.")
+    ] = 365,
+    workdir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep inbox and warehouse here (default: a temporary folder).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Generate N items, run the nightly on them and print per-stage wall time, items/s and peak memory."""
     from flows.bench import run_bench
 
     for line in run_bench(items=items, days=days, workdir=workdir):
         typer.echo(line)
-
-
-def _yesterday() -> date:
-    return date.today() - timedelta(days=1)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    inbox: Path = Field(Path("data/inbox"), description="Folder of exports, one sub-folder per source.")
+    inbox: Path = Field(
+        Path("data/inbox"), description="Folder of exports, one sub-folder per source."
+    )
     warehouse: Path = Field(
         Path("warehouse/loopkeeper.duckdb"), description="The DuckDB warehouse file."
     )
@@ -69,7 +71,9 @@ class Settings(BaseModel):
     dbt_project_dir: Path | None = Field(
         None, description="dbt project; empty means the bundled `dbt_project`."
     )
-    dbt_target: str = Field("dev", description="`profiles.yml` target dbt builds (e.g. `motherduck`).")
+    dbt_target: str = Field(
+        "dev", description="`profiles.yml` target dbt builds (e.g. `motherduck`)."
+    )
     tag_batch_size: int = Field(1000, ge=1, description="Texts per spaCy batch in the tag step.")
 
     def with_overrides(self, **overrides: Any) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flows.config import Settings
 from notifications import FileSender, Sender, SenderIdentity
@@ -29,7 +30,8 @@ def sendgrid_api_key(settings: Settings) -> str:
         from prefect.blocks.system import Secret
 
         try:
-            return str(Secret.load(settings.sendgrid_secret_block).get())
+            block: Any = Secret.load(settings.sendgrid_secret_block)
+            return str(block.get())
         except ValueError as exc:
             raise MailConfigError(
                 f"Prefect Secret block {settings.sendgrid_secret_block!r} could not be loaded"
@@ -45,8 +47,6 @@ def sendgrid_api_key(settings: Settings) -> str:
 def make_sender(settings: Settings) -> Sender:
     if settings.mail_sender == "file":
         return FileSender(settings.mail_dir)
-    from notifications import SendGridSender  # type: ignore[attr-defined]
+    from notifications import SendGridSender
 
-    return SendGridSender(  # type: ignore[no-any-return]
-        sendgrid_api_key(settings), sandbox=settings.sendgrid_sandbox
-    )
+    return SendGridSender(sendgrid_api_key(settings), sandbox=settings.sendgrid_sandbox)

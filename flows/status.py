@@ -25,7 +25,9 @@ def render_status(path: Path) -> list[str]:
             return _lines(con, path)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            return [f"{path}: a nightly run is writing the warehouse right now; try again when it ends"]
+            return [
+                f"{path}: a nightly run is writing the warehouse right now; try again when it ends"
+            ]
         raise
 
 
@@ -55,7 +57,7 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     for source, field, why, n, example in quarantine:
         out.append(f"  {n:>6} × {source}.{field}: {why}  (e.g. {example})")
     if _table_exists(con, "marts", "fct_feedback"):
-        (total, tagged), = con.execute(
+        ((total, tagged),) = con.execute(
             "select count(*), count(model_version) from marts.fct_feedback"
         ).fetchall()
         out.append(f"feedback items: {total}, tagged {tagged}")

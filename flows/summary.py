@@ -54,7 +54,8 @@ class RunSummary:
             d = self.acks.delivery
             out.append(
                 f"  acknowledgments: {self.acks.due} due, {self.acks.held_for_human} held for a human, "
-                f"{self.acks.queued} newly queued, {d.sent} written, {d.parked} parked, {d.unknown} unknown"
+                f"{self.acks.rejected} not composable, {self.acks.queued} newly queued, {d.sent} sent, "
+                f"{d.parked} parked, {d.unknown} unknown"
             )
         out.append(f"  warehouse: {self.warehouse}")
         out.append(f"  mail:      {self.mail_dir}")

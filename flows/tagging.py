@@ -34,21 +34,26 @@ def tag_items(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Tag every untagged item, committing batch by batch so a crash keeps finished batches."""
-    reader = con.execute(UNTAGGED_SQL, [tagger.version]).fetch_record_batch(batch_size)
+    # Read on one cursor, write on another: the read streams while finished batches commit.
+    reader = con.cursor()
     writer = con.cursor()
+    reader.execute(UNTAGGED_SQL, [tagger.version])
     done = 0
     try:
-        for batch in reader:
-            items = batch.to_pandas()
-            tags = list(tagger.tag(items["feedback_text"].tolist(), batch_size=batch_size))
-            frame = _tag_frame(items["item_id"].tolist(), tags, tagger.version)
+        while rows := reader.fetchmany(batch_size):
+            item_ids = [row[0] for row in rows]
+            tags = list(tagger.tag([row[1] for row in rows], batch_size=batch_size))
+            frame = _tag_frame(item_ids, tags, tagger.version)
             writer.register("_tags", frame)
-            writer.execute("insert into raw.feedback_tags select * from _tags on conflict do nothing")
+            writer.execute(
+                "insert into raw.feedback_tags select * from _tags on conflict do nothing"
+            )
             writer.unregister("_tags")
             done += len(frame)
             if progress:
                 progress(done)
     finally:
+        reader.close()
         writer.close()
     return done
 

@@ -13,6 +13,7 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+# Every task uses NO_CACHE: caching a stage's result by its inputs would skip real work.
 from flows.acknowledge import AckOutcome, acknowledge
 from flows.config import Settings
 from flows.sources import SOURCES
@@ -22,11 +23,8 @@ from flows.validate import GateFailed, GateReport, run_gate
 from flows.warehouse.connection import open_warehouse, scalar
 from flows.warehouse.dbt import DbtOutcome, run_dbt
 
-# Dates and settings are small and hashable, but caching a stage's result would skip real work.
-STAGE = {"cache_policy": NO_CACHE}
 
-
-@task(name="extract", **STAGE, retries=2, retry_delay_seconds=[2, 10])
+@task(name="extract", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
 def extract_source(source_name: str, settings: Settings, loaded_at: datetime) -> SourceLoad:
     """Load one source folder's new files into raw, quarantining what cannot be loaded."""
     logger = get_run_logger()
@@ -37,20 +35,25 @@ def extract_source(source_name: str, settings: Settings, loaded_at: datetime) ->
         logger.warning(message)
     logger.info(
         "%s: %d files read, %d skipped (seen), %d rows loaded, %d duplicates, %d quarantined",
-        source.name, result.files_read, result.files_skipped, result.rows_loaded,
-        result.rows_duplicate, result.rows_quarantined,
+        source.name,
+        result.files_read,
+        result.files_skipped,
+        result.rows_loaded,
+        result.rows_duplicate,
+        result.rows_quarantined,
     )
     return result
 
 
-@task(name="validate", **STAGE)
+@task(name="validate", cache_policy=NO_CACHE)
 def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
     """Run the Great Expectations suites on this run's rows; stop the run on a critical failure."""
     logger = get_run_logger()
     with open_warehouse(settings.warehouse) as con:
         batches: dict[str, pd.DataFrame] = {
             s.table: con.execute(
-                f"select * from raw.{s.table} where _loaded_at = ?", [loaded_at.replace(tzinfo=None)]
+                f"select * from raw.{s.table} where _loaded_at = ?",
+                [loaded_at.replace(tzinfo=None)],
             ).df()
             for s in SOURCES
         }
@@ -65,17 +68,19 @@ def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
     return report
 
 
-@task(name="stage", **STAGE)
+@task(name="stage", cache_policy=NO_CACHE)
 def build_staging(settings: Settings, as_of: datetime) -> DbtOutcome:
     """dbt: seeds, staging views and the unified feedback-items model."""
     return run_dbt(
-        ["build", "--select", "resource_type:seed", "staging", "intermediate"],
-        warehouse=settings.warehouse, as_of=as_of,
-        project_dir=settings.dbt_project_dir, target=settings.dbt_target,
+        ["build", "--selector", "stage"],
+        warehouse=settings.warehouse,
+        as_of=as_of,
+        project_dir=settings.dbt_project_dir,
+        target=settings.dbt_target,
     )
 
 
-@task(name="tag", **STAGE)
+@task(name="tag", cache_policy=NO_CACHE)
 def tag_new(settings: Settings) -> int:
     """Tag items the current model version has not tagged yet."""
     from nlp import MODEL_DIR, Tagger
@@ -98,25 +103,31 @@ def tag_new(settings: Settings) -> int:
         return tag_items(con, tagger, batch_size=settings.tag_batch_size, progress=progress)
 
 
-@task(name="marts", **STAGE)
+@task(name="marts", cache_policy=NO_CACHE)
 def build_marts(settings: Settings, as_of: datetime) -> DbtOutcome:
     """dbt: the marts analysts and notifications read, with their data tests."""
     return run_dbt(
-        ["build", "--select", "marts"],
-        warehouse=settings.warehouse, as_of=as_of,
-        project_dir=settings.dbt_project_dir, target=settings.dbt_target,
+        ["build", "--selector", "marts"],
+        warehouse=settings.warehouse,
+        as_of=as_of,
+        project_dir=settings.dbt_project_dir,
+        target=settings.dbt_target,
     )
 
 
-@task(name="notify", **STAGE)
+@task(name="notify", cache_policy=NO_CACHE)
 def notify(settings: Settings, run_date: date, as_of: datetime) -> AckOutcome:
     """Queue the acknowledgments owed tonight in the outbox and deliver them."""
     from flows.mail import make_sender, sender_identity
 
     with open_warehouse(settings.warehouse) as con:
         return acknowledge(
-            con, as_of=as_of, run_date=run_date, window_days=settings.ack_window_days,
-            identity=sender_identity(settings), sender=make_sender(settings),
+            con,
+            as_of=as_of,
+            run_date=run_date,
+            window_days=settings.ack_window_days,
+            identity=sender_identity(settings),
+            sender=make_sender(settings),
         )
 
 
@@ -129,5 +140,7 @@ def warehouse_counts(path: Path) -> dict[str, int]:
         ).fetchall()
         counts = {}
         for schema, name in tables:
-            counts[f"{schema}.{name}"] = int(scalar(con, f'select count(*) from "{schema}"."{name}"') or 0)
+            counts[f"{schema}.{name}"] = int(
+                scalar(con, f'select count(*) from "{schema}"."{name}"') or 0
+            )
     return counts

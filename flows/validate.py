@@ -64,13 +64,17 @@ def _suite(name: str) -> gx.ExpectationSuite:
             e.ExpectColumnValuesToBeInSet(
                 column="tier", value_set=["Enterprise", "Mid-Market", "SMB"], meta=CRITICAL
             ),
-            e.ExpectColumnValuesToBeBetween(column="arr_value", min_value=0, max_value=1e10, meta=CRITICAL),
+            e.ExpectColumnValuesToBeBetween(
+                column="arr_value", min_value=0, max_value=1e10, meta=CRITICAL
+            ),
             e.ExpectColumnValuesToNotBeNull(column="contact_email", mostly=0.9, meta=WARNING),
             e.ExpectColumnValuesToNotBeNull(column="csm_email", mostly=0.9, meta=WARNING),
         ],
         "nps_responses": [
             e.ExpectColumnValuesToNotBeNull(column="response_id", meta=CRITICAL),
-            e.ExpectColumnValuesToBeBetween(column="score_value", min_value=0, max_value=10, meta=CRITICAL),
+            e.ExpectColumnValuesToBeBetween(
+                column="score_value", min_value=0, max_value=10, meta=CRITICAL
+            ),
             e.ExpectColumnValuesToNotBeNull(column="responded_at", meta=CRITICAL),
             e.ExpectColumnValuesToBeUnique(column="response_id", meta=WARNING),
             e.ExpectColumnValueLengthsToBeBetween(column="comment", max_value=5000, meta=WARNING),

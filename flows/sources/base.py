@@ -126,37 +126,64 @@ def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timesta
             flag(blank, rule.name, f"{rule.name} is empty")
         present = ~blank
         if rule.kind == "text":
-            flag(present & (text.str.len() > MAX_TEXT_CHARS), rule.name,
-                 f"{rule.name} is longer than {MAX_TEXT_CHARS} characters")
-            flag(present & text.str.contains("\x00", regex=False), rule.name,
-                 f"{rule.name} contains a NUL byte")
+            flag(
+                present & (text.str.len() > MAX_TEXT_CHARS),
+                rule.name,
+                f"{rule.name} is longer than {MAX_TEXT_CHARS} characters",
+            )
+            flag(
+                present & text.str.contains("\x00", regex=False),
+                rule.name,
+                f"{rule.name} contains a NUL byte",
+            )
         elif rule.kind == "email":
-            flag(present & ~text.str.match(EMAIL_RE), rule.name, f"{rule.name} is not an email address")
+            flag(
+                present & ~text.str.match(EMAIL_RE),
+                rule.name,
+                f"{rule.name} is not an email address",
+            )
             frame[rule.name] = text.str.lower()
         elif rule.kind in ("int", "number"):
             number = pd.to_numeric(text, errors="coerce")
             flag(present & number.isna(), rule.name, f"{rule.name} is not a number")
             if rule.kind == "int":
-                flag(present & number.notna() & (number % 1 != 0), rule.name,
-                     f"{rule.name} is not a whole number")
+                flag(
+                    present & number.notna() & (number % 1 != 0),
+                    rule.name,
+                    f"{rule.name} is not a whole number",
+                )
             if rule.low is not None:
                 flag(present & (number < rule.low), rule.name, f"{rule.name} is below {rule.low:g}")
             if rule.high is not None:
-                flag(present & (number > rule.high), rule.name, f"{rule.name} is above {rule.high:g}")
+                flag(
+                    present & (number > rule.high), rule.name, f"{rule.name} is above {rule.high:g}"
+                )
         elif rule.kind in ("timestamp", "date"):
             stamp = parse_timestamps(text)
             flag(present & stamp.isna(), rule.name, f"{rule.name} is not a date/time we can read")
-            flag(present & (stamp > now) & (not rule.allow_future), rule.name, f"{rule.name} is in the future")
+            flag(
+                present & (stamp > now) & (not rule.allow_future),
+                rule.name,
+                f"{rule.name} is in the future",
+            )
             fmt = "%Y-%m-%dT%H:%M:%SZ" if rule.kind == "timestamp" else "%Y-%m-%d"
             frame[rule.name] = stamp.dt.strftime(fmt).where(stamp.notna(), None)
         elif rule.kind == "choice":
             allowed = {c.lower() for c in rule.choices}
-            flag(present & ~text.str.lower().isin(allowed), rule.name,
-                 f"{rule.name} must be one of {', '.join(rule.choices)}")
+            flag(
+                present & ~text.str.lower().isin(allowed),
+                rule.name,
+                f"{rule.name} must be one of {', '.join(rule.choices)}",
+            )
 
     bad = reason.notna()
     rejects = [
-        Reject(int(frame.at[i, "_record"]), str(bad_field[i]), str(reason[i]), _content(original.loc[i]))
+        Reject(
+            int(str(frame.at[i, "_record"])),
+            str(bad_field[i]),
+            str(reason[i]),
+            _content(original.loc[i]),
+        )
         for i in frame.index[bad]
     ]
     return ReadResult(rows=frame[~bad].reset_index(drop=True), rejects=rejects)

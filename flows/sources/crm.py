@@ -10,11 +10,15 @@ from flows.sources.readers import read_csv_frame
 TIERS = ("Enterprise", "Mid-Market", "SMB")
 
 RULES = (
-    FieldRule("account_id", required=True, aliases=("id", "account_id_18", "company_id", "record_id")),
+    FieldRule(
+        "account_id", required=True, aliases=("id", "account_id_18", "company_id", "record_id")
+    ),
     FieldRule("account_name", required=True, aliases=("name", "company_name", "account")),
     FieldRule("website", aliases=("domain", "company_domain", "company_domain_name")),
     FieldRule("tier", "choice", required=True, choices=TIERS, aliases=("segment", "customer_tier")),
-    FieldRule("arr", "number", required=True, low=0, aliases=("annual_recurring_revenue", "arr_usd")),
+    FieldRule(
+        "arr", "number", required=True, low=0, aliases=("annual_recurring_revenue", "arr_usd")
+    ),
     FieldRule("renewal_date", "date", allow_future=True, aliases=("contract_end_date", "renewal")),
     FieldRule("csm_name", aliases=("account_owner", "csm", "customer_success_manager")),
     FieldRule("csm_email", "email", aliases=("account_owner_email", "owner_email")),

@@ -7,7 +7,6 @@ again. A file that cannot be read is quarantined whole (record 0) and the others
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,8 +17,6 @@ import pandas as pd
 
 from flows.sources.base import FileUnreadable, Reject, Source, validate
 from flows.warehouse.connection import scalar
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,7 +46,8 @@ def inbox_files(inbox: Path, source: Source) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.rglob("*")
+        p
+        for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in source.suffixes and not p.name.startswith(".")
     )
 
@@ -88,7 +86,6 @@ def load_source(
             _quarantine_file(con, source, relative, digest, path, reason, loaded_at)
             result.files_quarantined += 1
             result.messages.append(f"{relative}: quarantined whole file: {reason}")
-            log.warning("%s: quarantined whole file: %s", relative, reason)
             continue
         checked = validate(read.rows, source.rules, now=now)
         rejects = read.rejects + checked.rejects
@@ -96,8 +93,18 @@ def load_source(
         try:
             inserted, duplicates = _insert_rows(con, source, checked.rows, relative, loaded_at)
             _insert_rejects(con, source.name, relative, rejects, loaded_at)
-            _record_file(con, source.name, relative, digest, path.stat().st_size, "loaded",
-                         inserted, len(rejects), "; ".join(read.warnings) or None, loaded_at)
+            _record_file(
+                con,
+                source.name,
+                relative,
+                digest,
+                path.stat().st_size,
+                "loaded",
+                inserted,
+                len(rejects),
+                "; ".join(read.warnings) or None,
+                loaded_at,
+            )
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -117,17 +124,25 @@ def load_source(
 
 
 def _insert_rows(
-    con: duckdb.DuckDBPyConnection, source: Source, rows: pd.DataFrame, file: str, loaded_at: datetime
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    rows: pd.DataFrame,
+    file: str,
+    loaded_at: datetime,
 ) -> tuple[int, int]:
     if rows.empty:
         return 0, 0
     columns = source.columns
-    batch = rows[[*columns, "_record"]].astype(object).where(rows[[*columns, "_record"]].notna(), None)
+    batch = (
+        rows[[*columns, "_record"]].astype(object).where(rows[[*columns, "_record"]].notna(), None)
+    )
     con.register("_batch", batch)
     try:
-        hash_expr = "md5(concat_ws(chr(31), " + ", ".join(
-            f"coalesce({c}::varchar, '\\N')" for c in columns
-        ) + "))"
+        hash_expr = (
+            "md5(concat_ws(chr(31), "
+            + ", ".join(f"coalesce({c}::varchar, '\\N')" for c in columns)
+            + "))"
+        )
         before = _count(con, source.table)
         con.execute(
             f"""
@@ -178,8 +193,16 @@ def _insert_rejects(
 
 
 def _record_file(
-    con: duckdb.DuckDBPyConnection, source: str, file: str, digest: str, size: int, status: str,
-    loaded: int, quarantined: int, error: str | None, at: datetime,
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    file: str,
+    digest: str,
+    size: int,
+    status: str,
+    loaded: int,
+    quarantined: int,
+    error: str | None,
+    at: datetime,
 ) -> None:
     con.execute(
         "insert into raw._files values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
@@ -188,11 +211,18 @@ def _record_file(
 
 
 def _quarantine_file(
-    con: duckdb.DuckDBPyConnection, source: Source, file: str, digest: str, path: Path,
-    reason: str, at: datetime,
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    file: str,
+    digest: str,
+    path: Path,
+    reason: str,
+    at: datetime,
 ) -> None:
     head = path.read_bytes()[:20_000].decode("utf-8", errors="replace")
     con.execute("begin transaction")
     _insert_rejects(con, source.name, file, [Reject(0, "file", reason, head)], at)
-    _record_file(con, source.name, file, digest, path.stat().st_size, "quarantined", 0, 1, reason, at)
+    _record_file(
+        con, source.name, file, digest, path.stat().st_size, "quarantined", 0, 1, reason, at
+    )
     con.execute("commit")

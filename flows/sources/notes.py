@@ -60,7 +60,9 @@ def read(path: Path, source: Source) -> ReadResult:
     if not isinstance(meta, dict):
         raise FileUnreadable(f"{path.name}: front matter is not a mapping")
     attendees = meta.get("attendees") or []
-    attendees_text = "; ".join(map(str, attendees)) if isinstance(attendees, list) else str(attendees)
+    attendees_text = (
+        "; ".join(map(str, attendees)) if isinstance(attendees, list) else str(attendees)
+    )
     offset = text[: match.end()].count("\n")
     rows = [
         {
@@ -74,7 +76,7 @@ def read(path: Path, source: Source) -> ReadResult:
             "item_text": bullet,
             "_record": offset + line,
         }
-        for index, (line, bullet) in enumerate(feedback_bullets(text[match.end():]), start=1)
+        for index, (line, bullet) in enumerate(feedback_bullets(text[match.end() :]), start=1)
     ]
     frame = pd.DataFrame(rows, columns=[*source.columns, "_record"], dtype=object)
     warnings = [] if rows else [f"{path.name}: no bullets under a Feedback heading"]

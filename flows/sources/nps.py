@@ -9,12 +9,22 @@ from flows.sources.readers import read_csv_frame
 
 RULES = (
     FieldRule("response_id", required=True, aliases=("id", "respondent_id", "token")),
-    FieldRule("email", "email", required=True,
-              aliases=("person_email", "respondent_email", "email_address")),
-    FieldRule("score", "int", required=True, low=0, high=10, aliases=("nps", "nps_score", "rating")),
+    FieldRule(
+        "email",
+        "email",
+        required=True,
+        aliases=("person_email", "respondent_email", "email_address"),
+    ),
+    FieldRule(
+        "score", "int", required=True, low=0, high=10, aliases=("nps", "nps_score", "rating")
+    ),
     FieldRule("comment", aliases=("comments", "feedback", "reason", "why")),
-    FieldRule("responded_at", "timestamp", required=True,
-              aliases=("created_at", "response_date", "submitted_at", "date", "timestamp")),
+    FieldRule(
+        "responded_at",
+        "timestamp",
+        required=True,
+        aliases=("created_at", "response_date", "submitted_at", "date", "timestamp"),
+    ),
     FieldRule("survey_id", aliases=("survey", "survey_name", "campaign")),
 )
 

@@ -20,11 +20,15 @@ def read_csv_frame(path: Path) -> tuple[pd.DataFrame, list[str]]:
         frame = _duck_csv(path, "utf-8")
     except duckdb.Error as exc:
         if "utf" not in str(exc).lower() and "unicode" not in str(exc).lower():
-            raise FileUnreadable(f"{path.name}: not a readable CSV file: {_first_line(exc)}") from exc
+            raise FileUnreadable(
+                f"{path.name}: not a readable CSV file: {_first_line(exc)}"
+            ) from exc
         try:
             frame = _duck_csv(path, "latin-1")
         except duckdb.Error as exc2:
-            raise FileUnreadable(f"{path.name}: not readable as UTF-8 or Latin-1: {_first_line(exc2)}") from exc2
+            raise FileUnreadable(
+                f"{path.name}: not readable as UTF-8 or Latin-1: {_first_line(exc2)}"
+            ) from exc2
         warnings.append(f"{path.name}: not valid UTF-8, read as Latin-1")
     frame.insert(len(frame.columns), "_record", range(1, len(frame) + 1))
     return frame, warnings
@@ -53,7 +57,9 @@ def read_json_document(path: Path, sql: str) -> pd.DataFrame:
             )
             return con.execute(sql).df()
         except duckdb.Error as exc:
-            raise FileUnreadable(f"{path.name}: not a readable JSON export: {_first_line(exc)}") from exc
+            raise FileUnreadable(
+                f"{path.name}: not a readable JSON export: {_first_line(exc)}"
+            ) from exc
 
 
 def read_jsonl(path: Path) -> tuple[list[tuple[int, dict[str, object]]], list[tuple[int, str]]]:

@@ -16,7 +16,9 @@ RULES = (
     FieldRule("status", "choice", required=True, choices=STATUSES, aliases=("state",)),
     FieldRule("effort", "number", low=0, aliases=("estimate", "story_points", "size")),
     FieldRule("created_at", "date", aliases=("created",)),
-    FieldRule("target_date", "date", allow_future=True, aliases=("due_date", "target", "planned_for")),
+    FieldRule(
+        "target_date", "date", allow_future=True, aliases=("due_date", "target", "planned_for")
+    ),
     FieldRule("shipped_at", "date", aliases=("released_at", "completed_at", "done_at")),
 )
 

@@ -23,7 +23,8 @@ RULES = (
 
 
 def _flatten(record: dict[str, Any]) -> dict[str, Any]:
-    user = record.get("user") if isinstance(record.get("user"), dict) else {}
+    raw_user = record.get("user")
+    user: dict[str, Any] = raw_user if isinstance(raw_user, dict) else {}
     return {
         "event_id": record.get("id"),
         "event_type": record.get("event"),

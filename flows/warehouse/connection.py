@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
+from notifications import Outbox
 
 RAW_SCHEMA = Path(__file__).with_name("raw_schema.sql")
 
@@ -22,12 +25,14 @@ def open_warehouse(path: Path, *, read_only: bool = False) -> Iterator[duckdb.Du
     try:
         if not read_only:
             con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+            # dbt reads the outbox as a source, so it exists before the first dbt build.
+            Outbox(con).ensure_schema()
         yield con
     finally:
         con.close()
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> Any:
     """First value of a one-row query. Fetches every row: DuckDB 2.0 refuses further work on a
     connection whose previous result was only partly fetched (``fetchone`` leaves it open)."""
     rows = con.execute(sql, params or []).fetchall()

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -58,29 +59,45 @@ def run_dbt(
     work = warehouse.resolve().parent / ".dbt"
     command = [
         *args,
-        "--project-dir", str(project),
-        "--profiles-dir", str(project),
-        "--target", target,
-        "--target-path", str(work / "target"),
-        "--log-path", str(work / "logs"),
-        "--vars", json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")}),
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target",
+        target,
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--vars",
+        json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")}),
         "--quiet",
+        "--no-use-colors",
     ]
-    with _env({"LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
+    with _env(
+        {
+            "LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    ):
         try:
             result = dbtRunner().invoke(command)
         finally:
             _close_duckdb()
     if result.exception is not None:
         raise DbtError(f"dbt {' '.join(args)} failed: {result.exception}") from result.exception
-    statuses = [str(getattr(r, "status", "")) for r in (result.result or [])]
+    nodes: list[Any] = list(getattr(result.result, "results", None) or [])
+    statuses = [str(getattr(r, "status", "")) for r in nodes]
     failures = [
         f"{r.node.name}: {r.message}"
-        for r in (result.result or [])
+        for r in nodes
         if str(getattr(r, "status", "")) in {"error", "fail", "runtime error"}
     ]
     if not result.success or failures:
-        raise DbtError(f"dbt {' '.join(args)} failed: " + "; ".join(failures or ["see dbt logs in " + str(work / "logs")]))
+        raise DbtError(
+            f"dbt {' '.join(args)} failed: "
+            + "; ".join(failures or ["see dbt logs in " + str(work / "logs")])
+        )
     return DbtOutcome(
         command=" ".join(args),
         passed=sum(s in {"success", "pass"} for s in statuses),

@@ -48,12 +48,20 @@ def test_nps_good_rows_load_and_bad_rows_are_quarantined_with_reasons(warehouse)
         ("r_4", "ivy.chen@quillstone.health", "9", "2026-04-11T09:30:00Z"),
         ("r_7", "ola@bramblefinch.co", "6", "2026-11-06T08:00:00Z"),
     ]
-    reasons = {(file, record, field): reason for file, record, field, reason in quarantine(warehouse, "nps")}
+    reasons = {
+        (file, record, field): reason
+        for file, record, field, reason in quarantine(warehouse, "nps")
+    }
     assert reasons[("nps/delighted-export.csv", 2, "score")] == "score is above 10"
     assert reasons[("nps/delighted-export.csv", 3, "score")] == "score is not a number"
     assert reasons[("nps/delighted-export.csv", 5, "email")] == "email is not an email address"
-    assert reasons[("nps/delighted-export.csv", 6, "responded_at")] == "responded_at is in the future"
-    assert "missing required column(s) response_id, email, responded_at (found: Respondent, Mail, Rating)" in reasons[("nps/wrong-headers.csv", 0, "file")]
+    assert (
+        reasons[("nps/delighted-export.csv", 6, "responded_at")] == "responded_at is in the future"
+    )
+    assert (
+        "missing required column(s) response_id, email, responded_at (found: Respondent, Mail, Rating)"
+        in reasons[("nps/wrong-headers.csv", 0, "file")]
+    )
     assert "empty" in reasons[("nps/empty.csv", 0, "file")]
     assert result.files_quarantined == 2
     assert any("Latin-1" in m for m in result.messages)
@@ -61,15 +69,17 @@ def test_nps_good_rows_load_and_bad_rows_are_quarantined_with_reasons(warehouse)
 
 def test_multiline_quoted_comment_keeps_its_line_break(warehouse) -> None:
     load(warehouse, "nps")
-    comment = warehouse.execute("select comment from raw.nps_responses where response_id = 'r_1'").fetchone()
+    comment = warehouse.execute(
+        "select comment from raw.nps_responses where response_id = 'r_1'"
+    ).fetchone()
     assert comment == ("Exports keep timing out.\r\nLooking at Gainsight.",)
 
 
 def test_latin1_file_is_decoded_not_mangled(warehouse) -> None:
     load(warehouse, "nps")
-    assert warehouse.execute("select comment from raw.nps_responses where response_id = 'r_7'").fetchone() == (
-        "Café menu is slow",
-    )
+    assert warehouse.execute(
+        "select comment from raw.nps_responses where response_id = 'r_7'"
+    ).fetchone() == ("Café menu is slow",)
 
 
 def test_every_ticket_version_lands_with_its_requester(warehouse) -> None:
@@ -79,18 +89,30 @@ def test_every_ticket_version_lands_with_its_requester(warehouse) -> None:
         " from raw.zendesk_tickets order by ticket_id, updated_at"
     ).fetchall()
     assert rows == [
-        ("501", "open", "priya.raman@northwind-logistics.com", "unoffered", "tickets/page-1.json", 1),
+        (
+            "501",
+            "open",
+            "priya.raman@northwind-logistics.com",
+            "unoffered",
+            "tickets/page-1.json",
+            1,
+        ),
         ("501", "solved", "priya.raman@northwind-logistics.com", "bad", "tickets/page-2.json", 1),
         ("502", "solved", "ivy.chen@quillstone.health", "good", "tickets/page-1.json", 2),
     ]
     assert result.files_quarantined == 1
-    (reason,) = [r for f, _, _, r in quarantine(warehouse, "tickets") if f == "tickets/truncated.json"]
+    (reason,) = [
+        r for f, _, _, r in quarantine(warehouse, "tickets") if f == "tickets/truncated.json"
+    ]
     assert reason.startswith("truncated.json: not a readable JSON export")
 
 
 def test_bad_jsonl_line_is_quarantined_by_line_number(warehouse) -> None:
     load(warehouse, "widget")
-    ids = [r[0] for r in warehouse.execute("select event_id from raw.widget_events order by 1").fetchall()]
+    ids = [
+        r[0]
+        for r in warehouse.execute("select event_id from raw.widget_events order by 1").fetchall()
+    ]
     assert ids == ["w1", "w3"]
     assert [(rec, field, reason) for _, rec, field, reason in quarantine(warehouse, "widget")] == [
         (2, "message", "message is empty"),
@@ -104,9 +126,20 @@ def test_notes_give_one_item_per_feedback_bullet(warehouse) -> None:
         "select account_id, note_type, note_date, item_index, item_text from raw.note_items order by item_index"
     ).fetchall()
     assert rows == [
-        ("001A000001", "qbr", "2026-10-28", "1", "SSO setup took two weeks; they want SCIM provisioning."),
-        ("001A000001", "qbr", "2026-10-28", "2",
-         "Dashboard load times are a blocker for the ops team, especially on Monday mornings."),
+        (
+            "001A000001",
+            "qbr",
+            "2026-10-28",
+            "1",
+            "SSO setup took two weeks; they want SCIM provisioning.",
+        ),
+        (
+            "001A000001",
+            "qbr",
+            "2026-10-28",
+            "2",
+            "Dashboard load times are a blocker for the ops team, especially on Monday mornings.",
+        ),
     ]
     assert [(f, r) for f, r, _, _ in quarantine(warehouse, "notes")] == [("notes/broken.md", 0)]
 
@@ -136,7 +169,9 @@ def test_overlapping_export_adds_only_the_new_rows(warehouse, tmp_path: Path) ->
     load(warehouse, "tickets", inbox)
     # A re-export that overlaps: page 1's content again plus page 2, in one differently named file.
     text = (FIXTURES / "tickets" / "page-1.json").read_text()
-    (inbox / "tickets" / "b.json").write_text(text.replace('"end_of_stream": false', '"end_of_stream": true'))
+    (inbox / "tickets" / "b.json").write_text(
+        text.replace('"end_of_stream": false', '"end_of_stream": true')
+    )
     shutil.copy(FIXTURES / "tickets" / "page-2.json", inbox / "tickets" / "c.json")
     result = load(warehouse, "tickets", inbox)
     assert (result.rows_loaded, result.rows_duplicate) == (1, 2)

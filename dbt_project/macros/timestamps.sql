@@ -1,0 +1,22 @@
+{#- A text timestamp as a UTC `timestamp`. ISO 8601 values carry `Z`, an offset, or nothing
+    (which the inbox contract reads as UTC); the offset test keeps the result independent of the
+    session's TimeZone. By default an unreadable value becomes null rather than failing the
+    model, because validation upstream has already quarantined bad rows; `strict` fails instead. -#}
+{% macro to_utc_timestamp(column, strict=false) -%}
+    {%- set cast_fn = 'cast' if strict else 'try_cast' -%}
+    case
+        when regexp_matches(trim({{ column }}), '\d:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$')
+            then {{ cast_fn }}(trim({{ column }}) as timestamptz) at time zone 'UTC'
+        else {{ cast_fn }}(trim({{ column }}) as timestamp)
+    end
+{%- endmacro %}
+
+{#- The night being run (var `as_of`, default the run's start) as a UTC timestamp. A value that
+    does not parse fails the model: silently filtering every item out would be worse. -#}
+{% macro as_of() -%}
+    {%- set value = var('as_of', none) -%}
+    {%- if value is none or value | string | trim == '' -%}
+        {%- set value = run_started_at.strftime('%Y-%m-%dT%H:%M:%S.%fZ') -%}
+    {%- endif -%}
+    ({{ to_utc_timestamp("'" ~ (value | string | trim | replace("'", "''")) ~ "'", strict=true) }})
+{%- endmacro %}

@@ -1,0 +1,107 @@
+{{ config(materialized='table') }}
+
+{#- One row per feedback item visible at as_of, matched to its account. A table, because the
+    tagger reads it between the stage and marts steps. -#}
+with
+
+items as (
+
+    select * from {{ ref('int_feedback_items_unioned') }}
+    where received_at < {{ as_of() }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_crm__accounts') }}
+
+),
+
+-- several accounts may share a contact email or a domain: the lowest account_id wins, so a
+-- rebuild matches the same way
+contact_email_matches as (
+
+    select
+        contact_email,
+        min(account_id) as account_id
+    from accounts
+    where contact_email is not null
+    group by contact_email
+
+),
+
+domain_matches as (
+
+    select
+        account_domain,
+        min(account_id) as account_id
+    from accounts
+    where account_domain is not null
+    group by account_domain
+
+),
+
+matched as (
+
+    select
+        items.*,
+        case
+            when by_account_id.account_id is not null then by_account_id.account_id
+            when contact_email_matches.account_id is not null
+                then contact_email_matches.account_id
+            else domain_matches.account_id
+        end as account_id,
+        case
+            when by_account_id.account_id is not null then 'account_id'
+            when contact_email_matches.account_id is not null then 'contact_email'
+            when domain_matches.account_id is not null then 'email_domain'
+            else 'none'
+        end as account_match_method
+    from items
+    left join accounts as by_account_id
+        on items.explicit_account_id = by_account_id.account_id
+    left join contact_email_matches
+        on items.contact_email = contact_email_matches.contact_email
+    left join domain_matches
+        on split_part(items.contact_email, '@', 2) = domain_matches.account_domain
+
+),
+
+final as (
+
+    select
+        matched.item_id,
+        matched.source,
+        matched.source_record_id,
+        matched.received_at,
+        matched.feedback_text,
+        case
+            when matched.source = 'note' then accounts.contact_email
+            else matched.contact_email
+        end as contact_email,
+        case
+            when matched.source = 'note' then accounts.contact_name
+            else matched.contact_name
+        end as contact_name,
+        matched.account_id,
+        accounts.account_name,
+        accounts.tier,
+        accounts.arr,
+        accounts.renewal_date,
+        accounts.csm_name,
+        accounts.csm_email,
+        matched.account_id is not null as is_account_matched,
+        matched.account_match_method,
+        matched.nps_score,
+        matched.csat_rating,
+        matched.csat_comment,
+        matched.ticket_status,
+        matched.ticket_priority,
+        matched.note_type
+    from matched
+    left join accounts
+        on matched.account_id = accounts.account_id
+
+)
+
+select * from final

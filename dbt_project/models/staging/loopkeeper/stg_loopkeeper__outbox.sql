@@ -1,0 +1,24 @@
+with
+
+source as (
+
+    select * from {{ source('ops', 'outbox') }}
+
+),
+
+final as (
+
+    select
+        message_key,
+        kind,
+        item_id,
+        account_id,
+        to_email,
+        status,
+        created_at,
+        sent_at
+    from source
+
+)
+
+select * from final

@@ -1,0 +1,56 @@
+with
+
+source as (
+
+    select * from {{ source('notes', 'items') }}
+
+),
+
+latest as (
+
+    select * from source
+    where
+        {{ clean_text('note_id') }} is not null
+        and try_cast(trim(item_index) as integer) is not null
+    qualify
+        row_number() over (
+            partition by trim(note_id), try_cast(trim(item_index) as integer)
+            order by _loaded_at desc, _file desc, _record desc
+        ) = 1
+
+),
+
+renamed as (
+
+    select
+        trim(note_id) as note_id,
+        try_cast(trim(item_index) as integer) as item_index,
+        {{ clean_text('account_id') }} as account_id,
+        lower({{ clean_text('note_type') }}) as note_type,
+        try_cast(trim(note_date) as date) as note_date,
+        {{ clean_email('author_email') }} as author_email,
+        {{ clean_text('attendees') }} as attendees,
+        {{ clean_text('item_text') }} as item_text,
+        _loaded_at as loaded_at
+    from latest
+
+),
+
+final as (
+
+    select
+        note_id || ':' || item_index as note_item_id,
+        note_id,
+        item_index,
+        account_id,
+        note_type,
+        note_date,
+        author_email,
+        attendees,
+        item_text,
+        loaded_at
+    from renamed
+
+)
+
+select * from final

@@ -1,0 +1,54 @@
+with
+
+source as (
+
+    select * from {{ source('zendesk', 'tickets') }}
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ to_utc_timestamp('updated_at') }} as updated_at_utc
+    from source
+    where {{ clean_text('ticket_id') }} is not null
+
+),
+
+latest as (
+
+    -- a ticket re-appears on a later export page when it changes: the latest version wins
+    select * from typed
+    qualify
+        row_number() over (
+            partition by trim(ticket_id)
+            order by updated_at_utc desc nulls last, _loaded_at desc, _file desc, _record desc
+        ) = 1
+
+),
+
+final as (
+
+    select
+        trim(ticket_id) as ticket_id,
+        {{ clean_email('requester_email') }} as requester_email,
+        {{ clean_text('requester_name') }} as requester_name,
+        {{ clean_text('subject') }} as subject,
+        {{ clean_text('description') }} as description,
+        {{ split_list('tags', sep=',') }} as ticket_tags,
+        lower({{ clean_text('priority') }}) as priority,
+        lower({{ clean_text('status') }}) as status,
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        updated_at_utc as updated_at,
+        case lower(trim(satisfaction_score))
+            when 'good' then 'good'
+            when 'bad' then 'bad'
+        end as csat_rating,
+        {{ clean_text('satisfaction_comment') }} as csat_comment,
+        _loaded_at as loaded_at
+    from latest
+
+)
+
+select * from final

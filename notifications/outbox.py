@@ -1,0 +1,193 @@
+"""The outbox: customer email written down before it is sent, so each one goes out at most once.
+
+Life of a row: ``pending`` (enqueued) -> ``claimed`` (committed before the send starts) ->
+``sent`` (provider message id recorded), ``parked`` (the send failed for a known reason; nothing
+left the building) or ``unknown`` (it may or may not have gone out).
+
+A crash between claim and mark leaves a row ``claimed``. Nobody knows whether the customer got
+that email, so ``reconcile_stale_claims`` moves it to ``unknown`` instead of back to ``pending``:
+customer email is at most once, never "at least once, maybe twice". Resolving ``unknown`` rows
+by asking the provider what it delivered is a later step; until then they wait for a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from notifications.messages import EmailMessage
+from notifications.outbox_schema import (
+    MESSAGE_COLUMNS,
+    OUTBOX_DDL,
+    ROW_COLUMNS,
+    OutboxRow,
+    OutboxStatus,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+
+_ERROR_LIMIT = 2000
+
+
+# Which statuses a row may move to a given status from; anything else is a bug in the caller.
+_MOVES_FROM = {
+    OutboxStatus.SENT: (OutboxStatus.CLAIMED, OutboxStatus.UNKNOWN),
+    OutboxStatus.PARKED: (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.UNKNOWN),
+    OutboxStatus.UNKNOWN: (OutboxStatus.CLAIMED,),
+}
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, naive, as the outbox's TIMESTAMP columns hold it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Outbox:
+    """The ``ops.outbox`` table on a DuckDB connection the caller opened and owns.
+
+    The connection is expected in DuckDB's default autocommit mode. ``enqueue`` joins a
+    transaction the caller holds (so items and their email can be written together); ``claim``
+    refuses to, because a claim that is not committed before sending protects nothing.
+    """
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, *, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self._con = con
+        self._clock = clock
+
+    def ensure_schema(self) -> None:
+        """Create schema ``ops`` and table ``ops.outbox`` when they are missing."""
+        self._con.execute(OUTBOX_DDL)
+
+    def enqueue(self, messages: Iterable[EmailMessage], run_date: date) -> int:
+        """Add messages as ``pending``; keys already in the outbox are left alone.
+
+        Returns how many rows were new. One INSERT for the whole batch: row-by-row inserts into
+        DuckDB take seconds per thousand.
+        """
+        import pandas as pd  # only the batch insert needs it; keeps `import notifications` light
+
+        records = [
+            {column: getattr(message, attribute) for column, attribute in MESSAGE_COLUMNS.items()}
+            for message in messages
+        ]
+        if not records:
+            return 0
+        incoming = pd.DataFrame.from_records(records, columns=list(MESSAGE_COLUMNS))
+        columns = ", ".join(MESSAGE_COLUMNS)
+        selected = ", ".join(f"cast({column} as varchar)" for column in MESSAGE_COLUMNS)
+        view = "_loopkeeper_outbox_incoming"
+        self._con.register(view, incoming)
+        try:
+            # ON CONFLICT also drops repeats of one key inside the batch: the first one wins.
+            result = self._con.execute(
+                f"""
+                insert into ops.outbox ({columns}, status, attempts, created_at, run_date)
+                select {selected}, 'pending', 0, ?, ?
+                from {view}
+                on conflict do nothing
+                """,
+                [self._clock(), run_date],
+            ).fetchone()
+        finally:
+            self._con.unregister(view)
+        return int(result[0]) if result else 0
+
+    def claim(self, limit: int | None = None) -> list[OutboxRow]:
+        """Mark up to ``limit`` pending rows ``claimed`` and return them, oldest first.
+
+        The claim is committed before this returns, so it is on disk before any send begins.
+        Raises if the caller holds an open transaction, which would keep the claim uncommitted.
+        """
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit: must be zero or more, got {limit}")
+        self._con.begin()
+        try:
+            rows = self._con.execute(
+                f"""
+                update ops.outbox
+                set status = 'claimed', claimed_at = ?, attempts = attempts + 1
+                where message_key in (
+                    select message_key from ops.outbox
+                    where status = 'pending'
+                    order by created_at, message_key
+                    limit ?
+                )
+                returning {ROW_COLUMNS}
+                """,
+                [self._clock(), limit],
+            ).fetchall()
+            self._con.commit()
+        except BaseException:
+            self._con.rollback()
+            raise
+        claimed = [OutboxRow(*row) for row in rows]
+        return sorted(claimed, key=lambda row: (row.created_at, row.message_key))
+
+    def mark_sent(self, key: str, provider_message_id: str) -> None:
+        """Record that the provider accepted the message, with the id it gave it."""
+        self._move(
+            key, OutboxStatus.SENT, provider_message_id=provider_message_id, sent_at=self._clock()
+        )
+
+    def mark_parked(self, key: str, reason: str) -> None:
+        """Set a message aside: it was not sent and will not be retried without a person."""
+        self._move(key, OutboxStatus.PARKED, error=reason[:_ERROR_LIMIT])
+
+    def mark_unknown(self, key: str, reason: str) -> None:
+        """Record that a send may or may not have reached the provider."""
+        self._move(key, OutboxStatus.UNKNOWN, error=reason[:_ERROR_LIMIT])
+
+    def reconcile_stale_claims(self, older_than: timedelta = timedelta(0)) -> int:
+        """Move rows claimed more than ``older_than`` ago to ``unknown``; returns how many.
+
+        Only a crashed run leaves rows claimed, and whether their email went out is unknown, so
+        they are never put back to pending. With one writer per DuckDB file the default (every
+        claimed row) is right; a shared warehouse with overlapping runs passes a margin.
+        """
+        rows = self._con.execute(
+            """
+            update ops.outbox
+            set status = 'unknown', error = 'claimed by a run that did not finish (claimed at '
+                || strftime(claimed_at, '%Y-%m-%d %H:%M:%S') || ' UTC)'
+            where status = 'claimed' and claimed_at <= ?
+            returning message_key
+            """,
+            [self._clock() - older_than],
+        ).fetchall()
+        return len(rows)
+
+    def counts_by_status(self) -> dict[str, int]:
+        """Number of rows in each status, every status present (zero when none)."""
+        counts: dict[str, int] = dict.fromkeys(OutboxStatus, 0)
+        for status, count in self._con.execute(
+            "select status, count(*) from ops.outbox group by status"
+        ).fetchall():
+            counts[status] = int(count)
+        return {str(status): count for status, count in counts.items()}
+
+    def get(self, key: str) -> OutboxRow | None:
+        """The row for one message key, if there is one."""
+        row = self._con.execute(
+            f"select {ROW_COLUMNS} from ops.outbox where message_key = ?", [key]
+        ).fetchone()
+        return None if row is None else OutboxRow(*row)
+
+    def _move(self, key: str, status: OutboxStatus, **values: Any) -> None:
+        # Statuses are our own constants, so they are written into the SQL; the values are bound.
+        sources = ", ".join(f"'{source.value}'" for source in _MOVES_FROM[status])
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        result = self._con.execute(
+            f"""
+            update ops.outbox set status = '{status.value}', {assignments}
+            where message_key = ? and status in ({sources})
+            """,
+            [*values.values(), key],
+        ).fetchone()
+        if not result or result[0] == 0:
+            current = self.get(key)
+            found = "no such message" if current is None else f"it is {current.status}"
+            raise ValueError(f"outbox message {key}: cannot mark {status.value}, {found}")

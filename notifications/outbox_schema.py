@@ -1,0 +1,110 @@
+"""The shape of ``ops.outbox``: its statuses, its DDL and the row it holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from enum import StrEnum
+
+from notifications.messages import EmailMessage
+
+
+class OutboxStatus(StrEnum):
+    """Where a message is in its life; see notifications.outbox."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    UNKNOWN = "unknown"
+    PARKED = "parked"
+
+
+OUTBOX_DDL = """
+create schema if not exists ops;
+create table if not exists ops.outbox (
+    message_key varchar primary key,
+    kind varchar not null,
+    item_id varchar,
+    account_id varchar,
+    to_email varchar not null,
+    to_name varchar,
+    from_email varchar not null,
+    from_name varchar,
+    reply_to varchar,
+    subject varchar not null,
+    body_text varchar not null,
+    body_html varchar not null,
+    status varchar not null
+        check (status in ('pending', 'claimed', 'sent', 'unknown', 'parked')),
+    attempts integer not null default 0,
+    provider_message_id varchar,
+    error varchar,
+    created_at timestamp not null,
+    claimed_at timestamp,
+    sent_at timestamp,
+    run_date date not null
+);
+"""
+
+
+# The message fields, in outbox column order, as the incoming frame carries them.
+MESSAGE_COLUMNS = {
+    "message_key": "key",
+    "kind": "kind",
+    "item_id": "item_id",
+    "account_id": "account_id",
+    "to_email": "to_email",
+    "to_name": "to_name",
+    "from_email": "from_email",
+    "from_name": "from_name",
+    "reply_to": "reply_to",
+    "subject": "subject",
+    "body_text": "text",
+    "body_html": "html",
+}
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One row of ``ops.outbox``."""
+
+    message_key: str
+    kind: str
+    item_id: str | None
+    account_id: str | None
+    to_email: str
+    to_name: str | None
+    from_email: str
+    from_name: str | None
+    reply_to: str | None
+    subject: str
+    body_text: str
+    body_html: str
+    status: str
+    attempts: int
+    provider_message_id: str | None
+    error: str | None
+    created_at: datetime
+    claimed_at: datetime | None
+    sent_at: datetime | None
+    run_date: date
+
+    def to_message(self) -> EmailMessage:
+        """The email this row holds, validated again on its way out."""
+        return EmailMessage(
+            key=self.message_key,
+            kind=self.kind,
+            to_email=self.to_email,
+            to_name=self.to_name or "",
+            from_email=self.from_email,
+            from_name=self.from_name or "",
+            reply_to=self.reply_to or self.from_email,
+            subject=self.subject,
+            text=self.body_text,
+            html=self.body_html,
+            item_id=self.item_id,
+            account_id=self.account_id,
+        )
+
+
+ROW_COLUMNS = ", ".join(item.name for item in fields(OutboxRow))

@@ -1,0 +1,104 @@
+"""Senders hand one email to whatever delivers it and return the id it was delivered under."""
+
+from __future__ import annotations
+
+import email.message
+import email.policy
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Protocol
+
+from notifications.messages import EmailMessage, key_digest
+from notifications.outbox_schema import OutboxRow
+
+
+class DeliveryUnknown(Exception):
+    """A send whose outcome is not known (a timeout after the request left): never retry blindly."""
+
+
+class Sender(Protocol):
+    def send(self, message: EmailMessage | OutboxRow) -> str:
+        """Deliver one message; return the provider's message id.
+
+        Raise DeliveryUnknown when the message may have gone out, any other exception when it
+        certainly did not.
+        """
+        ...
+
+
+# CRLF line ends as RFC 5322 asks; lines up to its hard limit of 998, because the 78-column
+# soft limit would fold the long X-Loopkeeper-Key into encoded words nobody can grep for.
+_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+def as_message(message: EmailMessage | OutboxRow) -> EmailMessage:
+    """The validated email behind either an outbox row or a composed message."""
+    return message.to_message() if isinstance(message, OutboxRow) else message
+
+
+def message_id(message: EmailMessage) -> str:
+    """A Message-ID that is the same every time the same message key is sent."""
+    domain = message.from_email.rsplit("@", 1)[1]
+    return f"<{key_digest(message.key)[:32]}.{message.kind}@{domain}>"
+
+
+def mime_message(message: EmailMessage, sent_at: datetime) -> email.message.EmailMessage:
+    """The RFC 5322 email for a message: text and HTML alternatives, automated-mail headers."""
+    mime = email.message.EmailMessage(policy=_POLICY)
+    mime["From"] = Address(display_name=message.from_name, addr_spec=message.from_email)
+    mime["To"] = Address(display_name=message.to_name, addr_spec=message.to_email)
+    mime["Reply-To"] = message.reply_to
+    mime["Subject"] = message.subject
+    mime["Date"] = format_datetime(sent_at)
+    mime["Message-ID"] = message_id(message)
+    # Marks the mail as machine-sent (RFC 3834) so autoresponders do not answer it in a loop.
+    mime["Auto-Submitted"] = "auto-generated"
+    mime["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+    mime["X-Loopkeeper-Key"] = message.key
+    mime.set_content(message.text)
+    mime.add_alternative(message.html, subtype="html")
+    return mime
+
+
+def eml_file_name(message: EmailMessage) -> str:
+    """``<kind>-<first 16 hex of the key>.eml``: one file per message key."""
+    return f"{message.kind}-{key_digest(message.key)[:16]}.eml"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FileSender:
+    """The embedded default: each email becomes an ``.eml`` file in a mail folder.
+
+    Files open in any mail client. Writing goes through a temporary file and a rename, so a
+    crash leaves either the whole file or none; sending the same key again replaces its file.
+    """
+
+    def __init__(self, mail_dir: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.mail_dir = Path(mail_dir)
+        self._clock = clock
+
+    def send(self, message: EmailMessage | OutboxRow) -> str:
+        """Write the message's .eml file; returns its Message-ID."""
+        composed = as_message(message)
+        mime = mime_message(composed, self._clock())
+        self.mail_dir.mkdir(parents=True, exist_ok=True)
+        target = self.mail_dir / eml_file_name(composed)
+        handle, temporary = tempfile.mkstemp(dir=self.mail_dir, prefix=".", suffix=".eml.tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(mime.as_bytes())
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return str(mime["Message-ID"])

@@ -1,0 +1,259 @@
+"""The dbt project built in-process over a small hand-written raw layer, then read back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT_DIR = REPO / "dbt_project"
+RAW_SCHEMA = REPO / "flows" / "warehouse" / "raw_schema.sql"
+RAW_ROWS = Path(__file__).parent / "fixtures" / "raw_layer.sql"
+AS_OF = "2026-11-10T00:00:00Z"
+
+OUTBOX_DDL = """
+create schema if not exists ops;
+create table ops.outbox (
+    message_key varchar primary key, kind varchar, item_id varchar, account_id varchar,
+    to_email varchar, status varchar, created_at timestamp, sent_at timestamp
+)
+"""
+
+
+def _write_raw_layer(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(RAW_SCHEMA.read_text())
+        con.execute(OUTBOX_DDL)
+        con.execute(RAW_ROWS.read_text())
+    finally:
+        con.close()
+
+
+def _close_dbt_duckdb() -> None:
+    # dbt-duckdb keeps its DuckDB instance open after dbtRunner returns (dbt-duckdb #616); a
+    # second connection to the file in this process would be refused until it is closed.
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def _dbt(command: Sequence[str], tmp: Path) -> None:
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(
+        [
+            *command,
+            "--quiet",
+            "--project-dir", str(PROJECT_DIR),
+            "--profiles-dir", str(PROJECT_DIR),
+            "--target-path", str(tmp / "target"),
+            "--log-path", str(tmp / "logs"),
+            "--vars", json.dumps({"as_of": AS_OF}),
+        ]
+    )  # fmt: skip
+    _close_dbt_duckdb()
+    failures = [
+        f"{node.node.name}: {node.message}"
+        for node in getattr(result.result, "results", [])
+        if node.status in ("error", "fail")
+    ]
+    assert result.success, f"dbt {' '.join(command)} failed: {result.exception or failures}"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    tmp = tmp_path_factory.mktemp("dbt")
+    path = tmp / "loopkeeper.duckdb"
+    _write_raw_layer(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOOPKEEPER_WAREHOUSE", str(path))
+        _dbt(["build"], tmp)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def _column(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any]:
+    return dict(con.execute(sql).fetchall())
+
+
+def test_int_feedback_items_holds_one_row_per_visible_item(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    item_ids = [
+        row[0]
+        for row in warehouse.execute(
+            "select item_id from intermediate.int_feedback_items"
+        ).fetchall()
+    ]
+
+    assert sorted(item_ids) == sorted([
+        "nps:r1", "nps:r2", "nps:r3",
+        "note:n1:1", "note:n1:2",
+        "ticket:50231",
+        "widget:wfb_1", "widget:wfb_2",
+    ])  # fmt: skip
+
+
+def test_ticket_latest_version_wins(warehouse: duckdb.DuckDBPyConnection) -> None:
+    row = warehouse.execute(
+        "select ticket_status, csat_rating, csat_comment, feedback_text"
+        " from marts.fct_feedback where item_id = 'ticket:50231'"
+    ).fetchone()
+
+    tags = warehouse.execute(
+        "select ticket_tags from staging.stg_zendesk__tickets where ticket_id = '50231'"
+    ).fetchone()
+
+    assert row == ("solved", "bad", "Took three days.", "Export fails\n\nIt times out.")
+    assert tags == (["export", "bug"],)
+
+
+@pytest.mark.parametrize(
+    ("item_id", "account_id", "method"),
+    [
+        pytest.param("nps:r1", "001A", "contact_email", id="nps from a primary contact"),
+        pytest.param("nps:r2", "002B", "email_domain", id="nps matched by website domain"),
+        pytest.param("nps:r3", None, "none", id="nps from a free-mail address stays unmatched"),
+        pytest.param("ticket:50231", "002B", "contact_email", id="ticket requester is a contact"),
+        pytest.param("widget:wfb_1", "003C", "account_id", id="widget states its account"),
+        pytest.param(
+            "widget:wfb_2", "001A", "email_domain", id="unknown stated account falls back to domain"
+        ),
+        pytest.param("note:n1:2", "001A", "account_id", id="note states its account"),
+    ],
+)
+def test_account_matching(
+    warehouse: duckdb.DuckDBPyConnection, item_id: str, account_id: str | None, method: str
+) -> None:
+    row = warehouse.execute(
+        "select account_id, account_match_method, is_account_matched"
+        " from intermediate.int_feedback_items where item_id = ?",
+        [item_id],
+    ).fetchone()
+
+    assert row == (account_id, method, account_id is not None)
+
+
+def test_renamed_account_shows_its_new_name(warehouse: duckdb.DuckDBPyConnection) -> None:
+    names = _column(
+        warehouse,
+        "select 'dim', account_name from marts.dim_accounts where account_id = '001A'"
+        " union all select item_id, account_name from marts.fct_feedback where item_id = 'nps:r1'",
+    )
+
+    assert names == {"dim": "Northwind Freight", "nps:r1": "Northwind Freight"}
+
+
+def test_note_contact_is_the_accounts_primary_contact(warehouse: duckdb.DuckDBPyConnection) -> None:
+    contacts = _column(
+        warehouse,
+        "select item_id, contact_email from marts.fct_feedback where source = 'note'",
+    )
+
+    assert contacts == {
+        "note:n1:1": "priya.raman@northwind-logistics.com",
+        "note:n1:2": "priya.raman@northwind-logistics.com",
+    }
+
+
+def test_offset_timestamp_is_stored_in_utc(warehouse: duckdb.DuckDBPyConnection) -> None:
+    received_at = warehouse.execute(
+        "select received_at from marts.fct_feedback where item_id = 'nps:r2'"
+    ).fetchone()
+
+    assert received_at == (datetime(2026, 11, 4, 8, 0),)
+
+
+def test_nps_category(warehouse: duckdb.DuckDBPyConnection) -> None:
+    categories = _column(
+        warehouse, "select item_id, nps_category from marts.fct_feedback where source = 'nps'"
+    )
+
+    assert categories == {"nps:r1": "detractor", "nps:r2": "promoter", "nps:r3": "passive"}
+
+
+@pytest.mark.parametrize(
+    ("item_id", "status"),
+    [
+        pytest.param("widget:wfb_1", "met", id="acknowledgment sent within 24 h"),
+        pytest.param("nps:r1", "breached", id="acknowledgment still pending past due"),
+        pytest.param("ticket:50231", "breached", id="never acknowledged past due"),
+        pytest.param("nps:r3", "open", id="not acknowledged but not yet due"),
+    ],
+)
+def test_ack_sla_status(warehouse: duckdb.DuckDBPyConnection, item_id: str, status: str) -> None:
+    row = warehouse.execute(
+        "select ack_sla_status from marts.fct_feedback where item_id = ?", [item_id]
+    ).fetchone()
+
+    assert row == (status,)
+
+
+def test_latest_tagging_is_the_items_tags(warehouse: duckdb.DuckDBPyConnection) -> None:
+    row = warehouse.execute(
+        "select model_version, intents, competitors, severity, is_tagged"
+        " from marts.fct_feedback where item_id = 'nps:r1'"
+    ).fetchone()
+
+    assert row == ("tagger-2", ["bug", "competitor"], ["Gainsight"], "high", True)
+
+
+def test_detractor_with_competitor_mention_is_at_risk(warehouse: duckdb.DuckDBPyConnection) -> None:
+    risk = {
+        account_id: flags
+        for account_id, *flags in warehouse.execute(
+            "select account_id, is_detractor, has_churn_or_competitor_mention_90d, is_at_risk"
+            " from marts.dim_accounts"
+        ).fetchall()
+    }
+
+    assert risk == {
+        "001A": [True, True, True],
+        "002B": [False, False, False],
+        "003C": [False, False, False],
+    }
+
+
+def test_crm_values_are_typed_and_cleaned(warehouse: duckdb.DuckDBPyConnection) -> None:
+    rows = warehouse.execute(
+        "select account_id, account_domain, tier, arr, days_to_renewal"
+        " from marts.dim_accounts order by account_id"
+    ).fetchall()
+
+    assert rows == [
+        ("001A", "northwind-logistics.com", "Enterprise", Decimal("415000.00"), 141),
+        ("002B", "contoso-health.io", "Mid-Market", Decimal("98500.00"), 35),
+        ("003C", "tailspin.dev", "SMB", Decimal("12000.00"), 203),
+    ]
+
+
+def test_age_days_counts_whole_days_to_as_of(warehouse: duckdb.DuckDBPyConnection) -> None:
+    ages = _column(
+        warehouse,
+        "select item_id, age_days from marts.fct_feedback"
+        " where item_id in ('ticket:50231', 'widget:wfb_1')",
+    )
+
+    assert ages == {"ticket:50231": 7, "widget:wfb_1": 0}
+
+
+def test_nps_monthly_by_tier(warehouse: duckdb.DuckDBPyConnection) -> None:
+    scores = _column(warehouse, "select nps_month_tier_key, nps from marts.fct_nps_monthly")
+
+    assert scores == {
+        "2026-11:Enterprise": -100.0,
+        "2026-11:Mid-Market": 100.0,
+        "2026-11:Unmatched": 0.0,
+    }

@@ -1,0 +1,110 @@
+"""The nightly end to end on a small generated company: loads, unifies, tags, acknowledges, once."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.demo import DemoSummary, generate_inbox
+from flows.nightly import nightly
+from flows.tasks import warehouse_counts
+
+NIGHT = date(2026, 11, 16)
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("nightly")
+    demo = generate_inbox(root / "inbox", accounts=15, days=10, end=date(2026, 11, 15), seed=3)
+    # A page the run cannot read: it must be named and the other sources must still load.
+    (root / "inbox" / "tickets" / "tickets-broken.json").write_text(
+        '{"tickets": [{"id": 1,', encoding="utf-8"
+    )
+    paths = {
+        "inbox": root / "inbox",
+        "warehouse": root / "wh" / "lk.duckdb",
+        "mail_dir": root / "mail",
+    }
+    first = nightly(run_date=NIGHT, **paths)
+    counts = warehouse_counts(paths["warehouse"])
+    mails = sorted(p.name for p in paths["mail_dir"].glob("*.eml"))
+    second = nightly(run_date=NIGHT, **paths)
+    return demo, paths, first, second, counts, mails
+
+
+def query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_source_lands_row_for_row(night) -> None:  # type: ignore[no-untyped-def]
+    demo: DemoSummary = night[0]
+    counts = night[4]
+    assert counts["raw.crm_accounts"] == demo.accounts
+    assert counts["raw.nps_responses"] == demo.nps_responses
+    assert counts["raw.zendesk_tickets"] == demo.ticket_versions
+    assert counts["raw.widget_events"] == demo.widget_events
+    assert counts["raw.note_items"] == demo.note_items
+    assert counts["raw.roadmap_items"] == demo.roadmap_items
+
+
+def test_unified_model_has_one_row_per_item(night) -> None:  # type: ignore[no-untyped-def]
+    demo: DemoSummary = night[0]
+    warehouse = night[1]["warehouse"]
+    [(rows, distinct)] = query(
+        warehouse, "select count(*), count(distinct item_id) from intermediate.int_feedback_items"
+    )
+    assert rows == distinct == demo.feedback_items
+    [(sources,)] = query(
+        warehouse, "select list(distinct source order by source) from marts.fct_feedback"
+    )
+    assert sorted(sources) == ["note", "nps", "ticket", "widget"]
+
+
+def test_every_item_is_tagged_with_the_model_version(night) -> None:  # type: ignore[no-untyped-def]
+    warehouse = night[1]["warehouse"]
+    [(untagged,)] = query(
+        warehouse, "select count(*) from marts.fct_feedback where model_version is null"
+    )
+    assert untagged == 0
+    assert night[2].tagged == night[0].feedback_items
+
+
+def test_acknowledgments_reach_the_person_who_gave_the_feedback(night) -> None:  # type: ignore[no-untyped-def]
+    paths, mails = night[1], night[5]
+    assert mails, "the night should have written acknowledgment emails"
+    sent = dict(
+        query(
+            paths["warehouse"],
+            "select o.provider_message_id, f.contact_email from ops.outbox as o"
+            " join marts.fct_feedback as f using (item_id) where o.status = 'sent'",
+        )
+    )
+    assert len(sent) == len(mails)
+    for name in mails:
+        message = email.message_from_bytes(
+            (paths["mail_dir"] / name).read_bytes(), policy=email.policy.default
+        )
+        assert sent[message["Message-ID"]] == message["To"].addresses[0].addr_spec
+
+
+def test_unreadable_file_is_named_and_the_rest_still_loads(night) -> None:  # type: ignore[no-untyped-def]
+    first = night[2]
+    tickets = next(load for load in first.loads if load.source == "tickets")
+    assert tickets.files_quarantined == 1
+    assert any("tickets-broken.json" in m for m in tickets.messages)
+    assert tickets.rows_loaded == night[0].ticket_versions
+
+
+def test_running_the_same_night_again_changes_nothing(night) -> None:  # type: ignore[no-untyped-def]
+    paths, second, counts, mails = night[1], night[3], night[4], night[5]
+    assert warehouse_counts(paths["warehouse"]) == counts
+    assert sorted(p.name for p in paths["mail_dir"].glob("*.eml")) == mails
+    assert second.rows_loaded == 0
+    assert second.tagged == 0
+    assert second.acks is not None and second.acks.queued == 0 and second.acks.delivery.sent == 0

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pytest
+
+from notifications import EmailMessage, Outbox, SenderIdentity, message_key
+
+
+@pytest.fixture
+def sender_identity() -> SenderIdentity:
+    return SenderIdentity(
+        team_name="Customer Success",
+        from_email="hello@acme-analytics.io",
+        reply_to="success@acme-analytics.io",
+        product_name="Acme Analytics",
+    )
+
+
+@pytest.fixture
+def feedback_item() -> Callable[..., dict[str, Any]]:
+    """A new feedback item as the flows hand it over; keyword arguments replace fields."""
+
+    def make(**changes: Any) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "item_id": "nps:r_000123",
+            "source": "nps",
+            "text": "Exports keep timing out when I pick a full year.",
+            "received_at": datetime(2026, 11, 3, 14, 22, 5, tzinfo=UTC),
+            "contact_email": "priya.raman@northwind-logistics.com",
+            "contact_name": "Priya Raman",
+            "account_name": "Northwind Logistics",
+            "tier": "Enterprise",
+            "csm_name": "Dana Whitfield",
+            "csm_email": "dana.whitfield@loopkeeper-demo.io",
+            "product_area": "exports",
+            "intent": "bug",
+            "nps_score": 3,
+        }
+        item.update(changes)
+        return item
+
+    return make
+
+
+@pytest.fixture
+def make_message() -> Callable[..., EmailMessage]:
+    """A valid message for recipient number ``n``; keyword arguments replace fields."""
+
+    def make(n: int = 0, **changes: Any) -> EmailMessage:
+        to_email = f"customer{n}@example.com"
+        fields: dict[str, Any] = {
+            "key": message_key("acknowledgment", to_email, f"item-{n}", "received"),
+            "kind": "acknowledgment",
+            "to_email": to_email,
+            "to_name": f"Customer {n}",
+            "from_email": "hello@acme-analytics.io",
+            "from_name": "Acme Analytics Customer Success",
+            "reply_to": "success@acme-analytics.io",
+            "subject": f"We got your feedback on exports ({n})",
+            "text": f"Hi Customer {n},\n\nThank you.\n",
+            "html": f"<p>Hi Customer {n},</p><p>Thank you.</p>\n",
+            "item_id": f"item-{n}",
+            "account_id": f"001A{n:06d}",
+        }
+        fields.update(changes)
+        return EmailMessage(**fields)
+
+    return make
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def outbox(con: duckdb.DuckDBPyConnection) -> Outbox:
+    box = Outbox(con)
+    box.ensure_schema()
+    return box

@@ -1,0 +1,311 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from notifications import (
+    RejectedItem,
+    SenderIdentity,
+    compose_acknowledgment,
+    compose_acknowledgments,
+    message_key,
+)
+from notifications.compose import QUOTE_LIMIT
+
+ItemFactory = Callable[..., dict[str, Any]]
+SOURCES = ["nps", "ticket", "widget", "note"]
+
+
+def flat(body: str) -> str:
+    """The body with line wrapping undone, so phrases can be looked for whole."""
+    return " ".join(body.split())
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_enterprise_acknowledgment_is_signed_by_the_csm(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity, source: str
+) -> None:
+    message = compose_acknowledgment(feedback_item(source=source), sender=sender_identity)
+    assert message.from_name == "Dana Whitfield"
+    assert message.reply_to == "dana.whitfield@loopkeeper-demo.io"
+    assert message.from_email == sender_identity.from_email
+    for body in (flat(message.text), message.html):
+        assert "Customer Success Manager, Acme Analytics" in body
+        assert "Dana Whitfield (dana.whitfield@loopkeeper-demo.io)" in body
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("tier", ["Mid-Market", "SMB"])
+def test_other_tiers_get_a_note_signed_by_the_team(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity, source: str, tier: str
+) -> None:
+    message = compose_acknowledgment(
+        feedback_item(source=source, tier=tier), sender=sender_identity
+    )
+    assert message.from_name == "Acme Analytics Customer Success"
+    assert message.reply_to == "success@acme-analytics.io"
+    for body in (flat(message.text), message.html):
+        assert "The Customer Success team" in body
+        assert "our Customer Success team (success@acme-analytics.io)" in body
+        assert "Dana Whitfield" in body  # their account manager is still named
+
+
+def test_enterprise_account_without_a_csm_falls_back_to_the_team(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(
+        feedback_item(csm_name="", csm_email=None), sender=sender_identity
+    )
+    assert message.reply_to == sender_identity.reply_to
+    assert "Dana" not in message.text
+
+
+def test_every_acknowledgment_says_it_is_automated(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(feedback_item(), sender=sender_identity)
+    assert "sent automatically by Acme Analytics" in flat(message.text)
+    assert "sent automatically by Acme Analytics" in message.html
+
+
+def test_greets_by_first_name_and_quotes_their_words(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(feedback_item(), sender=sender_identity)
+    assert message.text.startswith("Hi Priya,\n")
+    assert "> Exports keep timing out when I pick a full year." in message.text
+    assert "Exports keep timing out when I pick a full year." in message.html
+    assert "3 November 2026" in message.text
+
+
+def test_csm_notes_are_acknowledged_without_being_quoted(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    item = feedback_item(source="note", text="At risk: they are trialling a competitor.")
+    message = compose_acknowledgment(item, sender=sender_identity)
+    assert "competitor" not in message.text
+    assert "competitor" not in message.html
+    assert "<blockquote" not in message.html
+    assert "shared in our conversation on 3 November 2026" in flat(message.text)
+
+
+def test_a_survey_answer_without_a_comment_has_no_quote(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(feedback_item(text="", nps_score=9), sender=sender_identity)
+    assert "you wrote" not in message.text
+    assert ">" not in message.text
+    assert "<blockquote" not in message.html
+    assert "Your 9 out of 10 means a lot to us." in message.text
+
+
+def test_name_written_last_first_is_greeted_by_first_name(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(
+        feedback_item(contact_name="Raman, Priya"), sender=sender_identity
+    )
+    assert message.text.startswith("Hi Priya,\n")
+
+
+def test_no_name_gets_a_plain_hello(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(feedback_item(contact_name=""), sender=sender_identity)
+    assert message.text.startswith("Hello,\n")
+
+
+@pytest.mark.parametrize(
+    ("area", "subject"),
+    [
+        pytest.param("exports", "We got your feedback on exports", id="known area"),
+        pytest.param(
+            "single_sign_on", "We got your feedback on single sign on", id="snake case area"
+        ),
+        pytest.param("", "We got your survey feedback", id="unknown area"),
+    ],
+)
+def test_subject_names_the_product_area_when_known(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity, area: str, subject: str
+) -> None:
+    message = compose_acknowledgment(feedback_item(product_area=area), sender=sender_identity)
+    assert message.subject == subject
+
+
+@pytest.mark.parametrize(
+    ("intent", "promise"),
+    [
+        pytest.param(
+            "feature_request", "A product specialist reviews it this week", id="feature request"
+        ),
+        pytest.param("bug", "Our support team is on it", id="bug"),
+        pytest.param(
+            "churn_risk",
+            "Dana Whitfield, your customer success manager, will reach out",
+            id="churn risk",
+        ),
+        pytest.param("", "A product specialist reads it this week", id="no intent"),
+    ],
+)
+def test_says_what_happens_next_by_intent(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity, intent: str, promise: str
+) -> None:
+    message = compose_acknowledgment(feedback_item(intent=intent), sender=sender_identity)
+    assert promise in flat(message.text)
+    assert promise in message.html
+
+
+def test_feedback_text_is_escaped_in_html_and_verbatim_in_text(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    item = feedback_item(text='Broken <script>alert("x")</script> & slow')
+    message = compose_acknowledgment(item, sender=sender_identity)
+    assert "<script>" not in message.html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; slow" in message.html
+    assert '<script>alert("x")</script> & slow' in message.text
+
+
+def test_contact_details_in_the_feedback_are_redacted(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    item = feedback_item(text="Call me on +44 20 7946 0958 or write to priya@home.example.org")
+    message = compose_acknowledgment(item, sender=sender_identity)
+    for body in (message.text, message.html):
+        assert "7946" not in body
+        assert "priya@home" not in body
+        assert "[phone]" in body
+        assert "[email]" in body
+
+
+def test_redacted_text_given_by_the_caller_is_quoted_instead(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    item = feedback_item(text="My name is Priya Raman", redacted_text="My name is [person]")
+    message = compose_acknowledgment(item, sender=sender_identity)
+    assert "[person]" in message.text
+    assert "Priya Raman" not in message.html
+
+
+def test_long_feedback_is_trimmed(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(feedback_item(text="slow " * 400), sender=sender_identity)
+    quote = message.html.split("<blockquote", 1)[1].split(">", 1)[1].split("</blockquote>")[0]
+    assert len(quote) <= QUOTE_LIMIT
+    assert quote.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("score", "remark"),
+    [
+        pytest.param(10, "Your 10 out of 10 means a lot to us.", id="promoter"),
+        pytest.param(8, "we would like to earn a higher one", id="passive"),
+        pytest.param(3, "Your 3 out of 10 tells us we have fallen short", id="detractor"),
+    ],
+)
+def test_nps_score_is_answered_in_its_register(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity, score: int, remark: str
+) -> None:
+    message = compose_acknowledgment(feedback_item(nps_score=score), sender=sender_identity)
+    assert remark in message.html
+
+
+def test_message_is_keyed_to_the_item_and_recipient(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(feedback_item(account_id="001A000001"), sender=sender_identity)
+    assert message.key == message_key(
+        "acknowledgment", "priya.raman@northwind-logistics.com", "nps:r_000123", "received"
+    )
+    assert (message.kind, message.item_id, message.account_id) == (
+        "acknowledgment",
+        "nps:r_000123",
+        "001A000001",
+    )
+    assert message.to_name == "Priya Raman"
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        pytest.param(
+            {"contact_name": "Priya\r\nBcc: x@example.com"}, "to_name: contains", id="crlf in name"
+        ),
+        pytest.param(
+            {"contact_email": "priya.raman"}, "to_email: not a valid", id="bad contact address"
+        ),
+        pytest.param(
+            {"csm_email": "dana at example"}, "csm_email: not a valid", id="bad csm address"
+        ),
+        pytest.param({"source": "email"}, "source: 'email' is not one of", id="unknown source"),
+        pytest.param(
+            {"tier": "enterprise"}, "tier: 'enterprise' is not one of", id="tier in wrong case"
+        ),
+        pytest.param(
+            {"received_at": "2026-11-03"}, "received_at: expected a datetime", id="date as text"
+        ),
+        pytest.param({"nps_score": "3"}, "nps_score: expected a whole number", id="score as text"),
+        pytest.param({"nps_score": 11}, "nps_score: expected a whole number", id="score above ten"),
+        pytest.param(
+            {"nps_score": 7.5}, "nps_score: expected a whole number", id="fractional score"
+        ),
+    ],
+)
+def test_bad_items_are_rejected_naming_the_item_and_field(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity, changes: dict[str, Any], error: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^acknowledgment for item 'nps:r_000123': {error}"):
+        compose_acknowledgment(feedback_item(**changes), sender=sender_identity)
+
+
+def test_missing_fields_are_listed(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    item = feedback_item()
+    del item["intent"], item["tier"]
+    with pytest.raises(ValueError, match="missing field"):
+        compose_acknowledgment(item, sender=sender_identity)
+
+
+def test_a_dataframe_record_with_gaps_is_read_as_missing_values(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    record = pd.DataFrame(
+        [
+            feedback_item(nps_score=3, contact_name="Priya Raman", redacted_text="Exports fail"),
+            feedback_item(nps_score=None, contact_name=None, redacted_text=None),
+        ]
+    ).astype({"nps_score": "Int64"})
+    with_gaps = {str(key): value for key, value in record.to_dict("records")[1].items()}
+    message = compose_acknowledgment(with_gaps, sender=sender_identity)
+    assert message.text.startswith("Hello,\n")
+    assert "out of 10" not in message.text
+    assert "Exports keep timing out" in message.text  # no redacted text: its own redaction applies
+
+
+def test_a_whole_float_score_from_a_column_with_gaps_counts(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    message = compose_acknowledgment(feedback_item(nps_score=10.0), sender=sender_identity)
+    assert "Your 10 out of 10 means a lot to us." in message.text
+
+
+def test_a_batch_sets_bad_items_aside_and_composes_the_rest(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    items = [
+        feedback_item(item_id="nps:1"),
+        feedback_item(item_id="nps:2", contact_email="not-an-address"),
+        feedback_item(item_id="nps:3", contact_email="sam.ortiz@northwind-logistics.com"),
+    ]
+    messages, rejected = compose_acknowledgments(items, sender=sender_identity)
+    assert [message.item_id for message in messages] == ["nps:1", "nps:3"]
+    assert rejected == [
+        RejectedItem(
+            "nps:2",
+            "acknowledgment for item 'nps:2': to_email: not a valid email address: 'not-an-address'",
+        )
+    ]

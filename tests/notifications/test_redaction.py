@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from notifications.redaction import redact_contact_details, shorten
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("mail me at sam.o+x@acme.co.uk today", "mail me at [email] today", id="email"),
+        pytest.param("call +1 (555) 123-4567 please", "call [phone] please", id="us phone"),
+        pytest.param("ring 020 7946 0958.", "ring [phone].", id="uk phone"),
+        pytest.param("since 2026-11-03 it fails", "since 2026-11-03 it fails", id="date kept"),
+        pytest.param("ticket 50231 on v3.2.1", "ticket 50231 on v3.2.1", id="short numbers kept"),
+        pytest.param("no contact details", "no contact details", id="nothing to mask"),
+    ],
+)
+def test_contact_details_are_masked(text: str, expected: str) -> None:
+    assert redact_contact_details(text) == expected
+
+
+def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:
+    text = "word " * 100
+    short = shorten(text, 30)
+    assert len(short) <= 30
+    assert short.endswith("word…")
+
+
+def test_shorten_keeps_short_text_and_collapses_whitespace() -> None:
+    assert shorten("  Exports\n  time out  ", 300) == "Exports time out"
