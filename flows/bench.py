@@ -27,6 +27,7 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
         started = time.perf_counter()
         demo = generate_inbox(root / "inbox", accounts=accounts, days=days, end=end, seed=1)
         generated = time.perf_counter() - started
+        generated_peak = peak_rss_mb()
         settings = load_settings()
         started = time.perf_counter()
         summary = nightly(
@@ -41,7 +42,7 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
             f"bench: {demo.feedback_items} feedback items ({accounts} accounts x {days} days), "
             f"model dir {settings.model_dir or 'bundled'}",
             f"  {'stage':<10} {'wall s':>8} {'items/s':>10} {'peak MB':>9}",
-            f"  {'generate':<10} {generated:>8.2f} {demo.feedback_items / generated:>10.0f} {peak_rss_mb():>9.0f}",
+            f"  {'generate':<10} {generated:>8.2f} {demo.feedback_items / generated:>10.0f} {generated_peak:>9.0f}",
         ]
         for stage, seconds in summary.stage_seconds.items():
             rate = demo.feedback_items / seconds if seconds > 0 else float("inf")

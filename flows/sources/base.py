@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -44,13 +44,25 @@ class Reject:
     field: str
     reason: str
     content: str
+    file: str = ""
 
 
 @dataclass
 class ReadResult:
-    rows: pd.DataFrame
+    """Rows of one file, as a DataFrame or (for formats parsed in Python) as plain records
+    already named like the raw columns: many small files then make one DataFrame, not many."""
+
+    rows: pd.DataFrame | list[dict[str, Any]]
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Validated:
+    """Rows that passed every rule (timestamps normalised) and the rejects, with reasons."""
+
+    rows: pd.DataFrame
+    rejects: list[Reject]
 
 
 @dataclass(frozen=True)
@@ -107,7 +119,7 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
     return parsed
 
 
-def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timestamp) -> ReadResult:
+def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timestamp) -> Validated:
     """Split rows into good ones (timestamps normalised to UTC ISO 8601) and rejects with reasons."""
     original = frame
     frame = frame.copy()
@@ -183,14 +195,17 @@ def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timesta
             str(bad_field[i]),
             str(reason[i]),
             _content(original.loc[i]),
+            str(frame.at[i, "_file"]) if "_file" in frame else "",
         )
         for i in frame.index[bad]
     ]
-    return ReadResult(rows=frame[~bad].reset_index(drop=True), rejects=rejects)
+    return Validated(rows=frame[~bad].reset_index(drop=True), rejects=rejects)
 
 
 def _content(row: pd.Series) -> str:
     values: Mapping[str, object] = {
-        str(k): (None if pd.isna(v) else str(v)) for k, v in row.items() if k != "_record"
+        str(k): (None if pd.isna(v) else str(v))
+        for k, v in row.items()
+        if k not in ("_record", "_file")
     }
     return json.dumps(values, ensure_ascii=False)[:20_000]

@@ -1,7 +1,10 @@
 """Load inbox files into ``raw.*``: each file once (by content hash), each row once (by row hash).
 
-One transaction per file, so a crash never leaves half a file loaded and a re-run picks it up
-again. A file that cannot be read is quarantined whole (record 0) and the others still load.
+Files are read one by one but written in batches (many files per transaction, a few hundred
+thousand rows at most), so a folder of thousands of small files costs a few commits, not
+thousands. A batch is one transaction: a crash never leaves part of a file loaded, and a re-run
+picks the files up again. A file that cannot be read is quarantined whole (record 0) and the
+others still load.
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from flows.sources.base import FileUnreadable, Reject, Source, validate
-from flows.warehouse.connection import scalar
+
+BATCH_ROWS = 250_000
+BATCH_FILES = 1_000
 
 
 @dataclass
@@ -31,6 +37,28 @@ class SourceLoad:
     rows_duplicate: int = 0
     rows_quarantined: int = 0
     messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _File:
+    relative: str
+    digest: str
+    size: int
+    rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class _Batch:
+    files: list[_File] = field(default_factory=list)
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(f) for f in self.frames) + len(self.records)
 
 
 def file_sha256(path: Path) -> str:
@@ -70,159 +98,171 @@ def load_source(
     }
     # Anything stamped more than a day past the wall clock cannot be real yet.
     now = pd.Timestamp(datetime.now(UTC) + timedelta(days=1))
+    batch = _Batch()
     for path in inbox_files(inbox, source):
         if on_file:
             on_file(path)
-        relative = path.relative_to(inbox).as_posix()
         digest = file_sha256(path)
         if digest in seen:
             result.files_skipped += 1
             continue
         seen.add(digest)
+        entry = _File(path.relative_to(inbox).as_posix(), digest, path.stat().st_size)
+        batch.files.append(entry)
         try:
             read = source.read(path, source)
         except (FileUnreadable, duckdb.Error, ValueError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, FileUnreadable) else f"{path.name}: {exc}"
-            _quarantine_file(con, source, relative, digest, path, reason, loaded_at)
-            result.files_quarantined += 1
-            result.messages.append(f"{relative}: quarantined whole file: {reason}")
+            entry.error = str(exc) if isinstance(exc, FileUnreadable) else f"{path.name}: {exc}"
+            head = path.read_bytes()[:20_000].decode("utf-8", errors="replace")
+            batch.rejects.append(Reject(0, "file", entry.error, head, entry.relative))
+            result.messages.append(f"{entry.relative}: quarantined whole file: {entry.error}")
             continue
-        checked = validate(read.rows, source.rules, now=now)
-        rejects = read.rejects + checked.rejects
-        con.execute("begin transaction")
-        try:
-            inserted, duplicates = _insert_rows(con, source, checked.rows, relative, loaded_at)
-            _insert_rejects(con, source.name, relative, rejects, loaded_at)
-            _record_file(
-                con,
-                source.name,
-                relative,
-                digest,
-                path.stat().st_size,
-                "loaded",
-                inserted,
-                len(rejects),
-                "; ".join(read.warnings) or None,
-                loaded_at,
-            )
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        result.files_read += 1
-        result.rows_loaded += inserted
-        result.rows_duplicate += duplicates
-        result.rows_quarantined += len(rejects)
+        if isinstance(read.rows, pd.DataFrame):
+            batch.frames.append(read.rows.assign(_file=entry.relative))
+        else:
+            batch.records.extend(row | {"_file": entry.relative} for row in read.rows)
+        entry.rows = len(read.rows)
+        entry.warnings = read.warnings
+        batch.rejects.extend(
+            Reject(r.record, r.field, r.reason, r.content, entry.relative) for r in read.rejects
+        )
         result.messages.extend(read.warnings)
-        for reject in rejects[:3]:
-            result.messages.append(
-                f"{relative}: record {reject.record}: {reject.field}: {reject.reason}"
-            )
-        if len(rejects) > 3:
-            result.messages.append(f"{relative}: ... and {len(rejects) - 3} more quarantined rows")
+        if batch.rows >= BATCH_ROWS or len(batch.files) >= BATCH_FILES:
+            _flush(con, source, batch, loaded_at, now, result)
+            batch = _Batch()
+    _flush(con, source, batch, loaded_at, now, result)
     return result
 
 
-def _insert_rows(
+def _flush(
     con: duckdb.DuckDBPyConnection,
     source: Source,
-    rows: pd.DataFrame,
-    file: str,
+    batch: _Batch,
     loaded_at: datetime,
-) -> tuple[int, int]:
+    now: pd.Timestamp,
+    result: SourceLoad,
+) -> None:
+    """Validate and write one batch of files in one transaction."""
+    if not batch.files:
+        return
+    frames = [f for f in batch.frames if not f.empty]
+    if batch.records:
+        columns = [*source.columns, "_record", "_file"]
+        frames.append(pd.DataFrame.from_records(batch.records, columns=columns))
+    checked = (
+        validate(pd.concat(frames, ignore_index=True), source.rules, now=now) if frames else None
+    )
+    rejects = batch.rejects + (checked.rejects if checked else [])
+    stamp = loaded_at.replace(tzinfo=None)
+    con.execute("begin transaction")
+    try:
+        inserted = _insert_rows(con, source, checked.rows, stamp) if checked else {}
+        _insert_rejects(con, source.name, rejects, stamp)
+        bad_by_file: dict[str, int] = {}
+        for reject in rejects:
+            bad_by_file[reject.file] = bad_by_file.get(reject.file, 0) + 1
+        files = pd.DataFrame(
+            {
+                "source": source.name,
+                "file": [f.relative for f in batch.files],
+                "content_sha256": [f.digest for f in batch.files],
+                "size_bytes": [f.size for f in batch.files],
+                "status": ["quarantined" if f.error else "loaded" for f in batch.files],
+                "rows_loaded": [inserted.get(f.relative, 0) for f in batch.files],
+                "rows_quarantined": [bad_by_file.get(f.relative, 0) for f in batch.files],
+                "error": [f.error or ("; ".join(f.warnings) or None) for f in batch.files],
+                "loaded_at": stamp,
+            }
+        )
+        _insert_frame(con, "raw._files", files, conflict="on conflict do nothing")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    loaded = sum(inserted.values())
+    good = len(checked.rows) if checked else 0
+    result.files_read += sum(1 for f in batch.files if not f.error)
+    result.files_quarantined += sum(1 for f in batch.files if f.error)
+    result.rows_loaded += loaded
+    result.rows_duplicate += good - loaded
+    result.rows_quarantined += sum(1 for r in rejects if r.record > 0 or r.field != "file")
+    shown = [r for r in rejects if r.field != "file"]
+    for reject in shown[:5]:
+        result.messages.append(
+            f"{reject.file}: record {reject.record}: {reject.field}: {reject.reason}"
+        )
+    if len(shown) > 5:
+        result.messages.append(f"... and {len(shown) - 5} more quarantined rows")
+
+
+def _insert_frame(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, *, conflict: str = ""
+) -> None:
+    con.register("_frame", frame)
+    try:
+        con.execute(f"insert into {table} select * from _frame {conflict}")
+    finally:
+        con.unregister("_frame")
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, source: Source, rows: pd.DataFrame, loaded_at: datetime
+) -> dict[str, int]:
+    """Insert rows not stored yet (by row hash); returns how many were new, per file."""
     if rows.empty:
-        return 0, 0
+        return {}
     columns = source.columns
-    batch = (
-        rows[[*columns, "_record"]].astype(object).where(rows[[*columns, "_record"]].notna(), None)
+    selected = rows[[*columns, "_file", "_record"]]
+    batch = selected.astype(object).where(selected.notna(), None)
+    hash_expr = (
+        "md5(concat_ws(chr(31), "
+        + ", ".join(f"coalesce({c}::varchar, '\\N')" for c in columns)
+        + "))"
     )
     con.register("_batch", batch)
     try:
-        hash_expr = (
-            "md5(concat_ws(chr(31), "
-            + ", ".join(f"coalesce({c}::varchar, '\\N')" for c in columns)
-            + "))"
-        )
-        before = _count(con, source.table)
         con.execute(
             f"""
             insert into raw.{source.table}
             select {", ".join(f"{c}::varchar" for c in columns)},
-                ? as _source, ? as _file, _record::bigint, ? as _loaded_at, _row_hash
+                ? as _source, _file, _record::bigint, ? as _loaded_at, _row_hash
             from (
                 select *, {hash_expr} as _row_hash,
-                    row_number() over (partition by {hash_expr} order by _record::bigint) as _nth
+                    row_number() over (
+                        partition by {hash_expr} order by _file, _record::bigint
+                    ) as _nth
                 from _batch
             )
             where _nth = 1
             on conflict do nothing
             """,
-            [source.name, file, loaded_at.replace(tzinfo=None)],
+            [source.name, loaded_at],
         )
-        inserted = _count(con, source.table) - before
     finally:
         con.unregister("_batch")
-    return inserted, len(rows) - inserted
-
-
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(scalar(con, f"select count(*) from raw.{table}") or 0)
+    files = sorted(set(batch["_file"]))
+    counts = con.execute(
+        f"select _file, count(*) from raw.{source.table}"
+        " where _loaded_at = ? and list_contains(?, _file) group by _file",
+        [loaded_at, files],
+    ).fetchall()
+    return {str(name): int(n) for name, n in counts}
 
 
 def _insert_rejects(
-    con: duckdb.DuckDBPyConnection, source: str, file: str, rejects: list[Reject], at: datetime
+    con: duckdb.DuckDBPyConnection, source: str, rejects: list[Reject], at: datetime
 ) -> None:
     if not rejects:
         return
     frame = pd.DataFrame(
         {
             "source": source,
-            "file": file,
+            "file": [r.file for r in rejects],
             "record": [r.record for r in rejects],
             "field": [r.field for r in rejects],
             "reason": [r.reason for r in rejects],
             "content": [r.content for r in rejects],
-            "quarantined_at": at.replace(tzinfo=None),
+            "quarantined_at": at,
         }
     )
-    con.register("_rejects", frame)
-    try:
-        con.execute("insert into raw._quarantine select * from _rejects")
-    finally:
-        con.unregister("_rejects")
-
-
-def _record_file(
-    con: duckdb.DuckDBPyConnection,
-    source: str,
-    file: str,
-    digest: str,
-    size: int,
-    status: str,
-    loaded: int,
-    quarantined: int,
-    error: str | None,
-    at: datetime,
-) -> None:
-    con.execute(
-        "insert into raw._files values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
-        [source, file, digest, size, status, loaded, quarantined, error, at.replace(tzinfo=None)],
-    )
-
-
-def _quarantine_file(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    file: str,
-    digest: str,
-    path: Path,
-    reason: str,
-    at: datetime,
-) -> None:
-    head = path.read_bytes()[:20_000].decode("utf-8", errors="replace")
-    con.execute("begin transaction")
-    _insert_rejects(con, source.name, file, [Reject(0, "file", reason, head)], at)
-    _record_file(
-        con, source.name, file, digest, path.stat().st_size, "quarantined", 0, 1, reason, at
-    )
-    con.execute("commit")
+    _insert_frame(con, "raw._quarantine", frame)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
-from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source, map_columns
+from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source
 
 RULES = (
     FieldRule("note_id", required=True),
@@ -20,6 +19,9 @@ RULES = (
     FieldRule("item_index", required=True),
     FieldRule("item_text", required=True),
 )
+
+# libyaml's C loader when present: front matter of thousands of notes parses ~10x faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
@@ -54,7 +56,7 @@ def read(path: Path, source: Source) -> ReadResult:
     if not match:
         raise FileUnreadable(f"{path.name}: no YAML front matter (--- ... ---) at the top")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         raise FileUnreadable(f"{path.name}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
@@ -78,9 +80,8 @@ def read(path: Path, source: Source) -> ReadResult:
         }
         for index, (line, bullet) in enumerate(feedback_bullets(text[match.end() :]), start=1)
     ]
-    frame = pd.DataFrame(rows, columns=[*source.columns, "_record"], dtype=object)
     warnings = [] if rows else [f"{path.name}: no bullets under a Feedback heading"]
-    return ReadResult(map_columns(frame, source, path), warnings=warnings)
+    return ReadResult(list(rows), warnings=warnings)
 
 
 def _text(value: object) -> str | None:

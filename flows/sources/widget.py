@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from flows.sources.base import FieldRule, ReadResult, Reject, Source, map_columns
+from flows.sources.base import FieldRule, ReadResult, Reject, Source
 from flows.sources.readers import read_jsonl
 
 RULES = (
@@ -39,12 +37,13 @@ def _flatten(record: dict[str, Any]) -> dict[str, Any]:
 
 def read(path: Path, source: Source) -> ReadResult:
     records, bad_lines = read_jsonl(path)
-    rows = [{**_flatten(value), "_record": number} for number, value in records]
-    frame = pd.DataFrame(rows, columns=[*source.columns, "_record"], dtype=object)
-    for column in source.columns:
-        frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+    rows = [
+        {k: (None if v is None else str(v)) for k, v in _flatten(value).items()}
+        | {"_record": number}
+        for number, value in records
+    ]
     rejects = [Reject(number, "line", reason, "") for number, reason in bad_lines]
-    return ReadResult(map_columns(frame, source, path), rejects=rejects)
+    return ReadResult(rows, rejects=rejects)
 
 
 SOURCE = Source("widget", "widget_events", (".jsonl", ".ndjson"), RULES, read)

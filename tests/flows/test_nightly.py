@@ -108,3 +108,36 @@ def test_running_the_same_night_again_changes_nothing(night) -> None:  # type: i
     assert second.rows_loaded == 0
     assert second.tagged == 0
     assert second.acks is not None and second.acks.queued == 0 and second.acks.delivery.sent == 0
+
+
+def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["status", "--warehouse", str(night[1]["warehouse"])])
+    assert result.exit_code == 0, result.output
+    assert "tickets" in result.output and "1 unreadable" in result.output
+    assert "tickets-broken.json" in result.output
+    assert f"acknowledgment   sent     {len(night[5]):>6}" in result.output
+
+
+def test_backfill_leaves_the_marts_as_the_nightly_did_and_sends_nothing(
+    night, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from flows.backfill import backfill
+
+    paths = night[1]
+    warehouse, mail = tmp_path / "backfill.duckdb", tmp_path / "mail"
+    summaries = backfill(
+        start=date(2026, 11, 15),
+        end=NIGHT,
+        inbox=paths["inbox"],
+        warehouse=warehouse,
+        mail_dir=mail,
+    )
+    assert [s.run_date for s in summaries] == [date(2026, 11, 15), NIGHT]
+    assert not list(mail.glob("*.eml"))
+    # The nightly's emails were sent after the night's clock, so they do not count for it either.
+    sql = "select * from marts.fct_feedback order by item_id"
+    assert query(warehouse, sql) == query(paths["warehouse"], sql)
