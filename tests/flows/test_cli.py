@@ -1,0 +1,59 @@
+"""The command line: accurate help, clear errors, no traceback for a user's mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_the_commands_the_design_promises_are_registered() -> None:
+    assert {"demo-data", "nightly", "backfill", "status", "bench"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_describes_every_option(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    params = get_command(app).commands[command].params  # type: ignore[attr-defined]
+    for param in params:
+        assert param.help, f"{command} {param.name} has no help text"
+        assert param.opts[0] in result.output
+
+
+def test_nightly_on_a_missing_inbox_says_how_to_make_one(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["nightly", "--inbox", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1
+    assert "nowhere: inbox folder not found" in result.output
+    assert "loopkeeper demo-data" in result.output
+
+
+def test_demo_data_refuses_to_mix_two_companies_unless_forced(tmp_path: Path) -> None:
+    args = ["demo-data", "--out", str(tmp_path), "--accounts", "5", "--days", "3", "--end", "2026-11-01"]
+    assert runner.invoke(app, args).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1 and "--force" in again.output
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "feedback items" in forced.output
+
+
+def test_backfill_rejects_a_reversed_range() -> None:
+    result = runner.invoke(app, ["backfill", "--start", "2026-11-10", "--end", "2026-11-01"])
+    assert result.exit_code == 1
+    assert "--end 2026-11-01 is before --start 2026-11-10" in result.output
+
+
+def test_a_bad_setting_is_reported_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOOPKEEPER_ACK_WINDOW_DAYS", "soon")
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 1
+    assert "ack_window_days" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,189 @@
+from pathlib import Path
+
+import pytest
+
+from nlp import MODEL_DIR, Tag, Tagger
+from nlp.labels import INTENTS, SENTIMENTS, SEVERITIES
+
+REPO_TAXONOMY = MODEL_DIR.parent / "taxonomy"
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger.load()
+
+
+def tag_one(tagger: Tagger, text: str | None) -> Tag:
+    return next(tagger.tag([text]))
+
+
+def test_tag_fields_have_the_promised_types(tagger: Tagger) -> None:
+    tag = tag_one(tagger, "The CSV export fails every night, please fix it")
+    assert isinstance(tag, Tag)
+    assert set(tag.intent_scores) == set(INTENTS)
+    assert all(0.0 <= s <= 1.0 for s in tag.intent_scores.values())
+    assert set(tag.intents) <= set(INTENTS)
+    assert tag.intent == (tag.intents[0] if tag.intents else "")
+    assert tag.sentiment in SENTIMENTS and -1.0 <= tag.sentiment_score <= 1.0
+    assert tag.severity in SEVERITIES
+    assert tag.product_area == "exports"
+    assert tag.theme_key and tag.theme_label
+
+
+def test_version_names_release_corpus_and_taxonomy(tagger: Tagger) -> None:
+    release, local = tagger.version.split("+")
+    assert release == tagger.nlp.meta["version"]
+    assert local.startswith(tagger.nlp.meta["corpus"]["sha256"][:8])
+
+
+@pytest.mark.parametrize(
+    "text", [None, "", "   ", "\n"], ids=["none", "empty", "spaces", "newline"]
+)
+def test_blank_text_has_no_intents_and_is_neutral_and_low(tagger: Tagger, text: str | None) -> None:
+    tag = tag_one(tagger, text)
+    assert (tag.intents, tag.intent, tag.sentiment, tag.severity) == ((), "", "neutral", "low")
+    assert tag.sentiment_score == 0.0 and set(tag.intent_scores.values()) == {0.0}
+
+
+def test_tags_stream_in_input_order_across_batches(tagger: Tagger) -> None:
+    texts = ["Love it", None, "Dashboards are slow", "", "How do I add an admin?"]
+    streamed = list(tagger.tag(iter(texts), batch_size=2))
+    assert [t.redacted_text for t in streamed] == [t or "" for t in texts]
+    assert streamed == [tag_one(tagger, t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        pytest.param(
+            "Not a bug, but it would be nice if exports kept the column order",
+            "bug",
+            id="not a bug",
+        ),
+        pytest.param("This isn't a bug, just a wish for bulk renaming", "bug", id="isn't a bug"),
+        pytest.param("I can't say I love it", "praise", id="can't say I love it"),
+    ],
+)
+def test_negated_wording_does_not_give_the_intent(tagger: Tagger, text: str, absent: str) -> None:
+    assert absent not in tag_one(tagger, text).intents
+
+
+def test_negated_love_is_not_positive(tagger: Tagger) -> None:
+    assert tag_one(tagger, "I can't say I love it").sentiment != "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Honestly Gainsight does this better", id="sentence case"),
+        pytest.param("we moved some reporting to power bi", id="lowercase two words"),
+    ],
+)
+def test_competitor_mention_gives_competitor_intent(tagger: Tagger, text: str) -> None:
+    tag = tag_one(tagger, text)
+    assert "competitor" in tag.intents and tag.intent_scores["competitor"] == 1.0
+    assert len(tag.competitors) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("We are not renewing next year", id="not renewing"),
+        pytest.param("Our CFO wants to cancel the contract", id="cancel"),
+        pytest.param("We have started to look at alternatives", id="alternatives"),
+        pytest.param("The team is switching to a cheaper tool", id="switching to"),
+        pytest.param(
+            "Exports keep timing out. Looking at Gainsight.", id="looking at a competitor"
+        ),
+    ],
+)
+def test_churn_wording_gives_churn_risk(tagger: Tagger, text: str) -> None:
+    assert "churn_risk" in tag_one(tagger, text).intents
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        pytest.param(
+            "We can't log in, all users are blocked", "critical", id="everyone locked out"
+        ),
+        pytest.param("We lost data after the import", "critical", id="data loss"),
+        pytest.param("The app is down", "critical", id="down"),
+        pytest.param("SSO setup is blocking our rollout", "high", id="blocking rollout"),
+        pytest.param("Love the new dashboards, thank you!", "low", id="praise"),
+    ],
+)
+def test_severity_follows_wording_and_intent(tagger: Tagger, text: str, severity: str) -> None:
+    assert tag_one(tagger, text).severity == severity
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        pytest.param("The xlsx download misses the date column", "exports", id="exports"),
+        pytest.param("SAML login loops on Safari", "sso", id="sso"),
+        pytest.param("Push notifications arrive late", "notifications", id="notifications"),
+        pytest.param("Thanks, nothing else to add", "", id="no area"),
+    ],
+)
+def test_product_area_comes_from_the_taxonomy_file(tagger: Tagger, text: str, area: str) -> None:
+    assert tag_one(tagger, text).product_area == area
+
+
+def test_team_edited_taxonomy_dir_is_used(tagger: Tagger, tmp_path: Path) -> None:
+    (tmp_path / "product_areas.yml").write_text(
+        "warehouse:\n"
+        "  - label: Warehouse ops\n"
+        "  - warehouse\n"
+        "  - forklift: [forklifts, pallet jack]\n"
+    )
+    (tmp_path / "competitors.yml").write_text("competitors:\n  - Acme Rival\n")
+    edited = Tagger.load(taxonomy_dir=tmp_path)
+    tag = tag_one(edited, "The forklifts screen freezes, Acme Rival never does")
+    assert (tag.product_area, tag.competitors) == ("warehouse", ("Acme Rival",))
+    assert (tag.theme_key, tag.theme_label) == ("warehouse.forklift", "Warehouse ops: forklift")
+    assert edited.version != tagger.version
+
+
+def test_near_duplicates_share_a_theme(tagger: Tagger) -> None:
+    texts = ["export to Excel", "need xlsx export", "can't export spreadsheets"]
+    keys = {t.theme_key for t in tagger.tag(texts)}
+    assert keys == {"exports.xlsx"}
+
+
+def test_different_subjects_get_different_themes(tagger: Tagger) -> None:
+    keys = [t.theme_key for t in tagger.tag(["need xlsx export", "need a pdf export"])]
+    assert keys[0] != keys[1]
+
+
+def test_same_input_gives_same_output(tagger: Tagger) -> None:
+    texts = ["Dashboards are slow and we may look at Tableau", "How do I reset my password?"]
+    assert list(tagger.tag(texts)) == list(tagger.tag(texts))
+
+
+def test_text_is_tagged_after_redaction(tagger: Tagger) -> None:
+    tag = tag_one(tagger, "Export broken, mail me at kim@acme.example")
+    assert tag.redacted_text == "Export broken, mail me at [email]"
+
+
+def test_threshold_is_configurable(tagger: Tagger) -> None:
+    strict = Tagger.load(threshold=0.999)
+    text = "The dashboard is a bit slow and the docs are thin"
+    assert len(next(strict.tag([text])).intents) < len(tag_one(tagger, text).intents)
+
+
+def test_missing_model_dir_names_the_directory(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=str(tmp_path)):
+        Tagger.load(tmp_path, taxonomy_dir=REPO_TAXONOMY)
+
+
+def test_doc_extensions_match_the_tag(tagger: Tagger) -> None:
+    text = "Dashboards are painfully slow, we may look at Looker"
+    doc = tagger.nlp(text)
+    tag = tag_one(tagger, text)
+    assert (doc._.intents, doc._.severity, doc._.product_area, doc._.competitors) == (
+        tag.intents,
+        tag.severity,
+        tag.product_area,
+        tag.competitors,
+    )

@@ -1,0 +1,81 @@
+import pytest
+
+from nlp.rules import has_churn_cue, says_not_a_bug, severity, weighs_competitor
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("we're cancelling at the end of the term", True, id="cancelling"),
+        pytest.param("we won't renew", True, id="won't renew"),
+        pytest.param("leadership asked us to look at alternatives", True, id="alternatives"),
+        pytest.param("we are switching to another vendor", True, id="switching to"),
+        pytest.param("we have no plans to cancel", False, id="negated cancel"),
+        pytest.param("we don't want to look at alternatives", False, id="negated alternatives"),
+        pytest.param("exports are slow", False, id="no cue"),
+    ],
+)
+def test_churn_cues(text: str, expected: bool) -> None:
+    assert has_churn_cue(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("not a bug, but a wish", True, id="not a bug"),
+        pytest.param("this isn't really a bug", True, id="isn't really a bug"),
+        pytest.param("this is a bug in the export", False, id="a bug"),
+    ],
+)
+def test_not_a_bug(text: str, expected: bool) -> None:
+    assert says_not_a_bug(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intents", "score", "expected"),
+    [
+        pytest.param(
+            "we can't log in, all users are blocked",
+            ("bug",),
+            -0.8,
+            "critical",
+            id="login blocked for all",
+        ),
+        pytest.param("two weeks of data disappeared", ("bug",), -0.5, "critical", id="data gone"),
+        pytest.param(
+            "i can't log in on safari", ("bug",), -0.5, "high", id="login blocked for one"
+        ),
+        pytest.param(
+            "this is blocking our rollout", ("feature_request",), -0.2, "high", id="blocking"
+        ),
+        pytest.param("we may leave", ("churn_risk",), -0.5, "high", id="churn risk"),
+        pytest.param("the chart legend overlaps", ("bug",), -0.3, "medium", id="plain bug"),
+        pytest.param(
+            "minor: the chart legend overlaps", ("bug",), -0.3, "medium", id="softened bug"
+        ),
+        pytest.param(
+            "not urgent, but the app is down on my old tablet",
+            ("bug",),
+            -0.3,
+            "medium",
+            id="softened down",
+        ),
+        pytest.param("love the dashboards", ("praise",), 0.8, "low", id="praise"),
+        pytest.param("please add dark mode", ("feature_request",), 0.0, "low", id="request"),
+        pytest.param("", (), 0.0, "low", id="empty"),
+    ],
+)
+def test_severity(text: str, intents: tuple[str, ...], score: float, expected: str) -> None:
+    assert severity(text, intents, score) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("exports time out. looking at gainsight.", True, id="looking at"),
+        pytest.param("leadership wants a demo of tableau", True, id="demo of"),
+        pytest.param("we also use tableau for board reporting", False, id="plain use"),
+    ],
+)
+def test_competitor_churn_wording(text: str, expected: bool) -> None:
+    assert weighs_competitor(text) is expected
