@@ -36,7 +36,17 @@ def test_nightly_on_a_missing_inbox_says_how_to_make_one(tmp_path: Path) -> None
 
 
 def test_demo_data_refuses_to_mix_two_companies_unless_forced(tmp_path: Path) -> None:
-    args = ["demo-data", "--out", str(tmp_path), "--accounts", "5", "--days", "3", "--end", "2026-11-01"]
+    args = [
+        "demo-data",
+        "--out",
+        str(tmp_path),
+        "--accounts",
+        "5",
+        "--days",
+        "3",
+        "--end",
+        "2026-11-01",
+    ]
     assert runner.invoke(app, args).exit_code == 0
     again = runner.invoke(app, args)
     assert again.exit_code == 1 and "--force" in again.output
