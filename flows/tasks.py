@@ -71,13 +71,7 @@ def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
 @task(name="stage", cache_policy=NO_CACHE)
 def build_staging(settings: Settings, as_of: datetime) -> DbtOutcome:
     """dbt: seeds, staging views and the unified feedback-items model."""
-    return run_dbt(
-        ["build", "--selector", "stage"],
-        warehouse=settings.warehouse,
-        as_of=as_of,
-        project_dir=settings.dbt_project_dir,
-        target=settings.dbt_target,
-    )
+    return _dbt_build(settings, "stage", as_of)
 
 
 @task(name="tag", cache_policy=NO_CACHE)
@@ -106,8 +100,13 @@ def tag_new(settings: Settings) -> int:
 @task(name="marts", cache_policy=NO_CACHE)
 def build_marts(settings: Settings, as_of: datetime) -> DbtOutcome:
     """dbt: the marts analysts and notifications read, with their data tests."""
+    return _dbt_build(settings, "marts", as_of)
+
+
+def _dbt_build(settings: Settings, selector: str, as_of: datetime) -> DbtOutcome:
+    """`dbt build` of one selector from dbt_project/selectors.yml."""
     return run_dbt(
-        ["build", "--selector", "marts"],
+        ["build", "--selector", selector],
         warehouse=settings.warehouse,
         as_of=as_of,
         project_dir=settings.dbt_project_dir,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -49,7 +50,9 @@ def stand_in() -> Iterator[tuple[StandIn, str]]:
             payload = b"" if status == 202 else b'{"errors":[{"message":"scripted"}]}'
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            # The timeout case has the client gone by now: a broken pipe is the expected end.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(payload)
 
         def log_message(self, *args: object) -> None:
             pass
