@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3.11
+# Python 3.11 under either name; uv refuses any other version (requires-python in pyproject).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 # uv's version is pinned so uv.lock is read and written the same way on every machine.
@@ -19,7 +20,7 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
 
 $(UV):
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; Loopkeeper needs Python 3.11" >&2; exit 1; }
+	@[ -n "$(PYTHON)" ] || { echo "error: no python3.11 or python3 found; Loopkeeper needs Python 3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 

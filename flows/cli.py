@@ -76,6 +76,18 @@ def demo_data(
     typer.echo(f"inbox written to {out}")
 
 
+def _run_errors() -> tuple[type[Exception], ...]:
+    """Failures a user can act on: shown as a message, not a traceback."""
+    import duckdb
+
+    from flows.mail import MailConfigError
+    from flows.validate import GateFailed
+    from flows.warehouse.dbt import DbtError
+
+    # duckdb.IOException: e.g. the warehouse is locked by another writer.
+    return (GateFailed, DbtError, MailConfigError, duckdb.IOException)
+
+
 def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
     from flows.config import ConfigError, load_settings
 
@@ -124,7 +136,6 @@ def nightly(
             f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)"
         )
     from flows.nightly import nightly as nightly_flow
-    from flows.validate import GateFailed
 
     try:
         summary = nightly_flow(
@@ -133,7 +144,7 @@ def nightly(
             warehouse=settings.warehouse,
             mail_dir=settings.mail_dir,
         )
-    except GateFailed as exc:
+    except _run_errors() as exc:
         raise _fail(str(exc)) from None
     typer.echo("")
     for line in summary.lines():
@@ -163,14 +174,17 @@ def backfill(
     settings = _settings(inbox, warehouse, mail_dir)
     from flows.backfill import backfill as backfill_flow
 
-    summaries = backfill_flow(
-        start=start.date(),
-        end=end.date(),
-        inbox=settings.inbox,
-        warehouse=settings.warehouse,
-        mail_dir=settings.mail_dir,
-        send=send,
-    )
+    try:
+        summaries = backfill_flow(
+            start=start.date(),
+            end=end.date(),
+            inbox=settings.inbox,
+            warehouse=settings.warehouse,
+            mail_dir=settings.mail_dir,
+            send=send,
+        )
+    except _run_errors() as exc:
+        raise _fail(str(exc)) from None
     typer.echo(f"\nre-ran {len(summaries)} nights from {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     for line in summaries[-1].lines():
         typer.echo(line)
