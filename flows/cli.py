@@ -191,6 +191,67 @@ def backfill(
 
 
 @app.command()
+def tag(
+    input_: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="CSV or JSONL (.jsonl/.ndjson) file of texts.")
+    ],
+    text_column: Annotated[str, typer.Option(help="Column holding the feedback text.")],
+    output: Annotated[
+        Path, typer.Option(help="File to write (.csv or .jsonl): the input columns plus the tags.")
+    ],
+    model_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Trained tagger (default: config `model_dir`, else the bundled model).",
+            show_default=False,
+        ),
+    ] = None,
+    chunk_rows: Annotated[
+        int,
+        typer.Option(min=1, help="Rows read, tagged and written at a time (memory stays bounded)."),
+    ] = 10_000,
+) -> None:
+    """Tag a file of texts: adds intents, intent, sentiment, sentiment_score, severity, product_area, theme."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from flows.tag_file import TagFileError, tag_file
+    from nlp import MODEL_DIR, Tagger
+
+    settings = _settings(None, None, None)
+    try:
+        tagger = Tagger.load(
+            model_dir or settings.model_dir or MODEL_DIR, taxonomy_dir=settings.taxonomy_dir
+        )
+    except (OSError, ValueError) as exc:
+        raise _fail(f"cannot load the tagger: {exc}") from None
+    size = input_.stat().st_size if input_.is_file() else 0
+    with Progress(
+        TextColumn("tagging {task.fields[rows]:,} rows"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as progress:
+        bar = progress.add_task("tag", total=size or None, rows=0)
+
+        def on_progress(consumed: int, rows: int) -> None:
+            progress.update(bar, advance=consumed, rows=rows)
+
+        try:
+            result = tag_file(
+                input_,
+                output,
+                text_column=text_column,
+                tagger=tagger,
+                chunk_rows=chunk_rows,
+                on_progress=on_progress,
+            )
+        except TagFileError as exc:
+            raise _fail(str(exc)) from None
+    typer.echo(f"tagged {result.rows:,} rows with model {tagger.version} -> {result.output}")
+
+
+@app.command()
 def status(
     warehouse: WarehouseOption = None,
 ) -> None:
