@@ -6,12 +6,13 @@ Prefect Secret block, so it can never end up in a committed file or a flow param
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 CONFIG_ENV = "LOOPKEEPER_CONFIG"
 DEFAULT_CONFIG_FILE = Path("loopkeeper.toml")
@@ -75,6 +76,16 @@ class Settings(BaseModel):
         "dev", description="`profiles.yml` target dbt builds (e.g. `motherduck`)."
     )
     tag_batch_size: int = Field(1000, ge=1, description="Texts per spaCy batch in the tag step.")
+    columns: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per source, export header -> raw column, for CSV exports whose headers Loopkeeper does not know (`[loopkeeper.columns.nps]`; env: JSON).",
+    )
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns_from_json(cls, value: Any) -> Any:
+        # An environment variable can only hold text: there the mapping is JSON.
+        return json.loads(value) if isinstance(value, str) else value
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Copy with the given non-None values replaced (CLI options win over file and env)."""

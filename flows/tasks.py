@@ -30,7 +30,13 @@ def extract_source(source_name: str, settings: Settings, loaded_at: datetime) ->
     logger = get_run_logger()
     source = next(s for s in SOURCES if s.name == source_name)
     with open_warehouse(settings.warehouse) as con:
-        result = load_source(con, settings.inbox, source, loaded_at=loaded_at)
+        result = load_source(
+            con,
+            settings.inbox,
+            source,
+            loaded_at=loaded_at,
+            columns=settings.columns.get(source.name),
+        )
     for message in result.messages:
         logger.warning(message)
     logger.info(

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from flows.sources.dates import DATE_FORMATS_HELP, parse_timestamps
+
 Kind = Literal["text", "email", "timestamp", "date", "int", "number", "choice"]
 
 EMAIL_RE = r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[A-Za-z]{2,}$"
@@ -36,6 +38,8 @@ class FieldRule:
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     allow_future: bool = False
+    # Names and subjects are one line: a CR/LF pasted into them becomes a space.
+    one_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ class Source:
     rules: tuple[FieldRule, ...]
     read: Callable[[Path, Source], ReadResult]
     is_feedback: bool = True
+    # What identifies one fact in a file: a key repeated with other values is quarantined.
+    key: tuple[str, ...] = ()
+    # A team's own export headers -> raw column names (`[loopkeeper.columns.<source>]`).
+    mapping: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -89,6 +97,10 @@ def normalise_header(name: str) -> str:
 def map_columns(frame: pd.DataFrame, source: Source, path: Path) -> pd.DataFrame:
     """Rename export headers to raw column names; a required column that is missing fails the file."""
     by_header = {normalise_header(str(c)): c for c in frame.columns}
+    # The team's mapping wins over the built-in aliases: it is what their export says.
+    for header, column in source.mapping:
+        if normalise_header(header) in by_header:
+            by_header[column] = by_header[normalise_header(header)]
     renamed: dict[str, pd.Series] = {}
     missing = []
     for rule in source.rules:
@@ -109,18 +121,18 @@ def map_columns(frame: pd.DataFrame, source: Source, path: Path) -> pd.DataFrame
     return out
 
 
-def parse_timestamps(values: pd.Series) -> pd.Series:
-    """Parse ISO 8601 and common export formats to UTC; values without an offset are UTC."""
-    text = values.astype("string").str.strip()
-    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
-    retry = parsed.isna() & text.notna() & (text != "")
-    if retry.any():
-        parsed[retry] = pd.to_datetime(text[retry], utc=True, errors="coerce", format="mixed")
-    return parsed
+def validate(
+    frame: pd.DataFrame,
+    rules: Sequence[FieldRule],
+    *,
+    now: pd.Timestamp,
+    key: Sequence[str] = (),
+) -> Validated:
+    """Split rows into good ones (timestamps normalised to UTC ISO 8601) and rejects with reasons.
 
-
-def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timestamp) -> Validated:
-    """Split rows into good ones (timestamps normalised to UTC ISO 8601) and rejects with reasons."""
+    The first failing rule of a row is its reason; ``key`` repeated within one file with other
+    values (two different answers for one response id) quarantines the later rows.
+    """
     original = frame
     frame = frame.copy()
     reason = pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -138,6 +150,8 @@ def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timesta
             flag(blank, rule.name, f"{rule.name} is empty")
         present = ~blank
         if rule.kind == "text":
+            if rule.one_line:
+                frame[rule.name] = text.str.replace(r"\s*[\r\n]+\s*", " ", regex=True)
             flag(
                 present & (text.str.len() > MAX_TEXT_CHARS),
                 rule.name,
@@ -172,7 +186,11 @@ def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timesta
                 )
         elif rule.kind in ("timestamp", "date"):
             stamp = parse_timestamps(text)
-            flag(present & stamp.isna(), rule.name, f"{rule.name} is not a date/time we can read")
+            flag(
+                present & stamp.isna(),
+                rule.name,
+                f"{rule.name} is not a date/time we can read ({DATE_FORMATS_HELP})",
+            )
             flag(
                 present & (stamp > now) & (not rule.allow_future),
                 rule.name,
@@ -188,6 +206,11 @@ def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timesta
                 f"{rule.name} must be one of {', '.join(rule.choices)}",
             )
 
+    if key:
+        repeats = _repeated_keys(frame, [r.name for r in rules], list(key), reason.isna())
+        reason[repeats.index] = repeats
+        bad_field[repeats.index] = key[0]
+
     bad = reason.notna()
     rejects = [
         Reject(
@@ -200,6 +223,24 @@ def validate(frame: pd.DataFrame, rules: Sequence[FieldRule], *, now: pd.Timesta
         for i in frame.index[bad]
     ]
     return Validated(rows=frame[~bad].reset_index(drop=True), rejects=rejects)
+
+
+def _repeated_keys(
+    frame: pd.DataFrame, columns: list[str], key: list[str], pending: pd.Series
+) -> pd.Series:
+    """Reasons for rows whose key was seen earlier in the same file with other values.
+    Identical rows get none: the row hash stores them once."""
+    scope = ["_file"] if "_file" in frame else []
+    rows = frame[pending]
+    distinct = rows[~rows.duplicated(subset=[*scope, *columns], keep="first")]
+    first = distinct.groupby([*scope, *key], dropna=False, sort=False)["_record"].transform("first")
+    repeated = distinct.duplicated(subset=[*scope, *key], keep="first")
+    label = " + ".join(key)
+    return (
+        f"{label} repeats record "
+        + first[repeated].astype(str)
+        + " of this file with different values"
+    )
 
 
 def _content(row: pd.Series) -> str:

@@ -10,8 +10,8 @@ others still load.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,17 @@ class _Batch:
         return sum(len(f) for f in self.frames) + len(self.records)
 
 
+def with_mapping(source: Source, columns: Mapping[str, str]) -> Source:
+    """The source reading a team's own headers; a target that is not a raw column is an error."""
+    unknown = sorted(set(columns.values()) - set(source.columns))
+    if unknown:
+        raise ValueError(
+            f"columns.{source.name}: {', '.join(unknown)} not a column of raw.{source.table}"
+            f" (columns: {', '.join(source.columns)})"
+        )
+    return replace(source, mapping=tuple(columns.items())) if columns else source
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -87,8 +98,13 @@ def load_source(
     *,
     loaded_at: datetime,
     on_file: Callable[[Path], None] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> SourceLoad:
-    """Load every new file of one source folder; returns counts and human-readable messages."""
+    """Load every new file of one source folder; returns counts and human-readable messages.
+
+    ``columns`` maps the team's export headers to raw column names (``[loopkeeper.columns.<source>]``).
+    """
+    source = with_mapping(source, columns or {})
     result = SourceLoad(source.name)
     seen = {
         row[0]
@@ -150,7 +166,9 @@ def _flush(
         columns = [*source.columns, "_record", "_file"]
         frames.append(pd.DataFrame.from_records(batch.records, columns=columns))
     checked = (
-        validate(pd.concat(frames, ignore_index=True), source.rules, now=now) if frames else None
+        validate(pd.concat(frames, ignore_index=True), source.rules, now=now, key=source.key)
+        if frames
+        else None
     )
     rejects = batch.rejects + (checked.rejects if checked else [])
     stamp = loaded_at.replace(tzinfo=None)
@@ -224,6 +242,7 @@ def _insert_rows(
         con.execute(
             f"""
             insert into raw.{source.table}
+                ({", ".join(columns)}, _source, _file, _record, _loaded_at, _row_hash)
             select {", ".join(f"{c}::varchar" for c in columns)},
                 ? as _source, _file, _record::bigint, ? as _loaded_at, _row_hash
             from (

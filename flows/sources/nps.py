@@ -1,10 +1,18 @@
-"""NPS survey exports (Delighted, SurveyMonkey or Typeform style CSV)."""
+"""NPS survey exports: Delighted, SurveyMonkey or Typeform style CSV.
+
+Delighted names its columns; SurveyMonkey and Typeform name a column by the question's text,
+so a question is recognised by its wording ("How likely ... recommend" is the NPS score).
+SurveyMonkey also writes a second header row ("Response", "Open-Ended Response"), dropped here.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from flows.sources.base import FieldRule, ReadResult, Source, map_columns
+import pandas as pd
+
+from flows.sources.base import FieldRule, ReadResult, Source, map_columns, normalise_header
 from flows.sources.readers import read_csv_frame
 
 RULES = (
@@ -23,15 +31,58 @@ RULES = (
         "responded_at",
         "timestamp",
         required=True,
-        aliases=("created_at", "response_date", "submitted_at", "date", "timestamp"),
+        aliases=(
+            "response_timestamp",
+            "submit_date_utc",
+            "end_date",
+            "created_at",
+            "response_date",
+            "submitted_at",
+            "date",
+            "timestamp",
+        ),
     ),
-    FieldRule("survey_id", aliases=("survey", "survey_name", "campaign")),
+    FieldRule("survey_id", aliases=("survey", "survey_name", "campaign", "collector_id")),
 )
+
+# Question wording -> raw column, first match wins; only for columns the export does not name.
+QUESTIONS = (
+    (re.compile(r"how likely .*recommend", re.I), "score"),
+    (re.compile(r"\bwhy\b|reason for your score|what could we", re.I), "comment"),
+    (re.compile(r"e-?mail", re.I), "email"),
+    (re.compile(r"^#$"), "response_id"),
+)
+SUBHEADER_VALUES = {"response", "open-ended response", "other (please specify)"}
+
+
+def question_columns(headers: list[str]) -> dict[str, str]:
+    """Header -> raw column for headers that are question text (Typeform, SurveyMonkey)."""
+    taken = {normalise_header(h) for h in headers}
+    renames: dict[str, str] = {}
+    for header in headers:
+        for pattern, column in QUESTIONS:
+            if column not in taken and pattern.search(header):
+                renames[header] = column
+                taken.add(column)
+                break
+    return renames
+
+
+def _drop_subheader(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    first = frame.drop(columns="_record").iloc[0].dropna().astype(str).str.strip().str.lower()
+    if len(first) and first.isin(SUBHEADER_VALUES | {""}).all():
+        return frame.iloc[1:]
+    return frame
 
 
 def read(path: Path, source: Source) -> ReadResult:
-    frame, warnings = read_csv_frame(path)
-    return ReadResult(map_columns(frame, source, path), warnings=warnings)
+    read = read_csv_frame(path)
+    assert isinstance(read.rows, pd.DataFrame)
+    frame = _drop_subheader(read.rows)
+    frame = frame.rename(columns=question_columns([str(c) for c in frame.columns]))
+    return ReadResult(map_columns(frame, source, path), read.rejects, read.warnings)
 
 
-SOURCE = Source("nps", "nps_responses", (".csv",), RULES, read)
+SOURCE = Source("nps", "nps_responses", (".csv",), RULES, read, key=("response_id",))

@@ -1,62 +1,112 @@
-"""Zendesk Support incremental-export pages (`tickets` with sideloaded `users`).
+"""Zendesk Support tickets: incremental-export JSON pages (`tickets` with sideloaded `users`)
+or a flat CSV ticket export, told apart by extension.
 
 A ticket re-appears on a later page when it changes; every version lands in raw and staging
-keeps the one with the latest `updated_at`.
+keeps the one with the latest `updated_at`. The JSON is read with DuckDB's JSON functions by
+path, so a page where every `satisfaction_rating` is null reads like any other.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flows.sources.base import FieldRule, ReadResult, Source, map_columns
-from flows.sources.readers import read_json_document
+import duckdb
+import pandas as pd
+
+from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source, map_columns
+from flows.sources.readers import read_csv_frame
 
 RULES = (
-    FieldRule("ticket_id", required=True),
+    FieldRule("ticket_id", required=True, aliases=("id", "ticket")),
     FieldRule("requester_email", "email"),
-    FieldRule("requester_name"),
-    FieldRule("subject"),
+    FieldRule("requester_name", one_line=True, aliases=("requester",)),
+    FieldRule("subject", one_line=True, aliases=("summary", "title")),
     FieldRule("description"),
     FieldRule("tags"),
     FieldRule("priority", "choice", choices=("low", "normal", "high", "urgent")),
     FieldRule("status", "choice", choices=("new", "open", "pending", "hold", "solved", "closed")),
-    FieldRule("created_at", "timestamp", required=True),
-    FieldRule("updated_at", "timestamp", required=True),
-    FieldRule("satisfaction_score", "choice", choices=("good", "bad", "offered", "unoffered")),
+    FieldRule("created_at", "timestamp", required=True, aliases=("created",)),
+    FieldRule("updated_at", "timestamp", required=True, aliases=("updated",)),
+    FieldRule(
+        "satisfaction_score",
+        "choice",
+        choices=("good", "bad", "offered", "unoffered", "not offered"),
+        aliases=("satisfaction", "satisfaction_rating"),
+    ),
     FieldRule("satisfaction_comment"),
 )
 
+_PAGE = "read_json_objects(?, format = 'auto', maximum_object_size = 536870912)"
+
+SHAPE_SQL = f"select json_type(json), json_type(json, '$.tickets') from {_PAGE}"
+
 # One row per ticket version; users are joined from the same page's sideload.
-PAGE_SQL = """
-with tickets as (
-    select unnest(tickets) as t, generate_subscripts(tickets, 1) as _record from doc
+PAGE_SQL = f"""
+with page as (
+    select json_extract(json, '$.tickets[*]') as tickets, json_extract(json, '$.users[*]') as users
+    from {_PAGE}
+),
+tickets as (
+    select unnest(tickets) as t, generate_subscripts(tickets, 1) as _record from page
 ),
 users as (
-    select unnest(users) as u from doc
+    select json_extract_string(u, '$.id') as id, u
+    from (select unnest(users) as u from page)
 )
 select
-    t.id::varchar as ticket_id,
-    u.u.email::varchar as requester_email,
-    u.u.name::varchar as requester_name,
-    t.subject::varchar as subject,
-    t.description::varchar as description,
-    array_to_string(t.tags, ',') as tags,
-    t.priority::varchar as priority,
-    t.status::varchar as status,
-    t.created_at::varchar as created_at,
-    t.updated_at::varchar as updated_at,
-    t.satisfaction_rating.score::varchar as satisfaction_score,
-    t.satisfaction_rating.comment::varchar as satisfaction_comment,
+    json_extract_string(t, '$.id') as ticket_id,
+    json_extract_string(u.u, '$.email') as requester_email,
+    json_extract_string(u.u, '$.name') as requester_name,
+    json_extract_string(t, '$.subject') as subject,
+    json_extract_string(t, '$.description') as description,
+    array_to_string(json_extract_string(t, '$.tags[*]'), ',') as tags,
+    json_extract_string(t, '$.priority') as priority,
+    json_extract_string(t, '$.status') as status,
+    json_extract_string(t, '$.created_at') as created_at,
+    json_extract_string(t, '$.updated_at') as updated_at,
+    json_extract_string(t, '$.satisfaction_rating.score') as satisfaction_score,
+    json_extract_string(t, '$.satisfaction_rating.comment') as satisfaction_comment,
     _record
 from tickets
-left join users as u on u.u.id = t.requester_id
+left join users as u on u.id = json_extract_string(t, '$.requester_id')
 order by _record
 """
 
 
+def read_page(path: Path) -> pd.DataFrame:
+    """One incremental-export page; anything else (truncated, no `tickets` list) fails the file."""
+    if path.stat().st_size == 0:
+        raise FileUnreadable(f"{path.name}: the file is empty")
+    with duckdb.connect() as con:
+        try:
+            shapes = con.execute(SHAPE_SQL, [str(path)]).fetchall()
+            if len(shapes) != 1 or shapes[0] != ("OBJECT", "ARRAY"):
+                raise FileUnreadable(
+                    f"{path.name}: not a Zendesk incremental export page"
+                    " (expected one JSON object with a `tickets` list)"
+                )
+            return con.execute(PAGE_SQL, [str(path)]).df()
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0].replace(f'"{path}"', path.name)[:300]
+            raise FileUnreadable(f"{path.name}: not a readable JSON export: {first}") from exc
+
+
+def read_csv_export(path: Path, source: Source) -> ReadResult:
+    """Zendesk's CSV ticket export: `-` stands for an empty field, tags are space-separated."""
+    read = read_csv_frame(path)
+    frame = map_columns(read.rows, source, path)  # type: ignore[arg-type]
+    business = [c for c in frame.columns if c != "_record"]
+    frame[business] = frame[business].mask(frame[business].apply(lambda c: c.str.strip()) == "-")
+    frame["tags"] = frame["tags"].str.strip().str.replace(r"[\s,]+", ",", regex=True)
+    return ReadResult(frame, rejects=read.rejects, warnings=read.warnings)
+
+
 def read(path: Path, source: Source) -> ReadResult:
-    frame = read_json_document(path, PAGE_SQL)
-    return ReadResult(map_columns(frame, source, path))
+    if path.suffix.lower() == ".csv":
+        return read_csv_export(path, source)
+    return ReadResult(map_columns(read_page(path), source, path))
 
 
-SOURCE = Source("tickets", "zendesk_tickets", (".json",), RULES, read)
+SOURCE = Source(
+    "tickets", "zendesk_tickets", (".json", ".csv"), RULES, read, key=("ticket_id", "updated_at")
+)

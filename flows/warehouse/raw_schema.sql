@@ -1,7 +1,7 @@
 -- Landing tables for the extract step. Every business column lands as text exactly as the
 -- export had it (after decoding); dbt staging casts. Load metadata on every row:
---   _source: inbox folder, _file: path relative to the inbox, _record: 1-based line (CSV, JSONL),
---   page position (JSON pages) or bullet number (notes), _loaded_at: UTC load time,
+--   _source: inbox folder, _file: path relative to the inbox, _record: 1-based data row below
+--   the header (CSV), line (JSONL, notes' bullets) or position in the list (JSON exports), _loaded_at: UTC load time,
 --   _row_hash: md5 of the business columns, unique per table, so a row re-delivered in an
 --   overlapping export is stored once.
 create schema if not exists raw;
