@@ -40,6 +40,9 @@ class FieldRule:
     allow_future: bool = False
     # Names and subjects are one line: a CR/LF pasted into them becomes a space.
     one_line: bool = False
+    # A column added after rows were stored: it joins the row hash only when it has a value,
+    # so a row stored before the column existed keeps its hash and is not loaded twice.
+    added_later: bool = False
 
 
 @dataclass(frozen=True)

@@ -232,11 +232,14 @@ def _insert_rows(
     columns = source.columns
     selected = rows[[*columns, "_file", "_record"]]
     batch = selected.astype(object).where(selected.notna(), None)
-    hash_expr = (
-        "md5(concat_ws(chr(31), "
-        + ", ".join(f"coalesce({c}::varchar, '\\N')" for c in columns)
-        + "))"
-    )
+    later = {rule.name for rule in source.rules if rule.added_later}
+    hash_parts = [f"coalesce({c}::varchar, '\\N')" for c in columns if c not in later]
+    hash_parts += [
+        f"case when {c} is null then '' else '{c}=' || {c}::varchar end"
+        for c in columns
+        if c in later
+    ]
+    hash_expr = "md5(concat_ws(chr(31), " + ", ".join(hash_parts) + "))"
     con.register("_batch", batch)
     try:
         con.execute(

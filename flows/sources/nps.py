@@ -43,11 +43,19 @@ RULES = (
         ),
     ),
     FieldRule("survey_id", aliases=("survey", "survey_name", "campaign", "collector_id")),
+    # Customer Effort Score, 1 (very easy) to 7 (very hard), where the survey asks it.
+    FieldRule("ces_score", "int", low=1, high=7, aliases=("ces", "effort_score"), added_later=True),
+    # CSAT, 1 (very unsatisfied) to 5 (very satisfied), where the survey asks it.
+    FieldRule(
+        "csat_score", "int", low=1, high=5, aliases=("csat", "satisfaction"), added_later=True
+    ),
 )
 
 # Question wording -> raw column, first match wins; only for columns the export does not name.
 QUESTIONS = (
     (re.compile(r"how likely .*recommend", re.I), "score"),
+    (re.compile(r"how easy|how much effort|effort did it take", re.I), "ces_score"),
+    (re.compile(r"how satisfied", re.I), "csat_score"),
     (re.compile(r"\bwhy\b|reason for your score|what could we", re.I), "comment"),
     (re.compile(r"e-?mail", re.I), "email"),
     (re.compile(r"^#$"), "response_id"),

@@ -66,3 +66,8 @@ create table if not exists raw._quarantine (
     source varchar, file varchar, record bigint, field varchar, reason varchar,
     content varchar, quarantined_at timestamp
 );
+
+-- Added after the first release: survey exports that also ask a CES or CSAT question.
+-- `add column if not exists` upgrades warehouses created before; nulls where not asked.
+alter table raw.nps_responses add column if not exists ces_score varchar;
+alter table raw.nps_responses add column if not exists csat_score varchar;

@@ -27,6 +27,8 @@ final as (
         {{ clean_text('comment') }} as comment,
         {{ to_utc_timestamp('responded_at') }} as responded_at,
         {{ clean_text('survey_id') }} as survey_id,
+        try_cast(trim(ces_score) as integer) as ces_score,
+        try_cast(trim(csat_score) as integer) as csat_score,
         _loaded_at as loaded_at
     from latest
 
