@@ -1,52 +1,89 @@
-"""The rule components that run after the trained textcats; registered as spaCy factories."""
+"""The rule components that run after the trained textcats; registered as spaCy factories.
+
+Each component has `apply(state, cats)`, the whole of its logic on a DocState, and a `__call__`
+for spaCy pipelines; the tagger's fast path calls `apply` directly, so both give the same tags.
+"""
+
+from collections.abc import Mapping
+from typing import Protocol
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import rules
-from nlp.cues import cue_boosts
+from nlp.cues import (
+    CUE_WEIGHT,
+    HINT_PHRASES,
+    HINT_WEIGHT,
+    INTENT_PHRASES,
+    QUESTION_OPENERS,
+    SENTENCE_BREAKS,
+)
 from nlp.docstate import state_of
 from nlp.labels import INTENTS, SENTIMENT_CATS
 from nlp.lexicon import lexicon_score
+from nlp.phrases import PhraseIndex
+from nlp.state import DocState
 from nlp.taxonomy import Taxonomy
 
-COMPETITOR_KEY = "\tcompetitor"
+AREA, COMPETITOR, CUE, HINT = "area\t", "competitor\t", "cue\t", "hint\t"
+# Wording of a problem: praise words before it are likely sarcasm.
+PROBLEM_CUES = frozenset(
+    f"{kind}{label}"
+    for kind in (CUE, HINT)
+    for label in ("bug", "performance", "usability", "pricing")
+) | {"churn"}
+STATIC_ENTRIES = (
+    [(CUE + label, p) for label, phrases in INTENT_PHRASES.items() for p in phrases]
+    + [(HINT + label, p) for label, phrases in HINT_PHRASES.items() for p in phrases]
+    + rules.rule_entries()
+)
+
+
+class RuleComponent(Protocol):
+    def apply(self, state: DocState, cats: Mapping[str, float]) -> None: ...
 
 
 class TaxonomyMatcher:
-    """Finds product-area phrases and competitor names; the taxonomy is set after loading."""
+    """Finds every listed phrase in one pass: product areas, competitors, cues and rule wording."""
 
-    def __init__(self, nlp: Language) -> None:
-        self.nlp = nlp
-        self.taxonomy = Taxonomy()
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._generic: dict[str, str] = {}
+    def __init__(self) -> None:
+        self.configure(Taxonomy())
 
     def configure(self, taxonomy: Taxonomy) -> None:
-        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        entries = list(STATIC_ENTRIES)
         for area in taxonomy.areas:
             for keyword, phrases in area.keywords.items():
-                matcher.add(f"{area.name}\t{keyword}", [self.nlp.make_doc(p) for p in phrases])
-        for name in taxonomy.competitors:
-            matcher.add(f"{name}{COMPETITOR_KEY}", [self.nlp.make_doc(name)])
-        self.taxonomy, self.matcher = taxonomy, matcher
+                entries += [(f"{AREA}{area.name}\t{keyword}", p) for p in phrases]
+        entries += [(COMPETITOR + name, name) for name in taxonomy.competitors]
+        self.taxonomy, self.index = taxonomy, PhraseIndex(entries)
+        # Labels are parsed once here, not for every hit.
+        self._parsed: dict[str, tuple[str, str, str]] = {}
+        for label, _ in entries:
+            if label.startswith((AREA, COMPETITOR)):
+                kind, name, *rest = label.split("\t")
+                self._parsed[label] = (kind + "\t", name, rest[0] if rest else "")
         self._generic = {area.name: area.generic for area in taxonomy.areas}
 
     def __call__(self, doc: Doc) -> Doc:
+        self.apply(state_of(doc), doc.cats)
+        return doc
+
+    def apply(self, state: DocState, cats: Mapping[str, float]) -> None:
+        state.found = found = self.index.find(state.words)
         hits: list[tuple[str, str]] = []
         competitors: list[str] = []
-        for match_id, _start, _end in sorted(self.matcher(doc), key=lambda m: m[1]):
-            area, keyword = self.nlp.vocab.strings[match_id].split("\t")
-            if keyword == "competitor":
-                competitors.append(area)
+        for hit in found:
+            parsed = self._parsed.get(hit.label)
+            if parsed is None:
+                continue
+            if parsed[0] == AREA:
+                hits.append((parsed[1], parsed[2]))
             else:
-                hits.append((area, keyword))
-        state = state_of(doc)
+                competitors.append(parsed[1])
         state.competitors = tuple(dict.fromkeys(competitors))
         if hits:
             state.product_area, state.area_keyword = self._best(hits)
-        return doc
 
     def _best(self, hits: list[tuple[str, str]]) -> tuple[str, str]:
         counts: dict[str, int] = {}
@@ -61,7 +98,7 @@ class TaxonomyMatcher:
 
 
 class SentimentBlend:
-    """Blends the trained sentiment textcat with the lexicon, which knows negation."""
+    """Blends the trained sentiment textcat with the lexicon, which knows negation and sarcasm."""
 
     def __init__(self, model_weight: float, positive_above: float, negative_below: float) -> None:
         self.model_weight = model_weight
@@ -69,34 +106,44 @@ class SentimentBlend:
         self.negative_below = negative_below
 
     def __call__(self, doc: Doc) -> Doc:
-        state = state_of(doc)
+        self.apply(state_of(doc), doc.cats)
+        return doc
+
+    def apply(self, state: DocState, cats: Mapping[str, float]) -> None:
         if not state.has_content:
-            return doc
+            return
         lex = lexicon_score(state.words)
         state.lexicon = lex
-        probs = {label: doc.cats.get(cat, 0.0) for cat, label in SENTIMENT_CATS.items()}
-        model = probs["positive"] - probs["negative"]
-        has_model = any(cat in doc.cats for cat in SENTIMENT_CATS)
+        has_model = any(cat in cats for cat in SENTIMENT_CATS)
+        model = cats.get("SENT_POSITIVE", 0.0) - cats.get("SENT_NEGATIVE", 0.0)
         if has_model and lex.hits:
             score = self.model_weight * model + (1 - self.model_weight) * lex.score
         elif has_model:
             # With no opinion word at all, the model's lean is mostly the corpus's prior, and a
             # question without one is asking, not judging.
-            asking = state.lower_text.rstrip().endswith("?")
+            asking = bool(state.words) and state.words[-1] == "?"
             score = self.model_weight * model * (0.5 if asking else 1.0)
         else:
             score = lex.score
+        labels = {hit.label for hit in state.found}
+        problem = (
+            bool(labels & PROBLEM_CUES)
+            or max(cats.get("bug", 0.0), cats.get("performance", 0.0)) >= 0.5
+        )
+        state.sarcastic = rules.is_sarcastic(state.words, state.found, problem)
+        if state.sarcastic:
+            # "Oh great, another outage": the praise words mean the opposite.
+            score = min(score, -0.3)
         score = max(-1.0, min(1.0, score))
         state.sentiment_score = round(score, 4)
         if score > self.positive_above:
             state.sentiment = "positive"
         elif score < self.negative_below:
             state.sentiment = "negative"
-        return doc
 
 
 class IntentRules:
-    """Turns textcat scores into intents, with competitor, churn and negation rules on top."""
+    """Turns textcat scores into intents, with cue, competitor, churn and negation rules on top."""
 
     def __init__(self, threshold: float, churn_floor: float, negated_cap: float) -> None:
         self.threshold = threshold
@@ -104,40 +151,71 @@ class IntentRules:
         self.negated_cap = negated_cap
 
     def __call__(self, doc: Doc) -> Doc:
-        state = state_of(doc)
+        self.apply(state_of(doc), doc.cats)
+        return doc
+
+    def apply(self, state: DocState, cats: Mapping[str, float]) -> None:
         if not state.has_content:
             state.intent_scores = dict.fromkeys(INTENTS, 0.0)
-            return doc
-        scores = {label: float(doc.cats.get(label, 0.0)) for label in INTENTS}
-        text = state.lower_text
-        for label, boost in cue_boosts(text).items():
+            return
+        scores = {label: float(cats.get(label, 0.0)) for label in INTENTS}
+        labels = {hit.label for hit in state.found}
+        boosts = _boosts(labels, state.words)
+        for label, boost in boosts.items():
             scores[label] = 1 - (1 - scores[label]) * (1 - boost)
         if state.competitors:
             scores["competitor"] = 1.0
-        if rules.has_churn_cue(text) or (state.competitors and rules.weighs_competitor(text)):
+        churn = rules.churn_wording(state.words, state.found)
+        if churn == "churn" or (state.competitors and "competitor_move" in labels):
             scores["churn_risk"] = max(scores["churn_risk"], self.churn_floor)
-        if rules.says_not_a_bug(text):
+        elif churn == "negated":
+            # The model sees "cancel" either way; the negation is the rules' to read.
+            scores["churn_risk"] = min(scores["churn_risk"], self.negated_cap)
+        if "not_a_bug" in labels:
             scores["bug"] = min(scores["bug"], self.negated_cap)
+        if "not_a_request" in labels:
+            scores["feature_request"] = min(scores["feature_request"], self.negated_cap)
         lex = state.lexicon
-        if lex is not None and lex.negated_positive and not lex.plain_positive:
+        negated_praise = lex is not None and lex.negated_positive and not lex.plain_positive
+        if negated_praise or state.sarcastic:
             scores["praise"] = min(scores["praise"], self.negated_cap)
         state.intent_scores = {label: round(score, 4) for label, score in scores.items()}
         above = sorted((s, label) for label, s in scores.items() if s >= self.threshold)
-        intents = tuple(label for _, label in reversed(above))
-        state.intents = intents
-        state.intent = intents[0] if intents else ""
-        return doc
+        state.intents = tuple(label for _, label in reversed(above))
+        state.intent = state.intents[0] if state.intents else ""
+        kinds = frozenset(label for label in labels if label.startswith("severity:"))
+        state.severity = rules.severity(kinds, state.intents, state.sentiment_score)
 
 
-def severity_component(doc: Doc) -> Doc:
-    state = state_of(doc)
-    state.severity = rules.severity(state.lower_text, state.intents, state.sentiment_score)
-    return doc
+CUE_LABELS = {CUE + label: label for label in INTENTS}
+HINT_LABELS = {HINT + label: label for label in INTENTS}
+
+
+def _boosts(labels: set[str], words: list[str]) -> dict[str, float]:
+    boosts: dict[str, float] = {}
+    for label in labels:
+        if label in CUE_LABELS:
+            boosts[CUE_LABELS[label]] = CUE_WEIGHT
+        elif label in HINT_LABELS:
+            intent = HINT_LABELS[label]
+            boosts[intent] = max(boosts.get(intent, 0.0), HINT_WEIGHT)
+    if "question" not in boosts and _opens_a_question(words):
+        boosts["question"] = CUE_WEIGHT
+    return boosts
+
+
+def _opens_a_question(words: list[str]) -> bool:
+    for i, word in enumerate(words):
+        if word in QUESTION_OPENERS and (
+            i == 0 or words[i - 1] in SENTENCE_BREAKS or (i <= 4 and words[i - 1] == ",")
+        ):
+            return True
+    return False
 
 
 @Language.factory("loopkeeper_taxonomy")
 def make_taxonomy(nlp: Language, name: str) -> TaxonomyMatcher:
-    return TaxonomyMatcher(nlp)
+    return TaxonomyMatcher()
 
 
 @Language.factory(
@@ -152,7 +230,7 @@ def make_sentiment(
 
 @Language.factory(
     "loopkeeper_intents",
-    default_config={"threshold": 0.5, "churn_floor": 0.8, "negated_cap": 0.2},
+    default_config={"threshold": 0.45, "churn_floor": 0.8, "negated_cap": 0.2},
 )
 def make_intents(
     nlp: Language, name: str, threshold: float, churn_floor: float, negated_cap: float
@@ -160,14 +238,4 @@ def make_intents(
     return IntentRules(threshold, churn_floor, negated_cap)
 
 
-@Language.factory("loopkeeper_severity")
-def make_severity(nlp: Language, name: str) -> object:
-    return severity_component
-
-
-RULE_PIPES = (
-    "loopkeeper_taxonomy",
-    "loopkeeper_sentiment",
-    "loopkeeper_intents",
-    "loopkeeper_severity",
-)
+RULE_PIPES = ("loopkeeper_taxonomy", "loopkeeper_sentiment", "loopkeeper_intents")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from nlp.labels import INTENTS, SENTIMENT_CATS, SENTIMENTS, SEVERITIES, SOURCES
 
+FINAL = "final"
+
 
 class CorpusError(ValueError):
     """A corpus row is malformed; the message names the file, the line and the field."""
@@ -21,6 +23,8 @@ class Item:
     intents: tuple[str, ...]
     sentiment: str
     severity: str
+    # "final": a slice kept out of every split used while tuning, scored once per release.
+    split: str = ""
 
 
 def read_corpus(path: Path) -> list[Item]:
@@ -35,6 +39,11 @@ def read_corpus(path: Path) -> list[Item]:
 
 def corpus_sha256(path: Path) -> str:
     return sha256(path.read_bytes()).hexdigest()
+
+
+def split_final(items: Sequence[Item]) -> tuple[list[Item], list[Item]]:
+    """The items used while tuning, and the final slice kept for one last score."""
+    return [i for i in items if i.split != FINAL], [i for i in items if i.split == FINAL]
 
 
 def split_by_source(
@@ -84,4 +93,7 @@ def _parse(path: Path, number: int, line: str) -> Item:
     ):
         if row.get(field) not in allowed:
             raise CorpusError(f"{where}: field '{field}' must be one of {', '.join(allowed)}")
-    return Item(text, row["source"], tuple(intents), row["sentiment"], row["severity"])
+    split = row.get("split", "")
+    if split not in ("", FINAL):
+        raise CorpusError(f"{where}: field 'split' must be absent or '{FINAL}'")
+    return Item(text, row["source"], tuple(intents), row["sentiment"], row["severity"], split)

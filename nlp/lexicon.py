@@ -34,12 +34,17 @@ NEGATIVE: Final = {
 }
 NEGATORS: Final = {
     "not", "no", "never", "n't", "nt", "hardly", "without", "nothing", "none", "cannot", "cant",
-    "dont", "doesnt", "isnt", "wasnt", "wont", "didnt",
+    "dont", "doesnt", "isnt", "wasnt", "wont", "didnt", "can't", "don't", "doesn't", "isn't",
+    "wasn't", "won't", "didn't", "couldn't", "wouldn't", "shouldn't", "aren't", "haven't",
+    "hasn't", "weren't", "ain't", "nor",
 }
 # fmt: on
 CONTRAST: Final = {"but", "though", "however", "although", "except", "unfortunately"}
 STOP_SCOPE: Final = {".", "!", "?", ";", ","}
 NEGATION_WINDOW: Final = 4
+# One lookup per word: the polarity of opinion words, and 0.0 for contrast words.
+POLARITY: Final = {w: POSITIVE.get(w, 0.0) - NEGATIVE.get(w, 0.0) for w in {*POSITIVE, *NEGATIVE}}
+POLARITY.update(dict.fromkeys(CONTRAST, 0.0))
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,13 @@ def lexicon_score(words: Sequence[str]) -> LexiconScore:
     hits = negated_positive = plain_positive = 0
     weight = 1.0
     for i, word in enumerate(words):
+        polarity = POLARITY.get(word)
+        if polarity is None:
+            continue
         if word in CONTRAST:
             weight = 1.5
             total *= 0.6
             continue
-        polarity = POSITIVE.get(word, 0.0) - NEGATIVE.get(word, 0.0)
         if not polarity:
             continue
         hits += 1

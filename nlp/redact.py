@@ -1,4 +1,10 @@
-"""PII redaction with regexes: emails, phone numbers, and URLs that carry tokens or queries."""
+"""PII redaction: emails, phone numbers, URLs that carry tokens or queries, signature names.
+
+What escalation documents, reports and analysts see is the redacted text, so the rules lean
+towards redacting. Names are only recognised where people sign: on the line after a sign-off
+("Thanks,\\nMaria Lopez"), after a dash ("— Jan Kowalski, Ops lead"), or closing the text
+("..., cheers, Sven"); a name in the middle of a sentence is left alone.
+"""
 
 import re
 
@@ -8,10 +14,26 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?![\w])"
 )
-DIGIT = re.compile(r"\d")
+# A cheap first look: nine or more digits close together, as any phone number has.
+PHONE_LIKE = re.compile(r"\d[\d\s().-]{7,}\d")
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # A path segment of 20+ characters mixing letters and digits reads as a secret or a signed link.
 TOKENISH = re.compile(r"(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{20,}")
+
+SIGNOFF = (
+    r"(?:thanks(?: again| a lot| so much)?|thank you|many thanks|thx|ty|regards|kind regards|"
+    r"best regards|warm regards|best wishes|best|cheers|sincerely|yours|all the best|br|cordially)"
+)
+NAME = r"[A-Za-z][\w'’.-]*(?:[ \t]+[A-Za-z][\w'’.-]*){0,2}"
+CAPITALISED_NAME = r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
+# The name alone on its line, or followed by ", role" / "| company".
+AFTER_SIGNOFF = re.compile(
+    rf"(?im)^([ \t]*{SIGNOFF}[ \t]*[,.!:]?[ \t]*\n[ \t]*)({NAME})(?=[ \t]*(?:[,|(]|$))"
+)
+AFTER_DASH = re.compile(
+    rf"(?m)((?:^|[ \t])(?:--|—|–|~)[ \t]*)({CAPITALISED_NAME})(?=[ \t]*(?:[,|(]|$))"
+)
+CLOSING = re.compile(rf"(?i:\b{SIGNOFF})[ \t]*,[ \t]*({CAPITALISED_NAME})[ \t.!]*$")
 
 
 def redact(text: str) -> str:
@@ -21,8 +43,17 @@ def redact(text: str) -> str:
         text = URL.sub(_url, text)
     if "@" in text:
         text = EMAIL.sub("[email]", text)
-    if DIGIT.search(text):
+    if PHONE_LIKE.search(text):
         text = PHONE.sub(_phone, text)
+    if "\n" in text:
+        text = AFTER_SIGNOFF.sub(r"\1[name]", text)
+    if "-" in text or "—" in text or "–" in text or "~" in text:
+        text = AFTER_DASH.sub(r"\1[name]", text)
+    tail_start = max(0, len(text) - 60)
+    if "," in text[tail_start:]:
+        match = CLOSING.search(text, tail_start)
+        if match:
+            text = text[: match.start(1)] + "[name]" + text[match.end(1) :]
     return text
 
 

@@ -1,84 +1,167 @@
-"""Wording rules: churn cues, "not a bug" negation, and severity from wording, scope and intent."""
+"""Wording rules for routing: churn, competitor moves, "not a bug", sarcasm, and severity.
 
-import re
+Each rule is a phrase list (matched on whole words by one PhraseIndex with the intent cues) plus
+a little logic over where the phrases were found: a churn cue right after a negation ("no plans
+to cancel") does not count, and cues carrying their own negation ("not renewing") are listed
+whole.
+"""
+
+from collections.abc import Sequence
 from typing import Final
 
-# Churn wording. A cue right after a negation ("no plans to cancel") does not count; cues that
-# carry their own negation ("not renewing") are written out in full.
-CHURN_CUES: Final = re.compile(
-    r"\b(?:cancel(?:l?ing|led|ed)?|cancellation|not (?:be )?renew(?:ing)?|won'?t renew|"
-    r"will not renew|may not renew|not going to renew|switch(?:ing)? to|moving (?:over )?to|"
-    r"migrat(?:e|ing) (?:away|off)|look(?:ing)? (?:at|for|into) alternatives|alternatives|"
-    r"evaluating (?:other|another|\w+ as a replacement)|replace (?:this|you)|replacement|"
-    r"churn(?:ing)?|leav(?:e|ing) (?:at|after|you|the)|close our account|rfp|"
-    r"downgrad(?:e|ing)|not worth renewing|consolidat(?:e|ing) (?:onto|tools))\b"
-)
-# Next to a competitor's name these words mean the account is weighing a move.
-COMPETITOR_CHURN: Final = re.compile(
-    r"\b(?:look(?:ing)? (?:at|into)|evaluat(?:e|ing)|trial(?:l?ing)?|demo (?:of|with)|"
-    r"pilot(?:ing)?|"
-    r"talking to|quote from|compar(?:e|ing) (?:you|prices))\b"
-)
-NEGATED_BEFORE: Final = re.compile(r"(?:\bnot|\bno|\bnever|n't|\bwithout)\W+(?:\w+\W+){0,3}$")
-NOT_A_BUG: Final = re.compile(
-    r"\b(?:not|n't|isn't|never|no)\s+(?:really\s+|exactly\s+)?(?:a\s+|an\s+)?bugs?\b"
-)
+from nlp.lexicon import NEGATORS, STOP_SCOPE
+from nlp.phrases import Found
 
-CRITICAL: Final = re.compile(
-    r"\b(?:data loss|lost (?:all |our |the )?data|data (?:is|was) gone|disappeared|"
-    r"outage|(?:is|are|went|was) down|down for|security (?:issue|hole|incident)|breach|"
-    r"could see our|leak(?:ed|ing)?|production (?:is|api)|nobody can|no one can|"
-    r"everyone is (?:blocked|locked out)|all (?:our )?users (?:are|were) (?:blocked|locked out))\b"
+# fmt: off
+CHURN: Final = (
+    "cancel", "cancelling", "canceling", "cancelled", "canceled", "cancellation", "not renew",
+    "not renewing", "not be renewing", "won't renew", "won't be renewing", "will not renew",
+    "may not renew", "not going to renew", "decided not to renew", "non-renewal", "switch to",
+    "switching to", "moving to", "move to", "moving over to", "move off", "moving off",
+    "migrate away", "migrating away", "migrate off", "alternatives", "an alternative",
+    "other options", "other vendors", "other tools", "evaluating other", "evaluating options",
+    "replace this", "replace you", "replace the platform", "replacement", "churn", "churning",
+    "leave you", "leaving you", "if we leave", "we'll leave", "go elsewhere", "look elsewhere",
+    "looking elsewhere", "shopping around", "close our account", "close the account",
+    "closing our account", "rfp", "downgrade", "downgrading", "not worth renewing",
+    "consolidate vendors", "consolidating", "pull the plug", "pulling the plug", "we walk",
+    "they walk", "walk away", "we're out", "we are out", "terminate", "terminating",
+    "termination", "end the contract", "ending the contract", "drop the tool", "dropping you",
+    "dropping the tool", "turn off auto-renew", "reconsidering", "renewal is at risk",
+    "chopping block", "cut the tool", "winding down", "shutting down our account",
+    "different platform", "different tool", "different direction", "justify renewing",
+    "justify keeping", "renewal is doubtful", "reviewing other", "we're gone", "find an alternative",
+    "not sure we'll stay", "worth keeping", "before we close", "if we leave", "we cancel",
+    "stop using", "given notice", "contract ends", "end date of our contract", "consolidate onto",
+    "doesn't see the value", "can't justify", "not sure we'll renew", "at risk", "contract is up",
+    "renewal conversation", "signed with", "moving away", "look at alternatives",
+    "looking at alternatives", "look for alternatives", "looking for alternatives",
 )
-ACCESS_BLOCKER: Final = re.compile(
-    r"\b(?:can'?t|cannot|can not|unable to) (?:log ?in|sign ?in|access|reach|use)\b|"
-    r"\blocked out\b|\blogin (?:is )?(?:broken|failing)\b|\bblocked\b"
+# Praise words opening a complaint are sarcasm: "Great, the report builder is slower than Excel".
+SARCASTIC_OPENINGS: Final = (
+    "great ,", "fantastic ,", "brilliant ,", "wonderful ,", "perfect ,", "lovely ,", "awesome ,",
+    "nice ,", "cool ,", "super ,", "love waiting", "love having", "love how", "thanks for",
 )
-WIDE_SCOPE: Final = re.compile(
-    r"\b(?:all (?:of )?(?:our |the )?users|every(?:one| user)|whole (?:team|company)|"
-    r"entire (?:team|company|org)|all (?:our )?(?:teams|staff|admins))\b"
+COMPETITOR_MOVE: Final = (
+    "looking at", "look at", "looking into", "evaluate", "evaluating", "trial", "trialling",
+    "trialing", "demo", "pilot", "piloting", "talking to", "quote from", "compare you",
+    "compare with", "comparing", "bake-off", "leaning towards", "going back", "follow",
 )
-HIGH: Final = re.compile(
-    r"\b(?:can'?t log ?in|cannot log ?in|blocking|blocked|blocker|urgent|asap|"
-    r"charged twice|double charged|fail(?:s|ed)? every|every (?:night|day|time)|"
-    r"timing out|times out|stopped (?:working|syncing|pushing|getting)|"
-    r"still have access|security|half (?:of )?our users|third outage|duplicate companies)\b"
+NOT_A_BUG: Final = (
+    "not a bug", "not really a bug", "not exactly a bug", "isn't a bug", "is not a bug",
+    "no bug", "not bugs", "never a bug", "not a bug as such", "not broken",
+    "no bugs", "nothing is broken",
 )
-SOFTENER: Final = re.compile(
-    r"\b(?:not urgent|no rush|not a (?:huge|big) deal|small thing|minor|nice to have|"
-    r"not a huge|whenever you can|low priority)\b"
+NOT_A_REQUEST: Final = ("not a feature request", "isn't a feature request", "not a request")
+SARCASM: Final = (
+    "oh great", "oh good", "oh joy", "oh lovely", "oh nice", "oh wonderful", "oh fantastic",
+    "oh perfect", "oh brilliant", "great , another", "fantastic , another", "wonderful , another",
+    "just perfect", "just great", "thanks for nothing", "yay", ". not .", "love having to",
+    "love paying", "loving the outages", "nice touch that", "well that's just", "oh yay",
+    "thanks so much for breaking", "thanks for the detailed docs that",
 )
+SEVERITY_PHRASES: Final = {
+    "critical": (
+        "data loss", "lost all our data", "lost our data", "lost the data", "lost data",
+        "data is gone", "data was gone", "disappeared", "vanished", "outage", "is down",
+        "are down", "went down", "was down", "been down", "down for", "security issue",
+        "security hole", "security incident", "breach", "could see our", "another customer's",
+        "other customer's", "someone else's", "leak", "leaked", "leaking", "production is",
+        "nobody can", "no one can", "everyone is blocked", "everyone is locked out", "wiped",
+        "lost a week",
+    ),
+    "blocker": (
+        "can't log in", "cannot log in", "can't login", "can't sign in", "cannot sign in",
+        "unable to log in", "can't access", "cannot access", "unable to access", "locked out",
+        "login is broken", "login broken", "login failing", "blocked", "can't open",
+        "can't save", "can't use",
+    ),
+    "wide": (
+        "all users", "all our users", "all of our users", "all the users", "everyone",
+        "every user", "whole team", "whole company", "entire team", "entire company",
+        "entire org", "all our teams", "all staff", "all admins", "nobody on my team",
+        "entire customer list",
+    ),
+    "high": (
+        "blocking", "blocker", "urgent", "asap", "charged twice", "double charged",
+        "fails every", "failed every", "every night", "every day", "every time", "timing out",
+        "times out", "time out", "stopped working", "stopped syncing", "still have access",
+        "still log in", "security", "half of our users", "half our", "third outage",
+        "duplicate contacts", "sends it twice", "went to our entire", "middle of the night",
+        "nothing has synced", "never arrive", "white screen", "lost admin rights",
+    ),
+    "soft": (
+        "not urgent", "no rush", "not a huge deal", "not a big deal", "small thing", "minor",
+        "nice to have", "whenever you can", "low priority",
+    ),
+}
+# fmt: on
+# Wider than the lexicon's: "we don't want to look at alternatives" negates from five words away.
+NEGATION_WINDOW: Final = 5
 PROBLEM_INTENTS: Final = frozenset({"bug", "performance"})
 ASK_INTENTS: Final = frozenset(
     {"feature_request", "question", "documentation", "usability", "praise", "competitor"}
 )
 
 
-def has_churn_cue(text: str) -> bool:
-    for match in CHURN_CUES.finditer(text):
-        if match.group(0).startswith("not ") or not NEGATED_BEFORE.search(text[: match.start()]):
+def rule_entries() -> list[tuple[str, str]]:
+    """(label, phrase) pairs for the shared PhraseIndex."""
+    entries = [("churn", p) for p in CHURN] + [("competitor_move", p) for p in COMPETITOR_MOVE]
+    entries += [("not_a_bug", p) for p in NOT_A_BUG] + [("sarcasm", p) for p in SARCASM]
+    entries += [("sarcastic_opening", p) for p in SARCASTIC_OPENINGS]
+    entries += [("not_a_request", p) for p in NOT_A_REQUEST]
+    for kind, phrases in SEVERITY_PHRASES.items():
+        entries += [(f"severity:{kind}", p) for p in phrases]
+    return entries
+
+
+def negated_at(words: Sequence[str], start: int) -> bool:
+    """Is there a negator in the few words before start, within the same clause?"""
+    for j in range(start - 1, max(-1, start - 1 - NEGATION_WINDOW), -1):
+        if words[j] in STOP_SCOPE:
+            return False
+        if words[j] in NEGATORS:
             return True
     return False
 
 
-def weighs_competitor(text: str) -> bool:
-    return COMPETITOR_CHURN.search(text) is not None
+def is_sarcastic(words: Sequence[str], found: Sequence[Found], negative_cue: bool) -> bool:
+    """Sarcasm wording, or praise opening a text that goes on to name a problem."""
+    for hit in found:
+        if hit.label == "sarcasm":
+            return True
+        if hit.label == "sarcastic_opening" and negative_cue and _opens(words, hit.start):
+            return True
+    return False
 
 
-def says_not_a_bug(text: str) -> bool:
-    return NOT_A_BUG.search(text) is not None
+def _opens(words: Sequence[str], start: int) -> bool:
+    return start == 0 or (start <= 6 and words[start - 1] in (":", "]", "-", "."))
 
 
-def severity(text: str, intents: tuple[str, ...], sentiment_score: float) -> str:
-    """Severity from lowercased text: wording and scope first, then what the item is about."""
-    if not text.strip():
-        return "low"
-    softened = SOFTENER.search(text) is not None
-    blocker = ACCESS_BLOCKER.search(text) is not None
-    wide = WIDE_SCOPE.search(text) is not None
-    if not softened and (CRITICAL.search(text) or (blocker and wide)):
+def has_churn_cue(words: Sequence[str], found: Sequence[Found]) -> bool:
+    return churn_wording(words, found) == "churn"
+
+
+def churn_wording(words: Sequence[str], found: Sequence[Found]) -> str:
+    """ "churn" if a churn cue stands, "negated" if every one is negated ("no plans to cancel")."""
+    seen = False
+    for hit in found:
+        if hit.label == "churn":
+            seen = True
+            if words[hit.start] in NEGATORS or not negated_at(words, hit.start):
+                return "churn"
+    return "negated" if seen else ""
+
+
+def severity(kinds: frozenset[str], intents: tuple[str, ...], sentiment_score: float) -> str:
+    """Severity from the severity phrases found: wording and scope first, then intent."""
+    softened = "severity:soft" in kinds
+    blocker = "severity:blocker" in kinds
+    wide = "severity:wide" in kinds
+    if not softened and ("severity:critical" in kinds or (blocker and wide)):
         return "critical"
-    if not softened and (HIGH.search(text) or blocker or "churn_risk" in intents):
+    if not softened and ("severity:high" in kinds or blocker or "churn_risk" in intents):
         return "high"
     if softened:
         return "medium" if PROBLEM_INTENTS & set(intents) else "low"

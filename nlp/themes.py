@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from nlp.lexicon import POLARITY
+
 # Words that say nothing about the subject of a piece of feedback.
 # fmt: off
 FILLER: Final = frozenset({
@@ -55,9 +57,18 @@ def theme_for(
 
 
 def salient_lemma(words: Sequence[str], stop: frozenset[str]) -> str:
-    """The first content word, lemmatised: a cheap stand-in for salience."""
+    """The first content word, lemmatised: a cheap stand-in for salience.
+
+    Opinion words ("fantastic", "slow") say how the writer feels, not what about.
+    """
     for word in words:
-        if len(word) < 3 or not word.isalpha() or word in stop or word in FILLER:
+        if (
+            len(word) < 3
+            or not word.isalpha()
+            or word in stop
+            or word in FILLER
+            or word in POLARITY
+        ):
             continue
         return lemma(word)
     return ""

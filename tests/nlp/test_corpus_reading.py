@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.corpus import CorpusError, read_corpus, split_by_source, split_random
+from nlp.corpus import CorpusError, read_corpus, split_by_source, split_final, split_random
 from nlp.labels import INTENTS
 from nlp.train import CORPUS
 
@@ -12,8 +12,8 @@ from nlp.train import CORPUS
 def test_shipped_corpus_is_valid_and_covers_every_intent() -> None:
     items = read_corpus(CORPUS)
     counts = Counter(label for item in items for label in item.intents)
-    assert len(items) >= 600
-    assert {label: counts[label] >= 40 for label in INTENTS} == dict.fromkeys(INTENTS, True)
+    assert len(items) >= 3000
+    assert {label: counts[label] >= 150 for label in INTENTS} == dict.fromkeys(INTENTS, True)
     assert {item.source for item in items} == {"nps", "ticket", "widget", "note"}
 
 
@@ -33,6 +33,7 @@ def row(**changes: object) -> str:
         pytest.param(row(source="email"), r":2: field 'source'", id="unknown source"),
         pytest.param(row(sentiment="meh"), r":2: field 'sentiment'", id="unknown sentiment"),
         pytest.param(row(severity="p1"), r":2: field 'severity'", id="unknown severity"),
+        pytest.param(row(split="test"), r":2: field 'split'", id="unknown split"),
     ],
 )
 def test_bad_rows_name_file_line_and_field(tmp_path: Path, line: str, message: str) -> None:
@@ -49,3 +50,9 @@ def test_splits_are_disjoint_and_deterministic() -> None:
     assert split_random(items, 0.2, 7) == split_random(items, 0.2, 7)
     train, test = split_random(items, 0.2, 7)
     assert len(test) == round(len(items) * 0.2) and len(train) + len(test) == len(items)
+
+
+def test_final_slice_is_apart_and_only_in_held_out_styles() -> None:
+    tuning, final = split_final(read_corpus(CORPUS))
+    assert len(final) >= 300 and {item.source for item in final} == {"widget", "note"}
+    assert not {item.text for item in tuning} & {item.text for item in final}

@@ -20,6 +20,31 @@ from nlp.redact import redact
             "reset at [url]",
             id="url with token path",
         ),
+        pytest.param(
+            "Export broken.\n\nThanks,\nMaria Lopez",
+            "Export broken.\n\nThanks,\n[name]",
+            id="name under a sign-off",
+        ),
+        pytest.param(
+            "Kind regards,\nChris O'Neill, Head of CS",
+            "Kind regards,\n[name], Head of CS",
+            id="name and role under a sign-off",
+        ),
+        pytest.param(
+            "It fails daily.\n— Jan Kowalski, Ops lead",
+            "It fails daily.\n— [name], Ops lead",
+            id="name after a dash",
+        ),
+        pytest.param(
+            "please fix -- Tom Becker | Acme",
+            "please fix -- [name] | Acme",
+            id="name after a double hyphen",
+        ),
+        pytest.param(
+            "the export is broken, cheers, Sven",
+            "the export is broken, cheers, [name]",
+            id="name closing the text",
+        ),
     ],
 )
 def test_pii_is_replaced_by_its_kind(text: str, expected: str) -> None:
@@ -33,7 +58,23 @@ def test_pii_is_replaced_by_its_kind(text: str, expected: str) -> None:
         pytest.param("broken since 2026-11-02", id="date"),
         pytest.param("see https://app.example.com/reports/42 for the report", id="plain url"),
         pytest.param("upgraded to 3.8.18 last week", id="version"),
+        pytest.param("Thanks, Priya stayed late to help us", id="name inside a sentence"),
+        pytest.param(
+            "Thanks,\nSent from my phone at the airport", id="line after sign-off is a sentence"
+        ),
+        pytest.param("the 2-step flow - confusing", id="dash in a sentence"),
+        pytest.param("great tool, thanks", id="sign-off word without a name"),
     ],
 )
 def test_text_without_pii_is_unchanged(text: str) -> None:
     assert redact(text) == text
+
+
+def test_every_kind_in_one_ticket_is_redacted() -> None:
+    ticket = (
+        "Hi, the report at https://app.example.com/r/9?sig=ab12cd fails.\n"
+        "Call me on +44 20 7946 0321 or mail ola@acme.example\n\nBest,\nOla Nordmann"
+    )
+    assert redact(ticket) == (
+        "Hi, the report at [url] fails.\nCall me on [phone] or mail [email]\n\nBest,\n[name]"
+    )

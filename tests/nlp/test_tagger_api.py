@@ -4,6 +4,7 @@ import pytest
 
 from nlp import MODEL_DIR, Tag, Tagger
 from nlp.labels import INTENTS, SENTIMENTS, SEVERITIES
+from nlp.redact import redact
 
 REPO_TAXONOMY = MODEL_DIR.parent / "taxonomy"
 
@@ -62,6 +63,14 @@ def test_tags_stream_in_input_order_across_batches(tagger: Tagger) -> None:
         ),
         pytest.param("This isn't a bug, just a wish for bulk renaming", "bug", id="isn't a bug"),
         pytest.param("I can't say I love it", "praise", id="can't say I love it"),
+        pytest.param(
+            "Not a feature request, the export genuinely stopped",
+            "feature_request",
+            id="not a feature request",
+        ),
+        pytest.param(
+            "No plans to cancel, just reviewing seats", "churn_risk", id="no plans to cancel"
+        ),
     ],
 )
 def test_negated_wording_does_not_give_the_intent(tagger: Tagger, text: str, absent: str) -> None:
@@ -177,13 +186,66 @@ def test_missing_model_dir_names_the_directory(tmp_path: Path) -> None:
         Tagger.load(tmp_path, taxonomy_dir=REPO_TAXONOMY)
 
 
-def test_doc_extensions_match_the_tag(tagger: Tagger) -> None:
-    text = "Dashboards are painfully slow, we may look at Looker"
-    doc = tagger.nlp(text)
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Dashboards are painfully slow, we may look at Looker", id="churn"),
+        pytest.param("Hi team,\nexport is broken!\n\nThanks,\nMaria", id="ticket"),
+        pytest.param("Oh great, another outage", id="sarcasm"),
+        pytest.param("How do I add an admin?", id="question"),
+        pytest.param("   ", id="blank"),
+    ],
+)
+def test_fast_path_matches_spacy_pipe(tagger: Tagger, text: str) -> None:
+    doc = next(tagger.nlp.pipe([redact(text)]))
     tag = tag_one(tagger, text)
-    assert (doc._.intents, doc._.severity, doc._.product_area, doc._.competitors) == (
+    assert (doc._.intents, doc._.intent_scores, doc._.severity) == (
         tag.intents,
+        tag.intent_scores,
         tag.severity,
+    )
+    assert (doc._.sentiment, doc._.product_area, doc._.competitors) == (
+        tag.sentiment,
         tag.product_area,
         tag.competitors,
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Oh great, another outage", id="oh great"),
+        pytest.param("Fantastic, the survey went to our whole customer list again", id="opening"),
+        pytest.param("Thanks for nothing, the export is still broken", id="thanks for nothing"),
+    ],
+)
+def test_sarcasm_is_neither_praise_nor_positive(tagger: Tagger, text: str) -> None:
+    tag = tag_one(tagger, text)
+    assert "praise" not in tag.intents and tag.sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("How do I add a second admin?", id="how do i"),
+        pytest.param("Is there a way to clone a dashboard?", id="is there a way"),
+        pytest.param("quick q - can notes be shared with guests", id="no question mark"),
+    ],
+)
+def test_plain_questions_are_questions_and_not_negative(tagger: Tagger, text: str) -> None:
+    tag = tag_one(tagger, text)
+    assert "question" in tag.intents and tag.sentiment != "negative"
+
+
+def test_long_stream_keeps_order_and_count(tagger: Tagger) -> None:
+    texts = (f"export number {n} is broken" if n % 2 else f"love release {n}" for n in range(2500))
+    tags = list(tagger.tag(texts, batch_size=300))
+    assert len(tags) == 2500
+    assert [t.redacted_text for t in tags[:2]] == ["love release 0", "export number 1 is broken"]
+
+
+def test_theme_key_does_not_depend_on_the_batch(tagger: Tagger) -> None:
+    text = "Can't export spreadsheets since Monday"
+    alone = tag_one(tagger, text).theme_key
+    batched = list(tagger.tag(["SSO login loops", text, "Love it"], batch_size=2))[1].theme_key
+    assert alone == batched == "exports.xlsx"

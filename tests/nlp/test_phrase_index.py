@@ -1,0 +1,48 @@
+import pytest
+
+from nlp.phrases import PhraseIndex
+from nlp.tokens import words_of
+
+INDEX = PhraseIndex(
+    [
+        ("usability", "confusing"),
+        ("usability", "hard to find"),
+        ("pricing", "charge"),
+        ("performance", "takes * minutes"),
+        ("bug", "not a bug"),
+    ]
+)
+
+
+def labels(text: str) -> list[str]:
+    return [hit.label for hit in INDEX.find(words_of(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Very confusing", ["usability"], id="one word"),
+        pytest.param("settings are hard to find", ["usability"], id="phrase"),
+        pytest.param("settings are hard to use", [], id="phrase prefix only"),
+        pytest.param("it takes 12 minutes", ["performance"], id="wildcard"),
+        pytest.param("so cofusing", ["usability"], id="dropped letter"),
+        pytest.param("so confussing", ["usability"], id="added letter"),
+        pytest.param("so conufsing", ["usability"], id="swapped letters"),
+        pytest.param("we change plans", [], id="substitution is a different word"),
+        pytest.param("this is not a bug.", ["bug"], id="phrase before punctuation"),
+        pytest.param("", [], id="empty"),
+    ],
+)
+def test_phrases_match_whole_words_and_forgive_one_slip(text: str, expected: list[str]) -> None:
+    assert labels(text) == expected
+
+
+def test_phrase_must_start_with_a_word() -> None:
+    with pytest.raises(ValueError, match="must start with a word"):
+        PhraseIndex([("x", "* minutes")])
+
+
+def test_found_spans_point_at_the_words() -> None:
+    words = words_of("Honestly, it takes 40 minutes.")
+    (hit,) = INDEX.find(words)
+    assert words[hit.start : hit.end] == ["takes", "40", "minutes"]
