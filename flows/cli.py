@@ -251,6 +251,46 @@ def tag(
     typer.echo(f"tagged {result.rows:,} rows with model {tagger.version} -> {result.output}")
 
 
+nlp_app = typer.Typer(
+    help="The tagger: evaluate it on a team's own labelled feedback.", no_args_is_help=True
+)
+app.add_typer(nlp_app, name="nlp")
+
+
+@nlp_app.command("evaluate")
+def nlp_evaluate(
+    input_: Annotated[Path, typer.Option("--input", help="Labelled CSV, TSV or JSONL file.")],
+    text_column: Annotated[str, typer.Option(help="Column holding the feedback text.")],
+    label_column: Annotated[
+        str, typer.Option(help="Column holding the true intents, `;`-joined or a JSON list.")
+    ],
+    model_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Trained tagger (default: config `model_dir`, else the bundled model).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Precision, recall and F1 per intent label of the tagger on your own labelled file."""
+    from nlp import MODEL_DIR, Tagger
+    from nlp.evaluate import evaluate_file
+
+    if not input_.is_file():
+        raise _fail(f"{input_}: file not found")
+    settings = _settings(None, None, None)
+    tagger = Tagger.load(
+        model_dir or settings.model_dir or MODEL_DIR, taxonomy_dir=settings.taxonomy_dir
+    )
+    try:
+        result = evaluate_file(input_, text_column, label_column, tagger)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"model {tagger.version} on {input_}")
+    for line in result.lines():
+        typer.echo(line)
+
+
 @app.command()
 def status(
     warehouse: WarehouseOption = None,

@@ -68,3 +68,42 @@ def test_a_bad_setting_is_reported_without_a_traceback(monkeypatch: pytest.Monke
     assert result.exit_code == 1
     assert "ack_window_days" in result.output
     assert "Traceback" not in result.output
+
+
+def test_nlp_evaluate_scores_a_teams_labelled_file() -> None:
+    labelled = Path(__file__).parents[1] / "fixtures" / "tag" / "labelled.csv"
+    result = runner.invoke(
+        app,
+        [
+            "nlp",
+            "evaluate",
+            "--input",
+            str(labelled),
+            "--text-column",
+            "comment",
+            "--label-column",
+            "labels",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    for label in ("bug", "question", "churn_risk", "praise", "feature_request"):
+        assert label in result.output
+
+
+def test_nlp_evaluate_names_a_missing_column() -> None:
+    labelled = Path(__file__).parents[1] / "fixtures" / "tag" / "labelled.csv"
+    result = runner.invoke(
+        app,
+        [
+            "nlp",
+            "evaluate",
+            "--input",
+            str(labelled),
+            "--text-column",
+            "text",
+            "--label-column",
+            "labels",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "no column 'text'" in result.output
