@@ -5,6 +5,9 @@ SHELL := /bin/bash
 
 # Python 3.11 under either name; uv refuses any other version (requires-python in pyproject).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The interpreter itself, not a version-manager shim: given a different path for the same
+# Python, `uv sync` would delete and rebuild .venv on every call.
+PYTHON_EXE = $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 # uv's version is pinned so uv.lock is read and written the same way on every machine.
@@ -25,7 +28,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 setup: $(UV)  ## install uv and the locked environment (.venv)
-	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON_EXE)
 
 demo: setup  ## generate demo data (once) and run one nightly on it (warehouse/, data/mail/)
 	@if [ -d data/inbox/accounts ]; then echo "data/inbox exists: reusing it (make clean to start over)"; \

@@ -122,22 +122,76 @@ def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignor
     assert f"acknowledgment   sent     {len(night[5]):>6}" in result.output
 
 
-def test_backfill_leaves_the_marts_as_the_nightly_did_and_sends_nothing(
-    night, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_backfill_sends_nothing_unless_asked(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from flows.backfill import backfill
 
     paths = night[1]
     warehouse, mail = tmp_path / "backfill.duckdb", tmp_path / "mail"
     summaries = backfill(
-        start=date(2026, 11, 15),
-        end=NIGHT,
-        inbox=paths["inbox"],
-        warehouse=warehouse,
-        mail_dir=mail,
+        start=NIGHT, end=NIGHT, inbox=paths["inbox"], warehouse=warehouse, mail_dir=mail
     )
-    assert [s.run_date for s in summaries] == [date(2026, 11, 15), NIGHT]
+    assert [s.run_date for s in summaries] == [NIGHT]
     assert not list(mail.glob("*.eml"))
-    # The nightly's emails were sent after the night's clock, so they do not count for it either.
+    assert query(warehouse, "select count(*) from ops.outbox") == [(0,)]
+    # The nightly's emails went out after its night's clock, so its marts do not count them either.
     sql = "select * from marts.fct_feedback order by item_id"
     assert query(warehouse, sql) == query(paths["warehouse"], sql)
+
+
+# Columns that record when a step ran, not what it produced.
+RUN_TIME_COLUMNS = {
+    "_loaded_at",
+    "loaded_at",
+    "tagged_at",
+    "quarantined_at",
+    "created_at",
+    "claimed_at",
+    "sent_at",
+}
+
+
+def snapshot(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every table's rows, without run-time stamps, in a stable order."""
+    tables = query(
+        path,
+        "select table_schema, table_name from information_schema.tables"
+        " where table_schema not in ('information_schema', 'pg_catalog') order by 1, 2",
+    )
+    out = {}
+    for schema, name in tables:
+        columns = [
+            c
+            for (c,) in query(
+                path,
+                f"select column_name from information_schema.columns where table_schema = '{schema}'"
+                f" and table_name = '{name}' order by ordinal_position",
+            )
+            if c not in RUN_TIME_COLUMNS
+        ]
+        select = ", ".join(f'"{c}"' for c in columns)
+        out[f"{schema}.{name}"] = query(
+            path, f'select {select} from "{schema}"."{name}" order by all'
+        )
+    return out
+
+
+def test_backfill_with_send_equals_the_nightly_runs_over_the_range(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from flows.backfill import backfill
+
+    inbox = night[1]["inbox"]
+    first, last = date(2026, 11, 14), date(2026, 11, 15)
+    nightly_wh, backfill_wh = tmp_path / "nightly.duckdb", tmp_path / "backfill.duckdb"
+    for day in (first, last):
+        nightly(run_date=day, inbox=inbox, warehouse=nightly_wh, mail_dir=tmp_path / "mail-n")
+    backfill(
+        start=first,
+        end=last,
+        inbox=inbox,
+        warehouse=backfill_wh,
+        mail_dir=tmp_path / "mail-b",
+        send=True,
+    )
+    assert snapshot(backfill_wh) == snapshot(nightly_wh)
+    assert sorted(p.name for p in (tmp_path / "mail-b").glob("*.eml")) == sorted(
+        p.name for p in (tmp_path / "mail-n").glob("*.eml")
+    )
