@@ -47,6 +47,12 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         out.append(
             f"  {source:<9} {loaded:>4} files loaded, {bad:>2} unreadable, {rows_loaded or 0:>8} rows, last load {last:%Y-%m-%d %H:%M} UTC"
         )
+    cursors = con.execute(
+        "select source, cursor, value from raw._cursors order by source, cursor"
+    ).fetchall()
+    if cursors:
+        out.append("cursors:")
+        out.extend(f"  {source:<9} {cursor:<17} {value}" for source, cursor, value in cursors)
     quarantine = con.execute(
         """
         select source, field, regexp_replace(reason, '^[^:]+\\.[a-z]+: ', '') as why, count(*) as n, min(file)

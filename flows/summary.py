@@ -41,6 +41,10 @@ class RunSummary:
                 f" {load.files_read} new files, {load.files_skipped} already seen, "
                 f"{load.files_quarantined} unreadable"
             )
+            if load.rows_late:
+                out.append(
+                    f"      {load.rows_late} late rows (older than the latest already loaded) picked up"
+                )
             out.extend(f"      ! {m}" for m in load.messages[:5])
         out.append(f"  loaded {self.rows_loaded} rows, quarantined {self.rows_quarantined}")
         if self.gate is not None:

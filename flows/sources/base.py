@@ -62,6 +62,8 @@ class ReadResult:
     rows: pd.DataFrame | list[dict[str, Any]]
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Positions the export itself reports (e.g. Zendesk's `end_time`), as sortable text.
+    cursors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,6 +88,8 @@ class Source:
     key: tuple[str, ...] = ()
     # A team's own export headers -> raw column names (`[loopkeeper.columns.<source>]`).
     mapping: tuple[tuple[str, str], ...] = ()
+    # When each fact happened: its greatest loaded value is the source's `max_event_at` cursor.
+    event_column: str | None = None
 
     @property
     def columns(self) -> list[str]:

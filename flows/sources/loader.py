@@ -36,6 +36,9 @@ class SourceLoad:
     rows_loaded: int = 0
     rows_duplicate: int = 0
     rows_quarantined: int = 0
+    # Rows older than the source's `max_event_at` before this load: late, and still loaded.
+    rows_late: int = 0
+    cursors: dict[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
 
@@ -55,6 +58,7 @@ class _Batch:
     frames: list[pd.DataFrame] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    cursors: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -112,6 +116,11 @@ def load_source(
             "select content_sha256 from raw._files where source = ?", [source.name]
         ).fetchall()
     }
+    prior = dict(
+        con.execute(
+            "select cursor, value from raw._cursors where source = ?", [source.name]
+        ).fetchall()
+    )
     # Anything stamped more than a day past the wall clock cannot be real yet.
     now = pd.Timestamp(datetime.now(UTC) + timedelta(days=1))
     batch = _Batch()
@@ -139,14 +148,21 @@ def load_source(
             batch.records.extend(row | {"_file": entry.relative} for row in read.rows)
         entry.rows = len(read.rows)
         entry.warnings = read.warnings
+        for name, value in read.cursors.items():
+            batch.cursors[name] = max(value, batch.cursors.get(name, value))
         batch.rejects.extend(
             Reject(r.record, r.field, r.reason, r.content, entry.relative) for r in read.rejects
         )
         result.messages.extend(read.warnings)
         if batch.rows >= BATCH_ROWS or len(batch.files) >= BATCH_FILES:
-            _flush(con, source, batch, loaded_at, now, result)
+            _flush(con, source, batch, loaded_at, now, result, prior)
             batch = _Batch()
-    _flush(con, source, batch, loaded_at, now, result)
+    _flush(con, source, batch, loaded_at, now, result, prior)
+    result.cursors = dict(
+        con.execute(
+            "select cursor, value from raw._cursors where source = ?", [source.name]
+        ).fetchall()
+    )
     return result
 
 
@@ -157,6 +173,7 @@ def _flush(
     loaded_at: datetime,
     now: pd.Timestamp,
     result: SourceLoad,
+    prior: Mapping[str, str],
 ) -> None:
     """Validate and write one batch of files in one transaction."""
     if not batch.files:
@@ -193,6 +210,16 @@ def _flush(
             }
         )
         _insert_frame(con, "raw._files", files, conflict="on conflict do nothing")
+        cursors = dict(batch.cursors)
+        if source.event_column and checked is not None and not checked.rows.empty:
+            latest = checked.rows[source.event_column].dropna()
+            if not latest.empty:
+                cursors["max_event_at"] = str(latest.max())
+            if "max_event_at" in prior and inserted:
+                result.rows_late += _count_late(
+                    con, source, list(inserted), stamp, prior["max_event_at"]
+                )
+        _advance_cursors(con, source.name, cursors, stamp)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -269,6 +296,30 @@ def _insert_rows(
         [loaded_at, files],
     ).fetchall()
     return {str(name): int(n) for name, n in counts}
+
+
+def _count_late(
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[str], stamp: datetime, before: str
+) -> int:
+    """Rows this load stored whose event is older than the source's cursor before the load."""
+    rows = con.execute(
+        f"select count(*) from raw.{source.table} where _loaded_at = ?"
+        f" and list_contains(?, _file) and {source.event_column} < ?",
+        [stamp, files, before],
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def _advance_cursors(
+    con: duckdb.DuckDBPyConnection, source: str, cursors: Mapping[str, str], stamp: datetime
+) -> None:
+    """Cursors only move forward: a late or re-delivered file never winds one back."""
+    for name, value in cursors.items():
+        con.execute(
+            "insert into raw._cursors values (?, ?, ?, ?) on conflict (source, cursor) do update"
+            " set value = greatest(raw._cursors.value, excluded.value), updated_at = excluded.updated_at",
+            [source, name, value, stamp],
+        )
 
 
 def _insert_rejects(

@@ -88,4 +88,4 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-SOURCE = Source("notes", "note_items", (".md", ".markdown"), RULES, read)
+SOURCE = Source("notes", "note_items", (".md", ".markdown"), RULES, read, event_column="note_date")

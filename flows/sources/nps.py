@@ -93,4 +93,12 @@ def read(path: Path, source: Source) -> ReadResult:
     return ReadResult(map_columns(frame, source, path), read.rejects, read.warnings)
 
 
-SOURCE = Source("nps", "nps_responses", (".csv",), RULES, read, key=("response_id",))
+SOURCE = Source(
+    "nps",
+    "nps_responses",
+    (".csv",),
+    RULES,
+    read,
+    key=("response_id",),
+    event_column="responded_at",
+)

@@ -83,8 +83,13 @@ def _read_with_duckdb(path: Path) -> ReadResult | None:
     return ReadResult(frame.drop(not_object.index), rejects=rejects)
 
 
+# Below this size Python's json module is faster than starting a DuckDB query (~30 ms a file,
+# which a year of one-file-a-day exports pays 365 times); above it DuckDB's reader wins.
+DUCKDB_FROM_BYTES = 1 << 20
+
+
 def read(path: Path, source: Source) -> ReadResult:
-    fast = _read_with_duckdb(path)
+    fast = _read_with_duckdb(path) if path.stat().st_size >= DUCKDB_FROM_BYTES else None
     if fast is not None:
         return fast
     records, bad_lines = read_jsonl(path)
@@ -93,4 +98,12 @@ def read(path: Path, source: Source) -> ReadResult:
     return ReadResult(rows, rejects=rejects)
 
 
-SOURCE = Source("widget", "widget_events", (".jsonl", ".ndjson"), RULES, read, key=("event_id",))
+SOURCE = Source(
+    "widget",
+    "widget_events",
+    (".jsonl", ".ndjson"),
+    RULES,
+    read,
+    key=("event_id",),
+    event_column="created_at",
+)

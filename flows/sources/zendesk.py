@@ -8,6 +8,7 @@ path, so a page where every `satisfaction_rating` is null reads like any other.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -73,6 +74,9 @@ order by _record
 """
 
 
+END_TIME_SQL = f"select json_extract_string(json, '$.end_time') from {_PAGE}"
+
+
 def read_page(path: Path) -> pd.DataFrame:
     """One incremental-export page; anything else (truncated, no `tickets` list) fails the file."""
     if path.stat().st_size == 0:
@@ -104,9 +108,29 @@ def read_csv_export(path: Path, source: Source) -> ReadResult:
 def read(path: Path, source: Source) -> ReadResult:
     if path.suffix.lower() == ".csv":
         return read_csv_export(path, source)
-    return ReadResult(map_columns(read_page(path), source, path))
+    result = ReadResult(map_columns(read_page(path), source, path))
+    end_time = _end_time(path)
+    if end_time:
+        result.cursors["zendesk_end_time"] = end_time
+    return result
+
+
+def _end_time(path: Path) -> str | None:
+    """The page's `end_time` (epoch seconds) as UTC ISO text: where the next export starts."""
+    with duckdb.connect() as con:
+        rows = con.execute(END_TIME_SQL, [str(path)]).fetchall()
+    value = rows[0][0] if rows else None
+    if value is None or not str(value).isdigit():
+        return None
+    return datetime.fromtimestamp(int(value), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 SOURCE = Source(
-    "tickets", "zendesk_tickets", (".json", ".csv"), RULES, read, key=("ticket_id", "updated_at")
+    "tickets",
+    "zendesk_tickets",
+    (".json", ".csv"),
+    RULES,
+    read,
+    key=("ticket_id", "updated_at"),
+    event_column="updated_at",
 )

@@ -61,6 +61,14 @@ create table if not exists raw._files (
     primary key (source, content_sha256)
 );
 
+-- Per-source positions: `max_event_at` (the latest fact loaded) and positions the exports
+-- report themselves (`zendesk_end_time`). An exporter resumes from them, minus a look-back
+-- window; the overlap it re-delivers is absorbed by the row hash.
+create table if not exists raw._cursors (
+    source varchar, cursor varchar, value varchar, updated_at timestamp,
+    primary key (source, cursor)
+);
+
 -- Rows (or whole files, record 0) that failed validation, with the reason and the original content.
 create table if not exists raw._quarantine (
     source varchar, file varchar, record bigint, field varchar, reason varchar,

@@ -166,7 +166,7 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
                 f"select column_name from information_schema.columns where table_schema = '{schema}'"
                 f" and table_name = '{name}' order by ordinal_position",
             )
-            if c not in RUN_TIME_COLUMNS
+            if c not in RUN_TIME_COLUMNS and (name, c) != ("_cursors", "updated_at")
         ]
         select = ", ".join(f'"{c}"' for c in columns)
         out[f"{schema}.{name}"] = query(
