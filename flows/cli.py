@@ -11,6 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from flows.config import Settings
+    from nlp import Tagger
 
 # Offline by default: no telemetry calls, and Prefect's temporary server without analytics
 # (with analytics on it logs "database is locked", FACTS.md).
@@ -190,6 +191,28 @@ def backfill(
         typer.echo(line)
 
 
+ModelDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Trained tagger (default: config `model_dir`, else the bundled model).",
+        show_default=False,
+    ),
+]
+
+
+def _load_tagger(model_dir: Path | None) -> Tagger:
+    """The tagger from --model-dir, else the configured one, else the bundled model."""
+    from nlp import MODEL_DIR, Tagger
+
+    settings = _settings(None, None, None)
+    try:
+        return Tagger.load(
+            model_dir or settings.model_dir or MODEL_DIR, taxonomy_dir=settings.taxonomy_dir
+        )
+    except (OSError, ValueError) as exc:
+        raise _fail(f"cannot load the tagger: {exc}") from None
+
+
 @app.command()
 def tag(
     input_: Annotated[
@@ -199,13 +222,7 @@ def tag(
     output: Annotated[
         Path, typer.Option(help="File to write (.csv or .jsonl): the input columns plus the tags.")
     ],
-    model_dir: Annotated[
-        Path | None,
-        typer.Option(
-            help="Trained tagger (default: config `model_dir`, else the bundled model).",
-            show_default=False,
-        ),
-    ] = None,
+    model_dir: ModelDirOption = None,
     chunk_rows: Annotated[
         int,
         typer.Option(min=1, help="Rows read, tagged and written at a time (memory stays bounded)."),
@@ -215,15 +232,8 @@ def tag(
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from flows.tag_file import TagFileError, tag_file
-    from nlp import MODEL_DIR, Tagger
 
-    settings = _settings(None, None, None)
-    try:
-        tagger = Tagger.load(
-            model_dir or settings.model_dir or MODEL_DIR, taxonomy_dir=settings.taxonomy_dir
-        )
-    except (OSError, ValueError) as exc:
-        raise _fail(f"cannot load the tagger: {exc}") from None
+    tagger = _load_tagger(model_dir)
     size = input_.stat().st_size if input_.is_file() else 0
     with Progress(
         TextColumn("tagging {task.fields[rows]:,} rows"),
@@ -264,24 +274,14 @@ def nlp_evaluate(
     label_column: Annotated[
         str, typer.Option(help="Column holding the true intents, `;`-joined or a JSON list.")
     ],
-    model_dir: Annotated[
-        Path | None,
-        typer.Option(
-            help="Trained tagger (default: config `model_dir`, else the bundled model).",
-            show_default=False,
-        ),
-    ] = None,
+    model_dir: ModelDirOption = None,
 ) -> None:
     """Precision, recall and F1 per intent label of the tagger on your own labelled file."""
-    from nlp import MODEL_DIR, Tagger
     from nlp.evaluate import evaluate_file
 
     if not input_.is_file():
         raise _fail(f"{input_}: file not found")
-    settings = _settings(None, None, None)
-    tagger = Tagger.load(
-        model_dir or settings.model_dir or MODEL_DIR, taxonomy_dir=settings.taxonomy_dir
-    )
+    tagger = _load_tagger(model_dir)
     try:
         result = evaluate_file(input_, text_column, label_column, tagger)
     except ValueError as exc:

@@ -20,8 +20,8 @@ from flows.tasks import (
     notify,
     tag_new,
     validate_loaded,
-    warehouse_counts,
 )
+from flows.warehouse.connection import open_warehouse, scalar
 
 
 def peak_rss_mb() -> float:
@@ -57,7 +57,8 @@ def run_night(settings: Settings, run_date: date, *, send: bool = True) -> RunSu
     if send:
         summary.acks = notify(settings, run_date, as_of)
     lap("notify")
-    summary.items = warehouse_counts(settings.warehouse).get("marts.fct_feedback", 0)
+    with open_warehouse(settings.warehouse, read_only=True) as con:
+        summary.items = int(scalar(con, "select count(*) from marts.fct_feedback"))
     return summary
 
 

@@ -7,7 +7,6 @@ and dbt opens the same file between our steps.
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
 from prefect import get_run_logger, task
@@ -20,7 +19,7 @@ from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.tagging import count_untagged, tag_items
 from flows.validate import GateFailed, GateReport, run_gate
-from flows.warehouse.connection import open_warehouse, scalar
+from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DbtOutcome, run_dbt
 
 
@@ -134,18 +133,3 @@ def notify(settings: Settings, run_date: date, as_of: datetime) -> AckOutcome:
             identity=sender_identity(settings),
             sender=make_sender(settings),
         )
-
-
-def warehouse_counts(path: Path) -> dict[str, int]:
-    """Row counts of every table and view in the warehouse (for summaries and idempotency tests)."""
-    with open_warehouse(path, read_only=True) as con:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables"
-            " where table_schema not in ('information_schema', 'pg_catalog') order by 1, 2"
-        ).fetchall()
-        counts = {}
-        for schema, name in tables:
-            counts[f"{schema}.{name}"] = int(
-                scalar(con, f'select count(*) from "{schema}"."{name}"') or 0
-            )
-    return counts

@@ -276,11 +276,11 @@ def _insert_rows(
             select {", ".join(f"{c}::varchar" for c in columns)},
                 ? as _source, _file, _record::bigint, ? as _loaded_at, _row_hash
             from (
-                select *, {hash_expr} as _row_hash,
+                select *,
                     row_number() over (
-                        partition by {hash_expr} order by _file, _record::bigint
+                        partition by _row_hash order by _file, _record::bigint
                     ) as _nth
-                from _batch
+                from (select *, {hash_expr} as _row_hash from _batch)
             )
             where _nth = 1
             on conflict do nothing

@@ -70,40 +70,29 @@ def test_a_bad_setting_is_reported_without_a_traceback(monkeypatch: pytest.Monke
     assert "Traceback" not in result.output
 
 
+LABELLED = Path(__file__).parents[1] / "fixtures" / "tag" / "labelled.csv"
+
+
+def evaluate(*extra: str, text_column: str = "comment"):  # type: ignore[no-untyped-def]
+    args = ["nlp", "evaluate", "--input", str(LABELLED), "--label-column", "labels"]
+    return runner.invoke(app, [*args, "--text-column", text_column, *extra])
+
+
 def test_nlp_evaluate_scores_a_teams_labelled_file() -> None:
-    labelled = Path(__file__).parents[1] / "fixtures" / "tag" / "labelled.csv"
-    result = runner.invoke(
-        app,
-        [
-            "nlp",
-            "evaluate",
-            "--input",
-            str(labelled),
-            "--text-column",
-            "comment",
-            "--label-column",
-            "labels",
-        ],
-    )
+    result = evaluate()
     assert result.exit_code == 0, result.output
     for label in ("bug", "question", "churn_risk", "praise", "feature_request"):
         assert label in result.output
 
 
 def test_nlp_evaluate_names_a_missing_column() -> None:
-    labelled = Path(__file__).parents[1] / "fixtures" / "tag" / "labelled.csv"
-    result = runner.invoke(
-        app,
-        [
-            "nlp",
-            "evaluate",
-            "--input",
-            str(labelled),
-            "--text-column",
-            "text",
-            "--label-column",
-            "labels",
-        ],
-    )
+    result = evaluate(text_column="text")
     assert result.exit_code == 1
     assert "no column 'text'" in result.output
+
+
+def test_a_missing_model_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    result = evaluate("--model-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert "cannot load the tagger" in result.output
+    assert "Traceback" not in result.output

@@ -12,9 +12,22 @@ import pytest
 
 from flows.demo import DemoSummary, generate_inbox
 from flows.nightly import nightly
-from flows.tasks import warehouse_counts
+from flows.warehouse.connection import open_warehouse, scalar
 
 NIGHT = date(2026, 11, 16)
+
+
+def warehouse_counts(path: Path) -> dict[str, int]:
+    """Row counts of every table and view in the warehouse."""
+    with open_warehouse(path, read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_schema not in ('information_schema', 'pg_catalog') order by 1, 2"
+        ).fetchall()
+        return {
+            f"{schema}.{name}": int(scalar(con, f'select count(*) from "{schema}"."{name}"'))
+            for schema, name in tables
+        }
 
 
 @pytest.fixture(scope="module")
