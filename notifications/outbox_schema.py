@@ -44,6 +44,28 @@ create table if not exists ops.outbox (
     sent_at timestamp,
     run_date date not null
 );
+-- Added with the closing-the-loop messages: the theme a message is about (closed-loop and
+-- declined notes, escalations), so the marts can tell which items a message closed.
+alter table ops.outbox add column if not exists theme_key varchar;
+
+-- One row per theme escalated to product: written with the escalation document, never rewritten.
+create table if not exists ops.escalations (
+    theme_key varchar primary key,
+    theme_label varchar not null,
+    escalated_at timestamp not null,
+    document_path varchar not null,
+    accounts integer not null,
+    arr double not null,
+    reasons varchar not null,
+    run_date date not null
+);
+
+-- Addresses no customer email goes to: unsubscribed, bounced or complained.
+create table if not exists ops.suppressions (
+    email varchar primary key,
+    reason varchar not null,
+    added_at timestamp not null
+);
 """
 
 
