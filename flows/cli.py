@@ -320,8 +320,22 @@ def bench(
             help="Keep inbox and warehouse here (default: a temporary folder).", show_default=False
         ),
     ] = None,
+    ingest: Annotated[
+        bool,
+        typer.Option(
+            "--ingest",
+            help="Measure raw ingestion only: load one NPS export of --items rows, then an"
+            " overlapping copy of it, and print rows/s.",
+        ),
+    ] = False,
 ) -> None:
     """Generate N items, run the nightly on them and print per-stage wall time, items/s and peak memory."""
+    if ingest:
+        from flows.bench_ingest import run_ingest_bench
+
+        for line in run_ingest_bench(rows=items, workdir=workdir):
+            typer.echo(line)
+        return
     from flows.bench import run_bench
 
     for line in run_bench(items=items, days=days, workdir=workdir):

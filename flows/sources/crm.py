@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
+
 from flows.sources.base import FieldRule, ReadResult, Source
 from flows.sources.readers import read_csv_source
 
@@ -41,8 +43,8 @@ RULES = (
 )
 
 
-def read(path: Path, source: Source) -> ReadResult:
-    read = read_csv_source(path, source)
+def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+    read = read_csv_source(path, source, con)
     # Footer lines have one field, so they come back as short rows: drop them, not quarantine.
     footer = [r for r in read.rejects if re.match(SALESFORCE_FOOTER, r.content.strip('"'))]
     if footer:

@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from flows.sources.base import FileUnreadable, Reject, Source, validate
+from flows.sources import checks
+from flows.sources.base import FileUnreadable, Reject, Source, Staged, quote
 
 BATCH_ROWS = 250_000
 BATCH_FILES = 1_000
@@ -55,6 +56,7 @@ class _File:
 @dataclass
 class _Batch:
     files: list[_File] = field(default_factory=list)
+    staged: list[tuple[str, Staged]] = field(default_factory=list)
     frames: list[pd.DataFrame] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
@@ -62,7 +64,8 @@ class _Batch:
 
     @property
     def rows(self) -> int:
-        return sum(len(f) for f in self.frames) + len(self.records)
+        staged = sum(len(table) for _, table in self.staged)
+        return staged + sum(len(f) for f in self.frames) + len(self.records)
 
 
 def with_mapping(source: Source, columns: Mapping[str, str]) -> Source:
@@ -122,7 +125,7 @@ def load_source(
         ).fetchall()
     )
     # Anything stamped more than a day past the wall clock cannot be real yet.
-    now = pd.Timestamp(datetime.now(UTC) + timedelta(days=1))
+    now = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
     batch = _Batch()
     for path in inbox_files(inbox, source):
         if on_file:
@@ -135,14 +138,16 @@ def load_source(
         entry = _File(path.relative_to(inbox).as_posix(), digest, path.stat().st_size)
         batch.files.append(entry)
         try:
-            read = source.read(path, source)
+            read = source.read(path, source, con)
         except (FileUnreadable, duckdb.Error, ValueError, OSError) as exc:
             entry.error = str(exc) if isinstance(exc, FileUnreadable) else f"{path.name}: {exc}"
             head = path.read_bytes()[:20_000].decode("utf-8", errors="replace")
             batch.rejects.append(Reject(0, "file", entry.error, head, entry.relative))
             result.messages.append(f"{entry.relative}: quarantined whole file: {entry.error}")
             continue
-        if isinstance(read.rows, pd.DataFrame):
+        if isinstance(read.rows, Staged):
+            batch.staged.append((entry.relative, read.rows))
+        elif isinstance(read.rows, pd.DataFrame):
             batch.frames.append(read.rows.assign(_file=entry.relative))
         else:
             batch.records.extend(row | {"_file": entry.relative} for row in read.rows)
@@ -171,73 +176,196 @@ def _flush(
     source: Source,
     batch: _Batch,
     loaded_at: datetime,
-    now: pd.Timestamp,
+    now: datetime,
     result: SourceLoad,
     prior: Mapping[str, str],
 ) -> None:
     """Validate and write one batch of files in one transaction."""
     if not batch.files:
         return
-    frames = [f for f in batch.frames if not f.empty]
-    if batch.records:
-        columns = [*source.columns, "_record", "_file"]
-        frames.append(pd.DataFrame.from_records(batch.records, columns=columns))
-    checked = (
-        validate(pd.concat(frames, ignore_index=True), source.rules, now=now, key=source.key)
-        if frames
-        else None
-    )
-    rejects = batch.rejects + (checked.rejects if checked else [])
     stamp = loaded_at.replace(tzinfo=None)
-    con.execute("begin transaction")
+    inserted: dict[str, int] = {}
+    good, latest, late = 0, None, 0
     try:
-        inserted = _insert_rows(con, source, checked.rows, stamp) if checked else {}
-        _insert_rejects(con, source.name, rejects, stamp)
-        bad_by_file: dict[str, int] = {}
-        for reject in rejects:
-            bad_by_file[reject.file] = bad_by_file.get(reject.file, 0) + 1
-        files = pd.DataFrame(
-            {
-                "source": source.name,
-                "file": [f.relative for f in batch.files],
-                "content_sha256": [f.digest for f in batch.files],
-                "size_bytes": [f.size for f in batch.files],
-                "status": ["quarantined" if f.error else "loaded" for f in batch.files],
-                "rows_loaded": [inserted.get(f.relative, 0) for f in batch.files],
-                "rows_quarantined": [bad_by_file.get(f.relative, 0) for f in batch.files],
-                "error": [f.error or ("; ".join(f.warnings) or None) for f in batch.files],
-                "loaded_at": stamp,
-            }
-        )
-        _insert_frame(con, "raw._files", files, conflict="on conflict do nothing")
-        cursors = dict(batch.cursors)
-        if source.event_column and checked is not None and not checked.rows.empty:
-            latest = checked.rows[source.event_column].dropna()
-            if not latest.empty:
-                cursors["max_event_at"] = str(latest.max())
-            if "max_event_at" in prior and inserted:
-                result.rows_late += _count_late(
-                    con, source, list(inserted), stamp, prior["max_event_at"]
+        has_rows = _gather(con, source, batch)
+        if has_rows:
+            checks.check_batch(con, INCOMING, CHECKED, source.rules, now=now, key=source.key)
+        con.execute("begin transaction")
+        try:
+            if has_rows:
+                inserted, good, latest, late = _insert_rows(
+                    con, source, stamp, prior.get("max_event_at"), [f.relative for f in batch.files]
                 )
-        _advance_cursors(con, source.name, cursors, stamp)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+            _insert_rejects(con, source.name, batch.rejects, stamp)
+            bad_by_file = _insert_checked_rejects(con, source, stamp) if has_rows else {}
+            for reject in batch.rejects:
+                bad_by_file[reject.file] = bad_by_file.get(reject.file, 0) + 1
+            _insert_files(con, source, batch, inserted, bad_by_file, stamp)
+            cursors = dict(batch.cursors)
+            if latest is not None:
+                cursors["max_event_at"] = latest
+            _advance_cursors(con, source.name, cursors, stamp)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        shown = [
+            f"{r.file}: record {r.record}: {r.field}: {r.reason}"
+            for r in batch.rejects
+            if r.field != "file"
+        ]
+        if has_rows:
+            shown += [
+                f"{file}: record {record}: {name}: {reason}"
+                for file, record, name, reason in con.execute(
+                    f"select _file, _record, _field, _reason from {CHECKED}"
+                    " where _reason is not null order by _file, _record"
+                ).fetchall()
+            ]
+    finally:
+        for name in (INCOMING, CHECKED):
+            con.execute(f"drop table if exists {quote(name)}")
+        for _, staged in batch.staged:
+            con.execute(f"drop view if exists {quote(staged.table)}")
+            if staged.backing:
+                con.execute(f"drop table if exists {quote(staged.backing)}")
     loaded = sum(inserted.values())
-    good = len(checked.rows) if checked else 0
     result.files_read += sum(1 for f in batch.files if not f.error)
     result.files_quarantined += sum(1 for f in batch.files if f.error)
     result.rows_loaded += loaded
     result.rows_duplicate += good - loaded
-    result.rows_quarantined += sum(1 for r in rejects if r.record > 0 or r.field != "file")
-    shown = [r for r in rejects if r.field != "file"]
-    for reject in shown[:5]:
-        result.messages.append(
-            f"{reject.file}: record {reject.record}: {reject.field}: {reject.reason}"
-        )
+    result.rows_late += late
+    result.rows_quarantined += len(shown)
+    result.messages.extend(shown[:5])
     if len(shown) > 5:
         result.messages.append(f"... and {len(shown) - 5} more quarantined rows")
+
+
+# Temp tables of one batch on the loader's connection.
+INCOMING, CHECKED = "_lk_incoming", "_lk_checked"
+
+
+def _gather(con: duckdb.DuckDBPyConnection, source: Source, batch: _Batch) -> bool:
+    """Every row of the batch in one temp table: raw columns as text, ``_record``, ``_file``."""
+    columns = source.columns
+    text = ", ".join(f"{quote(c)}::varchar as {quote(c)}" for c in columns)
+    parts = [
+        f"select {text}, _record::bigint as _record, {checks.literal(file)} as _file"
+        f" from {quote(table.table)}"
+        for file, table in batch.staged
+    ]
+    frames = [f for f in batch.frames if not f.empty]
+    if batch.records:
+        frames.append(
+            pd.DataFrame.from_records(batch.records, columns=[*columns, "_record", "_file"])
+        )
+    if frames:
+        frame = pd.concat(frames, ignore_index=True)[[*columns, "_record", "_file"]]
+        con.register("_lk_frame", frame.astype(object).where(frame.notna(), None))
+        parts.append(
+            f"select {text}, _record::bigint as _record, _file::varchar as _file from _lk_frame"
+        )
+    if not parts:
+        return False
+    try:
+        con.execute(f"create or replace temp table {INCOMING} as " + " union all ".join(parts))
+    finally:
+        if frames:
+            con.unregister("_lk_frame")
+    return True
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    loaded_at: datetime,
+    before: str | None,
+    files: list[str],
+) -> tuple[dict[str, int], int, str | None, int]:
+    """Insert the good rows not stored yet (by row hash).
+
+    Returns rows new per file, good rows in all, the latest event among them and how many new
+    rows are older than ``before`` (the source's cursor before this load: late rows).
+    """
+    columns = source.columns
+    listed = ", ".join(map(quote, columns))
+    event = quote(source.event_column) if source.event_column else "null"
+    good, latest = con.execute(
+        f"select count(*), max({event})::varchar from {CHECKED} where _reason is null"
+    ).fetchall()[0]
+    # Rows of one batch that repeat each other (overlapping exports in one night) are rare:
+    # only then does the insert pay for picking the first of each.
+    dupes = con.execute(
+        f"select count(*) - count(distinct _row_hash) from {CHECKED} where _reason is null"
+    ).fetchall()[0][0]
+    first_only = (
+        "qualify row_number() over (partition by _row_hash order by _file, _record) = 1"
+        if dupes
+        else ""
+    )
+    con.execute(
+        f"""
+        insert into raw.{source.table} ({listed}, _source, _file, _record, _loaded_at, _row_hash)
+        select {listed}, ?, _file, _record, ?, _row_hash
+        from {CHECKED} as incoming
+        where _reason is null and not exists (
+            select 1 from raw.{source.table} as stored where stored._row_hash = incoming._row_hash
+        )
+        {first_only}
+        """,
+        [source.name, loaded_at],
+    )
+    # This load's rows are the newest row groups: the `_loaded_at` filter skips the others.
+    counts = con.execute(
+        f"select _file, count(*), count(*) filter (where {event} < ?) from raw.{source.table}"
+        " where _loaded_at = ? and list_contains(?, _file) group by _file",
+        [before, loaded_at, files],
+    ).fetchall()
+    late = sum(int(n) for _, _, n in counts) if before is not None and source.event_column else 0
+    counts = [(name, n) for name, n, _ in counts]
+    return {str(name): int(n) for name, n in counts}, int(good), latest, late
+
+
+def _insert_checked_rejects(
+    con: duckdb.DuckDBPyConnection, source: Source, at: datetime
+) -> dict[str, int]:
+    """Quarantine the rows validation turned down, with the content as exported."""
+    con.execute(
+        "insert into raw._quarantine select ?, checked._file, checked._record, checked._field,"
+        f" checked._reason, {checks.content_sql(source.rules, 'incoming')}, ?"
+        f" from (select _file, _record, _field, _reason from {CHECKED}) as checked"
+        f" positional join {INCOMING} as incoming"
+        " where checked._reason is not null order by checked._file, checked._record",
+        [source.name, at],
+    )
+    counts = con.execute(
+        f"select _file, count(*) from {CHECKED} where _reason is not null group by _file"
+    ).fetchall()
+    return {str(name): int(n) for name, n in counts}
+
+
+def _insert_files(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    batch: _Batch,
+    inserted: Mapping[str, int],
+    bad_by_file: Mapping[str, int],
+    stamp: datetime,
+) -> None:
+    files = pd.DataFrame(
+        {
+            "source": source.name,
+            "file": [f.relative for f in batch.files],
+            "content_sha256": [f.digest for f in batch.files],
+            "size_bytes": [f.size for f in batch.files],
+            "status": ["quarantined" if f.error else "loaded" for f in batch.files],
+            "rows_loaded": [inserted.get(f.relative, 0) for f in batch.files],
+            "rows_quarantined": [bad_by_file.get(f.relative, 0) for f in batch.files],
+            "error": [f.error or ("; ".join(f.warnings) or None) for f in batch.files],
+            "loaded_at": stamp,
+        }
+    )
+    _insert_frame(con, "raw._files", files, conflict="on conflict do nothing")
 
 
 def _insert_frame(
@@ -248,66 +376,6 @@ def _insert_frame(
         con.execute(f"insert into {table} select * from _frame {conflict}")
     finally:
         con.unregister("_frame")
-
-
-def _insert_rows(
-    con: duckdb.DuckDBPyConnection, source: Source, rows: pd.DataFrame, loaded_at: datetime
-) -> dict[str, int]:
-    """Insert rows not stored yet (by row hash); returns how many were new, per file."""
-    if rows.empty:
-        return {}
-    columns = source.columns
-    selected = rows[[*columns, "_file", "_record"]]
-    batch = selected.astype(object).where(selected.notna(), None)
-    later = {rule.name for rule in source.rules if rule.added_later}
-    hash_parts = [f"coalesce({c}::varchar, '\\N')" for c in columns if c not in later]
-    hash_parts += [
-        f"case when {c} is null then '' else '{c}=' || {c}::varchar end"
-        for c in columns
-        if c in later
-    ]
-    hash_expr = "md5(concat_ws(chr(31), " + ", ".join(hash_parts) + "))"
-    con.register("_batch", batch)
-    try:
-        con.execute(
-            f"""
-            insert into raw.{source.table}
-                ({", ".join(columns)}, _source, _file, _record, _loaded_at, _row_hash)
-            select {", ".join(f"{c}::varchar" for c in columns)},
-                ? as _source, _file, _record::bigint, ? as _loaded_at, _row_hash
-            from (
-                select *,
-                    row_number() over (
-                        partition by _row_hash order by _file, _record::bigint
-                    ) as _nth
-                from (select *, {hash_expr} as _row_hash from _batch)
-            )
-            where _nth = 1
-            on conflict do nothing
-            """,
-            [source.name, loaded_at],
-        )
-    finally:
-        con.unregister("_batch")
-    files = sorted(set(batch["_file"]))
-    counts = con.execute(
-        f"select _file, count(*) from raw.{source.table}"
-        " where _loaded_at = ? and list_contains(?, _file) group by _file",
-        [loaded_at, files],
-    ).fetchall()
-    return {str(name): int(n) for name, n in counts}
-
-
-def _count_late(
-    con: duckdb.DuckDBPyConnection, source: Source, files: list[str], stamp: datetime, before: str
-) -> int:
-    """Rows this load stored whose event is older than the source's cursor before the load."""
-    rows = con.execute(
-        f"select count(*) from raw.{source.table} where _loaded_at = ?"
-        f" and list_contains(?, _file) and {source.event_column} < ?",
-        [stamp, files, before],
-    ).fetchall()
-    return int(rows[0][0])
 
 
 def _advance_cursors(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source
@@ -47,7 +48,7 @@ def feedback_bullets(body: str) -> list[tuple[int, str]]:
     return bullets
 
 
-def read(path: Path, source: Source) -> ReadResult:
+def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -10,10 +10,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
+import duckdb
 
-from flows.sources.base import FieldRule, ReadResult, Source, map_columns, normalise_header
-from flows.sources.readers import read_csv_frame
+from flows.sources.base import (
+    FieldRule,
+    FileUnreadable,
+    ReadResult,
+    Source,
+    column_plan,
+    normalise_header,
+    quote,
+)
+from flows.sources.readers import read_csv_table, stage_csv
 
 RULES = (
     FieldRule("response_id", required=True, aliases=("id", "respondent_id", "token")),
@@ -76,21 +84,25 @@ def question_columns(headers: list[str]) -> dict[str, str]:
     return renames
 
 
-def _drop_subheader(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    first = frame.drop(columns="_record").iloc[0].dropna().astype(str).str.strip().str.lower()
-    if len(first) and first.isin(SUBHEADER_VALUES | {""}).all():
-        return frame.iloc[1:]
-    return frame
+def is_subheader(values: list[object]) -> bool:
+    """SurveyMonkey's second header row: every filled cell is a label like "Response"."""
+    filled = [str(v).strip().lower() for v in values if v is not None]
+    return bool(filled) and all(v in SUBHEADER_VALUES | {""} for v in filled)
 
 
-def read(path: Path, source: Source) -> ReadResult:
-    read = read_csv_frame(path)
-    assert isinstance(read.rows, pd.DataFrame)
-    frame = _drop_subheader(read.rows)
-    frame = frame.rename(columns=question_columns([str(c) for c in frame.columns]))
-    return ReadResult(map_columns(frame, source, path), read.rejects, read.warnings)
+def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+    csv = read_csv_table(path, con)
+    try:
+        first = con.execute(f"select * from {quote(csv.table)} where rowid = 0").fetchall()
+        renames = question_columns(csv.headers)
+        plan = column_plan([renames.get(h, h) for h in csv.headers], source, path)
+    except FileUnreadable:
+        con.execute(f"drop table {quote(csv.table)}")
+        raise
+    original = {renames.get(h, h): h for h in csv.headers}
+    columns = {name: None if h is None else quote(original[h]) for name, h in plan.items()}
+    skip = bool(first) and is_subheader(list(first[0]))
+    return ReadResult(stage_csv(con, csv, columns, skip_first=skip), csv.rejects, csv.warnings)
 
 
 SOURCE = Source(

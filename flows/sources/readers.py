@@ -1,15 +1,29 @@
-"""File-format readers built on DuckDB's own CSV and JSON readers (fast on large exports)."""
+"""File-format readers built on DuckDB's own CSV and JSON readers (fast on large exports).
+
+A CSV export is read straight into a temp table of the loader's connection and stays in DuckDB
+until it is validated and inserted: a million-row export never becomes a million Python objects.
+"""
 
 from __future__ import annotations
 
 import json
-from itertools import count, islice
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from flows.sources.base import FileUnreadable, ReadResult, Reject, Source, map_columns
+from flows.sources.base import (
+    FileUnreadable,
+    ReadResult,
+    Reject,
+    Source,
+    Staged,
+    column_plan,
+    quote,
+)
 
 # How DuckDB names a malformed row, as a reason a person can act on.
 _ROW_ERRORS = {
@@ -21,8 +35,33 @@ _ROW_ERRORS = {
 _MAX_LINE = 4 * 1024 * 1024
 
 
-def read_csv_frame(path: Path) -> ReadResult:
-    """Every column as text, ``_record`` = 1-based data row (the header is not counted).
+@dataclass
+class CsvTable:
+    """One CSV export read into a temp table of the loader's connection, all columns text.
+
+    The table's rows are in file order (DuckDB keeps insertion order), so a row's ``rowid`` is its
+    position among the well-formed rows; ``rejected`` (1-based data-row numbers of malformed rows)
+    turns that position back into the row's record number.
+    """
+
+    table: str
+    headers: list[str]
+    rows: int
+    rejected: list[int]
+    rejects: list[Reject] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+_names = count(1)
+
+
+def temp_name(kind: str) -> str:
+    """A temp-table name no other read in this process uses."""
+    return f"_lk_{kind}_{next(_names)}"
+
+
+def read_csv_table(path: Path, con: duckdb.DuckDBPyConnection) -> CsvTable:
+    """Every column as text; rows numbered by data row (the header is not counted).
 
     A malformed row (wrong number of fields) is a reject with its row number; the file's other
     rows still load. Latin-1 files are read with a warning, UTF-16 ones (Excel "Unicode text")
@@ -38,52 +77,103 @@ def read_csv_frame(path: Path) -> ReadResult:
         # One stray NUL is a bad value (quarantined by row); many are a binary file.
         hint = " (an Excel workbook renamed .csv?)" if head.startswith(b"PK") else ""
         raise FileUnreadable(f"{path.name}: a binary file, not CSV text{hint}")
-    frame, errors = _duck_csv(path, encoding)
+    table = temp_name("csv")
+    errors = _duck_csv(con, path, table, encoding)
     if encoding == "utf-8" and any(
         "ENCODING" in kind or "UNICODE" in kind for _, kind, _ in errors
     ):
-        frame, errors = _duck_csv(path, "latin-1")
+        errors = _duck_csv(con, path, table, "latin-1")
         warnings.append(f"{path.name}: not valid UTF-8, read as Latin-1")
-    if frame.empty and not errors:
-        found = ", ".join(map(str, frame.columns))
-        raise FileUnreadable(f"{path.name}: a header ({found}) but no data rows")
-    rejected = {line - 1 for line, _, _ in errors}
-    # DuckDB numbers a rejected row by its record; the good rows are the numbers left over.
-    records = list(islice((n for n in count(1) if n not in rejected), len(frame)))
-    frame.insert(len(frame.columns), "_record", records)
+    described = con.execute(f'select * from "{table}" limit 0').description or []
+    headers = [str(column[0]) for column in described]
+    rows = int(con.execute(f'select count(*) from "{table}"').fetchall()[0][0])
+    if rows == 0 and not errors:
+        con.execute(f'drop table "{table}"')
+        raise FileUnreadable(f"{path.name}: a header ({', '.join(headers)}) but no data rows")
     rejects = [
         Reject(line - 1, "row", _ROW_ERRORS.get(kind, kind.lower()), text.strip())
         for line, kind, text in errors
     ]
-    return ReadResult(frame, rejects=rejects, warnings=warnings)
+    return CsvTable(table, headers, rows, [line - 1 for line, _, _ in errors], rejects, warnings)
 
 
-def read_csv_source(path: Path, source: Source) -> ReadResult:
+def record_sql(rejected: list[int]) -> str:
+    """The record number of the row at ``rowid``: its position plus the malformed rows before it.
+
+    With rejected rows r1 < r2 < ..., the i-th good row is row i + #{j : r_j - j + 1 <= i}.
+    """
+    position = "(rowid + 1)"
+    if not rejected:
+        return position
+    steps = ", ".join(str(r - j) for j, r in enumerate(sorted(rejected)))
+    return f"{position} + len(list_filter([{steps}], lambda s: s <= {position}))"
+
+
+def stage_csv(
+    con: duckdb.DuckDBPyConnection,
+    csv: CsvTable,
+    columns: Mapping[str, str | None],
+    *,
+    skip_first: bool = False,
+) -> Staged:
+    """Project a read CSV onto raw columns (SQL expressions over its headers; None is NULL)."""
+    projection = ", ".join(
+        f"{expr if expr is not None else 'null'}::varchar as {quote(name)}"
+        for name, expr in columns.items()
+    )
+    staged = temp_name("staged")
+    where = "where rowid > 0" if skip_first else ""
+    con.execute(
+        f"create temp view {quote(staged)} as select {projection},"
+        f" {record_sql(csv.rejected)} as _record from {quote(csv.table)} {where}"
+    )
+    # A view: the rows are copied once more, into the batch, not twice.
+    return Staged(staged, csv.rows - (1 if skip_first and csv.rows else 0), backing=csv.table)
+
+
+def header_columns(csv: CsvTable, source: Source, path: Path) -> dict[str, str | None]:
+    """Raw column -> quoted export header (None where the export has no such column)."""
+    return {
+        name: (quote(header) if header is not None else None)
+        for name, header in column_plan(csv.headers, source, path).items()
+    }
+
+
+def read_csv_source(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     """A CSV export with its headers renamed to the source's raw columns."""
-    read = read_csv_frame(path)
-    assert isinstance(read.rows, pd.DataFrame)
-    return ReadResult(map_columns(read.rows, source, path), read.rejects, read.warnings)
+    csv = read_csv_table(path, con)
+    try:
+        columns = header_columns(csv, source, path)
+    except FileUnreadable:
+        con.execute(f"drop table {quote(csv.table)}")
+        raise
+    return ReadResult(stage_csv(con, csv, columns), csv.rejects, csv.warnings)
 
 
-def _duck_csv(path: Path, encoding: str) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
-    """DuckDB's sniffer and reader; malformed rows come back as (line, error type, text)."""
-    with duckdb.connect() as con:
-        try:
-            frame = con.execute(
-                "select * from read_csv(?, all_varchar = true, header = true, encoding = ?,"
-                " max_line_size = ?, ignore_errors = true, store_rejects = true)",
-                [str(path), encoding, _MAX_LINE],
-            ).df()
-            errors = con.execute(
-                "select line, error_type, coalesce(csv_line, '') from reject_errors order by line"
-            ).fetchall()
-        except duckdb.Error as exc:
-            raise FileUnreadable(
-                f"{path.name}: not a readable CSV file: {_first_line(exc)}"
-            ) from exc
+def _duck_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str
+) -> list[tuple[int, str, str]]:
+    """DuckDB's sniffer and reader into ``table``; malformed rows as (line, error type, text)."""
+    rejects, scans = temp_name("rejects"), temp_name("scans")
+    try:
+        con.execute(
+            f"create or replace temp table {quote(table)} as select * from read_csv(?,"
+            " all_varchar = true, header = true, encoding = ?, max_line_size = ?,"
+            f" ignore_errors = true, store_rejects = true, rejects_table = '{rejects}',"
+            f" rejects_scan = '{scans}')",
+            [str(path), encoding, _MAX_LINE],
+        )
+        errors = con.execute(
+            f"select line, error_type, coalesce(csv_line, '') from {quote(rejects)} order by line"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise FileUnreadable(f"{path.name}: not a readable CSV file: {_first_line(exc)}") from exc
+    finally:
+        con.execute(f"drop table if exists {quote(rejects)}")
+        con.execute(f"drop table if exists {quote(scans)}")
     # A short row has one error per missing column: one reject per row is enough.
     first = {int(line): (int(line), str(kind), str(text)) for line, kind, text in reversed(errors)}
-    return frame, sorted(first.values())
+    return sorted(first.values())
 
 
 def _head(path: Path) -> bytes:

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from flows.sources.base import FieldRule, ReadResult, Source, map_columns
-from flows.sources.readers import read_csv_frame
+from flows.sources.base import (
+    FieldRule,
+    FileUnreadable,
+    ReadResult,
+    Source,
+    column_plan,
+    map_columns,
+    quote,
+)
+from flows.sources.checks import literal
+from flows.sources.readers import read_csv_table, stage_csv
 from flows.sources.roadmap_json import read_roadmap_json
 
 STATUSES = ("planned", "in progress", "shipped", "declined")
@@ -53,16 +63,26 @@ RULES = (
 )
 
 
-def _labels(frame: pd.DataFrame) -> pd.DataFrame:
+def labels_sql(headers: list[str]) -> tuple[list[str], str | None]:
     """Jira writes one `Labels` column per label (DuckDB names them Labels, Labels_1, ...) and
-    Linear one comma-separated column: both become one `;`-separated list."""
-    label_columns = [c for c in frame.columns if str(c).lower().rstrip("_0123456789") == "labels"]
+    Linear one comma-separated column: both become one `;`-separated list.
+
+    Returns the headers without the label columns and the SQL joining them (None: no labels).
+    """
+    label_columns = [h for h in headers if h.lower().rstrip("_0123456789") == "labels"]
     if not label_columns:
-        return frame
-    first, *rest = label_columns
-    joined = frame[first].str.cat(frame[rest], sep=";", na_rep="") if rest else frame[first]
-    joined = joined.str.replace(r"\s*[;,]\s*", ";", regex=True).str.strip("; ")
-    return frame.drop(columns=label_columns).assign(Labels=joined)
+        return headers, None
+    joined = "concat_ws(';', " + ", ".join(f"coalesce({quote(h)}, '')" for h in label_columns)
+    joined = f"trim(regexp_replace({joined}), '\\s*[;,]\\s*', ';', 'g'), '; ')"
+    return [h for h in headers if h not in label_columns], joined
+
+
+def status_sql(expr: str) -> str:
+    """Each tool's status name as ours; an unknown one is kept, to be quarantined by its rule."""
+    cases = " ".join(
+        f"when {literal(name)} then {literal(ours)}" for name, ours in STATUS_MAP.items()
+    )
+    return f"case lower(trim({expr})) {cases} else {expr} end"
 
 
 def normalise_status(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,13 +91,25 @@ def normalise_status(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def read(path: Path, source: Source) -> ReadResult:
+def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     if path.suffix.lower() == ".json":
         return ReadResult(normalise_status(map_columns(read_roadmap_json(path), source, path)))
-    read = read_csv_frame(path)
-    assert isinstance(read.rows, pd.DataFrame)
-    frame = normalise_status(map_columns(_labels(read.rows), source, path))
-    return ReadResult(frame, read.rejects, read.warnings)
+    csv = read_csv_table(path, con)
+    headers, labels = labels_sql(csv.headers)
+    try:
+        plan = column_plan([*headers, "Labels"] if labels else headers, source, path)
+    except FileUnreadable:
+        con.execute(f"drop table {quote(csv.table)}")
+        raise
+    columns = {
+        name: labels
+        if header == "Labels" and labels
+        else (None if header is None else quote(header))
+        for name, header in plan.items()
+    }
+    if columns["status"] is not None:
+        columns["status"] = status_sql(columns["status"])
+    return ReadResult(stage_csv(con, csv, columns), csv.rejects, csv.warnings)
 
 
 SOURCE = Source(

@@ -88,7 +88,7 @@ def _read_with_duckdb(path: Path) -> ReadResult | None:
 DUCKDB_FROM_BYTES = 1 << 20
 
 
-def read(path: Path, source: Source) -> ReadResult:
+def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     fast = _read_with_duckdb(path) if path.stat().st_size >= DUCKDB_FROM_BYTES else None
     if fast is not None:
         return fast

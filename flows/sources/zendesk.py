@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source, map_columns
-from flows.sources.readers import read_csv_frame
+from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source, map_columns, quote
+from flows.sources.readers import header_columns, read_csv_table, stage_csv
 
 RULES = (
     FieldRule("ticket_id", required=True, aliases=("id", "ticket")),
@@ -95,19 +95,26 @@ def read_page(path: Path) -> pd.DataFrame:
             raise FileUnreadable(f"{path.name}: not a readable JSON export: {first}") from exc
 
 
-def read_csv_export(path: Path, source: Source) -> ReadResult:
+def read_csv_export(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     """Zendesk's CSV ticket export: `-` stands for an empty field, tags are space-separated."""
-    read = read_csv_frame(path)
-    frame = map_columns(read.rows, source, path)  # type: ignore[arg-type]
-    business = [c for c in frame.columns if c != "_record"]
-    frame[business] = frame[business].mask(frame[business].apply(lambda c: c.str.strip()) == "-")
-    frame["tags"] = frame["tags"].str.strip().str.replace(r"[\s,]+", ",", regex=True)
-    return ReadResult(frame, rejects=read.rejects, warnings=read.warnings)
+    csv = read_csv_table(path, con)
+    try:
+        columns = header_columns(csv, source, path)
+    except FileUnreadable:
+        con.execute(f"drop table {quote(csv.table)}")
+        raise
+    blanked = {
+        name: None if expr is None else f"case when trim({expr}) = '-' then null else {expr} end"
+        for name, expr in columns.items()
+    }
+    if blanked["tags"] is not None:
+        blanked["tags"] = f"regexp_replace(trim({blanked['tags']}), '[\\s,]+', ',', 'g')"
+    return ReadResult(stage_csv(con, csv, blanked), rejects=csv.rejects, warnings=csv.warnings)
 
 
-def read(path: Path, source: Source) -> ReadResult:
+def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     if path.suffix.lower() == ".csv":
-        return read_csv_export(path, source)
+        return read_csv_export(path, source, con)
     result = ReadResult(map_columns(read_page(path), source, path))
     end_time = _end_time(path)
     if end_time:

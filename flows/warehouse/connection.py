@@ -22,6 +22,8 @@ def open_warehouse(path: Path, *, read_only: bool = False) -> Iterator[duckdb.Du
     elif not path.exists():
         raise FileNotFoundError(f"{path}: no warehouse here yet (run `loopkeeper nightly` first)")
     con = duckdb.connect(str(path), read_only=read_only)
+    # DuckDB draws its own progress bar on long queries; the CLI reports progress itself.
+    con.execute("set enable_progress_bar = false")
     try:
         if not read_only:
             con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))

@@ -3,45 +3,48 @@
 --   _source: inbox folder, _file: path relative to the inbox, _record: 1-based data row below
 --   the header (CSV), line (JSONL, notes' bullets) or position in the list (JSON exports), _loaded_at: UTC load time,
 --   _row_hash: md5 of the business columns, unique per table, so a row re-delivered in an
---   overlapping export is stored once.
+--   overlapping export is stored once. The loader keeps it unique (it inserts only hashes not
+--   stored yet, in the one transaction that writes the table); no index enforces it, because
+--   maintaining one doubled the cost of loading a million rows. Warehouses created before keep
+--   their primary key, which changes nothing but speed.
 create schema if not exists raw;
 
 create table if not exists raw.crm_accounts (
     account_id varchar, account_name varchar, website varchar, tier varchar, arr varchar,
     renewal_date varchar, csm_name varchar, csm_email varchar,
     contact_name varchar, contact_email varchar,
-    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar
 );
 
 create table if not exists raw.nps_responses (
     response_id varchar, email varchar, score varchar, comment varchar,
     responded_at varchar, survey_id varchar,
-    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar
 );
 
 create table if not exists raw.zendesk_tickets (
     ticket_id varchar, requester_email varchar, requester_name varchar, subject varchar,
     description varchar, tags varchar, priority varchar, status varchar,
     created_at varchar, updated_at varchar, satisfaction_score varchar, satisfaction_comment varchar,
-    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar
 );
 
 create table if not exists raw.widget_events (
     event_id varchar, event_type varchar, account_id varchar, user_email varchar, user_name varchar,
     message varchar, page_url varchar, created_at varchar,
-    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar
 );
 
 create table if not exists raw.note_items (
     note_id varchar, account_id varchar, note_type varchar, note_date varchar,
     author_email varchar, attendees varchar, item_index varchar, item_text varchar,
-    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar
 );
 
 create table if not exists raw.roadmap_items (
     item_id varchar, title varchar, theme_keywords varchar, status varchar, effort varchar,
     created_at varchar, target_date varchar, shipped_at varchar,
-    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar primary key
+    _source varchar, _file varchar, _record bigint, _loaded_at timestamp, _row_hash varchar
 );
 
 -- Written by the tag step: one row per item and model version.
