@@ -83,7 +83,7 @@ def compose_stale_digests(
 
     ``as_of`` (naive UTC) splits stale items into breached and due soon.
     """
-    rows = [*stale, *waiting, *renewals]
+    rows: list[StaleItem | EscalationWait | RenewalWatch] = [*stale, *waiting, *renewals]
     messages = []
     for to, group in _group(rows, sender).values():
         items = sorted((r for r in group if isinstance(r, StaleItem)), key=lambda r: r.due_at)
