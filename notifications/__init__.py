@@ -1,32 +1,114 @@
-"""Customer email for Loopkeeper: composition, the outbox, senders and delivery.
+"""Closing the loop by email: composition, the outbox, senders, delivery, escalation documents.
 
 A pure library: it never imports Prefect or the flows, and it is handed its DuckDB connection.
 """
 
+from notifications.at_risk import (
+    AccountHealth,
+    AtRiskSignal,
+    AtRiskThresholds,
+    at_risk_signals,
+    compose_at_risk_alert,
+)
+from notifications.closed_loop import (
+    ComposedBatch,
+    DeclinedDecision,
+    ShippedChange,
+    compose_closed_loop,
+    compose_declined_notes,
+)
 from notifications.compose import RejectedItem, compose_acknowledgment, compose_acknowledgments
 from notifications.delivery import DeliveryReport, deliver
-from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
+from notifications.digest import EscalationWait, RenewalWatch, StaleItem, compose_stale_digests
+from notifications.escalation import (
+    EscalationThresholds,
+    ThemeAccount,
+    ThemeEvidence,
+    answer_needed_by,
+    escalation_document,
+    escalation_reasons,
+)
+from notifications.escalation_store import (
+    escalated_theme_keys,
+    record_escalation,
+    write_escalation_document,
+)
+from notifications.feedback_item import FeedbackItem
+from notifications.handoff import HandoffReason, compose_handoff, handoff_reasons, needs_handoff
+from notifications.messages import (
+    AT_LEAST_ONCE_KINDS,
+    CUSTOMER_KINDS,
+    EmailMessage,
+    MessageKind,
+    SenderIdentity,
+    message_key,
+)
 from notifications.outbox import Outbox
 from notifications.outbox_schema import OutboxRow, OutboxStatus
+from notifications.qbr import QbrNote, compose_qbr_followup
 from notifications.senders import DeliveryUnknown, FileSender, Sender
 from notifications.sendgrid_sender import SendGridSender, SendRejected
+from notifications.suppressions import (
+    Suppression,
+    SuppressionResult,
+    add_suppressions,
+    filter_suppressed,
+    load_suppressions,
+)
 
 __all__ = [
+    "AT_LEAST_ONCE_KINDS",
+    "CUSTOMER_KINDS",
+    "AccountHealth",
+    "AtRiskSignal",
+    "AtRiskThresholds",
+    "ComposedBatch",
+    "DeclinedDecision",
     "DeliveryReport",
     "DeliveryUnknown",
     "EmailMessage",
+    "EscalationThresholds",
+    "EscalationWait",
+    "FeedbackItem",
     "FileSender",
+    "HandoffReason",
     "MessageKind",
     "Outbox",
     "OutboxRow",
     "OutboxStatus",
+    "QbrNote",
     "RejectedItem",
+    "RenewalWatch",
     "SendGridSender",
     "SendRejected",
     "Sender",
     "SenderIdentity",
+    "ShippedChange",
+    "StaleItem",
+    "Suppression",
+    "SuppressionResult",
+    "ThemeAccount",
+    "ThemeEvidence",
+    "add_suppressions",
+    "answer_needed_by",
+    "at_risk_signals",
     "compose_acknowledgment",
     "compose_acknowledgments",
+    "compose_at_risk_alert",
+    "compose_closed_loop",
+    "compose_declined_notes",
+    "compose_handoff",
+    "compose_qbr_followup",
+    "compose_stale_digests",
     "deliver",
+    "escalated_theme_keys",
+    "escalation_document",
+    "escalation_reasons",
+    "filter_suppressed",
+    "handoff_reasons",
+    "load_suppressions",
     "message_key",
+    "needs_handoff",
+    "record_escalation",
+    "write_escalation_document",
 ]

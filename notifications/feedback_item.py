@@ -6,10 +6,11 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from notifications.messages import check_address
+from notifications.redaction import redact_contact_details
 
 SOURCES = ("nps", "ticket", "widget", "note")
 TIERS = ("Enterprise", "Mid-Market", "SMB")
@@ -27,6 +28,18 @@ FIELDS = (
     "product_area",
     "intent",
     "nps_score",
+)
+# Read when present (marts.fct_feedback has them): what routing, hand-offs and themes need.
+OPTIONAL_FIELDS = (
+    "account_id",
+    "redacted_text",
+    "intents",
+    "severity",
+    "ces_score",
+    "arr",
+    "renewal_date",
+    "theme_key",
+    "theme_label",
 )
 
 
@@ -46,23 +59,57 @@ def _text(value: Any) -> str:
     return "" if is_missing(value) else str(value).strip()
 
 
-def _score(value: Any) -> int | None:
+def _score(value: Any, field: str = "nps_score", low: int = 0, high: int = 10) -> int | None:
     if is_missing(value):
         return None
     # A score column with gaps arrives as floats (3.0) from pandas; a whole float is still a score.
     whole = isinstance(value, numbers.Integral) or (
         isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer()
     )
-    if isinstance(value, bool) or not whole or not 0 <= int(value) <= 10:
+    if isinstance(value, bool) or not whole or not low <= int(value) <= high:
         raise ValueError(
-            f"nps_score: expected a whole number from 0 to 10 or nothing, got {value!r}"
+            f"{field}: expected a whole number from {low} to {high} or nothing, got {value!r}"
         )
     return int(value)
 
 
+def _intents(value: Any) -> tuple[str, ...]:
+    """Intent labels from a list (DuckDB list column) or a ``;``-joined string."""
+    if isinstance(value, str):
+        labels: list[Any] = value.split(";")
+    elif isinstance(value, float) or not hasattr(value, "__iter__"):
+        return ()  # missing: None, NaN or pandas' NA
+    else:
+        labels = list(value)
+    return tuple(str(label).strip() for label in labels if str(label).strip())
+
+
+def _amount(value: Any, field: str) -> float | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
+        raise ValueError(f"{field}: expected an amount of zero or more, got {value!r}")
+    return float(value)
+
+
+def _date(value: Any, field: str) -> date | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise ValueError(f"{field}: expected a date, got {value!r}")
+
+
 @dataclass(frozen=True)
 class FeedbackItem:
-    """The fields of one feedback item an email needs, missing values as "" or None."""
+    """The fields of one feedback item an email needs, missing values as "" or None.
+
+    Fill it from a ``marts.fct_feedback`` row with ``from_mapping`` (column names match). The
+    fields after ``redacted_text`` are optional there: routing (``handoff_reasons``) reads
+    intents, severity and the CES score; hand-offs show ARR and renewal; closed-loop mail the theme.
+    """
 
     item_id: str
     source: str
@@ -79,6 +126,20 @@ class FeedbackItem:
     intent: str
     nps_score: int | None
     redacted_text: str | None
+    intents: tuple[str, ...] = ()
+    severity: str = ""  # low | medium | high | critical, as the tagger gives it
+    ces_score: int | None = None  # Customer Effort Score, 1 (very easy) to 7 (very hard)
+    arr: float | None = None
+    renewal_date: date | None = None
+    theme_key: str = ""
+    theme_label: str = ""
+
+    @property
+    def quoted_text(self) -> str:
+        """The customer's words with contact details masked: what any email may quote."""
+        if self.redacted_text is not None:
+            return self.redacted_text
+        return redact_contact_details(self.text)
 
     @classmethod
     def from_mapping(cls, item: Mapping[str, Any]) -> FeedbackItem:
@@ -104,6 +165,10 @@ class FeedbackItem:
             check_address("csm_email", csm_email)
         redacted = item.get("redacted_text")
         account_id = item.get("account_id")
+        intents = _intents(item.get("intents"))
+        intent = _text(item["intent"])
+        if intent and intent not in intents:
+            intents = (intent, *intents)
         return cls(
             item_id=item_id,
             source=source,
@@ -117,9 +182,16 @@ class FeedbackItem:
             csm_name=_text(item["csm_name"]),
             csm_email=csm_email,
             product_area=_text(item["product_area"]),
-            intent=_text(item["intent"]),
+            intent=intent,
             nps_score=_score(item["nps_score"]),
             redacted_text=None if is_missing(redacted) else str(redacted),
+            intents=intents,
+            severity=_text(item.get("severity")).lower(),
+            ces_score=_score(item.get("ces_score"), "ces_score", 1, 7),
+            arr=_amount(item.get("arr"), "arr"),
+            renewal_date=_date(item.get("renewal_date"), "renewal_date"),
+            theme_key=_text(item.get("theme_key")),
+            theme_label=_text(item.get("theme_label")),
         )
 
 

@@ -10,9 +10,37 @@ from enum import StrEnum
 
 
 class MessageKind(StrEnum):
-    """Kinds of customer email; the kind starts every message key and every .eml file name."""
+    """Kinds of email; the kind starts every message key and every .eml file name."""
 
+    # To customers: at most once.
     ACKNOWLEDGMENT = "acknowledgment"
+    CLOSED_LOOP = "closed_loop"
+    DECLINED_NOTE = "declined_note"
+    # To the team's own CSMs: at least once.
+    HANDOFF = "handoff"
+    QBR_FOLLOWUP = "qbr_followup"
+    STALE_DIGEST = "stale_digest"
+    AT_RISK_ALERT = "at_risk_alert"
+
+
+# A customer must never get the same email twice, so a send whose outcome is unknown waits for a
+# person. A CSM would rather read an alert twice than miss it, so an unknown alert is sent again.
+CUSTOMER_KINDS = frozenset(
+    {MessageKind.ACKNOWLEDGMENT, MessageKind.CLOSED_LOOP, MessageKind.DECLINED_NOTE}
+)
+AT_LEAST_ONCE_KINDS = frozenset(
+    {
+        MessageKind.HANDOFF,
+        MessageKind.QBR_FOLLOWUP,
+        MessageKind.STALE_DIGEST,
+        MessageKind.AT_RISK_ALERT,
+    }
+)
+
+
+def is_at_least_once(kind: str) -> bool:
+    """Whether an unknown send of this kind may be retried; unlisted kinds are at most once."""
+    return kind in AT_LEAST_ONCE_KINDS
 
 
 # Strict on purpose: a dot-atom local part and a dotted host name with a letter-only top-level
@@ -76,7 +104,11 @@ def key_digest(key: str) -> str:
 
 @dataclass(frozen=True)
 class EmailMessage:
-    """One customer email, validated so that no field can break or forge a header."""
+    """One email, validated so that no field can break or forge a header.
+
+    ``item_id``, ``account_id`` and ``theme_key`` say what the email is about, so the marts can
+    tell which items and themes a sent email closed.
+    """
 
     key: str
     kind: str
@@ -90,6 +122,7 @@ class EmailMessage:
     html: str
     item_id: str | None = None
     account_id: str | None = None
+    theme_key: str | None = None
 
     def __post_init__(self) -> None:
         for name in _HEADER_FIELDS:

@@ -1,13 +1,14 @@
-"""The outbox: customer email written down before it is sent, so each one goes out at most once.
+"""The outbox: email written down before it is sent, so each one goes out as often as its kind allows.
 
 Life of a row: ``pending`` (enqueued) -> ``claimed`` (committed before the send starts) ->
 ``sent`` (provider message id recorded), ``parked`` (the send failed for a known reason; nothing
 left the building) or ``unknown`` (it may or may not have gone out).
 
-A crash between claim and mark leaves a row ``claimed``. Nobody knows whether the customer got
-that email, so ``reconcile_stale_claims`` moves it to ``unknown`` instead of back to ``pending``:
-customer email is at most once, never "at least once, maybe twice". Resolving ``unknown`` rows
-by asking the provider what it delivered is a later step; until then they wait for a person.
+A crash between claim and mark leaves a row ``claimed``. Nobody knows whether the email went out,
+so ``reconcile_stale_claims`` moves it to ``unknown`` instead of back to ``pending``. Customer
+email is at most once: an ``unknown`` customer email waits for a person to reconcile it with the
+provider. Alerts to the team's own CSMs are at least once: ``requeue_unknown_alerts`` puts them
+back to ``pending`` for the next delivery, a bounded number of times.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from notifications.messages import EmailMessage
+from notifications.messages import AT_LEAST_ONCE_KINDS, EmailMessage
 from notifications.outbox_schema import (
     MESSAGE_COLUMNS,
     OUTBOX_DDL,
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     import duckdb
 
 _ERROR_LIMIT = 2000
+# An alert that times out every night is a problem for a person, not a loop without end.
+MAX_ALERT_ATTEMPTS = 5
 
 
 # Which statuses a row may move to a given status from; anything else is a bug in the caller.
@@ -58,6 +61,11 @@ class Outbox:
         self._con = con
         self._clock = clock
 
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The connection the outbox works on (for the other ``ops`` tables next to it)."""
+        return self._con
+
     def ensure_schema(self) -> None:
         """Create schema ``ops`` and table ``ops.outbox`` when they are missing."""
         self._con.execute(OUTBOX_DDL)
@@ -65,8 +73,10 @@ class Outbox:
     def enqueue(self, messages: Iterable[EmailMessage], run_date: date) -> int:
         """Add messages as ``pending``; keys already in the outbox are left alone.
 
-        Returns how many rows were new. One INSERT for the whole batch: row-by-row inserts into
-        DuckDB take seconds per thousand.
+        Returns how many rows were new. Runs in the caller's transaction when one is open, so the
+        state that caused a message (an ``ops.escalations`` row, say) and the message commit or
+        roll back together. One INSERT for the whole batch: row-by-row inserts into DuckDB take
+        seconds per thousand.
         """
         import pandas as pd  # only the batch insert needs it; keeps `import notifications` light
 
@@ -160,14 +170,42 @@ class Outbox:
         ).fetchall()
         return len(rows)
 
+    def requeue_unknown_alerts(self, max_attempts: int = MAX_ALERT_ATTEMPTS) -> int:
+        """Put ``unknown`` CSM alerts back to ``pending``; returns how many.
+
+        Only at-least-once kinds: an unknown customer email stays unknown. An alert already tried
+        ``max_attempts`` times stays unknown too, for a person to look at.
+        """
+        kinds = ", ".join(f"'{kind.value}'" for kind in sorted(AT_LEAST_ONCE_KINDS))
+        rows = self._con.execute(
+            f"""
+            update ops.outbox
+            set status = 'pending', claimed_at = null,
+                error = 'sent again after an unknown outcome: ' || coalesce(error, '')
+            where status = 'unknown' and kind in ({kinds}) and attempts < ?
+            returning message_key
+            """,
+            [max_attempts],
+        ).fetchall()
+        return len(rows)
+
     def counts_by_status(self) -> dict[str, int]:
         """Number of rows in each status, every status present (zero when none)."""
-        counts: dict[str, int] = dict.fromkeys(OutboxStatus, 0)
-        for status, count in self._con.execute(
-            "select status, count(*) from ops.outbox group by status"
+        totals: dict[str, int] = {str(status): 0 for status in OutboxStatus}
+        for by_status in self.counts_by_kind().values():
+            for status, count in by_status.items():
+                totals[status] += count
+        return totals
+
+    def counts_by_kind(self) -> dict[str, dict[str, int]]:
+        """For ``loopkeeper status``: per kind present, the number of rows in every status."""
+        counts: dict[str, dict[str, int]] = {}
+        for kind, status, count in self._con.execute(
+            "select kind, status, count(*) from ops.outbox group by kind, status order by kind"
         ).fetchall():
-            counts[status] = int(count)
-        return {str(status): count for status, count in counts.items()}
+            by_status = counts.setdefault(kind, {str(item): 0 for item in OutboxStatus})
+            by_status[status] = int(count)
+        return counts
 
     def get(self, key: str) -> OutboxRow | None:
         """The row for one message key, if there is one."""

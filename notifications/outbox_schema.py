@@ -83,6 +83,7 @@ MESSAGE_COLUMNS = {
     "subject": "subject",
     "body_text": "text",
     "body_html": "html",
+    "theme_key": "theme_key",
 }
 
 
@@ -110,6 +111,7 @@ class OutboxRow:
     claimed_at: datetime | None
     sent_at: datetime | None
     run_date: date
+    theme_key: str | None = None  # added last by ALTER TABLE, so it is the table's last column
 
     def to_message(self) -> EmailMessage:
         """The email this row holds, validated again on its way out."""
@@ -126,6 +128,7 @@ class OutboxRow:
             html=self.body_html,
             item_id=self.item_id,
             account_id=self.account_id,
+            theme_key=self.theme_key,
         )
 
 

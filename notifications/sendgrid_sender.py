@@ -28,8 +28,8 @@ class SendRejected(Exception):
 def mail_body(message: EmailMessage, *, sandbox: bool) -> dict[str, Any]:
     """The v3 mail/send JSON for one message; our outbox key rides along in custom_args."""
     return {
-        "personalizations": [{"to": [{"email": message.to_email, "name": message.to_name}]}],
-        "from": {"email": message.from_email, "name": message.from_name},
+        "personalizations": [{"to": [_address(message.to_email, message.to_name)]}],
+        "from": _address(message.from_email, message.from_name),
         "reply_to": {"email": message.reply_to},
         "subject": message.subject,
         "content": [
@@ -40,6 +40,11 @@ def mail_body(message: EmailMessage, *, sandbox: bool) -> dict[str, Any]:
         "headers": {"Auto-Submitted": "auto-generated"},
         "mail_settings": {"sandbox_mode": {"enable": sandbox}},
     }
+
+
+def _address(email: str, name: str) -> dict[str, str]:
+    # SendGrid refuses an empty "name"; an address without a display name leaves it out.
+    return {"email": email, "name": name} if name.strip() else {"email": email}
 
 
 class SendGridSender:

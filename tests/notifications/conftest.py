@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
 import pytest
 
-from notifications import EmailMessage, Outbox, SenderIdentity, message_key
+from notifications import EmailMessage, FeedbackItem, Outbox, SenderIdentity, message_key
 
 
 @pytest.fixture
@@ -84,3 +84,24 @@ def outbox(con: duckdb.DuckDBPyConnection) -> Outbox:
     box = Outbox(con)
     box.ensure_schema()
     return box
+
+
+@pytest.fixture
+def make_item(feedback_item: Callable[..., dict[str, Any]]) -> Callable[..., FeedbackItem]:
+    """A typed feedback item as the flows build it from a fct_feedback row; keywords replace
+    fields. Defaults: a promoter with no hand-off reason, on an Enterprise account."""
+
+    def make(**changes: Any) -> FeedbackItem:
+        row = feedback_item(
+            account_id="001A000001",
+            nps_score=9,
+            arr=180_000.0,
+            renewal_date=date(2027, 1, 15),
+            intents="feature_request",
+            intent="feature_request",
+            severity="medium",
+        )
+        row.update(changes)
+        return FeedbackItem.from_mapping(row)
+
+    return make

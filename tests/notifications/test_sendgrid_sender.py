@@ -21,6 +21,7 @@ from notifications import (
     SendGridSender,
     SendRejected,
     deliver,
+    message_key,
 )
 
 API_KEY = "SG.test-key-that-must-never-be-printed"
@@ -145,3 +146,20 @@ def test_timeout_after_the_request_left_is_unknown_not_retried(
 def test_empty_key_is_refused() -> None:
     with pytest.raises(ValueError, match="empty"):
         SendGridSender("")
+
+
+def test_an_address_without_a_name_is_sent_without_one(
+    stand_in: tuple[StandIn, str], make_message: Callable[..., EmailMessage]
+) -> None:
+    state, host = stand_in
+    sender(host).send(
+        make_message(
+            3,
+            to_name="",
+            kind="handoff",
+            key=message_key("handoff", "customer3@example.com", "i", "s"),
+        )
+    )
+    [(_, body)] = state.requests
+    assert body["personalizations"] == [{"to": [{"email": "customer3@example.com"}]}]
+    assert body["custom_args"]["kind"] == "handoff"

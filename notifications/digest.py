@@ -1,0 +1,144 @@
+"""The stale-item digest: one email per CSM per day with what is slipping on their accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from notifications.internal import Recipient, csm_or_team, due_text, internal_message
+from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
+from notifications.redaction import redact_contact_details, shorten
+from notifications.rendering import long_date, money
+from notifications.suppressions import normalise_address
+
+
+@dataclass(frozen=True)
+class StaleItem:
+    """An item breaching or about to breach an SLA (one row of the SLA-clock mart).
+
+    ``stage`` names the clock (``acknowledgment``, ``hand-off``, ``resolution``); ``summary`` is
+    the item's redacted text or a short description; ``due_at`` is in UTC.
+    """
+
+    item_id: str
+    csm_name: str
+    csm_email: str
+    account_name: str
+    tier: str
+    arr: float | None
+    stage: str
+    due_at: datetime
+    summary: str
+
+
+@dataclass(frozen=True)
+class EscalationWait:
+    """A customer whose feedback sits in a theme escalated to product, still without an answer."""
+
+    csm_name: str
+    csm_email: str
+    account_name: str
+    tier: str
+    arr: float | None
+    theme_label: str
+    escalated_on: date
+    answer_due: date | None
+
+
+@dataclass(frozen=True)
+class RenewalWatch:
+    """An account renewing soon with feedback still open."""
+
+    csm_name: str
+    csm_email: str
+    account_name: str
+    tier: str
+    arr: float | None
+    renewal_date: date
+    open_items: int
+
+
+def _group(
+    rows: Iterable[StaleItem | EscalationWait | RenewalWatch], sender: SenderIdentity
+) -> dict[str, tuple[Recipient, list[StaleItem | EscalationWait | RenewalWatch]]]:
+    groups: dict[str, tuple[Recipient, list[StaleItem | EscalationWait | RenewalWatch]]] = {}
+    for row in rows:
+        to = csm_or_team(row.csm_name, row.csm_email, sender)
+        groups.setdefault(normalise_address(to.email), (to, []))[1].append(row)
+    return groups
+
+
+def compose_stale_digests(
+    *,
+    digest_date: date,
+    as_of: datetime,
+    stale: Iterable[StaleItem],
+    waiting: Iterable[EscalationWait],
+    renewals: Iterable[RenewalWatch],
+    sender: SenderIdentity,
+) -> list[EmailMessage]:
+    """One digest per CSM with anything to report (none for a CSM with nothing); rows without a
+    CSM go to the team inbox. The key holds the date: one digest per CSM per day.
+
+    ``as_of`` (naive UTC) splits stale items into breached and due soon.
+    """
+    rows: list[StaleItem | EscalationWait | RenewalWatch] = [*stale, *waiting, *renewals]
+    messages = []
+    for to, group in _group(rows, sender).values():
+        items = sorted((r for r in group if isinstance(r, StaleItem)), key=lambda r: r.due_at)
+        waits = sorted(
+            (r for r in group if isinstance(r, EscalationWait)), key=lambda r: r.escalated_on
+        )
+        renewing = sorted(
+            (r for r in group if isinstance(r, RenewalWatch)), key=lambda r: r.renewal_date
+        )
+        context: dict[str, object] = {
+            "day": long_date(digest_date),
+            "breached": [_stale(r) for r in items if r.due_at <= as_of],
+            "due_soon": [_stale(r) for r in items if r.due_at > as_of],
+            "waiting": [
+                {
+                    "account": f"{r.account_name} ({r.tier}, {money(r.arr)})",
+                    "theme": r.theme_label,
+                    "since": long_date(r.escalated_on),
+                    "answer_due": long_date(r.answer_due),
+                }
+                for r in waits
+            ],
+            "renewals": [
+                {
+                    "account": f"{r.account_name} ({r.tier}, {money(r.arr)})",
+                    "renewal": long_date(r.renewal_date),
+                    "open_items": r.open_items,
+                }
+                for r in renewing
+            ],
+        }
+        kind = MessageKind.STALE_DIGEST.value
+        count = len(items) + len(waits) + len(renewing)
+        try:
+            messages.append(
+                internal_message(
+                    stem="stale_digest",
+                    key=message_key(kind, to.email, "digest", digest_date.isoformat()),
+                    kind=kind,
+                    to=to,
+                    subject=f"{count} thing(s) slipping on your accounts, {long_date(digest_date)}",
+                    context=context,
+                    sender=sender,
+                )
+            )
+        except ValueError as error:
+            raise ValueError(f"stale digest for {to.email!r}: {error}") from error
+    return messages
+
+
+def _stale(row: StaleItem) -> dict[str, str]:
+    return {
+        "account": f"{row.account_name} ({row.tier}, {money(row.arr)})",
+        "stage": row.stage,
+        "due": due_text(row.due_at),
+        "summary": shorten(redact_contact_details(row.summary), 200),
+        "item_id": row.item_id,
+    }

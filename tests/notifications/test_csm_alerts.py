@@ -1,0 +1,248 @@
+"""QBR follow-up drafts, stale digests and at-risk alerts: what the CSM reads, keyed to send once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pytest
+
+from notifications import (
+    AccountHealth,
+    AtRiskSignal,
+    AtRiskThresholds,
+    EscalationWait,
+    FeedbackItem,
+    QbrNote,
+    RenewalWatch,
+    SenderIdentity,
+    StaleItem,
+    at_risk_signals,
+    compose_at_risk_alert,
+    compose_qbr_followup,
+    compose_stale_digests,
+)
+
+ItemFactory = Callable[..., FeedbackItem]
+DANA = ("Dana Whitfield", "dana.whitfield@loopkeeper-demo.io")
+LEE = ("Lee Okafor", "lee.okafor@loopkeeper-demo.io")
+
+
+def flat(body: str) -> str:
+    return " ".join(body.split())
+
+
+def qbr_note(make_item: ItemFactory, **changes: object) -> QbrNote:
+    items = (
+        make_item(
+            item_id="note:qbr-1#1",
+            source="note",
+            text="SSO setup took two weeks.",
+            intent="usability",
+            intents="usability",
+            product_area="sso",
+        ),
+        make_item(
+            item_id="note:qbr-1#2",
+            source="note",
+            text="Dashboards load slowly.",
+            intent="performance",
+            intents="performance",
+            product_area="dashboards",
+        ),
+    )
+    fields: dict[str, object] = {
+        "note_id": "notes/2026-10-28-northwind.md",
+        "meeting_date": date(2026, 10, 28),
+        "next_update": date(2026, 11, 11),
+        "items": items,
+    }
+    fields.update(changes)
+    return QbrNote(**fields)  # type: ignore[arg-type]
+
+
+def test_qbr_followup_lists_every_point_heard_and_what_happens_next(
+    make_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    note = qbr_note(make_item, plans={"note:qbr-1#1": "SCIM provisioning ships in January."})
+
+    message = compose_qbr_followup(note, sender=sender_identity)
+
+    assert message.kind == "qbr_followup" and message.to_email == DANA[1]
+    assert message.subject == "Draft follow-up for the Northwind Logistics QBR of 28 October 2026"
+    for body in (flat(message.text), flat(message.html)):
+        assert "SSO setup took two weeks." in body
+        assert "SCIM provisioning ships in January." in body  # a person's plan wins
+        assert "Dashboards load slowly." in body
+        assert "Our engineers are looking at the slowness" in body  # the intent's plan
+        assert "by 11 November 2026" in body
+        assert "Dana Whitfield" in body
+    assert flat(message.text).count("We heard:") == 2
+
+
+def test_qbr_followup_is_keyed_to_the_note(
+    make_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    first = compose_qbr_followup(qbr_note(make_item), sender=sender_identity)
+    again = compose_qbr_followup(qbr_note(make_item), sender=sender_identity)
+    other = compose_qbr_followup(qbr_note(make_item, note_id="other.md"), sender=sender_identity)
+    assert first.key == again.key != other.key
+
+
+def test_a_qbr_note_mixing_accounts_is_refused(make_item: ItemFactory) -> None:
+    with pytest.raises(ValueError, match="several accounts"):
+        qbr_note(make_item, items=(make_item(), make_item(account_id="001A000002")))
+
+
+def stale(csm: tuple[str, str], item_id: str, due_at: datetime) -> StaleItem:
+    return StaleItem(
+        item_id,
+        *csm,
+        "Northwind Logistics",
+        "Enterprise",
+        180_000.0,
+        "acknowledgment",
+        due_at,
+        "Exports time out; write to priya@northwind.com",
+    )
+
+
+def test_stale_digest_is_one_per_csm_with_breached_due_soon_waiting_and_renewals(
+    sender_identity: SenderIdentity,
+) -> None:
+    as_of = datetime(2026, 11, 22)
+    messages = compose_stale_digests(
+        digest_date=date(2026, 11, 22),
+        as_of=as_of,
+        stale=[
+            stale(DANA, "nps:1", datetime(2026, 11, 21, 9)),
+            stale(DANA, "nps:2", datetime(2026, 11, 22, 15)),
+            stale(LEE, "nps:3", datetime(2026, 11, 20)),
+        ],
+        waiting=[
+            EscalationWait(
+                *DANA,
+                "Contoso",
+                "Mid-Market",
+                60_000.0,
+                "export timeouts",
+                date(2026, 11, 10),
+                date(2026, 11, 24),
+            )
+        ],
+        renewals=[RenewalWatch(*DANA, "Fabrikam", "SMB", 12_000.0, date(2026, 12, 1), 4)],
+        sender=sender_identity,
+    )
+
+    by_csm = {message.to_email: message for message in messages}
+    assert set(by_csm) == {DANA[1], LEE[1]}
+    dana = flat(by_csm[DANA[1]].text)
+    assert dana.index("PAST THEIR SLA") < dana.index("nps:1") < dana.index("ABOUT TO BREACH")
+    assert dana.index("ABOUT TO BREACH") < dana.index("nps:2")
+    assert "export timeouts" in dana and "escalated 10 November 2026" in dana
+    assert "Fabrikam (SMB, $12,000) renews 1 December 2026 with 4 open item(s)" in dana
+    assert "priya@northwind.com" not in dana  # summaries are redacted
+    assert "nps:3" not in dana
+    assert "4 thing(s) slipping" in by_csm[DANA[1]].subject
+    assert "Waiting on an escalation" in by_csm[DANA[1]].html
+
+
+def test_stale_digest_key_holds_the_date(sender_identity: SenderIdentity) -> None:
+    def digest(day: date) -> str:
+        [message] = compose_stale_digests(
+            digest_date=day,
+            as_of=datetime(2026, 11, 22),
+            stale=[stale(DANA, "nps:1", datetime(2026, 11, 21))],
+            waiting=[],
+            renewals=[],
+            sender=sender_identity,
+        )
+        return message.key
+
+    assert digest(date(2026, 11, 22)) == digest(date(2026, 11, 22))
+    assert digest(date(2026, 11, 22)) != digest(date(2026, 11, 23))
+
+
+def test_no_digest_for_a_csm_with_nothing_to_report(sender_identity: SenderIdentity) -> None:
+    assert (
+        compose_stale_digests(
+            digest_date=date(2026, 11, 22),
+            as_of=datetime(2026, 11, 22),
+            stale=[],
+            waiting=[],
+            renewals=[],
+            sender=sender_identity,
+        )
+        == []
+    )
+
+
+def health(**changes: object) -> AccountHealth:
+    fields: dict[str, object] = {
+        "account_id": "001A000001",
+        "account_name": "Northwind Logistics",
+        "tier": "Enterprise",
+        "arr": 180_000.0,
+        "renewal_date": date(2027, 1, 15),
+        "csm_name": DANA[0],
+        "csm_email": DANA[1],
+    }
+    fields.update(changes)
+    return AccountHealth(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param({"escalations_30d": 3}, (AtRiskSignal.ESCALATIONS,), id="3 escalations"),
+        pytest.param({"escalations_30d": 2}, (), id="2 escalations are not"),
+        pytest.param({"churn_mentions_30d": 1}, (AtRiskSignal.CHURN_MENTION,), id="churn"),
+        pytest.param(
+            {"competitor_mentions_30d": 1}, (AtRiskSignal.COMPETITOR_MENTION,), id="competitor"
+        ),
+        pytest.param(
+            {"csat_previous": 4.5, "csat_recent": 4.0},
+            (AtRiskSignal.CSAT_FALLING,),
+            id="csat down half a point",
+        ),
+        pytest.param({"csat_previous": 4.5, "csat_recent": 4.1}, (), id="csat down less"),
+        pytest.param({"csat_recent": 2.0}, (), id="csat with nothing to compare"),
+    ],
+)
+def test_at_risk_signals(changes: dict[str, object], expected: tuple[AtRiskSignal, ...]) -> None:
+    assert at_risk_signals(health(**changes), AtRiskThresholds()) == expected
+
+
+def test_at_risk_alert_names_the_signal_and_quotes_the_evidence(
+    make_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    account = health(competitor_mentions_30d=2, competitors=("Looker", "Tableau"))
+    evidence = [make_item(text="Looker does this out of the box.")]
+
+    message = compose_at_risk_alert(
+        account, AtRiskSignal.COMPETITOR_MENTION, sender=sender_identity, evidence=evidence
+    )
+
+    assert message.to_email == DANA[1] and message.kind == "at_risk_alert"
+    assert (
+        message.subject == "At risk: Northwind Logistics mentioned a competitor (Looker, Tableau)"
+    )
+    for body in (flat(message.text), flat(message.html)):
+        assert "Looker does this out of the box." in body
+        assert "$180,000" in body and "15 January 2027" in body
+
+
+def test_at_risk_alert_key_is_per_account_signal_and_crossing(
+    sender_identity: SenderIdentity,
+) -> None:
+    def key(account: AccountHealth, signal: AtRiskSignal, crossed_on: date | None = None) -> str:
+        return compose_at_risk_alert(
+            account, signal, sender=sender_identity, crossed_on=crossed_on
+        ).key
+
+    churn = AtRiskSignal.CHURN_MENTION
+    assert key(health(), churn) == key(health(escalations_30d=9), churn)
+    assert key(health(), churn) != key(health(), AtRiskSignal.COMPETITOR_MENTION)
+    assert key(health(), churn) != key(health(account_id="001A000002"), churn)
+    assert key(health(), churn, date(2026, 11, 1)) == key(health(), churn, date(2026, 11, 1))
+    assert key(health(), churn, date(2026, 11, 1)) != key(health(), churn, date(2027, 2, 1))

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from notifications import (
+    EscalationThresholds,
+    FeedbackItem,
+    Outbox,
+    ThemeAccount,
+    ThemeEvidence,
+    answer_needed_by,
+    escalated_theme_keys,
+    escalation_document,
+    escalation_reasons,
+    record_escalation,
+    write_escalation_document,
+)
+from notifications.escalation_store import escalation_file_name
+
+ItemFactory = Callable[..., FeedbackItem]
+AS_OF = date(2026, 11, 22)
+ONLY_ACCOUNTS = EscalationThresholds(min_accounts=3, min_arr=None, min_retention_risk_accounts=None)
+
+
+def account(n: int, arr: float = 50_000.0, **changes: object) -> ThemeAccount:
+    fields: dict[str, object] = {
+        "account_id": f"A{n}",
+        "account_name": f"Account {n}",
+        "tier": "Mid-Market",
+        "arr": arr,
+        "renewal_date": None,
+    }
+    fields.update(changes)
+    return ThemeAccount(**fields)  # type: ignore[arg-type]
+
+
+def theme(
+    accounts: tuple[ThemeAccount, ...], items: tuple[FeedbackItem, ...] = (), **changes: object
+) -> ThemeEvidence:
+    fields: dict[str, object] = {
+        "theme_key": "theme:export-timeouts",
+        "theme_label": "export timeouts",
+        "product_area": "exports",
+        "accounts": accounts,
+        "items": items,
+    }
+    fields.update(changes)
+    return ThemeEvidence(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("accounts", "thresholds", "crossed"),
+    [
+        pytest.param(3, ONLY_ACCOUNTS, True, id="3 accounts at 3"),
+        pytest.param(2, ONLY_ACCOUNTS, False, id="2 accounts under 3"),
+        pytest.param(
+            2,
+            EscalationThresholds(
+                min_accounts=None, min_arr=100_000.0, min_retention_risk_accounts=None
+            ),
+            True,
+            id="arr at 100k",
+        ),
+        pytest.param(
+            1,
+            EscalationThresholds(
+                min_accounts=None, min_arr=100_000.0, min_retention_risk_accounts=None
+            ),
+            False,
+            id="arr under",
+        ),
+        pytest.param(
+            2,
+            EscalationThresholds(min_accounts=None, min_arr=None, min_retention_risk_accounts=2),
+            True,
+            id="retention risk",
+        ),
+        pytest.param(
+            5,
+            EscalationThresholds(min_accounts=None, min_arr=None, min_retention_risk_accounts=None),
+            False,
+            id="all switched off",
+        ),
+    ],
+)
+def test_escalation_thresholds(
+    accounts: int, thresholds: EscalationThresholds, crossed: bool
+) -> None:
+    evidence = theme(tuple(account(n, at_retention_risk=True) for n in range(accounts)))
+    assert bool(escalation_reasons(evidence, AS_OF, thresholds)) is crossed
+
+
+def test_an_account_listed_twice_counts_once() -> None:
+    evidence = theme((account(1), account(1), account(2)))
+    assert escalation_reasons(evidence, AS_OF, ONLY_ACCOUNTS) == ()
+
+
+def test_answer_is_due_before_the_first_renewal_when_that_is_sooner() -> None:
+    soon = theme((account(1, renewal_date=date(2027, 1, 1)),))
+    far = theme((account(1, renewal_date=date(2027, 6, 1)),))
+    imminent = theme((account(1, renewal_date=date(2026, 11, 30)),))
+    assert answer_needed_by(soon, AS_OF) == date(2026, 12, 2)  # 30 days before renewal
+    assert answer_needed_by(far, AS_OF) == date(2026, 12, 6)  # 14 days
+    assert answer_needed_by(imminent, AS_OF) == date(2026, 11, 25)  # never under 3 days
+
+
+def evidence_with_words(make_item: ItemFactory) -> ThemeEvidence:
+    accounts = (
+        account(
+            1, 400_000.0, tier="Enterprise", renewal_date=date(2027, 1, 10), at_retention_risk=True
+        ),
+        account(2, 20_000.0, tier="SMB"),
+    )
+    items = (
+        make_item(
+            item_id="nps:1",
+            account_id="A2",
+            tier="SMB",
+            text="Exports time out; mail me at sam@fabrikam.com",
+        ),
+        make_item(
+            item_id="nps:2",
+            account_id="A1",
+            tier="Enterprise",
+            text="<script>alert('x')</script> # Exports [fail](http://evil) every Monday",
+        ),
+    )
+    return theme(accounts, items, workaround="Export one quarter at a time.")
+
+
+def test_document_puts_business_impact_first(make_item: ItemFactory) -> None:
+    document = escalation_document(evidence_with_words(make_item), as_of=AS_OF)
+
+    headings = [line for line in document.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Business impact",
+        "## The problem, from the customer's side",
+        "## What customers said",
+        "## Current workaround",
+        "## The ask",
+    ]
+    impact = document[document.index("## Business impact") : document.index("## The problem")]
+    assert "$420,000 across 2 account(s), 1 of them Enterprise" in impact
+    assert "Account 1 (Enterprise, $400,000) renews 10 January 2027" in impact
+    assert "Answer needed by 6 December 2026" in document  # 14 days: sooner
+    assert "Export one quarter at a time." in document
+
+
+def test_document_quotes_redacted_inert_verbatims_biggest_account_first(
+    make_item: ItemFactory,
+) -> None:
+    document = escalation_document(evidence_with_words(make_item), as_of=AS_OF)
+
+    said = document[document.index("## What customers said") : document.index("## Current")]
+    assert said.index("Enterprise customer, $400,000 ARR") < said.index("SMB customer, $20,000")
+    assert "sam@fabrikam.com" not in document
+    assert "<script>" not in document and "&lt;script&gt;" in document
+    assert "\\# Exports \\[fail\\](http://evil)" in document  # no heading, no link
+
+
+def test_document_is_written_atomically_under_a_stable_name(
+    make_item: ItemFactory, tmp_path: Path
+) -> None:
+    evidence = evidence_with_words(make_item)
+
+    path = write_escalation_document(evidence, tmp_path / "escalations", as_of=AS_OF)
+    again = write_escalation_document(evidence, tmp_path / "escalations", as_of=AS_OF)
+
+    assert path == again == tmp_path / "escalations" / escalation_file_name(evidence.theme_key)
+    assert path.name.startswith("escalation-theme-export-timeouts-") and path.suffix == ".md"
+    assert path.read_text(encoding="utf-8") == escalation_document(evidence, as_of=AS_OF)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_file_names_differ_for_keys_that_read_alike() -> None:
+    assert escalation_file_name("Theme: Exports") != escalation_file_name("theme-exports")
+
+
+def test_an_escalation_is_recorded_once(
+    make_item: ItemFactory, outbox: Outbox, con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    evidence = evidence_with_words(make_item)
+    at = datetime(2026, 11, 22, 0, 5, tzinfo=UTC).replace(tzinfo=None)
+    path = tmp_path / "x.md"
+
+    assert record_escalation(con, evidence, path, escalated_at=at, run_date=AS_OF) is True
+    assert record_escalation(con, evidence, path, escalated_at=at, run_date=AS_OF) is False
+
+    assert escalated_theme_keys(con) == {"theme:export-timeouts"}
+    row = con.execute(
+        "select accounts, arr, reasons, document_path from ops.escalations"
+    ).fetchone()
+    assert row == (2, 420_000.0, "$420,000 ARR (threshold $250,000)", str(path))
