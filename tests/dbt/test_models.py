@@ -12,19 +12,14 @@ from typing import Any
 import duckdb
 import pytest
 
+from notifications.outbox_schema import OUTBOX_DDL
+
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_DIR = REPO / "dbt_project"
 RAW_SCHEMA = REPO / "flows" / "warehouse" / "raw_schema.sql"
 RAW_ROWS = Path(__file__).parent / "fixtures" / "raw_layer.sql"
 AS_OF = "2026-11-10T00:00:00Z"
 
-OUTBOX_DDL = """
-create schema if not exists ops;
-create table ops.outbox (
-    message_key varchar primary key, kind varchar, item_id varchar, account_id varchar,
-    to_email varchar, status varchar, created_at timestamp, sent_at timestamp
-)
-"""
 
 
 def _write_raw_layer(path: Path) -> None:
