@@ -52,7 +52,7 @@ new_events as (
 
     select
         item_id,
-        'new' as stage,
+        'new' as stage,  -- noqa: RF04
         received_at as entered_at
     from items
 
@@ -65,7 +65,7 @@ message_events as (
         case
             when kind in ('closed_loop', 'declined_note') then 'closed_loop'
             else 'acknowledged'
-        end as stage,
+        end as stage,  -- noqa: RF04
         min(sent_at) as entered_at
     from sent_messages
     where kind in ('acknowledgment', 'handoff', 'qbr_followup', 'closed_loop', 'declined_note')
@@ -77,7 +77,7 @@ triage_events as (
 
     select
         item_id,
-        'triaged' as stage,
+        'triaged' as stage,  -- noqa: RF04
         first_tagged_at as entered_at
     from items
     where first_tagged_at <= {{ as_of() }}
@@ -88,7 +88,7 @@ escalation_events as (
 
     select
         items.item_id,
-        'escalated' as stage,
+        'escalated' as stage,  -- noqa: RF04
         greatest(escalations.escalated_at, items.received_at) as entered_at
     from items
     inner join escalations
@@ -100,7 +100,7 @@ roadmap_events as (
 
     select
         items.item_id,
-        status_changes.status as stage,
+        status_changes.status as stage,  -- noqa: RF04
         min(greatest(status_changes.entered_at, items.received_at)) as entered_at
     from items
     inner join primary_links

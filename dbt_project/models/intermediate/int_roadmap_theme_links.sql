@@ -17,9 +17,18 @@ roadmap_items as (
 
     select * from {{ ref('stg_roadmap__items') }}
     where roadmap_item_id in (
-        select status_changes.roadmap_item_id
-        from {{ ref('int_roadmap_status_changes') }} as status_changes
-    )
+            select status_changes.roadmap_item_id
+            from {{ ref('int_roadmap_status_changes') }} as status_changes
+        )
+
+),
+
+roadmap_keywords as (
+
+    select
+        roadmap_item_id,
+        unnest(theme_keywords) as keyword
+    from roadmap_items
 
 ),
 
@@ -29,12 +38,7 @@ keywords as (
         roadmap_item_id,
         keyword,
         {{ padded_words('keyword') }} as keyword_words
-    from (
-        select
-            roadmap_item_id,
-            unnest(theme_keywords) as keyword
-        from roadmap_items
-    )
+    from roadmap_keywords
     where trim({{ padded_words('keyword') }}) <> ''
 
 ),
@@ -138,7 +142,7 @@ final as (
             order by
                 links.match_method = 'theme_name' desc,
                 links.matching_items desc,
-                links.roadmap_item_id
+                links.roadmap_item_id asc
         ) = 1 as is_primary
     from links
     inner join themes

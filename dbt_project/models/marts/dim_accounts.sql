@@ -52,8 +52,8 @@ recent_feedback as (
         ) as feedback_items_30d,
         count(*) filter (
             where
-                feedback.received_at >= {{ as_of() }} - interval 30 day
-                and (feedback.severity = 'critical' or handed_off_items.item_id is not null)
+            feedback.received_at >= {{ as_of() }} - interval 30 day
+            and (feedback.severity = 'critical' or handed_off_items.item_id is not null)
         ) as escalated_items_30d,
         coalesce(
             bool_or(
@@ -70,13 +70,13 @@ recent_feedback as (
         ) as csat_satisfied_share_30d,
         count(feedback.is_csat_satisfied) filter (
             where
-                feedback.received_at >= {{ as_of() }} - interval 60 day
-                and feedback.received_at < {{ as_of() }} - interval 30 day
+            feedback.received_at >= {{ as_of() }} - interval 60 day
+            and feedback.received_at < {{ as_of() }} - interval 30 day
         ) as csat_responses_prior_30d,
         avg(feedback.is_csat_satisfied::integer) filter (
             where
-                feedback.received_at >= {{ as_of() }} - interval 60 day
-                and feedback.received_at < {{ as_of() }} - interval 30 day
+            feedback.received_at >= {{ as_of() }} - interval 60 day
+            and feedback.received_at < {{ as_of() }} - interval 30 day
         ) as csat_satisfied_share_prior_30d
     from feedback
     left join handed_off_items

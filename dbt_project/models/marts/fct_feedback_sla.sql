@@ -127,7 +127,7 @@ theme_responses as (
     left join status_changes
         on
             primary_links.roadmap_item_id = status_changes.roadmap_item_id
-            and status_changes.entered_at >= escalations.escalated_at
+            and escalations.escalated_at <= status_changes.entered_at
     group by escalations.theme_key, escalations.escalated_at
 
 ),

@@ -40,8 +40,8 @@ item_months as (
         count(*) filter (where product_responded_at is not null) as product_responded_items,
         count(*) filter (
             where
-                age_days > 30
-                and current_stage not in ('shipped', 'declined', 'closed_loop')
+            age_days > 30
+            and current_stage not in ('shipped', 'declined', 'closed_loop')
         ) as open_over_30d_items,
         count(nps_category) as nps_responses,
         count(*) filter (where nps_category = 'promoter') as promoters,

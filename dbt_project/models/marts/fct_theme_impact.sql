@@ -82,8 +82,8 @@ period_items as (
     inner join feedback
         on
             periods.theme_key = feedback.theme_key
-            and feedback.received_at >= periods.period_start
-            and feedback.received_at < periods.period_end
+            and periods.period_start <= feedback.received_at
+            and periods.period_end > feedback.received_at
 
 ),
 
@@ -170,7 +170,7 @@ trends as (
         on
             periods.theme_key = daily_items.theme_key
             and daily_items.received_date >= periods.period_end - interval 60 day
-            and daily_items.received_date < periods.period_end
+            and periods.period_end > daily_items.received_date
     group by periods.theme_key, periods.period_type, periods.period_start
 
 ),
@@ -271,7 +271,7 @@ final as (
                 impact_score * confidence / effort desc,
                 arr_affected desc,
                 items desc,
-                theme_key
+                theme_key asc
         ) as priority_rank
     from prioritised
 
