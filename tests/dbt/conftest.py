@@ -95,6 +95,11 @@ def dbt() -> DbtRun:
 
 
 @pytest.fixture(scope="session")
+def raw_layer() -> Callable[[Path], None]:
+    return write_raw_layer
+
+
+@pytest.fixture(scope="session")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     path = build_warehouse(tmp_path_factory.mktemp("dbt"), AS_OF)
     con = duckdb.connect(str(path), read_only=True)

@@ -10,9 +10,9 @@
 
 {#- One row per visible item with its account, its current tags and its survey answers: what
     about an item does not depend on the night's clock. Incremental because it carries the text
-    of every item: a night rewrites only items that are new, whose source row, account or tags
-    changed since the last build (changed_at), and the post-hook drops items no longer visible
-    (a backfill of an earlier night), so the rows always equal a full rebuild. -#}
+    of every item: a night rewrites only items that are new or whose source row, account or
+    tags changed since the last build (another row_version), and the post-hook drops items no
+    longer visible (a backfill of an earlier night), so the rows always equal a full rebuild. -#}
 with
 
 items as (
@@ -46,7 +46,20 @@ joined as (
         tags.first_tagged_at,
         tags.item_id is not null as is_tagged,
         -- greatest() skips nulls: untagged or unmatched items change with what they have
-        greatest(items.loaded_at, items.account_loaded_at, tags.tagged_at) as changed_at
+        greatest(items.loaded_at, items.account_loaded_at, tags.tagged_at) as changed_at,
+        -- what the row was built from: any other source row, account, match or tagging
+        -- gives another version
+        md5(
+            concat_ws(
+                '|',
+                items.item_id,
+                items.loaded_at,
+                items.account_id,
+                items.account_loaded_at,
+                tags.model_version,
+                tags.tagged_at
+            )
+        ) as row_version
     from items
     left join tags
         on items.item_id = tags.item_id
@@ -57,12 +70,12 @@ changed as (
 
     select * from joined
     {% if is_incremental() %}
-        where
-            changed_at >= (select max(kept.changed_at) from {{ this }} as kept)
-            or not exists (
-                select 1 from {{ this }} as kept
-                where kept.item_id = joined.item_id
-            )
+        where not exists (
+            select 1 from {{ this }} as kept
+            where
+                kept.item_id = joined.item_id
+                and kept.row_version = joined.row_version
+        )
     {% endif %}
 
 ),
@@ -138,7 +151,8 @@ final as (
         coalesce(
             list_has_any(intents, {{ var('actionable_intents') }}), false
         ) as is_actionable,
-        changed_at
+        changed_at,
+        row_version
     from changed
 
 )
