@@ -71,11 +71,11 @@ changed as (
     select * from joined
     {% if is_incremental() %}
         where not exists (
-            select 1 from {{ this }} as kept
-            where
-                kept.item_id = joined.item_id
-                and kept.row_version = joined.row_version
-        )
+                select 1 from {{ this }} as kept
+                where
+                    kept.item_id = joined.item_id
+                    and kept.row_version = joined.row_version
+            )
     {% endif %}
 
 ),
