@@ -1,0 +1,93 @@
+"""int_feedback_items_tagged is incremental: a night's incremental run equals a full rebuild."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+DbtRun = Callable[[Sequence[str], Path, str], None]
+RawLayer = Callable[[Path], None]
+
+EARLIER = "2026-11-06T00:00:00Z"
+LATER = "2026-11-10T00:00:00Z"
+MODELS = ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
+COMPARED = (
+    "intermediate.int_feedback_items_tagged",
+    "marts.fct_feedback",
+    "marts.fct_feedback_stages",
+    "marts.fct_theme_impact",
+)
+
+# What changes between two nights: a re-tagging, a renamed account, a new ticket.
+NEXT_LOADS = """
+insert into raw.feedback_tags values
+    ('ticket:50231', 'tagger-3', 'bug', 'bug', 'negative', -0.4, 'high', 'exports', '',
+     'exports', 'Export timeouts', 'Export fails', '2026-11-07 03:00:00');
+insert into raw.crm_accounts values
+    ('003C', 'Tailspin Toys', 'http://tailspin.dev/', 'SMB', '14000', '2027-06-01', 'Ari Lund',
+     'ari@loopkeeper-demo.io', 'Kim Doe', 'kim@tailspin.dev',
+     'accounts', 'accounts/crm-1107.csv', 1, '2026-11-07 02:00:00', 'a5');
+insert into raw.zendesk_tickets values
+    ('50300', 'kim@tailspin.dev', 'Kim Doe', 'Slow reports', 'Reports take a minute.', 'reports',
+     'normal', 'open', '2026-11-07T10:00:00Z', '2026-11-07T10:00:00Z', 'unoffered', '',
+     'tickets', 'tickets/tickets-000003.json', 1, '2026-11-08 02:00:00', 't3');
+"""
+
+
+def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            table: con.execute(f"select * from {table} order by all").fetchall()
+            for table in COMPARED
+        }
+    finally:
+        con.close()
+
+
+def _load_next_night(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(NEXT_LOADS)
+    finally:
+        con.close()
+
+
+def test_incremental_run_equals_full_refresh(
+    tmp_path: Path, dbt: DbtRun, raw_layer: RawLayer
+) -> None:
+    incremental = tmp_path / "incremental" / "loopkeeper.duckdb"
+    incremental.parent.mkdir()
+    raw_layer(incremental)
+    dbt(MODELS, incremental, EARLIER)
+    _load_next_night(incremental)
+    dbt(MODELS, incremental, LATER)
+
+    rebuilt = tmp_path / "rebuilt" / "loopkeeper.duckdb"
+    rebuilt.parent.mkdir()
+    shutil.copy(incremental, rebuilt)
+    dbt([*MODELS, "--full-refresh"], rebuilt, LATER)
+
+    got, want = _rows(incremental), _rows(rebuilt)
+    assert got == want
+    tagged = {row[0] for row in got["intermediate.int_feedback_items_tagged"]}
+    assert {"ticket:50300", "nps:r3", "widget:wfb_1"} <= tagged
+
+
+def test_incremental_run_for_an_earlier_night_drops_items_not_yet_visible(
+    tmp_path: Path, dbt: DbtRun, raw_layer: RawLayer
+) -> None:
+    path = tmp_path / "loopkeeper.duckdb"
+    raw_layer(path)
+    dbt(MODELS, path, LATER)
+    dbt(MODELS, path, EARLIER)
+    backfilled = _rows(path)
+
+    dbt([*MODELS, "--full-refresh"], path, EARLIER)
+
+    assert backfilled == _rows(path)
+    assert "nps:r3" not in {row[0] for row in backfilled["intermediate.int_feedback_items_tagged"]}
