@@ -81,7 +81,8 @@ def run_in_progress(work: Path) -> bool:
     lock = _lock_path(work)
     if not lock.exists():
         return False
-    with lock.open("a") as handle:
+    # Read-only is enough for flock, so an analyst without write access to the folder can ask.
+    with lock.open("r") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -100,6 +101,8 @@ def seed_work_copy(warehouse: Path, work: Path) -> bool:
     if work.exists() or not warehouse.exists():
         return False
     work.parent.mkdir(parents=True, exist_ok=True)
+    # A WAL left by a seed that died half-way must not be replayed onto a different file.
+    wal_path(work).unlink(missing_ok=True)
     for source, target in ((wal_path(warehouse), wal_path(work)), (warehouse, work)):
         if source.exists():
             partial = target.with_name(target.name + ".seeding")

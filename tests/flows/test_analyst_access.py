@@ -277,3 +277,16 @@ def test_publish_keeps_the_access_an_admin_gave_the_published_file(tmp_path: Pat
 def test_publishing_without_a_working_copy_names_it(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match=r"\.work/loopkeeper\.duckdb: no working copy"):
         publish(work_path(tmp_path / "loopkeeper.duckdb"), tmp_path / "loopkeeper.duckdb")
+
+
+def test_a_seed_that_died_half_way_leaves_no_wal_for_the_new_copy(tmp_path: Path) -> None:
+    warehouse = tmp_path / "loopkeeper.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table marker as select 1 as night")
+    work = work_path(warehouse)
+    work.parent.mkdir()
+    wal_path(work).write_bytes(b"the WAL of a working copy that was never finished")
+    assert seed_work_copy(warehouse, work)
+    assert not wal_path(work).exists()
+    with duckdb.connect(str(work)) as con:
+        assert con.execute("select night from marker").fetchall() == [(1,)]
