@@ -35,13 +35,17 @@ def backfill(
 
     Customer emails are off unless ``send`` is true: a backfill over old nights should not
     acknowledge feedback weeks late. The outbox keys make a later sending run idempotent.
+    The warehouse analysts read is published once, after the last night.
     """
     settings = load_settings().with_overrides(inbox=inbox, warehouse=warehouse, mail_dir=mail_dir)
     logger = get_run_logger()
     summaries = []
-    for night in nights(start, end):
+    # Analysts see the range once it is done: publishing every night would copy the warehouse
+    # once per night and show them a history that is still being rewritten.
+    dates = nights(start, end)
+    for night in dates:
         logger.info("backfill: night of %s", night)
-        summaries.append(run_night(settings, night, send=send))
+        summaries.append(run_night(settings, night, send=send, publish=night == dates[-1]))
     for line in summaries[-1].lines() if summaries else []:
         logger.info(line)
     return summaries

@@ -84,9 +84,10 @@ def _run_errors() -> tuple[type[Exception], ...]:
     from flows.mail import MailConfigError
     from flows.validate import GateFailed
     from flows.warehouse.dbt import DbtError
+    from flows.warehouse.publish import PublishError, RunInProgress
 
-    # duckdb.IOException: e.g. the warehouse is locked by another writer.
-    return (GateFailed, DbtError, MailConfigError, duckdb.IOException)
+    # duckdb.IOException: e.g. the working copy is locked by a process outside Loopkeeper.
+    return (GateFailed, DbtError, MailConfigError, PublishError, RunInProgress, duckdb.IOException)
 
 
 def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
@@ -297,10 +298,13 @@ def status(
 ) -> None:
     """Show the warehouse: last loads per source, quarantine reasons, tagging and the outbox."""
     from flows.status import render_status
+    from flows.warehouse.publish import work_path
 
     settings = _settings(None, warehouse, None)
     try:
-        for line in render_status(settings.warehouse):
+        for line in render_status(
+            settings.warehouse, work_path(settings.warehouse, settings.work_dir)
+        ):
             typer.echo(line)
     except FileNotFoundError as exc:
         raise _fail(str(exc)) from None

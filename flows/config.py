@@ -32,7 +32,12 @@ class Settings(BaseModel):
         Path("data/inbox"), description="Folder of exports, one sub-folder per source."
     )
     warehouse: Path = Field(
-        Path("warehouse/loopkeeper.duckdb"), description="The DuckDB warehouse file."
+        Path("warehouse/loopkeeper.duckdb"),
+        description="The published DuckDB warehouse analysts read; a run replaces it atomically when it succeeds.",
+    )
+    work_dir: Path | None = Field(
+        None,
+        description="Where runs build the next night before publishing it (a working copy of the same name); empty means `.work/` beside `warehouse`. Not for analysts.",
     )
     mail_dir: Path = Field(
         Path("data/mail"), description="Where the file sender writes `.eml` files."

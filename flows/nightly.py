@@ -22,6 +22,8 @@ from flows.tasks import (
     validate_loaded,
 )
 from flows.warehouse.connection import open_warehouse, scalar
+from flows.warehouse.publish import publish as publish_warehouse
+from flows.warehouse.publish import run_lock, seed_work_copy, work_path
 
 
 def peak_rss_mb() -> float:
@@ -29,8 +31,24 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_night(settings: Settings, run_date: date, *, send: bool = True) -> RunSummary:
-    """The stages of one night, in order; shared by the nightly and backfill flows."""
+def run_night(
+    settings: Settings, run_date: date, *, send: bool = True, publish: bool = True
+) -> RunSummary:
+    """The stages of one night, in order; shared by the nightly and backfill flows.
+
+    Stages write a working copy of the warehouse, never ``settings.warehouse`` itself, which
+    analysts may be reading: only a night that got through every stage is published over it.
+    ``publish=False`` leaves the night in the working copy (a backfill publishes its last night).
+    """
+    work = work_path(settings.warehouse, settings.work_dir)
+    with run_lock(work):
+        seed_work_copy(settings.warehouse, work)
+        return _stages(settings, settings.with_overrides(warehouse=work), run_date, send, publish)
+
+
+def _stages(
+    settings: Settings, writing: Settings, run_date: date, send: bool, publish: bool
+) -> RunSummary:
     as_of = as_of_for(run_date, settings.timezone)
     loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     summary = RunSummary(run_date, as_of, settings.warehouse, settings.mail_dir)
@@ -44,21 +62,24 @@ def run_night(settings: Settings, run_date: date, *, send: bool = True) -> RunSu
         clock = now
 
     # DuckDB has one writer: sources load one after another, each in its own task.
-    summary.loads = [extract_source(s.name, settings, loaded_at) for s in SOURCES]
+    summary.loads = [extract_source(s.name, writing, loaded_at) for s in SOURCES]
     lap("extract")
-    summary.gate = validate_loaded(settings, loaded_at)
+    summary.gate = validate_loaded(writing, loaded_at)
     lap("validate")
-    build_staging(settings, as_of)
+    build_staging(writing, as_of)
     lap("stage")
-    summary.tagged = tag_new(settings)
+    summary.tagged = tag_new(writing)
     lap("tag")
-    build_marts(settings, as_of)
+    build_marts(writing, as_of)
     lap("marts")
     if send:
-        summary.acks = notify(settings, run_date, as_of)
+        summary.acks = notify(writing, run_date, as_of)
     lap("notify")
-    with open_warehouse(settings.warehouse, read_only=True) as con:
+    with open_warehouse(writing.warehouse, read_only=True) as con:
         summary.items = int(scalar(con, "select count(*) from marts.fct_feedback"))
+    if publish:
+        publish_warehouse(writing.warehouse, settings.warehouse)
+        lap("publish")
     return summary
 
 

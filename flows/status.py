@@ -1,12 +1,14 @@
-"""`loopkeeper status`: what the warehouse holds, read with a read-only connection."""
+"""`loopkeeper status`: what the published warehouse holds, read read-only (works during a run)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from flows.warehouse.connection import open_warehouse, scalar
+from flows.warehouse.publish import run_in_progress
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
@@ -19,16 +21,25 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> boo
     )
 
 
-def render_status(path: Path) -> list[str]:
+def render_status(path: Path, work: Path | None = None) -> list[str]:
+    """Describe the published warehouse; ``work`` is the runs' working copy, if known."""
+    building = work is not None and run_in_progress(work)
+    if not path.exists() and work is not None and work.exists():
+        state = "is building it now" if building else "has not published one yet (did it fail?)"
+        return [f"{path}: no published warehouse yet; the first nightly {state}"]
     try:
         with open_warehouse(path, read_only=True) as con:
-            return _lines(con, path)
+            lines = _lines(con, path)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            return [
-                f"{path}: a nightly run is writing the warehouse right now; try again when it ends"
-            ]
+            # Runs never open the published file, so this is someone's read-write connection.
+            return [f"{path}: another process has it open read-write; open it read-only"]
         raise
+    published = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    lines.insert(1, f"published {published:%Y-%m-%d %H:%M} UTC")
+    if building:
+        lines.insert(2, "a run is building the next night now; this is the last published one")
+    return lines
 
 
 def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:

@@ -1,1 +1,1 @@
-"""Warehouse plumbing: the DuckDB connection, landing schema and the dbt runner."""
+"""Warehouse plumbing: the DuckDB connection, landing schema, the dbt runner and publishing."""

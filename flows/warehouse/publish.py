@@ -1,0 +1,161 @@
+"""Publishing: runs write a private working copy; analysts read the published warehouse file.
+
+DuckDB allows one read-write process or many read-only ones per file, never both (FACTS.md).
+So a run never opens the published file: every stage writes the working copy, and only when the
+whole night has succeeded is that copy checkpointed, copied beside the published file, flushed to
+disk and renamed over it. rename(2) is atomic: a new connection opens last night or tonight, never
+a half-built warehouse, and a reader already connected keeps reading the file it opened (its inode
+lives until it disconnects). A run that fails publishes nothing, so analysts keep the last good night.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+WORK_DIR_NAME = ".work"
+
+
+class PublishError(RuntimeError):
+    """The working copy could not be published; the published warehouse is unchanged."""
+
+
+class RunInProgress(RuntimeError):
+    """Another nightly or backfill holds the working copy."""
+
+
+@dataclass(frozen=True)
+class Published:
+    path: Path
+    bytes: int
+    seconds: float
+
+
+def work_path(warehouse: Path, work_dir: Path | None = None) -> Path:
+    """The working copy runs write: same file name as the published warehouse, in ``work_dir``.
+
+    The same name keeps the database name dbt-duckdb derives from the file's stem the same in
+    both files, so nothing compiled against one can name a catalog the other lacks.
+    """
+    return (work_dir or warehouse.parent / WORK_DIR_NAME) / warehouse.name
+
+
+def wal_path(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
+
+
+def _lock_path(work: Path) -> Path:
+    return work.with_name(work.name + ".lock")
+
+
+@contextmanager
+def run_lock(work: Path) -> Iterator[None]:
+    """Hold the working copy for one run; a second run fails at once instead of interleaving.
+
+    Two runs taking turns on the working copy could publish one run's half-written night.
+    """
+    work.parent.mkdir(parents=True, exist_ok=True)
+    with _lock_path(work).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunInProgress(
+                f"{work}: another nightly or backfill is writing this warehouse; wait for it to end"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_in_progress(work: Path) -> bool:
+    """Whether a run holds the working copy right now (for `loopkeeper status`)."""
+    lock = _lock_path(work)
+    if not lock.exists():
+        return False
+    # Read-only is enough for flock, so an analyst without write access to the folder can ask.
+    with lock.open("r") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def seed_work_copy(warehouse: Path, work: Path) -> bool:
+    """Start the working copy from the published warehouse when there is none yet.
+
+    That is the first run after upgrading from a warehouse written in place, or after the working
+    copy was deleted. Returns whether it seeded. A WAL left beside an in-place warehouse holds
+    committed data, so it travels with the file and DuckDB replays it on first open.
+    """
+    if work.exists() or not warehouse.exists():
+        return False
+    work.parent.mkdir(parents=True, exist_ok=True)
+    # A WAL left by a seed that died half-way must not be replayed onto a different file.
+    wal_path(work).unlink(missing_ok=True)
+    for source, target in ((wal_path(warehouse), wal_path(work)), (warehouse, work)):
+        if source.exists():
+            partial = target.with_name(target.name + ".seeding")
+            shutil.copyfile(source, partial)
+            os.replace(partial, target)
+    return True
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(work: Path, warehouse: Path) -> Published:
+    """Switch analysts to the working copy's state: checkpoint, copy, fsync, rename over."""
+    started = time.perf_counter()
+    if not work.exists():
+        raise PublishError(f"{work}: no working copy to publish")
+    # Every committed change goes into the main file, so the file alone is the whole warehouse.
+    with duckdb.connect(str(work)) as con:
+        con.execute("checkpoint")
+    wal = wal_path(work)
+    if wal.exists() and wal.stat().st_size > 0:
+        raise PublishError(
+            f"{wal}: still holds changes after a checkpoint (is another process writing {work}?)"
+        )
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    # Same folder as the target: rename is only atomic within one file system.
+    staged = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.new")
+    try:
+        shutil.copyfile(work, staged)
+        if warehouse.exists():
+            shutil.copymode(warehouse, staged)  # keep whatever access an admin gave analysts
+        _fsync(staged)
+        _check_opens(staged)
+        # A WAL beside an in-place warehouse belongs to the old file; a new reader would replay it
+        # onto the new one. Removed first, a reader in between sees the old file's checkpoint.
+        wal_path(warehouse).unlink(missing_ok=True)
+        os.replace(staged, warehouse)
+        _fsync(warehouse.parent)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return Published(warehouse, warehouse.stat().st_size, time.perf_counter() - started)
+
+
+def _check_opens(database: Path) -> None:
+    """Open the copy read-only and read its catalog: a damaged copy fails here, not for analysts."""
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            con.execute("select count(*) from duckdb_tables()").fetchall()
+    except duckdb.Error as exc:
+        raise PublishError(f"{database}: the copy to publish does not open: {exc}") from exc
