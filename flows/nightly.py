@@ -68,7 +68,7 @@ def _stages(
     lap("validate")
     build_staging(writing, as_of)
     lap("stage")
-    summary.tagged = tag_new(writing)
+    summary.tagged = tag_new(writing, as_of)
     lap("tag")
     build_marts(writing, as_of)
     lap("marts")

@@ -32,8 +32,15 @@ def tag_items(
     *,
     batch_size: int = 1000,
     progress: Callable[[int], None] | None = None,
+    tagged_at: datetime | None = None,
 ) -> int:
-    """Tag every untagged item, committing batch by batch so a crash keeps finished batches."""
+    """Tag every untagged item, committing batch by batch so a crash keeps finished batches.
+
+    ``tagged_at`` is the night the tags belong to (its as_of), so a backfill stamps its items
+    as the nightly runs over the same dates would, and an item counts as triaged that night;
+    without it, the wall clock.
+    """
+    stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
     # Read on one cursor, write on another: the read streams while finished batches commit.
     reader = con.cursor()
     writer = con.cursor()
@@ -43,7 +50,7 @@ def tag_items(
         while rows := reader.fetchmany(batch_size):
             item_ids = [row[0] for row in rows]
             tags = list(tagger.tag([row[1] for row in rows], batch_size=batch_size))
-            frame = _tag_frame(item_ids, tags, tagger.version)
+            frame = _tag_frame(item_ids, tags, tagger.version, stamp)
             writer.register("_tags", frame)
             writer.execute(
                 "insert into raw.feedback_tags select * from _tags on conflict do nothing"
@@ -58,8 +65,7 @@ def tag_items(
     return done
 
 
-def _tag_frame(item_ids: list[str], tags: list[Tag], version: str) -> pd.DataFrame:
-    now = datetime.now(UTC).replace(tzinfo=None)
+def _tag_frame(item_ids: list[str], tags: list[Tag], version: str, now: datetime) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "item_id": item_ids,

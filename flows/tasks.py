@@ -80,7 +80,7 @@ def build_staging(settings: Settings, as_of: datetime) -> DbtOutcome:
 
 
 @task(name="tag", cache_policy=NO_CACHE)
-def tag_new(settings: Settings) -> int:
+def tag_new(settings: Settings, as_of: datetime | None = None) -> int:
     """Tag items the current model version has not tagged yet."""
     from nlp import MODEL_DIR, Tagger
 
@@ -99,7 +99,13 @@ def tag_new(settings: Settings) -> int:
                 logger.info("tagged %d/%d items", done, pending)
                 next_mark = next(marks, None)
 
-        return tag_items(con, tagger, batch_size=settings.tag_batch_size, progress=progress)
+        return tag_items(
+            con,
+            tagger,
+            batch_size=settings.tag_batch_size,
+            progress=progress,
+            tagged_at=as_of,
+        )
 
 
 @task(name="marts", cache_policy=NO_CACHE)

@@ -188,6 +188,14 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
     return out
 
 
+def _first_difference(left: list[tuple], right: list[tuple]) -> object:  # type: ignore[type-arg]
+    """The row counts, or the positions and values where the first differing rows differ."""
+    if len(left) != len(right):
+        return (len(left), len(right))
+    a, b = next((a, b) for a, b in zip(left, right, strict=True) if a != b)
+    return [(i, x, y) for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+
+
 def test_backfill_with_send_equals_the_nightly_runs_over_the_range(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from flows.backfill import backfill
 
@@ -204,7 +212,14 @@ def test_backfill_with_send_equals_the_nightly_runs_over_the_range(night, tmp_pa
         mail_dir=tmp_path / "mail-b",
         send=True,
     )
-    assert snapshot(backfill_wh) == snapshot(nightly_wh)
+    backfilled, nightly_runs = snapshot(backfill_wh), snapshot(nightly_wh)
+    differing = {
+        table: _first_difference(rows, nightly_runs.get(table, []))
+        for table, rows in backfilled.items()
+        if rows != nightly_runs.get(table)
+    }
+    assert not differing, differing
+    assert backfilled.keys() == nightly_runs.keys()
     assert sorted(p.name for p in (tmp_path / "mail-b").glob("*.eml")) == sorted(
         p.name for p in (tmp_path / "mail-n").glob("*.eml")
     )
