@@ -47,7 +47,7 @@ themes as (
 
     select
         theme_key,
-        {{ padded_words('theme_key') }} || {{ padded_words('arg_max(theme_label, tagged_at)') }}
+        {{ padded_words('theme_key') }} || {{ padded_words('arg_max(theme_label, received_at)') }}
             as theme_words,
         count(*) as theme_items
     from tagged_items
