@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Which roadmap items answer which themes. A roadmap item links to a theme when one of its
     theme_keywords, as whole words, appears in the theme's key or label, or in the text of at
     least var('roadmap_link_min_text_share') of the theme's items. A theme's primary link (the
