@@ -101,8 +101,7 @@ final as (
         matched.ces_score,
         matched.csat_score,
         matched.is_csat_offered,
-        matched.loaded_at,
-        accounts.loaded_at as account_loaded_at
+        matched.loaded_at
     from matched
     left join accounts
         on matched.account_id = accounts.account_id

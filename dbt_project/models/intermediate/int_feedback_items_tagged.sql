@@ -42,39 +42,45 @@ joined as (
         tags.theme_label,
         tags.redacted_text,
         tags.model_version,
-        tags.tagged_at,
-        tags.first_tagged_at,
-        tags.item_id is not null as is_tagged,
-        -- greatest() skips nulls: untagged or unmatched items change with what they have
-        greatest(items.loaded_at, items.account_loaded_at, tags.tagged_at) as changed_at,
-        -- what the row was built from: any other source row, account, match or tagging
-        -- gives another version
-        md5(
-            concat_ws(
-                '|',
-                items.item_id,
-                items.loaded_at,
-                items.account_id,
-                items.account_loaded_at,
-                tags.model_version,
-                tags.tagged_at
-            )
-        ) as row_version
+        tags.item_id is not null as is_tagged
     from items
     left join tags
         on items.item_id = tags.item_id
 
 ),
 
+versioned as (
+
+    select
+        *,
+        -- the row's content, without when it was loaded or tagged: a rebuild elsewhere (a
+        -- backfill) gives the same versions
+        md5(
+            cast(
+                struct_pack(
+                    item_id, source, source_record_id, received_at, feedback_text,
+                    contact_email, contact_name, account_id, account_name, tier, arr,
+                    renewal_date, csm_name, csm_email, account_match_method, nps_score,
+                    ces_score, csat_score, csat_rating, csat_comment, is_csat_offered,
+                    ticket_status, ticket_priority, note_type, intents, intent, sentiment,
+                    sentiment_score, severity, product_area, competitors, theme_key,
+                    theme_label, redacted_text, model_version
+                ) as varchar
+            )
+        ) as row_version
+    from joined
+
+),
+
 changed as (
 
-    select * from joined
+    select * from versioned
     {% if is_incremental() %}
         where not exists (
                 select 1 from {{ this }} as kept
                 where
-                    kept.item_id = joined.item_id
-                    and kept.row_version = joined.row_version
+                    kept.item_id = versioned.item_id
+                    and kept.row_version = versioned.row_version
             )
     {% endif %}
 
@@ -135,8 +141,6 @@ final as (
         theme_key,
         theme_label,
         model_version,
-        tagged_at,
-        first_tagged_at,
         coalesce(
             list_has_any(intents, ['churn_risk', 'competitor']) or len(competitors) > 0,
             false
@@ -151,7 +155,6 @@ final as (
         coalesce(
             list_has_any(intents, {{ var('actionable_intents') }}), false
         ) as is_actionable,
-        changed_at,
         row_version
     from changed
 

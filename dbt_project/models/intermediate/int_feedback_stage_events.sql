@@ -35,6 +35,13 @@ escalations as (
 
 ),
 
+taggings as (
+
+    select * from {{ ref('stg_loopkeeper__feedback_taggings') }}
+    where tagged_at <= {{ as_of() }}
+
+),
+
 primary_links as (
 
     select * from {{ ref('int_roadmap_theme_links') }}
@@ -78,9 +85,9 @@ triage_events as (
     select
         item_id,
         'triaged' as stage,  -- noqa: RF04
-        first_tagged_at as entered_at
-    from items
-    where first_tagged_at <= {{ as_of() }}
+        min(tagged_at) as entered_at
+    from taggings
+    group by item_id
 
 ),
 

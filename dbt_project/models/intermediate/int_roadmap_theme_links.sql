@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Which roadmap items answer which themes. A roadmap item links to a theme when one of its
     theme_keywords, as whole words, appears in the theme's key or label, or in the text of at
     least var('roadmap_link_min_text_share') of the theme's items. A theme's primary link (the
@@ -47,7 +49,7 @@ themes as (
 
     select
         theme_key,
-        {{ padded_words('theme_key') }} || {{ padded_words('arg_max(theme_label, tagged_at)') }}
+        {{ padded_words('theme_key') }} || {{ padded_words('arg_max(theme_label, received_at)') }}
             as theme_words,
         count(*) as theme_items
     from tagged_items
