@@ -97,7 +97,12 @@ final as (
         matched.csat_comment,
         matched.ticket_status,
         matched.ticket_priority,
-        matched.note_type
+        matched.note_type,
+        matched.ces_score,
+        matched.csat_score,
+        matched.is_csat_offered,
+        matched.loaded_at,
+        accounts.loaded_at as account_loaded_at
     from matched
     left join accounts
         on matched.account_id = accounts.account_id

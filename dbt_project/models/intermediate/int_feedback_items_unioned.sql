@@ -42,7 +42,11 @@ nps_items as (
         null::varchar as csat_comment,
         null::varchar as ticket_status,
         null::varchar as ticket_priority,
-        null::varchar as note_type
+        null::varchar as note_type,
+        ces_score,
+        csat_score,
+        null::boolean as is_csat_offered,
+        loaded_at
     from nps_responses
     -- a response without a score is not an NPS answer
     where score is not null
@@ -65,7 +69,11 @@ ticket_items as (
         csat_comment,
         status as ticket_status,
         priority as ticket_priority,
-        null::varchar as note_type
+        null::varchar as note_type,
+        null::integer as ces_score,
+        null::integer as csat_score,
+        is_csat_offered,
+        loaded_at
     from tickets
 
 ),
@@ -86,7 +94,11 @@ widget_items as (
         null::varchar as csat_comment,
         null::varchar as ticket_status,
         null::varchar as ticket_priority,
-        null::varchar as note_type
+        null::varchar as note_type,
+        null::integer as ces_score,
+        null::integer as csat_score,
+        null::boolean as is_csat_offered,
+        loaded_at
     from widget_events
     -- other webhook events (widget opened, closed) carry no feedback
     where message is not null
@@ -109,7 +121,11 @@ note_feedback_items as (
         null::varchar as csat_comment,
         null::varchar as ticket_status,
         null::varchar as ticket_priority,
-        note_type
+        note_type,
+        null::integer as ces_score,
+        null::integer as csat_score,
+        null::boolean as is_csat_offered,
+        loaded_at
     from note_items
     where item_text is not null
 

@@ -1,5 +1,5 @@
-{#- One row per CRM account with its renewal clock, its latest NPS and the risk signals of its
-    recent feedback, judged at as_of. -#}
+{#- One row per CRM account with its renewal clock, latest NPS and the at-risk signals of its
+    recent feedback, judged at as_of. Windows are the days before as_of. -#}
 with
 
 accounts as (
@@ -12,6 +12,18 @@ feedback as (
 
     select * from {{ ref('fct_feedback') }}
     where account_id is not null
+
+),
+
+handed_off_items as (
+
+    -- a hand-off queued by as_of counts, sent or not: the item was escalated to a human
+    select distinct item_id
+    from {{ ref('stg_loopkeeper__outbox') }}
+    where
+        kind = 'handoff'
+        and created_at <= {{ as_of() }}
+        and item_id is not null
 
 ),
 
@@ -34,23 +46,42 @@ latest_nps as (
 recent_feedback as (
 
     select
-        account_id,
+        feedback.account_id,
         count(*) filter (
-            where received_at >= {{ as_of() }} - interval 30 day
+            where feedback.received_at >= {{ as_of() }} - interval 30 day
         ) as feedback_items_30d,
+        count(*) filter (
+            where
+            feedback.received_at >= {{ as_of() }} - interval 30 day
+            and (feedback.severity = 'critical' or handed_off_items.item_id is not null)
+        ) as escalated_items_30d,
         coalesce(
             bool_or(
-                (
-                    list_contains(intents, 'churn_risk')
-                    or list_contains(intents, 'competitor')
-                    or len(competitors) > 0
-                )
-                and received_at >= {{ as_of() }} - interval 90 day
+                feedback.has_churn_or_competitor_mention
+                and feedback.received_at >= {{ as_of() }} - interval 90 day
             ),
             false
-        ) as has_churn_or_competitor_mention_90d
+        ) as has_churn_or_competitor_mention_90d,
+        count(feedback.is_csat_satisfied) filter (
+            where feedback.received_at >= {{ as_of() }} - interval 30 day
+        ) as csat_responses_30d,
+        avg(feedback.is_csat_satisfied::integer) filter (
+            where feedback.received_at >= {{ as_of() }} - interval 30 day
+        ) as csat_satisfied_share_30d,
+        count(feedback.is_csat_satisfied) filter (
+            where
+            feedback.received_at >= {{ as_of() }} - interval 60 day
+            and feedback.received_at < {{ as_of() }} - interval 30 day
+        ) as csat_responses_prior_30d,
+        avg(feedback.is_csat_satisfied::integer) filter (
+            where
+            feedback.received_at >= {{ as_of() }} - interval 60 day
+            and feedback.received_at < {{ as_of() }} - interval 30 day
+        ) as csat_satisfied_share_prior_30d
     from feedback
-    group by account_id
+    left join handed_off_items
+        on feedback.item_id = handed_off_items.item_id
+    group by feedback.account_id
 
 ),
 
@@ -61,10 +92,25 @@ joined as (
         latest_nps.latest_nps_score,
         latest_nps.latest_nps_responded_at,
         coalesce(recent_feedback.feedback_items_30d, 0) as feedback_items_30d,
+        coalesce(recent_feedback.escalated_items_30d, 0) as escalated_items_30d,
+        coalesce(recent_feedback.csat_responses_30d, 0) as csat_responses_30d,
+        recent_feedback.csat_satisfied_share_30d,
+        coalesce(recent_feedback.csat_responses_prior_30d, 0) as csat_responses_prior_30d,
+        recent_feedback.csat_satisfied_share_prior_30d,
         coalesce(latest_nps.latest_nps_score <= 6, false) as is_detractor,
         coalesce(
+            recent_feedback.escalated_items_30d >= {{ var('at_risk_min_escalations_30d') }},
+            false
+        ) as has_several_escalations_30d,
+        coalesce(
             recent_feedback.has_churn_or_competitor_mention_90d, false
-        ) as has_churn_or_competitor_mention_90d
+        ) as has_churn_or_competitor_mention_90d,
+        coalesce(
+            recent_feedback.csat_satisfied_share_prior_30d
+            - recent_feedback.csat_satisfied_share_30d
+            >= {{ var('csat_falling_min_drop') }},
+            false
+        ) as is_csat_falling
     from accounts
     left join latest_nps
         on accounts.account_id = latest_nps.account_id
@@ -81,6 +127,7 @@ final as (
         account_domain,
         tier,
         arr,
+        {{ arr_band('arr') }} as account_segment,
         renewal_date,
         date_diff('day', {{ as_of() }}::date, renewal_date) as days_to_renewal,
         csm_name,
@@ -90,9 +137,31 @@ final as (
         latest_nps_score,
         latest_nps_responded_at,
         feedback_items_30d,
+        escalated_items_30d,
+        csat_responses_30d,
+        round(csat_satisfied_share_30d, 4) as csat_satisfied_share_30d,
+        csat_responses_prior_30d,
+        round(csat_satisfied_share_prior_30d, 4) as csat_satisfied_share_prior_30d,
         is_detractor,
+        has_several_escalations_30d,
         has_churn_or_competitor_mention_90d,
-        is_detractor or has_churn_or_competitor_mention_90d as is_at_risk
+        is_csat_falling,
+        is_detractor
+        or has_several_escalations_30d
+        or has_churn_or_competitor_mention_90d
+        or is_csat_falling as is_at_risk,
+        list_filter(
+            [
+                case when has_several_escalations_30d then 'several_escalations_30d' end,
+                case
+                    when has_churn_or_competitor_mention_90d
+                        then 'churn_or_competitor_mention'
+                end,
+                case when is_csat_falling then 'csat_falling' end,
+                case when is_detractor then 'detractor' end
+            ],
+            lambda reason: reason is not null
+        ) as at_risk_reasons
     from joined
 
 )

@@ -1,135 +1,98 @@
-{#- One row per feedback item with its current tags and its acknowledgment SLA, judged at
-    as_of: an acknowledgment sent after as_of had not happened yet that night. -#}
+{#- One row per feedback item with its account, current tags, survey answers, current action
+    stage and SLA clocks, judged at as_of: a message sent after as_of had not happened yet that
+    night. -#}
 with
 
 items as (
 
-    select * from {{ ref('int_feedback_items') }}
+    select * from {{ ref('int_feedback_items_tagged') }}
 
 ),
 
-tags as (
+sla as (
 
-    select * from {{ ref('stg_loopkeeper__feedback_tags') }}
-
-),
-
-outbox as (
-
-    select * from {{ ref('stg_loopkeeper__outbox') }}
+    select * from {{ ref('fct_feedback_sla') }}
 
 ),
 
-sla_policies as (
+current_stages as (
 
-    select * from {{ ref('sla_policies') }}
-
-),
-
-acknowledgments as (
-
-    select
-        item_id,
-        min(sent_at) as acknowledged_at
-    from outbox
-    where
-        kind = 'acknowledgment'
-        and status = 'sent'
-        and sent_at <= {{ as_of() }}
-    group by item_id
-
-),
-
-acknowledge_policy as (
-
-    select hours
-    from sla_policies
-    where policy = 'acknowledge'
-
-),
-
-joined as (
-
-    select
-        items.*,
-        tags.intents,
-        tags.intent,
-        tags.sentiment,
-        tags.sentiment_score,
-        tags.severity,
-        tags.product_area,
-        tags.competitors,
-        tags.theme_key,
-        tags.theme_label,
-        tags.redacted_text,
-        tags.model_version,
-        tags.item_id is not null as is_tagged,
-        acknowledgments.acknowledged_at,
-        items.received_at + to_hours(acknowledge_policy.hours) as ack_due_at
-    from items
-    left join tags
-        on items.item_id = tags.item_id
-    left join acknowledgments
-        on items.item_id = acknowledgments.item_id
-    -- a left join, so a missing policy shows as a null ack_due_at (a failing test), not no rows
-    left join acknowledge_policy
-        on true
+    select * from {{ ref('fct_feedback_stages') }}
+    where is_current_stage
 
 ),
 
 final as (
 
     select
-        item_id,
-        source,
-        source_record_id,
-        received_at,
-        feedback_text,
-        redacted_text,
-        contact_email,
-        contact_name,
-        account_id,
-        account_name,
-        tier,
-        arr,
-        renewal_date,
-        csm_name,
-        csm_email,
-        is_account_matched,
-        account_match_method,
-        nps_score,
-        case
-            when nps_score >= 9 then 'promoter'
-            when nps_score >= 7 then 'passive'
-            when nps_score >= 0 then 'detractor'
-        end as nps_category,
-        csat_rating,
-        csat_comment,
-        ticket_status,
-        ticket_priority,
-        note_type,
-        is_tagged,
-        intents,
-        intent,
-        sentiment,
-        sentiment_score,
-        severity,
-        product_area,
-        competitors,
-        theme_key,
-        theme_label,
-        model_version,
-        acknowledged_at,
-        ack_due_at,
-        case
-            when acknowledged_at <= ack_due_at then 'met'
-            when acknowledged_at > ack_due_at then 'breached'
-            when {{ as_of() }} > ack_due_at then 'breached'
-            else 'open'
-        end as ack_sla_status,
+        items.item_id,
+        items.source,
+        items.source_record_id,
+        items.received_at,
+        items.feedback_text,
+        items.redacted_text,
+        items.contact_email,
+        items.contact_name,
+        items.account_id,
+        items.account_name,
+        items.tier,
+        items.arr,
+        items.account_segment,
+        items.renewal_date,
+        items.csm_name,
+        items.csm_email,
+        items.is_account_matched,
+        items.account_match_method,
+        items.nps_score,
+        items.nps_category,
+        items.ces_score,
+        items.is_high_effort,
+        items.csat_score,
+        items.csat_rating,
+        items.csat_comment,
+        items.csat_source,
+        items.is_csat_satisfied,
+        items.is_csat_offered,
+        items.ticket_status,
+        items.ticket_priority,
+        items.note_type,
+        items.is_tagged,
+        items.intents,
+        items.intent,
+        items.sentiment,
+        items.sentiment_score,
+        items.severity,
+        items.product_area,
+        items.competitors,
+        items.has_churn_or_competitor_mention,
+        items.is_handoff_case,
+        items.theme_key,
+        items.theme_label,
+        items.model_version,
+        current_stages.stage as current_stage,
+        current_stages.entered_at as current_stage_entered_at,
+        sla.acknowledged_at,
+        sla.ack_due_at,
+        sla.hours_to_ack,
+        sla.ack_sla_status,
+        sla.first_planned_at,
+        sla.first_plan_due_at,
+        sla.first_plan_sla_status,
+        sla.detractor_contacted_at,
+        sla.detractor_contact_due_at,
+        sla.detractor_contact_sla_status,
+        sla.theme_escalated_at,
+        sla.product_responded_at,
+        sla.product_response_due_at,
+        sla.product_response_sla_status,
+        sla.breached_slas,
         -- whole days elapsed, not calendar-day boundaries crossed
-        date_diff('second', received_at, {{ as_of() }}) // 86400 as age_days
-    from joined
+        date_diff('second', items.received_at, {{ as_of() }}) // 86400 as age_days
+    from items
+    left join sla
+        on items.item_id = sla.item_id
+    left join current_stages
+        on items.item_id = current_stages.item_id
 
 )
 

@@ -1,21 +1,9 @@
-{#- NPS by month of response and account tier. Responses from people matched to no account
-    count under the tier `Unmatched`, so monthly totals add up. -#}
+{#- NPS by month of response and account tier: fct_nps without the segment split. -#}
 with
 
-feedback as (
+nps as (
 
-    select * from {{ ref('fct_feedback') }}
-
-),
-
-responses as (
-
-    select
-        date_trunc('month', received_at)::date as response_month,
-        coalesce(tier, 'Unmatched') as tier,
-        nps_category
-    from feedback
-    where source = 'nps'
+    select * from {{ ref('fct_nps') }}
 
 ),
 
@@ -24,11 +12,11 @@ counted as (
     select
         response_month,
         tier,
-        count(*) as responses,
-        count(*) filter (where nps_category = 'promoter') as promoters,
-        count(*) filter (where nps_category = 'passive') as passives,
-        count(*) filter (where nps_category = 'detractor') as detractors
-    from responses
+        sum(responses)::bigint as responses,
+        sum(promoters)::bigint as promoters,
+        sum(passives)::bigint as passives,
+        sum(detractors)::bigint as detractors
+    from nps
     group by response_month, tier
 
 ),

@@ -9,7 +9,11 @@ source as (
 current_version as (
 
     -- re-tagging with a new model adds rows: the most recent tagging is the item's tags
-    select * from source
+    select
+        *,
+        -- when the item was first triaged, whichever model version did it
+        min(tagged_at) over (partition by item_id) as first_tagged_at
+    from source
     where item_id is not null
     qualify
         row_number() over (
@@ -34,7 +38,8 @@ final as (
         {{ clean_text('theme_key') }} as theme_key,
         {{ clean_text('theme_label') }} as theme_label,
         redacted_text,
-        tagged_at
+        tagged_at,
+        first_tagged_at
     from current_version
 
 )

@@ -16,7 +16,9 @@ final as (
         to_email,
         status,
         created_at,
-        sent_at
+        sent_at,
+        run_date,
+        theme_key
     from source
 
 )

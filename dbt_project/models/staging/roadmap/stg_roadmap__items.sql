@@ -24,12 +24,7 @@ final as (
         trim(item_id) as roadmap_item_id,
         {{ clean_text('title') }} as title,
         {{ split_list('lower(theme_keywords)') }} as theme_keywords,
-        case regexp_replace(lower(trim(status)), '[\s-]+', '_', 'g')
-            when 'planned' then 'planned'
-            when 'in_progress' then 'in_progress'
-            when 'shipped' then 'shipped'
-            when 'declined' then 'declined'
-        end as status,
+        {{ roadmap_status('status') }} as status,
         try_cast(trim(effort) as integer) as effort,
         {{ to_utc_timestamp('created_at') }} as created_at,
         try_cast(trim(target_date) as date) as target_date,

@@ -45,6 +45,9 @@ final as (
             when 'good' then 'good'
             when 'bad' then 'bad'
         end as csat_rating,
+        -- offered, good and bad all mean the survey went out: the send count CSAT rates need
+        coalesce(lower(trim(satisfaction_score)) in ('offered', 'good', 'bad'), false)
+            as is_csat_offered,
         {{ clean_text('satisfaction_comment') }} as csat_comment,
         _loaded_at as loaded_at
     from latest

@@ -1,0 +1,153 @@
+{{ config(materialized='table') }}
+
+{#- One row per item and action stage it entered, with the first time it did, at as_of. A
+    table: the stages and SLA marts both read it.
+    - new: received_at.
+    - acknowledged: first acknowledgment, hand-off or QBR follow-up about the item sent.
+    - triaged: first tagged.
+    - escalated: its theme escalated to product (an item arriving later enters on arrival).
+    - planned, in_progress, shipped, declined: the status of its theme's primary roadmap item
+      (int_roadmap_theme_links), entered no earlier than the item arrived.
+    - closed_loop: a closed_loop or declined_note message about the item sent.
+    Messages count once sent by as_of; tags and escalations once written by it. -#}
+with
+
+items as (
+
+    select * from {{ ref('int_feedback_items_tagged') }}
+
+),
+
+sent_messages as (
+
+    select * from {{ ref('stg_loopkeeper__outbox') }}
+    where
+        status = 'sent'
+        and sent_at <= {{ as_of() }}
+        and item_id is not null
+
+),
+
+escalations as (
+
+    select * from {{ ref('stg_loopkeeper__escalations') }}
+    where escalated_at <= {{ as_of() }}
+
+),
+
+primary_links as (
+
+    select * from {{ ref('int_roadmap_theme_links') }}
+    where is_primary
+
+),
+
+status_changes as (
+
+    select * from {{ ref('int_roadmap_status_changes') }}
+
+),
+
+new_events as (
+
+    select
+        item_id,
+        'new' as stage,  -- noqa: RF04
+        received_at as entered_at
+    from items
+
+),
+
+message_events as (
+
+    select
+        item_id,
+        case
+            when kind in ('closed_loop', 'declined_note') then 'closed_loop'
+            else 'acknowledged'
+        end as stage,  -- noqa: RF04
+        min(sent_at) as entered_at
+    from sent_messages
+    where kind in ('acknowledgment', 'handoff', 'qbr_followup', 'closed_loop', 'declined_note')
+    group by all
+
+),
+
+triage_events as (
+
+    select
+        item_id,
+        'triaged' as stage,  -- noqa: RF04
+        first_tagged_at as entered_at
+    from items
+    where first_tagged_at <= {{ as_of() }}
+
+),
+
+escalation_events as (
+
+    select
+        items.item_id,
+        'escalated' as stage,  -- noqa: RF04
+        greatest(escalations.escalated_at, items.received_at) as entered_at
+    from items
+    inner join escalations
+        on items.theme_key = escalations.theme_key
+
+),
+
+roadmap_events as (
+
+    select
+        items.item_id,
+        status_changes.status as stage,  -- noqa: RF04
+        min(greatest(status_changes.entered_at, items.received_at)) as entered_at
+    from items
+    inner join primary_links
+        on items.theme_key = primary_links.theme_key
+    inner join status_changes
+        on primary_links.roadmap_item_id = status_changes.roadmap_item_id
+    group by all
+
+),
+
+events as (
+
+    select * from new_events
+    union all
+    select * from message_events
+    union all
+    select * from triage_events
+    union all
+    select * from escalation_events
+    union all
+    select * from roadmap_events
+
+),
+
+final as (
+
+    select
+        events.item_id || ':' || events.stage as feedback_stage_id,
+        events.item_id,
+        events.stage,
+        case events.stage
+            when 'new' then 1
+            when 'acknowledged' then 2
+            when 'triaged' then 3
+            when 'escalated' then 4
+            when 'planned' then 5
+            when 'in_progress' then 6
+            when 'shipped' then 7
+            when 'declined' then 7
+            when 'closed_loop' then 8
+        end as stage_rank,
+        events.entered_at
+    from events
+    -- only items still visible: messages may name items a backfill has not reached yet
+    inner join items
+        on events.item_id = items.item_id
+
+)
+
+select * from final

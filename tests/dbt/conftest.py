@@ -1,0 +1,102 @@
+"""The dbt project built in-process over the hand-written raw layer (fixtures/raw_layer.sql).
+
+``warehouse`` is one build shared by the tests that only read it; ``dbt`` runs a command against
+a warehouse of a test's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from notifications.outbox_schema import OUTBOX_DDL
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT_DIR = REPO / "dbt_project"
+RAW_SCHEMA = REPO / "flows" / "warehouse" / "raw_schema.sql"
+RAW_ROWS = Path(__file__).parent / "fixtures" / "raw_layer.sql"
+AS_OF = "2026-11-10T00:00:00Z"
+
+
+def write_raw_layer(path: Path) -> None:
+    """The raw and ops tables with the fixture's rows."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(RAW_SCHEMA.read_text())
+        con.execute(OUTBOX_DDL)
+        con.execute(RAW_ROWS.read_text())
+    finally:
+        con.close()
+
+
+def _close_dbt_duckdb() -> None:
+    # dbt-duckdb keeps its DuckDB instance open after dbtRunner returns (dbt-duckdb #616); a
+    # second connection to the file in this process would be refused until it is closed.
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def run_dbt(command: Sequence[str], warehouse: Path, as_of: str) -> None:
+    """One dbt command against ``warehouse`` at ``as_of``; fails with the failing nodes named."""
+    from dbt.cli.main import dbtRunner
+
+    work = warehouse.parent
+    previous = os.environ.get("LOOPKEEPER_WAREHOUSE")
+    os.environ["LOOPKEEPER_WAREHOUSE"] = str(warehouse)
+    try:
+        result = dbtRunner().invoke(
+            [
+                *command,
+                "--quiet",
+                "--project-dir", str(PROJECT_DIR),
+                "--profiles-dir", str(PROJECT_DIR),
+                "--target-path", str(work / "target"),
+                "--log-path", str(work / "logs"),
+                "--vars", json.dumps({"as_of": as_of}),
+            ]
+        )  # fmt: skip
+    finally:
+        _close_dbt_duckdb()
+        if previous is None:
+            os.environ.pop("LOOPKEEPER_WAREHOUSE", None)
+        else:
+            os.environ["LOOPKEEPER_WAREHOUSE"] = previous
+    failures = [
+        f"{node.node.name}: {node.message}"
+        for node in getattr(result.result, "results", [])
+        if node.status in ("error", "fail")
+    ]
+    assert result.success, f"dbt {' '.join(command)} failed: {result.exception or failures}"
+
+
+def build_warehouse(folder: Path, as_of: str) -> Path:
+    """A warehouse file in ``folder`` with the fixture's raw layer and everything built on it."""
+    path = folder / "loopkeeper.duckdb"
+    write_raw_layer(path)
+    run_dbt(["build"], path, as_of)
+    return path
+
+
+DbtRun = Callable[[Sequence[str], Path, str], None]
+
+
+@pytest.fixture(scope="session")
+def dbt() -> DbtRun:
+    return run_dbt
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = build_warehouse(tmp_path_factory.mktemp("dbt"), AS_OF)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()

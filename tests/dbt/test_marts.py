@@ -1,0 +1,154 @@
+"""The loop marts over the fixture: stages, SLA clocks, roadmap links, themes and risk."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pytest
+
+
+def test_stages_follow_messages_tags_escalation_and_roadmap_history(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    stages = warehouse.execute(
+        "select stage, entered_at, left_at, is_current_stage from marts.fct_feedback_stages"
+        " where item_id = 'nps:r1' order by stage_sequence"
+    ).fetchall()
+
+    # planned since before the response, so planned on arrival; shipped after as_of is not seen
+    assert stages == [
+        ("new", datetime(2026, 11, 3, 14, 22, 5), datetime(2026, 11, 3, 14, 22, 5), False),
+        ("planned", datetime(2026, 11, 3, 14, 22, 5), datetime(2026, 11, 3, 20), False),
+        ("acknowledged", datetime(2026, 11, 3, 20), datetime(2026, 11, 4), False),
+        ("escalated", datetime(2026, 11, 4), datetime(2026, 11, 4, 3), False),
+        ("triaged", datetime(2026, 11, 4, 3), datetime(2026, 11, 6, 2), False),
+        ("in_progress", datetime(2026, 11, 6, 2), None, True),
+    ]
+
+
+def test_declined_note_closes_the_loop(warehouse: duckdb.DuckDBPyConnection) -> None:
+    row = warehouse.execute(
+        "select current_stage, current_stage_entered_at from marts.fct_feedback"
+        " where item_id = 'widget:wfb_2'"
+    ).fetchone()
+
+    assert row == ("closed_loop", datetime(2026, 11, 6, 2, 30))
+
+
+def test_time_in_current_stage_runs_to_as_of(warehouse: duckdb.DuckDBPyConnection) -> None:
+    hours = warehouse.execute(
+        "select hours_in_stage from marts.fct_feedback_stages where feedback_stage_id = ?",
+        ["nps:r1:in_progress"],
+    ).fetchone()
+
+    assert hours == (94.0,)
+
+
+def test_sla_clocks_of_an_escalated_detractor(warehouse: duckdb.DuckDBPyConnection) -> None:
+    row = warehouse.execute(
+        "select ack_sla_status, first_plan_sla_status, hours_to_first_plan,"
+        " detractor_contact_method, detractor_contact_sla_status,"
+        " product_responded_at, product_response_sla_status"
+        " from marts.fct_feedback_sla where item_id = 'nps:r1'"
+    ).fetchone()
+
+    assert row == ("met", "met", 0.0, "handoff", "met", datetime(2026, 11, 6, 2), "met")
+
+
+@pytest.mark.parametrize(
+    ("item_id", "detractor", "product"),
+    [
+        pytest.param("nps:r2", None, None, id="promoter, theme never escalated"),
+        pytest.param("widget:wfb_2", None, None, id="widget item has no detractor clock"),
+    ],
+)
+def test_clocks_that_do_not_apply_are_null(
+    warehouse: duckdb.DuckDBPyConnection, item_id: str, detractor: None, product: None
+) -> None:
+    row = warehouse.execute(
+        "select detractor_contact_due_at, detractor_contact_sla_status,"
+        " product_response_sla_status from marts.fct_feedback_sla where item_id = ?",
+        [item_id],
+    ).fetchone()
+
+    assert row == (None, detractor, product)
+
+
+def test_roadmap_links_by_theme_name_and_by_item_text(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    links = warehouse.execute(
+        "select theme_key, roadmap_item_id, match_method, matched_keyword, is_primary"
+        " from intermediate.int_roadmap_theme_links order by theme_key"
+    ).fetchall()
+
+    assert links == [
+        ("exports", "RM-1", "theme_name", "export timeouts", True),
+        ("other.feature_request.dark", "RM-2", "item_text", "dark mode", True),
+    ]
+
+
+def test_theme_dimension_shows_roadmap_status_at_as_of(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = warehouse.execute(
+        "select theme_key, roadmap_item_id, roadmap_status, roadmap_effort, is_escalated"
+        " from marts.dim_themes order by theme_key"
+    ).fetchall()
+
+    assert rows == [
+        ("exports", "RM-1", "in_progress", 2, True),
+        ("other.feature_request.dark", "RM-2", "declined", None, False),
+    ]
+
+
+def test_theme_impact_current_view(warehouse: duckdb.DuckDBPyConnection) -> None:
+    rows = warehouse.execute(
+        "select theme_period_id, items, accounts_affected, arr_affected, detractor_account_share,"
+        " effort, priority_rank from marts.fct_theme_impact where period_type = 'current'"
+        " order by priority_rank"
+    ).fetchall()
+
+    # both themes hit 001A (415k, a detractor); RM-1's effort 2 beats the default 3
+    assert [row[0] for row in rows] == ["exports:current", "other.feature_request.dark:current"]
+    assert [row[1:6] for row in rows] == [(1, 1, 415000, 1.0, 2), (1, 1, 415000, 1.0, 3)]
+
+
+def test_at_risk_reasons(warehouse: duckdb.DuckDBPyConnection) -> None:
+    reasons = dict(
+        warehouse.execute("select account_id, at_risk_reasons from marts.dim_accounts").fetchall()
+    )
+
+    assert reasons == {
+        "001A": ["churn_or_competitor_mention", "detractor"],
+        "002B": [],
+        "003C": [],
+    }
+
+
+def test_loop_health_counts_items_and_closed_loop_emails(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = warehouse.execute(
+        "select loop_health_key, items, acknowledged_within_48h, escalated_items,"
+        " closed_loop_emails_sent from marts.fct_loop_health_monthly"
+        " where channel in ('all', 'widget') order by loop_health_key"
+    ).fetchall()
+
+    assert rows == [
+        ("2026-10:all", 2, 0, 0, 0),
+        ("2026-11:all", 6, 2, 1, 1),
+        ("2026-11:widget", 2, 1, 0, 1),
+    ]
+
+
+def test_csat_pools_ticket_ratings_with_offered_surveys(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    row = warehouse.execute(
+        "select csat_responses, unsatisfied, csat, ticket_csat_offered, response_rate"
+        " from marts.fct_csat where csat_month_segment_key = '2026-11:Mid-Market:ARR 25k-100k'"
+    ).fetchone()
+
+    assert row == (1, 1, 0.0, 1, 1.0)
