@@ -1,30 +1,38 @@
-"""The notify step: decide which items are owed an acknowledgment, queue them, deliver.
+"""Acknowledgments: which items an automatic note answers, which a person must, queued once.
 
 Who gets an automatic acknowledgment is a policy decision kept here, in the application shell:
-- detractors (NPS <= 6), churn or competitor mentions and critical items are held for a human
-  (the CSM hand-off), never answered by a machine;
+- hand-off cases (``notifications.needs_handoff``: NPS <= 6, CES >= 5, a churn or competitor
+  mention, critical severity) are answered by their CSM (flows/loop/handoffs.py), never by a
+  machine;
 - QBR/CSM notes are answered by the CSM's follow-up, not by an automatic email;
 - support tickets already get support's reply, so only feedback-like tickets are acknowledged;
-- only items received within ``ack_window_days`` before the night: a first run over old data
-  does not email customers about feedback from months ago.
+- only items received within the window before the night: a first run over old data does not
+  email customers about feedback from months ago;
+- suppressed addresses (unsubscribed, bounced) get nothing, and are counted.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
 
+from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
 from notifications import (
     DeliveryReport,
+    FeedbackItem,
     Outbox,
     Sender,
     SenderIdentity,
     compose_acknowledgments,
     deliver,
+    filter_suppressed,
+    load_suppressions,
+    needs_handoff,
 )
 from notifications.feedback_item import is_missing
 
@@ -33,17 +41,25 @@ log = logging.getLogger(__name__)
 FEEDBACK_TICKET_INTENTS = frozenset(
     {"feature_request", "usability", "performance", "pricing", "documentation", "praise"}
 )
-HUMAN_INTENTS = frozenset({"churn_risk", "competitor"})
 
-DUE_SQL = """
-select *, feedback_text as text
+WINDOW_SQL = f"""
+select {FEEDBACK_COLUMNS}
 from marts.fct_feedback
 where received_at >= ? and received_at < ?
-    and contact_email is not null
-    and coalesce(trim(feedback_text), '') <> ''
-    and source in ('nps', 'widget', 'ticket')
 order by received_at, item_id
 """
+
+
+@dataclass(frozen=True)
+class AckQueued:
+    """What the acknowledgment step queued: ``due`` items owed an answer, of which
+    ``held_for_human`` go to their CSM instead; ``suppressed`` acknowledgments were not queued."""
+
+    due: int
+    held_for_human: int
+    rejected: int
+    suppressed: int
+    queued: int
 
 
 @dataclass(frozen=True)
@@ -53,9 +69,10 @@ class AckOutcome:
     rejected: int
     queued: int
     delivery: DeliveryReport
+    suppressed: int = 0
 
 
-def _intents(item: dict[str, Any]) -> set[str]:
+def _intents(item: Mapping[str, Any]) -> set[str]:
     """The item's intent labels, whether the mart gives a list or a `;`-joined string."""
     value = item.get("intents")
     if value is None or isinstance(value, float):
@@ -64,18 +81,61 @@ def _intents(item: dict[str, Any]) -> set[str]:
     return {str(label) for label in labels if label}
 
 
-def needs_human(item: dict[str, Any]) -> bool:
-    """Hand-off cases: a person, not a template, answers these."""
-    score = item.get("nps_score")
+def is_acknowledgeable(item: Mapping[str, Any]) -> bool:
+    """Sources a customer expects an answer from us on (a note is the CSM's own writing)."""
+    if item["source"] == "note":
+        return False
+    return item["source"] != "ticket" or bool(_intents(item) & FEEDBACK_TICKET_INTENTS)
+
+
+def has_words_and_address(item: Mapping[str, Any]) -> bool:
+    text, address = item.get("text"), item.get("contact_email")
     return (
-        (score is not None and not is_missing(score) and int(score) <= 6)
-        or bool(_intents(item) & HUMAN_INTENTS)
-        or item.get("severity") == "critical"
+        not is_missing(text)
+        and bool(str(text).strip())
+        and not is_missing(address)
+        and bool(str(address).strip())
     )
 
 
-def is_acknowledgeable(item: dict[str, Any]) -> bool:
-    return item["source"] != "ticket" or bool(_intents(item) & FEEDBACK_TICKET_INTENTS)
+def items_in_window(
+    con: duckdb.DuckDBPyConnection, *, as_of: datetime, window_days: int
+) -> list[dict[str, Any]]:
+    """fct_feedback rows received in the window before ``as_of``, as Python values."""
+    return fetch_dicts(con, WINDOW_SQL, [as_of - timedelta(days=window_days), as_of])
+
+
+def routes_to_human(item: Mapping[str, Any]) -> bool:
+    """True when a person answers this item; an item the library cannot read is not held back
+    here: its acknowledgment is rejected with the reason when it is composed."""
+    try:
+        return needs_handoff(FeedbackItem.from_mapping(item))
+    except ValueError:
+        return False
+
+
+def queue_acknowledgments(
+    outbox: Outbox,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    run_date: date,
+    identity: SenderIdentity,
+) -> AckQueued:
+    """Queue automatic acknowledgments for ``rows`` (idempotent by message key); no sending."""
+    due = [row for row in rows if is_acknowledgeable(row) and has_words_and_address(row)]
+    automatic = [row for row in due if not routes_to_human(row)]
+    messages, rejected = compose_acknowledgments(automatic, sender=identity)
+    for bad in rejected:
+        log.warning("acknowledgment not composed: %s", bad)
+    kept = filter_suppressed(messages, load_suppressions(outbox.connection))
+    queued = outbox.enqueue(kept.kept, run_date=run_date)
+    return AckQueued(
+        due=len(due),
+        held_for_human=len(due) - len(automatic),
+        rejected=len(rejected),
+        suppressed=len(kept.skipped),
+        queued=queued,
+    )
 
 
 def acknowledge(
@@ -90,13 +150,14 @@ def acknowledge(
     """Queue acknowledgments owed as of ``as_of`` (idempotent by message key), then deliver."""
     outbox = Outbox(con)
     outbox.ensure_schema()
-    frame = con.execute(DUE_SQL, [as_of - timedelta(days=window_days), as_of]).df()
-    items = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
-    due = [item for item in items if is_acknowledgeable(item)]
-    automatic = [item for item in due if not needs_human(item)]
-    messages, rejected = compose_acknowledgments(automatic, sender=identity)
-    for bad in rejected:
-        log.warning("acknowledgment not composed: %s", bad)
-    queued = outbox.enqueue(messages, run_date=run_date)
+    rows = items_in_window(con, as_of=as_of, window_days=window_days)
+    queued = queue_acknowledgments(outbox, rows, run_date=run_date, identity=identity)
     report = deliver(outbox, sender)
-    return AckOutcome(len(due), len(due) - len(automatic), len(rejected), queued, report)
+    return AckOutcome(
+        queued.due,
+        queued.held_for_human,
+        queued.rejected,
+        queued.queued,
+        report,
+        queued.suppressed,
+    )

@@ -1,0 +1,117 @@
+"""Hand-offs and QBR follow-ups: the emails that put a person, the owning CSM, in the loop.
+
+Hand-offs: every item of the window that needs a person (``needs_handoff``: NPS <= 6, CES >= 5,
+a churn or competitor mention, critical severity), from any source a customer wrote in, support
+tickets included: a ticket threatening to leave is the CSM's business too. Notes are the CSM's
+own writing, so they are never handed back to them. The reply is due 24 h after the night's
+as_of, so a night run twice composes the same email.
+
+QBR follow-ups: one draft per QBR note of the window, listing every bullet the note became.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flows.loop.outcome import StepCount
+from flows.loop.rows import log_rejected
+from notifications import (
+    EmailMessage,
+    FeedbackItem,
+    Outbox,
+    QbrNote,
+    RejectedItem,
+    SenderIdentity,
+    compose_handoff,
+    compose_qbr_followup,
+    needs_handoff,
+)
+
+
+def compose_handoffs(
+    items: Sequence[FeedbackItem], *, as_of: datetime, identity: SenderIdentity
+) -> tuple[list[EmailMessage], list[RejectedItem]]:
+    messages: list[EmailMessage] = []
+    rejected: list[RejectedItem] = []
+    for item in items:
+        if item.source == "note" or not needs_handoff(item):
+            continue
+        try:
+            messages.append(compose_handoff(item, sender=identity, handed_off_at=as_of))
+        except ValueError as error:
+            rejected.append(RejectedItem(item.item_id, str(error)))
+    return messages, rejected
+
+
+def qbr_notes(
+    rows: Sequence[dict[str, Any]], items: Sequence[FeedbackItem], *, next_update_days: int
+) -> list[QbrNote | RejectedItem]:
+    """The QBR notes among the window's rows, their items in bullet order (a note that cannot
+    be one, say bullets on two accounts, comes back rejected with why).
+
+    A note item's ``source_record_id`` is ``<note_id>:<bullet>``; the meeting is its day.
+    """
+    by_id = {item.item_id: item for item in items}
+    bullets: dict[str, list[tuple[int, FeedbackItem]]] = {}
+    for row in rows:
+        item = by_id.get(str(row["item_id"]))
+        if row["source"] != "note" or row.get("note_type") != "qbr" or item is None:
+            continue
+        match = re.fullmatch(r"(?P<note>.+):(?P<bullet>\d+)", str(row["source_record_id"]))
+        if match is None:
+            continue
+        bullets.setdefault(match["note"], []).append((int(match["bullet"]), item))
+    notes: list[QbrNote | RejectedItem] = []
+    for note_id, entries in sorted(bullets.items()):
+        ordered = tuple(item for _, item in sorted(entries, key=lambda entry: entry[0]))
+        meeting = ordered[0].received_at.date()
+        try:
+            notes.append(
+                QbrNote(
+                    note_id=note_id,
+                    meeting_date=meeting,
+                    next_update=meeting + timedelta(days=next_update_days),
+                    items=ordered,
+                )
+            )
+        except ValueError as error:
+            notes.append(RejectedItem(f"note:{note_id}", str(error)))
+    return notes
+
+
+def queue_handoffs_and_followups(
+    outbox: Outbox,
+    rows: Sequence[dict[str, Any]],
+    items: Sequence[FeedbackItem],
+    *,
+    as_of: datetime,
+    run_date: date,
+    identity: SenderIdentity,
+    next_update_days: int,
+) -> tuple[StepCount, StepCount]:
+    handoffs, rejected = compose_handoffs(items, as_of=as_of, identity=identity)
+    handed = StepCount(
+        composed=len(handoffs),
+        rejected=len(rejected),
+        queued=outbox.enqueue(handoffs, run_date=run_date),
+    )
+    log_rejected("hand-off", rejected)
+    rejected = []
+    followups: list[EmailMessage] = []
+    for note in qbr_notes(rows, items, next_update_days=next_update_days):
+        try:
+            if isinstance(note, RejectedItem):
+                raise ValueError(note.reason)
+            followups.append(compose_qbr_followup(note, sender=identity))
+        except ValueError as error:
+            rejected.append(RejectedItem(getattr(note, "note_id", None), str(error)))
+    log_rejected("QBR follow-up", rejected)
+    followed = StepCount(
+        composed=len(followups),
+        rejected=len(rejected),
+        queued=outbox.enqueue(followups, run_date=run_date),
+    )
+    return handed, followed

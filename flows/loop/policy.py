@@ -1,0 +1,62 @@
+"""What the nightly acts on and how far back it looks: one object the notify stage is handed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from notifications import AtRiskThresholds, EscalationThresholds
+
+
+@dataclass(frozen=True)
+class LoopPolicy:
+    """Windows are counted back from the night's as_of.
+
+    - ``window_days``: items received this many days before the night are acknowledged, handed
+      off and (QBR notes) followed up; older ones never are, so a first run over a year of
+      history writes to nobody about old feedback.
+    - ``closed_loop_window_days``: a roadmap item shipped or declined this many days before the
+      night closes the loop; one that changed earlier is history, not news.
+    - ``stale_lookback_days``: SLA clocks that fell due this long ago still appear in the digest.
+    - ``due_soon_hours``: clocks falling due this soon appear as "due soon".
+    - ``renewal_watch_days`` / ``open_item_days``: accounts renewing this soon, with items of
+      this many days not yet shipped, declined or closed.
+    - ``theme_window_days``: the accounts and items a theme is escalated on (the marts' current
+      view is 90 days).
+    - ``qbr_next_update_days``: the next update a QBR follow-up promises, after the meeting.
+    """
+
+    escalation_dir: Path
+    window_days: int = 3
+    closed_loop_window_days: int = 30
+    stale_lookback_days: int = 14
+    due_soon_hours: int = 24
+    renewal_watch_days: int = 60
+    open_item_days: int = 90
+    theme_window_days: int = 90
+    qbr_next_update_days: int = 14
+    escalation: EscalationThresholds = field(default_factory=EscalationThresholds)
+    # Two escalated items in 30 days: the marts' `at_risk_min_escalations_30d`, so an alert and
+    # dim_accounts.is_at_risk agree on what "several" is.
+    at_risk: AtRiskThresholds = field(
+        default_factory=lambda: AtRiskThresholds(escalations_30d=2, csat_drop=0.5)
+    )
+
+    def __post_init__(self) -> None:
+        for name in (
+            "window_days",
+            "closed_loop_window_days",
+            "stale_lookback_days",
+            "renewal_watch_days",
+            "open_item_days",
+            "theme_window_days",
+            "qbr_next_update_days",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"loop policy {name}: must be 1 or more, got {getattr(self, name)}"
+                )
+        if self.due_soon_hours < 0:
+            raise ValueError(
+                f"loop policy due_soon_hours: must be 0 or more, got {self.due_soon_hours}"
+            )

@@ -1,0 +1,54 @@
+"""Reading mart rows as plain Python values, and feedback items from them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from notifications import FeedbackItem, RejectedItem
+
+log = logging.getLogger(__name__)
+
+# fct_feedback's columns plus `text`, the name the notifications library reads the words under.
+FEEDBACK_COLUMNS = "fct_feedback.*, fct_feedback.feedback_text as text"
+
+
+def fetch_dicts(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> list[dict[str, Any]]:
+    """Rows as dicts of Python values (datetimes, dates, lists, None; not pandas' NaN and NaT),
+    decimals as floats."""
+    cursor = con.execute(sql, list(params))
+    names = [column[0] for column in cursor.description or []]
+    return [
+        {name: _plain(value) for name, value in zip(names, row, strict=True)}
+        for row in cursor.fetchall()
+    ]
+
+
+def _plain(value: Any) -> Any:
+    # Money columns are DECIMAL in the marts; the library reads amounts as floats.
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def feedback_items(
+    rows: Iterable[dict[str, Any]],
+) -> tuple[list[FeedbackItem], list[RejectedItem]]:
+    """Items built from fct_feedback rows; a row that cannot be read is rejected with why."""
+    items: list[FeedbackItem] = []
+    rejected: list[RejectedItem] = []
+    for row in rows:
+        try:
+            items.append(FeedbackItem.from_mapping(row))
+        except ValueError as error:
+            rejected.append(RejectedItem(str(row.get("item_id")), str(error)))
+    return items, rejected
+
+
+def log_rejected(what: str, rejected: Iterable[RejectedItem]) -> None:
+    for bad in rejected:
+        log.warning("%s not composed for %s: %s", what, bad.item_id, bad.reason)

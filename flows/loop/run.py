@@ -1,0 +1,77 @@
+"""The notify stage's one entry: everything the marts say is due tonight, queued, then sent.
+
+Order matters only for reading the summary: every step queues with deterministic keys (the same
+night run twice queues nothing new), and one delivery pass at the end sends what is pending,
+customer email at most once and CSM alerts at least once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+
+from flows.acknowledge import items_in_window, queue_acknowledgments
+from flows.loop.at_risk import queue_at_risk_alerts
+from flows.loop.closed_loop import queue_closed_loop
+from flows.loop.escalations import escalate_themes
+from flows.loop.handoffs import queue_handoffs_and_followups
+from flows.loop.outcome import LoopOutcome
+from flows.loop.policy import LoopPolicy
+from flows.loop.rows import feedback_items, log_rejected
+from flows.loop.stale_digests import queue_stale_digests
+from notifications import Outbox, Sender, SenderIdentity, deliver
+
+
+def close_the_loop(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    as_of: datetime,
+    run_date: date,
+    policy: LoopPolicy,
+    identity: SenderIdentity,
+    sender: Sender,
+) -> LoopOutcome:
+    """Judge the marts as of ``as_of`` (naive UTC), queue every message owed, write escalation
+    documents, then deliver. ``con`` is a read-write connection in autocommit mode."""
+    outbox = Outbox(con)
+    outbox.ensure_schema()
+    rows = items_in_window(con, as_of=as_of, window_days=policy.window_days)
+    items, unreadable = feedback_items(rows)
+    log_rejected("hand-off or follow-up", unreadable)
+    acks = queue_acknowledgments(outbox, rows, run_date=run_date, identity=identity)
+    handoffs, followups = queue_handoffs_and_followups(
+        outbox,
+        rows,
+        items,
+        as_of=as_of,
+        run_date=run_date,
+        identity=identity,
+        next_update_days=policy.qbr_next_update_days,
+    )
+    escalations = escalate_themes(con, as_of=as_of, run_date=run_date, policy=policy)
+    at_risk = queue_at_risk_alerts(
+        outbox, as_of=as_of, run_date=run_date, policy=policy, identity=identity
+    )
+    digests = queue_stale_digests(
+        outbox, as_of=as_of, run_date=run_date, policy=policy, identity=identity
+    )
+    shipped, declined = queue_closed_loop(
+        outbox,
+        as_of=as_of,
+        run_date=run_date,
+        window_days=policy.closed_loop_window_days,
+        identity=identity,
+    )
+    return LoopOutcome(
+        acks=acks,
+        handoffs=handoffs,
+        qbr_followups=followups,
+        stale_digests=digests,
+        at_risk_alerts=at_risk,
+        closed_loop=shipped,
+        declined_notes=declined,
+        escalations=escalations,
+        delivery=deliver(outbox, sender),
+        escalation_dir=policy.escalation_dir,
+    )

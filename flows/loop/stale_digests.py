@@ -1,0 +1,182 @@
+"""The stale-item digest: per CSM per day, what is slipping on their accounts, from the marts.
+
+- SLA clocks (fct_feedback): the acknowledgment clock of items the loop owes an answer (an
+  acknowledgment, a hand-off or a QBR follow-up) and the detractor-contact clock, not done,
+  falling due from ``stale_lookback_days`` ago to ``due_soon_hours`` ahead. One line per item,
+  its earliest such clock. Tickets support answers itself are support's clock, not the CSM's.
+- Customers waiting on product: accounts with items in an escalated theme product has not
+  answered yet.
+- Renewals: accounts renewing within ``renewal_watch_days`` with items of the last
+  ``open_item_days`` not yet shipped, declined or closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import duckdb
+
+from flows.acknowledge import has_words_and_address, is_acknowledgeable, routes_to_human
+from flows.loop.outcome import StepCount
+from flows.loop.policy import LoopPolicy
+from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
+from notifications import (
+    EmailMessage,
+    EscalationWait,
+    Outbox,
+    RenewalWatch,
+    SenderIdentity,
+    StaleItem,
+    compose_stale_digests,
+)
+
+log = logging.getLogger(__name__)
+
+CLOCKS_SQL = f"""
+select {FEEDBACK_COLUMNS}
+from marts.fct_feedback
+where (acknowledged_at is null and ack_due_at >= ? and ack_due_at < ?)
+    or (detractor_contacted_at is null and detractor_contact_due_at >= ?
+        and detractor_contact_due_at < ?)
+order by item_id
+"""
+
+WAITING_SQL = """
+select
+    coalesce(csm_name, '') as csm_name,
+    coalesce(csm_email, '') as csm_email,
+    account_name,
+    coalesce(tier, '') as tier,
+    arr,
+    theme_label,
+    theme_escalated_at::date as escalated_on,
+    product_response_due_at::date as answer_due
+from marts.fct_feedback
+where theme_escalated_at is not null and product_responded_at is null
+    and account_id is not null
+group by all
+order by all
+"""
+
+RENEWALS_SQL = """
+select
+    coalesce(accounts.csm_name, '') as csm_name,
+    coalesce(accounts.csm_email, '') as csm_email,
+    accounts.account_name,
+    coalesce(accounts.tier, '') as tier,
+    accounts.arr,
+    accounts.renewal_date,
+    count(*) as open_items
+from marts.dim_accounts as accounts
+inner join marts.fct_feedback as feedback
+    on accounts.account_id = feedback.account_id
+where accounts.renewal_date >= ?::date and accounts.renewal_date <= ?::date
+    and feedback.received_at >= ?
+    and feedback.current_stage not in ('shipped', 'declined', 'closed_loop')
+group by all
+order by all
+"""
+
+
+def owes_answer(row: dict[str, Any]) -> bool:
+    """Items the loop answers: what the acknowledgment clock of a CSM's digest is about."""
+    if row["source"] == "note":
+        return row.get("note_type") == "qbr"
+    return routes_to_human(row) or (is_acknowledgeable(row) and has_words_and_address(row))
+
+
+def stale_items(
+    con: duckdb.DuckDBPyConnection, *, as_of: datetime, policy: LoopPolicy
+) -> list[StaleItem]:
+    start = as_of - timedelta(days=policy.stale_lookback_days)
+    end = as_of + timedelta(hours=policy.due_soon_hours)
+    out = []
+    for row in fetch_dicts(con, CLOCKS_SQL, [start, end, start, end]):
+        clocks = []
+        if row["acknowledged_at"] is None and start <= row["ack_due_at"] < end and owes_answer(row):
+            clocks.append((row["ack_due_at"], "acknowledgment"))
+        due = row["detractor_contact_due_at"]
+        if row["detractor_contacted_at"] is None and due is not None and start <= due < end:
+            clocks.append((due, "detractor contact"))
+        if not clocks:
+            continue
+        due_at, stage = min(clocks)
+        out.append(
+            StaleItem(
+                item_id=row["item_id"],
+                csm_name=row["csm_name"] or "",
+                csm_email=row["csm_email"] or "",
+                account_name=row["account_name"] or row["contact_email"] or "Unmatched account",
+                tier=row["tier"] or "",
+                arr=row["arr"],
+                stage=stage,
+                due_at=due_at,
+                summary=row["redacted_text"] or row["feedback_text"] or "",
+            )
+        )
+    return out
+
+
+def waiting_on_product(con: duckdb.DuckDBPyConnection) -> list[EscalationWait]:
+    return [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL)]
+
+
+def renewals_with_open_items(
+    con: duckdb.DuckDBPyConnection, *, as_of: datetime, policy: LoopPolicy
+) -> list[RenewalWatch]:
+    params = [
+        as_of.date(),
+        as_of.date() + timedelta(days=policy.renewal_watch_days),
+        as_of - timedelta(days=policy.open_item_days),
+    ]
+    return [RenewalWatch(**row) for row in fetch_dicts(con, RENEWALS_SQL, params)]
+
+
+def _by_csm(
+    rows: Sequence[StaleItem | EscalationWait | RenewalWatch],
+) -> dict[str, list[StaleItem | EscalationWait | RenewalWatch]]:
+    groups: dict[str, list[StaleItem | EscalationWait | RenewalWatch]] = {}
+    for row in rows:
+        groups.setdefault(row.csm_email.strip().lower(), []).append(row)
+    return groups
+
+
+def queue_stale_digests(
+    outbox: Outbox,
+    *,
+    as_of: datetime,
+    run_date: date,
+    policy: LoopPolicy,
+    identity: SenderIdentity,
+) -> StepCount:
+    """One digest per CSM with anything to report; a CSM whose digest cannot be written (bad
+    data) is counted and logged, and the others still get theirs."""
+    con = outbox.connection
+    rows: list[StaleItem | EscalationWait | RenewalWatch] = [
+        *stale_items(con, as_of=as_of, policy=policy),
+        *waiting_on_product(con),
+        *renewals_with_open_items(con, as_of=as_of, policy=policy),
+    ]
+    messages: list[EmailMessage] = []
+    rejected = 0
+    for group in _by_csm(rows).values():
+        try:
+            messages += compose_stale_digests(
+                digest_date=run_date,
+                as_of=as_of,
+                stale=[r for r in group if isinstance(r, StaleItem)],
+                waiting=[r for r in group if isinstance(r, EscalationWait)],
+                renewals=[r for r in group if isinstance(r, RenewalWatch)],
+                sender=identity,
+            )
+        except ValueError as error:
+            log.warning("stale digest not composed: %s", error)
+            rejected += 1
+    return StepCount(
+        composed=len(messages),
+        rejected=rejected,
+        queued=outbox.enqueue(messages, run_date=run_date),
+    )

@@ -1,0 +1,61 @@
+"""Alerts to CSMs: one stale digest per CSM per night, an at-risk alert once per crossing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from flows.loop.at_risk import record_crossings
+
+
+def test_one_stale_digest_per_csm_per_night(nights) -> None:
+    rows = nights.query(
+        "select run_date, to_email, count(*) from ops.outbox where kind = 'stale_digest'"
+        " group by all order by all"
+    )
+    assert rows == [
+        (date(2026, 11, 16), "ari@loopkeeper-demo.io", 1),
+        (date(2026, 11, 16), "dana@loopkeeper-demo.io", 1),
+        (date(2026, 11, 17), "ari@loopkeeper-demo.io", 1),
+        (date(2026, 11, 17), "dana@loopkeeper-demo.io", 1),
+    ]
+
+
+def test_the_digest_names_the_breached_clock_and_the_renewal(nights) -> None:
+    [(body,)] = nights.query(
+        "select body_text from ops.outbox where kind = 'stale_digest'"
+        " and to_email = 'dana@loopkeeper-demo.io' and run_date = '2026-11-16'"
+    )
+    # nps:old's acknowledgment fell due on 6 November and never came; Northwind renews soon.
+    assert "Exports are slow for us too." in body
+    assert "Northwind Logistics" in body and "20 December 2026" in body
+
+
+def test_an_at_risk_alert_fires_once_and_not_again_the_next_night(nights) -> None:
+    alerts = nights.query(
+        "select account_id, to_email, run_date from ops.outbox where kind = 'at_risk_alert'"
+    )
+    assert alerts == [("A4", "dana@loopkeeper-demo.io", date(2026, 11, 16))]
+    assert nights.first.at_risk_alerts.queued == 1
+    assert nights.second.at_risk_alerts.composed == 1
+    assert nights.second.at_risk_alerts.queued == 0
+    assert nights.query("select * from ops.risk_signals") == [
+        ("A4", "churn_mention", date(2026, 11, 16), None)
+    ]
+
+
+def test_a_crossing_that_clears_and_returns_is_a_new_crossing() -> None:
+    con = duckdb.connect()
+    churn = {("A4", "churn_mention")}
+    days = [date(2026, 11, d) for d in (16, 17, 18, 19)]
+    assert record_crossings(con, churn, days[0]) == {("A4", "churn_mention"): days[0]}
+    assert record_crossings(con, churn, days[1]) == {("A4", "churn_mention"): days[0]}
+    assert record_crossings(con, set(), days[2]) == {}
+    assert record_crossings(con, churn, days[3]) == {("A4", "churn_mention"): days[3]}
+    assert con.execute(
+        "select crossed_on, cleared_on from ops.risk_signals order by 1"
+    ).fetchall() == [
+        (days[0], days[2]),
+        (days[3], None),
+    ]
