@@ -4,7 +4,7 @@ Each component has `apply(state, cats)`, the whole of its logic on a DocState, a
 for spaCy pipelines; the tagger's fast path calls `apply` directly, so both give the same tags.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from spacy.language import Language
@@ -15,14 +15,18 @@ from nlp.cues import (
     CUE_WEIGHT,
     HINT_PHRASES,
     HINT_WEIGHT,
+    INFO_WORDS,
     INTENT_PHRASES,
+    MODAL_OPENERS,
+    NOT_ASKING_AFTER_MODAL,
     QUESTION_OPENERS,
+    REQUEST_ASKS,
     SENTENCE_BREAKS,
 )
 from nlp.docstate import state_of
 from nlp.labels import INTENTS, SENTIMENT_CATS
-from nlp.lexicon import lexicon_score
-from nlp.phrases import PhraseIndex
+from nlp.lexicon import NEGATORS, lexicon_score
+from nlp.phrases import Found, PhraseIndex
 from nlp.state import DocState
 from nlp.taxonomy import Taxonomy
 
@@ -36,6 +40,7 @@ PROBLEM_CUES = frozenset(
 STATIC_ENTRIES = (
     [(CUE + label, p) for label, phrases in INTENT_PHRASES.items() for p in phrases]
     + [(HINT + label, p) for label, phrases in HINT_PHRASES.items() for p in phrases]
+    + [("request_ask", p) for p in REQUEST_ASKS]
     + rules.rule_entries()
 )
 
@@ -160,19 +165,22 @@ class IntentRules:
             return
         scores = {label: float(cats.get(label, 0.0)) for label in INTENTS}
         labels = {hit.label for hit in state.found}
-        boosts = _boosts(labels, state.words)
+        boosts = _boosts(state.found, state.words)
         for label, boost in boosts.items():
             scores[label] = 1 - (1 - scores[label]) * (1 - boost)
         if state.competitors:
             scores["competitor"] = 1.0
         churn = rules.churn_wording(state.words, state.found)
-        if churn == "churn" or (state.competitors and "competitor_move" in labels):
+        moving = "competitor_move" in labels and "retained" not in labels
+        if churn == "churn" or (state.competitors and moving):
             scores["churn_risk"] = max(scores["churn_risk"], self.churn_floor)
         elif churn == "negated":
             # The model sees "cancel" either way; the negation is the rules' to read.
             scores["churn_risk"] = min(scores["churn_risk"], self.negated_cap)
         if "not_a_bug" in labels:
             scores["bug"] = min(scores["bug"], self.negated_cap)
+        if "request_ask" in labels and INFO_WORDS.isdisjoint(state.words):
+            scores["question"] = min(scores["question"], self.negated_cap)
         if "not_a_request" in labels:
             scores["feature_request"] = min(scores["feature_request"], self.negated_cap)
         lex = state.lexicon
@@ -187,18 +195,34 @@ class IntentRules:
         state.severity = rules.severity(kinds, state.intents, state.sentiment_score)
 
 
-CUE_LABELS = {CUE + label: label for label in INTENTS}
-HINT_LABELS = {HINT + label: label for label in INTENTS}
+# A found label -> (intent, boost): strong cues and weaker hints.
+CUES = {HINT + label: (label, HINT_WEIGHT) for label in INTENTS} | {
+    CUE + label: (label, CUE_WEIGHT) for label in INTENTS
+}
 
 
-def _boosts(labels: set[str], words: list[str]) -> dict[str, float]:
+# Problems said not to happen ("not a single outage", "no lag at all") are not reported.
+NEGATABLE = frozenset({"bug", "performance", "usability"})
+
+
+def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     boosts: dict[str, float] = {}
-    for label in labels:
-        if label in CUE_LABELS:
-            boosts[CUE_LABELS[label]] = CUE_WEIGHT
-        elif label in HINT_LABELS:
-            intent = HINT_LABELS[label]
-            boosts[intent] = max(boosts.get(intent, 0.0), HINT_WEIGHT)
+    documented = False
+    negators = not NEGATORS.isdisjoint(words)
+    for hit in found:
+        cue = CUES.get(hit.label)
+        if cue is None:
+            continue
+        intent, weight = cue
+        if negators and intent in NEGATABLE and rules.cue_negated(words, hit.start):
+            continue
+        documented = documented or (intent == "documentation" and weight == CUE_WEIGHT)
+        if weight > boosts.get(intent, 0.0):
+            boosts[intent] = weight
+    # Wrong or missing wording in a guide is the guide's fault: a documentation cue turns the
+    # bug cues it comes with into hints.
+    if documented and "bug" in boosts:
+        boosts["bug"] = min(boosts["bug"], HINT_WEIGHT)
     if "question" not in boosts and _opens_a_question(words):
         boosts["question"] = CUE_WEIGHT
     return boosts
@@ -209,6 +233,9 @@ def _opens_a_question(words: list[str]) -> bool:
         if word in QUESTION_OPENERS and (
             i == 0 or words[i - 1] in SENTENCE_BREAKS or (i <= 4 and words[i - 1] == ",")
         ):
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if word in MODAL_OPENERS and after in NOT_ASKING_AFTER_MODAL and "?" not in words:
+                continue
             return True
     return False
 

@@ -5,8 +5,10 @@ hand-written piece of feedback with its labels, and this script only dresses it 
 source carries text (a ticket's greeting and sign-off, a widget's lowercase shorthand, a CSM's
 "Ops lead: ..." bullet), sometimes with a typo or PII. A statement's variants stay inside one
 source group (nps+ticket or widget+note), so the by-source split never sees its wording twice.
-`final.txt` statements become the "final" slice: widget and note styles only, scored once.
-The first corpus (`seed.jsonl`, already dressed) is carried over as it is.
+The "final" slice is not dressed: `models/corpus/final/*.txt` holds items written whole in
+each source's style (`source | intents | sentiment | severity | text`, `\n` for a line break),
+kept out of training and scored once per release. The first corpus (`seed.jsonl`, already
+dressed) is carried over as it is.
 """
 
 import argparse
@@ -22,7 +24,7 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "models" / "corpus"
 SENTIMENT = {"neg": "negative", "neu": "neutral", "pos": "positive"}
 SEVERITY = {"c": "critical", "h": "high", "m": "medium", "l": "low"}
 GROUPS = (("nps", "ticket"), ("widget", "note"))
-FINAL_FILE = "final.txt"
+FINAL_DIR = "final"
 
 GREETINGS = ("Hi team,", "Hello,", "Hey there,", "Hi support,", "Good morning,", "Hi,", "")
 CONTEXT = (
@@ -57,9 +59,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in (args.corpus_dir / "seed.jsonl").open(encoding="utf-8")]
     for path in sorted((args.corpus_dir / "statements").glob("*.txt")):
-        final = path.name == FINAL_FILE
-        for number, statement in read_statements(path):
-            rows.extend(dress(statement, final=final, where=f"{path}:{number}"))
+        for _, statement in read_statements(path):
+            rows.extend(dress(statement))
+    for path in sorted((args.corpus_dir / FINAL_DIR).glob("*.txt")):
+        rows.extend(read_final(path))
     out = args.corpus_dir / "feedback.jsonl"
     with out.open("w", encoding="utf-8") as handle:
         for row in rows:
@@ -69,40 +72,57 @@ def main(argv: list[str] | None = None) -> None:
 
 def read_statements(path: Path) -> list[tuple[int, dict[str, object]]]:
     """Lines `intents | sentiment | severity | text`; intents `+`-joined, `-` for none."""
-    statements: list[tuple[int, dict[str, object]]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = [p.strip() for p in line.split("|", 3)]
-        if len(parts) != 4 or not parts[3]:
-            raise CorpusError(f"{path}:{number}: expected 'intents | sentiment | severity | text'")
-        intents = [] if parts[0] == "-" else parts[0].split("+")
-        if any(i not in INTENTS for i in intents):
-            raise CorpusError(f"{path}:{number}: unknown intent in {parts[0]!r}")
-        if parts[1] not in SENTIMENT or parts[2] not in SEVERITY:
-            raise CorpusError(f"{path}:{number}: sentiment neg|neu|pos, severity c|h|m|l")
-        statement: dict[str, object] = {
-            "intents": intents,
-            "sentiment": SENTIMENT[parts[1]],
-            "severity": SEVERITY[parts[2]],
-            "text": parts[3],
-        }
-        statements.append((number, statement))
-    return statements
+    return [_parse_statement(path, number, line) for number, line in _lines(path)]
 
 
-def dress(statement: dict[str, object], *, final: bool, where: str) -> list[dict[str, object]]:
+def _parse_statement(path: Path, number: int, line: str) -> tuple[int, dict[str, object]]:
+    parts = [p.strip() for p in line.split("|", 3)]
+    if len(parts) != 4 or not parts[3]:
+        raise CorpusError(f"{path}:{number}: expected 'intents | sentiment | severity | text'")
+    intents = [] if parts[0] == "-" else parts[0].split("+")
+    if any(i not in INTENTS for i in intents):
+        raise CorpusError(f"{path}:{number}: unknown intent in {parts[0]!r}")
+    if parts[1] not in SENTIMENT or parts[2] not in SEVERITY:
+        raise CorpusError(f"{path}:{number}: sentiment neg|neu|pos, severity c|h|m|l")
+    statement: dict[str, object] = {
+        "intents": intents,
+        "sentiment": SENTIMENT[parts[1]],
+        "severity": SEVERITY[parts[2]],
+        "text": parts[3],
+    }
+    return number, statement
+
+
+def read_final(path: Path) -> list[dict[str, object]]:
+    """Final-slice lines `source | intents | sentiment | severity | text`, as corpus rows."""
+    rows: list[dict[str, object]] = []
+    for number, line in _lines(path):
+        source, _, rest = line.partition("|")
+        if source.strip() not in STYLES:
+            raise CorpusError(f"{path}:{number}: source must be one of {', '.join(STYLES)}")
+        _, statement = _parse_statement(path, number, rest)
+        text = str(statement.pop("text")).replace("\\n", "\n")
+        rows.append({"text": text, "source": source.strip(), **statement, "split": "final"})
+    return rows
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    text = path.read_text(encoding="utf-8")
+    return [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def dress(statement: dict[str, object]) -> list[dict[str, object]]:
     """Two or three source-styled variants of one statement, all in one source group."""
     text = str(statement["text"])
     rng = random.Random(int(sha256(text.encode()).hexdigest()[:12], 16))
-    sources = GROUPS[1] if final or rng.random() >= 0.55 else GROUPS[0]
+    sources = GROUPS[1] if rng.random() >= 0.55 else GROUPS[0]
     picked = list(sources) + ([rng.choice(sources)] if rng.random() < 0.5 else [])
     labels = {k: v for k, v in statement.items() if k != "text"}
-    rows = []
-    for source in picked:
-        row = {"text": STYLES[source](text, rng), "source": source, **labels}
-        rows.append(row | ({"split": "final"} if final else {}))
-    return rows
+    return [{"text": STYLES[s](text, rng), "source": s, **labels} for s in picked]
 
 
 def _nps(text: str, rng: random.Random) -> str:

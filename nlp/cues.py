@@ -11,6 +11,7 @@ from typing import Final
 # fmt: off
 INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "bug": (
+        "is gone", "are gone", "off by", "died", "is dead", "fell over", "packed in", "greyed out", "grayed out", "does nothing", "kicked me out", "kicks me out", "kicking me out", "reappearing", "reappears", "unexpected error", "broke again", "not updating", "isn't updating", "stopped updating", "never shows up", "never show up", "don't add up", "doesn't add up", "gone wonky", "wrong language",
         "down for", "overwrote", "overwrites", "doesn't actually", "does not actually", "keeps coming back", "keep coming back", "show up twice", "shows up twice", "end up in spam", "negative numbers", "is missing", "are missing", "not showing", "isn't showing", "stopped sending", "never received",
         "reverts", "reverted", "returns nothing", "stretched", "empty payload", "stopped getting", "data is gone", "error out", "errors out", "wrong billing", "fires with",
         "broken", "breaks", "broke", "bug", "bugs", "buggy", "crash", "crashes", "crashed",
@@ -31,6 +32,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "not arriving", "sent twice",
     ),
     "feature_request": (
+        "only wish", "wish i could", "wish it", "wish there", "wish you", "would be ace", "would be lovely", "would be brill", "would be grand", "would be good", "could do with", "be great to", "be good to", "would open", "keen on a", "really benefit", "would benefit", "fancy adding", "something you'd build", "would make my", "make life easier",
         "would be even better", "would you consider", "ideally", "add the option", "the option to", "please add the", "it'd be nice", "it'd be great", "be nice if", "be great if", "could we have", "we'd pay for",
         "please add", "can you add", "could you add", "can you support", "could you support",
         "would love", "would like", "would be great", "would be nice", "would be useful",
@@ -47,6 +49,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "please offer",
     ),
     "usability": (
+        "pain to", "click through", "clicks to", "different places", "placement", "vague", "forgets my", "supposed to find", "faff", "all over the place", "squint", "lost every time", "work out how", "figure out how", "took me ages", "took ages to find", "feels dated", "looks dated", "tiresome", "zoom in", "where did the", "too small", "so small",
         "should be simpler", "no obvious way", "never know which", "guess what", "by accident", "tell apart", "colour-blind", "color-blind", "colour blind", "color blind", "training session", "feels like programming", "lot of digging", "where things are", "too complicated", "complicated", "simpler", "disoriented",
         "confusing", "confused", "clunky", "unintuitive", "not intuitive", "counter-intuitive",
         "counterintuitive", "hard to find", "hard to use", "hard to navigate",
@@ -61,6 +64,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "mis-click", "wrong button", "accessibility", "screen reader",
     ),
     "performance": (
+        "dead slow", "an age", "dial-up", "hours behind", "ages to load", "ages to open", "snappier", "quicker since",
         "take * minutes", "take * * minutes", "takes * * minutes", "take * seconds", "take a minute", "takes a minute", "hours late", "minutes late", "delayed by", "noticeable delay", "used to be instant", "load in a second", "lightning fast", "takes longer", "take longer",
         "slow", "slower", "slowly", "slowness", "slowdown", "sluggish", "lag", "lags", "laggy",
         "lagging", "latency", "timing out", "times out", "timeout", "timeouts", "time out",
@@ -72,6 +76,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "minutes to load", "seconds to load",
     ),
     "pricing": (
+        "good value", "great value", "undercut", "seat costs", "fair price", "fair pricing", "price increase", "price rise", "uplift",
         "price", "prices", "pricey", "pricing", "priced", "expensive", "cheap", "cheaper",
         "cost", "costs", "costly", "discount", "discounts", "per seat", "per-seat",
         "overage", "paying", "charged", "charging",
@@ -80,6 +85,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "worth every penny", "$", "€", "£",
     ),
     "documentation": (
+        "kb", "how-to", "how-to videos", "videos", "video walkthrough", "write up how", "help page", "help pages",
         "doc", "docs", "documentation", "documented", "undocumented", "document the",
         "help center", "help centre", "help article", "help articles", "help docs",
         "guide", "guides", "tutorial", "tutorials", "readme", "api reference",
@@ -88,6 +94,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "glossary", "openapi",
     ),
     "praise": (
+        "can't fault", "cannot fault", "works a treat", "chuffed", "cracking", "big thanks", "huge thanks", "many thanks", "time saver", "time-saver", "been a star", "extra mile", "above and beyond", "spot on", "swears by", "swear by", "lets us down", "miles better", "miles ahead", "halved", "really like", "so helpful", "really helpful", "top marks", "good things", "big win", "right call", "no regrets", "loves it",
         "you guys rock", "flawlessly", "never had a problem", "not a single issue", "fresh air", "glad", "first email i open",
         "love it", "love the", "love this", "love how", "love your",
         "great job", "great work", "great support", "great product", "great tool", "great team",
@@ -105,7 +112,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "competitor": ("competitor", "competitors", "another vendor", "other vendor", "a rival"),
     "question": (
         "?", "is there a", "is there an", "is there any", "is it possible", "how do", "how can",
-        "how does", "how long", "how often", "how much", "how to", "where do",
+        "how does", "how long", "how often", "how much", "where do",
         "where can", "where is", "wondering if", "wondering whether", "curious whether",
         "curious how", "quick question", "quick q", "any way to", "just checking",
         "let me know how", "tell me how",
@@ -116,6 +123,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
 # fmt: off
 HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "bug": (
+        "still", "gone", "deleted", "returns", "reloads", "refreshed", "blank", "empty",
         "even though", "although", "three times", "jumps", "spam", "missing", "shows", "showing", "moves", "reverts",
         "wrong", "twice", "drops", "dropped", "instead of", "resets", "still shows", "cut off",
         "cuts off", "stuck", "duplicate", "duplicates", "duplicated", "nan", "ignored", "rejected",
@@ -136,29 +144,52 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "getting lost", "gets lost", "lost in",
     ),
     "performance": (
+        "ages", "behind", "quicker", "sat there",
         "waiting", "instant", "minutes", "seconds",
         "fast", "faster", "quicker", "heavy", "memory", "late", "delay", "delayed", "spinner",
         "spins", "to load", "hang", "speed", "snappier", "snappy", "load faster",
     ),
     "pricing": (
+        "spend", "value", "procurement", "tender",
         "plan", "tier", "seats", "pay", "paid", "money", "cfo", "finance", "quote", "quoted",
         "bill", "billing", "billed", "charge", "charges", "budget",
     ),
     "documentation": (
+        "learn more",
         "article", "articles", "example", "examples", "explain", "explained", "instructions",
         "schema", "manual", "walkthrough", "written down", "postman",
     ),
     "praise": (
+        "great", "lovely", "clean", "tidy", "like the", "like how", "useful", "helpful",
         "easier to use than", "nicer than", "rock", "easy to use", "reliable",
         "recommend", "recommended", "enjoy", "better than", "exactly what", "pleasure", "loves",
         "appreciate", "painless", "just works", "polished", "slick", "impressive", "loving",
     ),
     "question": (
-        "how are", "which plan", "need to know", "is it expected",
+        "how are", "which plan", "need to know", "is it expected", "is it normal", "is that normal",
+        "is that intended",
     ),
 }
 # fmt: on
 HINT_WEIGHT: Final = 0.3
+# A request phrased as a question ("can you add ...?") asks for a build, not for information:
+# unless an information cue is also there, the question mark alone does not make it a question.
+REQUEST_ASKS: Final = (
+    "can you add", "could you add", "can we get", "could we get", "can we have", "could we have",
+    "any chance of", "any chance we", "would you consider", "fancy adding", "please can we",
+    "can you build", "could you build", "something you'd build", "would it be possible to add",
+    "can you make", "could you make", "could you please add", "can you please add",
+)  # fmt: skip
+# Words of a question about status or existence ("is it on the roadmap?", "is there one already?").
+INFO_WORDS: Final = frozenset(
+    {"roadmap", "plans", "plan", "when", "update", "there", "how", "where", "what", "which",
+     "cards", "coming", "already"}
+)  # fmt: skip
+# "Would be great ...", "could do with ...": a modal opening a wish, not a question.
+MODAL_OPENERS: Final = frozenset({"would", "could", "should", "can", "will"})
+NOT_ASKING_AFTER_MODAL: Final = frozenset(
+    {"be", "love", "like", "help", "save", "make", "really", "do", "use", "benefit", "open"}
+)
 # A text that starts (or starts a sentence) with one of these is asking something.
 QUESTION_OPENERS: Final = frozenset(
     {"how", "what", "where", "why", "when", "which", "who", "is", "are", "can", "could", "do",

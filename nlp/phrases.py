@@ -77,8 +77,8 @@ class PhraseIndex:
             if node is None:
                 continue
             labels, by_second, any_second = node.labels, node.by_second, node.any_second
-            if labels:
-                found.extend(Found(label, i, i + 1) for label in labels)
+            for label in labels:
+                found.append(Found(label, i, i + 1))
             if i + 1 == n:
                 continue
             if by_second:

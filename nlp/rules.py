@@ -36,6 +36,23 @@ CHURN: Final = (
     "doesn't see the value", "can't justify", "not sure we'll renew", "at risk", "contract is up",
     "renewal conversation", "signed with", "moving away", "look at alternatives",
     "looking at alternatives", "look for alternatives", "looking for alternatives",
+    "cheaper option", "cheaper alternative", "something cheaper", "find something else",
+    "we're off", "we are off", "we're done after", "we are done after", "done after this",
+    "done with it", "done with this", "done with you", "done once", "finished with this",
+    "finished with you", "final year", "our last year", "last year with", "not carrying on",
+    "won't be carrying on", "we're walking", "we are walking", "walking at renewal",
+    "pull out", "pulling out", "off this platform", "off the platform", "off this tool",
+    "seat reduction", "cutting seats", "cut seats", "cut our seats", "reduce seats",
+    "reduce our seats", "renewal on hold", "likely churn", "reason not to cancel",
+    "reason to stay", "not assume renewal", "not to assume", "renewal not guaranteed",
+    "go to tender", "start an rfp", "tender",
+)
+# Coming over from a competitor, or having chosen us over one, is the opposite of churn.
+RETAINED: Final = (
+    "picked you", "chose you", "chosen you", "went with you", "switched from",
+    "moved from", "came over from", "came from", "moved over from", "migrated from",
+    "moving from", "migrating from", "no regrets", "right call", "used before",
+    "don't regret", "compared us favourably",
 )
 # Praise words opening a complaint are sarcasm: "Great, the report builder is slower than Excel".
 SARCASTIC_OPENINGS: Final = (
@@ -46,6 +63,10 @@ COMPETITOR_MOVE: Final = (
     "looking at", "look at", "looking into", "evaluate", "evaluating", "trial", "trialling",
     "trialing", "demo", "pilot", "piloting", "talking to", "quote from", "compare you",
     "compare with", "comparing", "bake-off", "leaning towards", "going back", "follow",
+    "everyone on", "whole team on", "standardising on", "standardizing on", "standardise on",
+    "standardize on", "has picked", "have picked", "signed with", "moving over", "move over",
+    "pitching", "pitched", "demo from", "had a demo", "shortlist", "wants us on", "moving to",
+    "switching to", "consolidating onto", "parallel",
 )
 NOT_A_BUG: Final = (
     "not a bug", "not really a bug", "not exactly a bug", "isn't a bug", "is not a bug",
@@ -98,6 +119,11 @@ SEVERITY_PHRASES: Final = {
 # fmt: on
 # Wider than the lexicon's: "we don't want to look at alternatives" negates from five words away.
 NEGATION_WINDOW: Final = 5
+# A subject starts a new clause: in "if it isn't fixed we'll cancel" the negation is the
+# condition's, and the cue after "we'll" stands.
+SUBJECTS: Final = frozenset(
+    {"we", "we're", "we'll", "we've", "they", "they're", "they'll", "i", "i'm", "i'll"}
+)
 PROBLEM_INTENTS: Final = frozenset({"bug", "performance"})
 ASK_INTENTS: Final = frozenset(
     {"feature_request", "question", "documentation", "usability", "praise", "competitor"}
@@ -110,6 +136,7 @@ def rule_entries() -> list[tuple[str, str]]:
     entries += [("not_a_bug", p) for p in NOT_A_BUG] + [("sarcasm", p) for p in SARCASM]
     entries += [("sarcastic_opening", p) for p in SARCASTIC_OPENINGS]
     entries += [("not_a_request", p) for p in NOT_A_REQUEST]
+    entries += [("retained", p) for p in RETAINED]
     for kind, phrases in SEVERITY_PHRASES.items():
         entries += [(f"severity:{kind}", p) for p in phrases]
     return entries
@@ -117,8 +144,26 @@ def rule_entries() -> list[tuple[str, str]]:
 
 def negated_at(words: Sequence[str], start: int) -> bool:
     """Is there a negator in the few words before start, within the same clause?"""
+    if start < len(words) and words[start] in SUBJECTS:
+        return False
     for j in range(start - 1, max(-1, start - 1 - NEGATION_WINDOW), -1):
-        if words[j] in STOP_SCOPE:
+        if words[j] in STOP_SCOPE or words[j] in SUBJECTS:
+            return False
+        if words[j] in NEGATORS:
+            return True
+    return False
+
+
+CUE_NEGATION_WINDOW: Final = 3
+CLAUSE_JOINS: Final = frozenset({"and", "but", "then", "so", "or"})
+
+
+def cue_negated(words: Sequence[str], start: int) -> bool:
+    """Is an intent cue denied by a negator just before it ("not a single outage")?"""
+    if words[start] in NEGATORS:
+        return False  # the cue carries its own negation: "doesn't work", "can't find"
+    for j in range(start - 1, max(-1, start - 1 - CUE_NEGATION_WINDOW), -1):
+        if words[j] in STOP_SCOPE or words[j] in CLAUSE_JOINS or words[j] in SUBJECTS:
             return False
         if words[j] in NEGATORS:
             return True

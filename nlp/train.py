@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from nlp.taxonomy import load_taxonomy
 
 CONFIG = Path(__file__).with_name("config.cfg")
 CORPUS = MODELS_ROOT / "corpus" / "feedback.jsonl"
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 SEED = 20261122
 HELD_OUT_SOURCES = ("widget", "note")
 
@@ -56,7 +57,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name}: intents macro F1 {evaluations[name]['intents_macro_f']}", file=sys.stderr)
         if name == "by_source" and final_slice:
             scores = evaluate(tagger, final_slice) | {"trained_on": len(train_items)}
-            evaluations["final"] = scores
+            evaluations["final"] = scores | {
+                "scored_on": date.today().isoformat(),
+                "sources": sorted({item.source for item in final_slice}),
+            }
     evaluations["by_source"]["held_out_sources"] = list(HELD_OUT_SOURCES)
     if args.dev:
         print(json.dumps(evaluations, indent=2))
@@ -83,8 +87,9 @@ EVALUATION_NOTES = [
     "by_source: trained on nps+ticket, tested on widget+note (final slice excluded); no corpus "
     "statement is in both groups, so it measures wording the model has not seen. The cue "
     "lists were adjusted while reading its errors, so treat it as a development score.",
-    "final: statements written before any tuning, dressed only as widget and note items, "
-    "scored with the by-source model and never used to adjust cues or config.",
+    "final: items written whole in all four source styles (models/corpus/final/) before the "
+    "cues and corpus of this version were tuned, never trained on, scored once with the "
+    "by-source model.",
     "random: 80/20 split of the non-final items; variants of one statement land on both "
     "sides, so it shows fit more than generalisation.",
 ]

@@ -71,6 +71,14 @@ def test_tags_stream_in_input_order_across_batches(tagger: Tagger) -> None:
         pytest.param(
             "No plans to cancel, just reviewing seats", "churn_risk", id="no plans to cancel"
         ),
+        pytest.param(
+            "Rock solid, not a single outage in two years", "bug", id="not a single outage"
+        ),
+        pytest.param("Can you add Microsoft Teams alerts?", "question", id="request as question"),
+        pytest.param("Would be great to have a dark mode", "question", id="would be great"),
+        pytest.param(
+            "We compared you with Planhat last year and picked you", "churn_risk", id="picked you"
+        ),
     ],
 )
 def test_negated_wording_does_not_give_the_intent(tagger: Tagger, text: str, absent: str) -> None:
@@ -101,6 +109,8 @@ def test_competitor_mention_gives_competitor_intent(tagger: Tagger, text: str) -
         pytest.param("Our CFO wants to cancel the contract", id="cancel"),
         pytest.param("We have started to look at alternatives", id="alternatives"),
         pytest.param("The team is switching to a cheaper tool", id="switching to"),
+        pytest.param("If the SSO issue isn't fixed by Friday we are out", id="conditional threat"),
+        pytest.param("Our new VP wants everyone on Totango by Q3", id="everyone on a competitor"),
         pytest.param(
             "Exports keep timing out. Looking at Gainsight.", id="looking at a competitor"
         ),
@@ -230,6 +240,7 @@ def test_sarcasm_is_neither_praise_nor_positive(tagger: Tagger, text: str) -> No
         pytest.param("How do I add a second admin?", id="how do i"),
         pytest.param("Is there a way to clone a dashboard?", id="is there a way"),
         pytest.param("quick q - can notes be shared with guests", id="no question mark"),
+        pytest.param("Is SCIM on the roadmap?", id="roadmap status"),
     ],
 )
 def test_plain_questions_are_questions_and_not_negative(tagger: Tagger, text: str) -> None:

@@ -2,7 +2,7 @@ import pytest
 
 from nlp.components import TaxonomyMatcher
 from nlp.phrases import Found
-from nlp.rules import has_churn_cue, is_sarcastic, severity
+from nlp.rules import cue_negated, has_churn_cue, is_sarcastic, severity
 from nlp.tokens import words_of
 
 MATCHER = TaxonomyMatcher()
@@ -27,6 +27,11 @@ def labels_in(text: str) -> set[str]:
         pytest.param("we are switching to another vendor", True, id="switching to"),
         pytest.param("thinking of pulling the plug", True, id="pulling the plug"),
         pytest.param("we are termintaing the contract", True, id="typo in terminating"),
+        pytest.param("if the sso issue isn't fixed by friday we are out", True, id="conditional"),
+        pytest.param("if nothing improves by spring we'll pull out", True, id="pull out"),
+        pytest.param("give me one reason not to cancel", True, id="reason not to cancel"),
+        pytest.param("we're done after this term", True, id="done after this term"),
+        pytest.param("asked to find a cheaper option before renewal", True, id="cheaper option"),
         pytest.param("we have no plans to cancel", False, id="negated cancel"),
         pytest.param("we don't want to look at alternatives", False, id="negated alternatives"),
         pytest.param("the confirm dialog says yes means ok", False, id="no cue"),
@@ -114,7 +119,35 @@ def test_severity(text: str, intents: tuple[str, ...], score: float, expected: s
         pytest.param("exports time out. looking at gainsight.", True, id="looking at"),
         pytest.param("leadership wants a demo of tableau", True, id="demo of"),
         pytest.param("we also use tableau for board reporting", False, id="plain use"),
+        pytest.param("new VP wants everyone on Totango by Q3", True, id="everyone on"),
+        pytest.param("the group is standardising on Gainsight", True, id="standardising on"),
     ],
 )
 def test_competitor_churn_wording(text: str, expected: bool) -> None:
     assert ("competitor_move" in labels_in(text)) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("we compared you with Planhat and picked you", id="picked you"),
+        pytest.param("moved over from ChurnZero last year", id="moved over from"),
+    ],
+)
+def test_coming_from_a_competitor_is_retention_wording(text: str) -> None:
+    assert "retained" in labels_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "expected"),
+    [
+        pytest.param("not a single outage in two years", "outage", True, id="not a single"),
+        pytest.param("no lag at all since the update", "lag", True, id="no lag"),
+        pytest.param("it does not load and crashes", "crashes", False, id="other clause"),
+        pytest.param("the export doesn't work", "doesn't", False, id="own negation"),
+        pytest.param("the app crashes daily", "crashes", False, id="plain"),
+    ],
+)
+def test_problem_cue_negation(text: str, cue: str, expected: bool) -> None:
+    words = words_of(text)
+    assert cue_negated(words, words.index(cue)) is expected
