@@ -23,13 +23,10 @@ import duckdb
 
 from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
 from notifications import (
-    DeliveryReport,
     FeedbackItem,
     Outbox,
-    Sender,
     SenderIdentity,
     compose_acknowledgments,
-    deliver,
     filter_suppressed,
     load_suppressions,
     needs_handoff,
@@ -60,16 +57,6 @@ class AckQueued:
     rejected: int
     suppressed: int
     queued: int
-
-
-@dataclass(frozen=True)
-class AckOutcome:
-    due: int
-    held_for_human: int
-    rejected: int
-    queued: int
-    delivery: DeliveryReport
-    suppressed: int = 0
 
 
 def _intents(item: Mapping[str, Any]) -> set[str]:
@@ -135,29 +122,4 @@ def queue_acknowledgments(
         rejected=len(rejected),
         suppressed=len(kept.skipped),
         queued=queued,
-    )
-
-
-def acknowledge(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    as_of: datetime,
-    run_date: date,
-    window_days: int,
-    identity: SenderIdentity,
-    sender: Sender,
-) -> AckOutcome:
-    """Queue acknowledgments owed as of ``as_of`` (idempotent by message key), then deliver."""
-    outbox = Outbox(con)
-    outbox.ensure_schema()
-    rows = items_in_window(con, as_of=as_of, window_days=window_days)
-    queued = queue_acknowledgments(outbox, rows, run_date=run_date, identity=identity)
-    report = deliver(outbox, sender)
-    return AckOutcome(
-        queued.due,
-        queued.held_for_human,
-        queued.rejected,
-        queued.queued,
-        report,
-        queued.suppressed,
     )

@@ -68,6 +68,28 @@ class Settings(BaseModel):
         ge=1,
         description="Items received this many days before the night are still acknowledged; older ones are not (first runs on old data send nothing).",
     )
+    escalation_dir: Path | None = Field(
+        None,
+        description="Folder for escalation documents (Markdown, one stable file name per theme); empty means `escalations/` next to `mail_dir`.",
+    )
+    closed_loop_window_days: int = Field(
+        30,
+        ge=1,
+        description="A roadmap item shipped or declined this many days before the night tells the customers who asked for it; older decisions mail nobody.",
+    )
+    escalation_min_accounts: int = Field(
+        5,
+        ge=1,
+        description="A theme is escalated to product (once) when this many accounts raised it in the last 90 days...",
+    )
+    escalation_min_arr: float = Field(
+        250_000, ge=0, description="...or the ARR of those accounts adds up to this..."
+    )
+    escalation_min_retention_risk_accounts: int = Field(
+        2,
+        ge=1,
+        description="...or this many of them mentioned leaving or a competitor, or are flagged at risk.",
+    )
     model_dir: Path | None = Field(
         None, description="Trained spaCy tagger; empty means the bundled `models/tagger`."
     )

@@ -83,6 +83,25 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     ).fetchall()
     for version, n in versions:
         out.append(f"  model {version}: {n} items tagged")
+    if _table_exists(con, "marts", "fct_feedback"):
+        out.append("queue by stage:")
+        for stage, n, oldest in con.execute(
+            "select current_stage, count(*), max(age_days) from marts.fct_feedback"
+            " group by 1 order by 2 desc"
+        ).fetchall():
+            out.append(f"  {stage or 'untagged':<16} {n:>6}  (oldest {oldest} days)")
+    if _table_exists(con, "marts", "fct_feedback_sla"):
+        out.append("SLA clocks (met / breached / open):")
+        for clock in ("ack", "first_plan", "detractor_contact", "product_response"):
+            met, breached, open_ = con.execute(
+                f"select count(*) filter (where {clock}_sla_status = 'met'),"
+                f" count(*) filter (where {clock}_sla_status = 'breached'),"
+                f" count(*) filter (where {clock}_sla_status = 'open')"
+                " from marts.fct_feedback_sla"
+            ).fetchall()[0]
+            out.append(f"  {clock:<18} {met:>6} {breached:>6} {open_:>6}")
+    if _table_exists(con, "ops", "escalations"):
+        out.append(f"escalations to product: {scalar(con, 'select count(*) from ops.escalations')}")
     if _table_exists(con, "ops", "outbox"):
         out.append("outbox:")
         for kind, state, n in con.execute(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from flows.acknowledge import AckOutcome
+from flows.loop.outcome import LoopOutcome
 from flows.sources.loader import SourceLoad
 from flows.validate import GateReport
 
@@ -21,7 +21,7 @@ class RunSummary:
     gate: GateReport | None = None
     tagged: int = 0
     items: int = 0
-    acks: AckOutcome | None = None
+    acks: LoopOutcome | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)
     stage_peak_mb: dict[str, float] = field(default_factory=dict)
 
@@ -55,12 +55,7 @@ class RunSummary:
             out.extend(f"      ~ {w.line()}" for w in self.gate.warnings[:5])
         out.append(f"  feedback items in warehouse: {self.items}; tagged tonight: {self.tagged}")
         if self.acks is not None:
-            d = self.acks.delivery
-            out.append(
-                f"  acknowledgments: {self.acks.due} due, {self.acks.held_for_human} held for a human, "
-                f"{self.acks.rejected} not composable, {self.acks.queued} newly queued, {d.sent} sent, "
-                f"{d.parked} parked, {d.unknown} unknown"
-            )
+            out.extend(self.acks.lines())
         out.append(f"  warehouse: {self.warehouse}")
         out.append(f"  mail:      {self.mail_dir}")
         if self.stage_seconds:
