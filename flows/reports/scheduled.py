@@ -9,8 +9,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from flows.reports.periods import month_period, week_period
+from flows.reports.periods import Period, month_period, week_period
 from flows.reports.write import write_monthly_report, write_weekly_report
+
+
+def due_reports(run_date: date) -> list[tuple[str, Period]]:
+    """("weekly" | "monthly", period) for each report the night of ``run_date`` owes."""
+    yesterday = run_date - timedelta(days=1)
+    due: list[tuple[str, Period]] = []
+    if run_date.isoweekday() == 1:
+        due.append(("weekly", week_period(yesterday)))
+    if run_date.day == 1:
+        due.append(("monthly", month_period(yesterday)))
+    return due
 
 
 def write_due_reports(warehouse: Path, reports_dir: Path, run_date: date) -> list[Path]:
@@ -20,13 +31,8 @@ def write_due_reports(warehouse: Path, reports_dir: Path, run_date: date) -> lis
     without feedback raises ReportError, like the CLI.
     """
     written: list[Path] = []
-    yesterday = run_date - timedelta(days=1)
-    if run_date.isoweekday() == 1:
-        week = week_period(yesterday)
-        out = write_weekly_report(warehouse, week, reports_dir / f"weekly-{week.label}.html")
-        written += [out.html, out.markdown]
-    if run_date.day == 1:
-        month = month_period(yesterday)
-        out = write_monthly_report(warehouse, month, reports_dir / f"monthly-{month.label}.html")
+    for kind, period in due_reports(run_date):
+        write = write_weekly_report if kind == "weekly" else write_monthly_report
+        out = write(warehouse, period, reports_dir / f"{kind}-{period.label}.html")
         written += [out.html, out.markdown]
     return written
