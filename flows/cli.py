@@ -310,6 +310,68 @@ def status(
         raise _fail(str(exc)) from None
 
 
+report_app = typer.Typer(
+    help="Reports people read: monthly loop health and the weekly voice of the customer.",
+    no_args_is_help=True,
+)
+app.add_typer(report_app, name="report")
+
+ReportOutOption = Annotated[
+    Path,
+    typer.Option(
+        "--out",
+        help="HTML file to write (self-contained); a Markdown version is written beside it (.md).",
+    ),
+]
+
+
+def _period(value: str, parse_name: str) -> object:
+    """Parse --month / --week; a bad value is a usage error naming it."""
+    from flows.reports import periods
+
+    try:
+        return getattr(periods, parse_name)(value)
+    except periods.ReportError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _write_report(kind: str, period: object, out: Path, warehouse: Path | None) -> None:
+    from flows.reports.periods import ReportError
+    from flows.reports.write import write_monthly_report, write_weekly_report
+
+    settings = _settings(None, warehouse, None)
+    write = write_monthly_report if kind == "monthly" else write_weekly_report
+    try:
+        written = write(settings.warehouse, period, out)  # type: ignore[arg-type]
+    except (FileNotFoundError, ReportError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"wrote {written.html} and {written.markdown}")
+
+
+@report_app.command("monthly")
+def report_monthly(
+    month: Annotated[
+        str, typer.Option(help="Month to report, YYYY-MM (e.g. 2026-10).", show_default=False)
+    ],
+    out: ReportOutOption,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Monthly loop health: NPS, volume, acknowledgment SLA, closed loops, themes, risks, recommendations."""
+    _write_report("monthly", _period(month, "parse_month"), out, warehouse)
+
+
+@report_app.command("weekly")
+def report_weekly(
+    week: Annotated[
+        str, typer.Option(help="ISO week to report, YYYY-Www (e.g. 2026-W46).", show_default=False)
+    ],
+    out: ReportOutOption,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Weekly voice of the customer: themes with quotes, bugs, feature requests, praise, at-risk accounts, tickets."""
+    _write_report("weekly", _period(week, "parse_week"), out, warehouse)
+
+
 @app.command()
 def bench(
     items: Annotated[

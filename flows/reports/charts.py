@@ -1,0 +1,191 @@
+"""Charts: matplotlib on the Agg backend, rendered to inline SVG strings (no files, no network)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+# Text stays text (searchable, crisp, small); a fixed hash salt keeps the SVG ids, and so the
+# whole report, the same from one run to the next.
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "loopkeeper",
+        "font.family": "sans-serif",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titleweight": "bold",
+        "axes.titlesize": 10,
+    }
+)
+
+GREEN, GREY, RED, BLUE, AMBER = "#2e7d32", "#9e9e9e", "#c62828", "#1565c0", "#ef6c00"
+CHANNEL_COLOURS = {"nps": BLUE, "ticket": AMBER, "widget": "#6a1b9a", "note": "#00838f"}
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as an `<svg>` element, without the XML prolog, ready to inline in HTML."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def _months(months: Sequence[date]) -> list[str]:
+    return [f"{m:%b %y}" for m in months]
+
+
+def nps_trend(
+    months: Sequence[date],
+    promoters: Sequence[int],
+    passives: Sequence[int],
+    detractors: Sequence[int],
+    nps: Sequence[float | None],
+) -> str:
+    fig, ax = plt.subplots(figsize=(7.5, 3.2), layout="constrained")
+    labels = _months(months)
+    ax.bar(labels, promoters, color=GREEN, label="promoters")
+    ax.bar(labels, passives, bottom=promoters, color=GREY, label="passives")
+    stacked = [p + q for p, q in zip(promoters, passives, strict=True)]
+    ax.bar(labels, detractors, bottom=stacked, color=RED, label="detractors")
+    ax.set_ylabel("responses")
+    ax.set_title("NPS over 12 months: responses by category, NPS line")
+    line = ax.twinx()
+    line.plot(
+        labels,
+        [float("nan") if v is None else v for v in nps],
+        color="black",
+        marker="o",
+        label="NPS",
+    )
+    line.set_ylabel("NPS (-100 to 100)")
+    line.spines["right"].set_visible(True)
+    handles = ax.get_legend_handles_labels()
+    extra = line.get_legend_handles_labels()
+    ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", fontsize=8, ncols=4)
+    ax.set_ylim(0, max([*(s + d for s, d in zip(stacked, detractors, strict=True)), 1]) * 1.3)
+    ax.tick_params(axis="x", labelrotation=45)
+    return to_svg(fig)
+
+
+def volume_by_channel(months: Sequence[date], series: Mapping[str, Sequence[int]]) -> str:
+    fig, ax = plt.subplots(figsize=(7.5, 3.0), layout="constrained")
+    labels = _months(months)
+    bottom = [0] * len(labels)
+    for channel, values in series.items():
+        ax.bar(
+            labels, values, bottom=bottom, label=channel, color=CHANNEL_COLOURS.get(channel, GREY)
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_title("Feedback volume by channel")
+    ax.set_ylabel("items received")
+    ax.legend(loc="upper left", fontsize=8, ncols=4)
+    ax.set_ylim(0, max([*bottom, 1]) * 1.25)
+    ax.tick_params(axis="x", labelrotation=45)
+    return to_svg(fig)
+
+
+def ack_against_sla(
+    months: Sequence[date],
+    met: Sequence[int],
+    breached: Sequence[int],
+    open_: Sequence[int],
+    avg_hours: Sequence[float | None],
+    sla_hours: float,
+) -> str:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.0), layout="constrained")
+    labels = _months(months)
+    totals = [max(m + b + o, 1) for m, b, o in zip(met, breached, open_, strict=True)]
+    met_pct = [100 * m / t for m, t in zip(met, totals, strict=True)]
+    breached_pct = [100 * b / t for b, t in zip(breached, totals, strict=True)]
+    left.bar(labels, met_pct, color=GREEN, label="met")
+    left.bar(labels, breached_pct, bottom=met_pct, color=RED, label="breached")
+    left.set_title(f"Acknowledgment SLA ({sla_hours:g} h) outcome")
+    left.set_ylabel("% of items received")
+    left.set_ylim(0, 100)
+    left.legend(loc="lower left", fontsize=7)
+    left.tick_params(axis="x", labelrotation=60, labelsize=7)
+    hours = [float("nan") if h is None else h for h in avg_hours]
+    right.bar(labels, hours, color=BLUE, label="mean hours to acknowledge")
+    right.axhline(sla_hours, color=RED, linestyle="--", label=f"SLA {sla_hours:g} h")
+    right.set_title("Time to acknowledgment")
+    right.set_ylabel("hours")
+    right.set_ylim(0, max([*(h for h in avg_hours if h is not None), sla_hours]) * 1.3)
+    if all(h is None for h in avg_hours):
+        right.text(
+            0.5, 0.5, "no item acknowledged yet", transform=right.transAxes, ha="center", color=GREY
+        )
+    right.legend(loc="upper left", fontsize=7)
+    right.tick_params(axis="x", labelrotation=60, labelsize=7)
+    return to_svg(fig)
+
+
+def close_loop_rate(months: Sequence[date], rates: Sequence[float | None]) -> str:
+    fig, ax = plt.subplots(figsize=(7.5, 2.6), layout="constrained")
+    values = [float("nan") if r is None else 100 * r for r in rates]
+    ax.plot(_months(months), values, color=GREEN, marker="o")
+    ax.set_title("Close-the-loop rate: items told, of those whose theme shipped or was declined")
+    ax.set_ylabel("% told")
+    ax.set_ylim(0, 105)
+    ax.tick_params(axis="x", labelrotation=45)
+    return to_svg(fig)
+
+
+def breaches_by_tier(tiers: Sequence[str], clocks: Mapping[str, Sequence[float]]) -> str:
+    fig, ax = plt.subplots(figsize=(7.5, 2.8), layout="constrained")
+    width = 0.8 / max(len(clocks), 1)
+    colours = [RED, AMBER, BLUE, GREY]
+    for i, (clock, rates) in enumerate(clocks.items()):
+        positions = [t + i * width for t in range(len(tiers))]
+        ax.bar(positions, [100 * r for r in rates], width, label=clock, color=colours[i % 4])
+    ax.set_xticks([t + width * (len(clocks) - 1) / 2 for t in range(len(tiers))], list(tiers))
+    ax.set_title("SLA breaches by tier (% of clocks due)")
+    ax.set_ylabel("% breached")
+    ax.set_ylim(0, 110)
+    ax.legend(fontsize=7, ncols=4, loc="upper left")
+    return to_svg(fig)
+
+
+def horizontal_bars(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    xlabel: str,
+    notes: Sequence[str] = (),
+) -> str:
+    """Ranked bars, largest at the top; ``notes`` are printed at each bar's end."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(labels), 2) + 0.9), layout="constrained")
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, values, color=BLUE)
+    ax.set_yticks(positions, list(labels))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    top = max([*values, 1])
+    ax.set_xlim(0, top * 1.3)
+    for pos, value, note in zip(positions, values, notes, strict=False):
+        ax.text(value + top * 0.01, pos, note, va="center", fontsize=8)
+    return to_svg(fig)
+
+
+def this_week_against_last(
+    days: Sequence[str], this_week: Sequence[int], last_week: Sequence[int], title: str, ylabel: str
+) -> str:
+    fig, ax = plt.subplots(figsize=(7.5, 2.6), layout="constrained")
+    positions = range(len(days))
+    ax.bar([p - 0.2 for p in positions], last_week, 0.4, color=GREY, label="last week")
+    ax.bar([p + 0.2 for p in positions], this_week, 0.4, color=BLUE, label="this week")
+    ax.set_xticks(list(positions), list(days))
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return to_svg(fig)
