@@ -72,6 +72,10 @@ class Settings(BaseModel):
         None,
         description="Folder for escalation documents (Markdown, one stable file name per theme); empty means `escalations/` next to `mail_dir`.",
     )
+    reports_dir: Path | None = Field(
+        None,
+        description="Where the nightly writes the weekly report (Mondays) and the monthly one (the 1st); empty means `reports/` next to `mail_dir`.",
+    )
     closed_loop_window_days: int = Field(
         30,
         ge=1,

@@ -80,7 +80,28 @@ def _stages(
     if publish:
         publish_warehouse(writing.warehouse, settings.warehouse)
         lap("publish")
+        # Reports read what analysts read: the night just published.
+        summary.reports = write_reports(settings, run_date)
+        lap("reports")
     return summary
+
+
+def write_reports(settings: Settings, run_date: date) -> list[str]:
+    """The weekly report on Mondays, the monthly one on the 1st; a line per report for the summary.
+
+    A period without feedback (a new installation) is reported, not an error: the night's
+    data work is done and published by now.
+    """
+    from flows.reports.periods import ReportError
+    from flows.reports.scheduled import due_reports, write_due_reports
+
+    if not due_reports(run_date):
+        return []
+    folder = settings.reports_dir or settings.mail_dir.parent / "reports"
+    try:
+        return [str(path) for path in write_due_reports(settings.warehouse, folder, run_date)]
+    except ReportError as exc:
+        return [f"no report written: {exc}"]
 
 
 @flow(name="loopkeeper-nightly", log_prints=True)

@@ -22,6 +22,8 @@ class RunSummary:
     tagged: int = 0
     items: int = 0
     acks: LoopOutcome | None = None
+    # Paths of the reports written tonight (or why none was).
+    reports: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     stage_peak_mb: dict[str, float] = field(default_factory=dict)
 
@@ -56,6 +58,7 @@ class RunSummary:
         out.append(f"  feedback items in warehouse: {self.items}; tagged tonight: {self.tagged}")
         if self.acks is not None:
             out.extend(self.acks.lines())
+        out.extend(f"  report:    {line}" for line in self.reports)
         out.append(f"  warehouse: {self.warehouse}")
         out.append(f"  mail:      {self.mail_dir}")
         if self.stage_seconds:

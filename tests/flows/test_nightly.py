@@ -47,7 +47,8 @@ def night(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None):  # t
     counts = warehouse_counts(paths["warehouse"])
     mails = sorted(p.name for p in paths["mail_dir"].glob("*.eml"))
     second = nightly(run_date=NIGHT, **paths)
-    return demo, paths, first, second, counts, mails
+    third = nightly(run_date=NIGHT, **paths)
+    return demo, paths, first, second, counts, mails, third
 
 
 def query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -124,7 +125,9 @@ def test_running_the_same_night_again_changes_nothing(night) -> None:  # type: i
     assert sorted(p.name for p in paths["mail_dir"].glob("*.eml")) == mails
     assert second.rows_loaded == 0
     assert second.tagged == 0
-    assert second.acks is not None and second.acks.queued == 0 and second.acks.delivery.sent == 0
+    for again in (second, night[6]):
+        # Nothing is queued or sent a second or third time, whatever the kind of message.
+        assert again.acks is not None and again.acks.queued == 0 and again.acks.delivery.sent == 0
 
 
 def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignore[no-untyped-def]
@@ -233,3 +236,10 @@ def test_backfill_with_send_equals_the_nightly_runs_over_the_range(night, tmp_pa
     assert sorted(p.name for p in (tmp_path / "mail-b").glob("*.eml")) == sorted(
         p.name for p in (tmp_path / "mail-n").glob("*.eml")
     )
+
+
+def test_a_monday_night_writes_last_weeks_report_from_the_published_warehouse(night) -> None:  # type: ignore[no-untyped-def]
+    first, paths = night[2], night[1]
+    weekly = paths["mail_dir"].parent / "reports" / "weekly-2026-W46.html"
+    assert str(weekly) in first.reports and weekly.with_suffix(".md").exists()
+    assert "<svg" in weekly.read_text(encoding="utf-8")
