@@ -14,7 +14,6 @@ import duckdb
 
 from flows.sources.base import (
     FieldRule,
-    FileUnreadable,
     ReadResult,
     Source,
     column_plan,
@@ -92,17 +91,16 @@ def is_subheader(values: list[object]) -> bool:
 
 def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     csv = read_csv_table(path, con)
-    try:
-        first = con.execute(f"select * from {quote(csv.table)} where rowid = 0").fetchall()
-        renames = question_columns(csv.headers)
-        plan = column_plan([renames.get(h, h) for h in csv.headers], source, path)
-    except FileUnreadable:
-        con.execute(f"drop table {quote(csv.table)}")
-        raise
-    original = {renames.get(h, h): h for h in csv.headers}
-    columns = {name: None if h is None else quote(original[h]) for name, h in plan.items()}
+    first = con.execute(f"select * from {quote(csv.table)} where rowid = 0").fetchall()
+
+    def columns(headers: list[str]) -> dict[str, str | None]:
+        renames = question_columns(headers)
+        plan = column_plan([renames.get(h, h) for h in headers], source, path)
+        original = {renames.get(h, h): h for h in headers}
+        return {name: None if h is None else quote(original[h]) for name, h in plan.items()}
+
     skip = bool(first) and is_subheader(list(first[0]))
-    return ReadResult(stage_csv(con, csv, columns, skip_first=skip), csv.rejects, csv.warnings)
+    return stage_csv(con, csv, columns, skip_first=skip)
 
 
 SOURCE = Source(

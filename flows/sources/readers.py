@@ -7,7 +7,7 @@ until it is validated and inserted: a million-row export never becomes a million
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -109,14 +109,24 @@ def record_sql(rejected: list[int]) -> str:
     return f"{position} + len(list_filter([{steps}], lambda s: s <= {position}))"
 
 
+# Raw column -> SQL expression over the export's headers (None: NULL), from the headers.
+ColumnsFor = Callable[[list[str]], Mapping[str, str | None]]
+
+
 def stage_csv(
     con: duckdb.DuckDBPyConnection,
     csv: CsvTable,
-    columns: Mapping[str, str | None],
+    columns_for: ColumnsFor,
     *,
     skip_first: bool = False,
-) -> Staged:
-    """Project a read CSV onto raw columns (SQL expressions over its headers; None is NULL)."""
+) -> ReadResult:
+    """Project a read CSV onto raw columns; a file whose headers do not fit (``FileUnreadable``
+    from ``columns_for``) leaves no temp table behind."""
+    try:
+        columns = columns_for(csv.headers)
+    except Exception:
+        con.execute(f"drop table if exists {quote(csv.table)}")
+        raise
     projection = ", ".join(
         f"{expr if expr is not None else 'null'}::varchar as {quote(name)}"
         for name, expr in columns.items()
@@ -128,26 +138,22 @@ def stage_csv(
         f" {record_sql(csv.rejected)} as _record from {quote(csv.table)} {where}"
     )
     # A view: the rows are copied once more, into the batch, not twice.
-    return Staged(staged, csv.rows - (1 if skip_first and csv.rows else 0), backing=csv.table)
+    rows = Staged(staged, csv.rows - (1 if skip_first and csv.rows else 0), backing=csv.table)
+    return ReadResult(rows, csv.rejects, csv.warnings)
 
 
-def header_columns(csv: CsvTable, source: Source, path: Path) -> dict[str, str | None]:
+def header_columns(headers: list[str], source: Source, path: Path) -> dict[str, str | None]:
     """Raw column -> quoted export header (None where the export has no such column)."""
     return {
         name: (quote(header) if header is not None else None)
-        for name, header in column_plan(csv.headers, source, path).items()
+        for name, header in column_plan(headers, source, path).items()
     }
 
 
 def read_csv_source(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     """A CSV export with its headers renamed to the source's raw columns."""
     csv = read_csv_table(path, con)
-    try:
-        columns = header_columns(csv, source, path)
-    except FileUnreadable:
-        con.execute(f"drop table {quote(csv.table)}")
-        raise
-    return ReadResult(stage_csv(con, csv, columns), csv.rejects, csv.warnings)
+    return stage_csv(con, csv, lambda headers: header_columns(headers, source, path))
 
 
 def _duck_csv(

@@ -13,7 +13,6 @@ import pandas as pd
 
 from flows.sources.base import (
     FieldRule,
-    FileUnreadable,
     ReadResult,
     Source,
     column_plan,
@@ -94,22 +93,21 @@ def normalise_status(frame: pd.DataFrame) -> pd.DataFrame:
 def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     if path.suffix.lower() == ".json":
         return ReadResult(normalise_status(map_columns(read_roadmap_json(path), source, path)))
-    csv = read_csv_table(path, con)
-    headers, labels = labels_sql(csv.headers)
-    try:
+
+    def columns(all_headers: list[str]) -> dict[str, str | None]:
+        headers, labels = labels_sql(all_headers)
         plan = column_plan([*headers, "Labels"] if labels else headers, source, path)
-    except FileUnreadable:
-        con.execute(f"drop table {quote(csv.table)}")
-        raise
-    columns = {
-        name: labels
-        if header == "Labels" and labels
-        else (None if header is None else quote(header))
-        for name, header in plan.items()
-    }
-    if columns["status"] is not None:
-        columns["status"] = status_sql(columns["status"])
-    return ReadResult(stage_csv(con, csv, columns), csv.rejects, csv.warnings)
+        out = {
+            name: labels
+            if header == "Labels" and labels
+            else (None if header is None else quote(header))
+            for name, header in plan.items()
+        }
+        if out["status"] is not None:
+            out["status"] = status_sql(out["status"])
+        return out
+
+    return stage_csv(con, read_csv_table(path, con), columns)
 
 
 SOURCE = Source(

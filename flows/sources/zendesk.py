@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source, map_columns, quote
+from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source, map_columns
 from flows.sources.readers import header_columns, read_csv_table, stage_csv
 
 RULES = (
@@ -97,19 +97,19 @@ def read_page(path: Path) -> pd.DataFrame:
 
 def read_csv_export(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
     """Zendesk's CSV ticket export: `-` stands for an empty field, tags are space-separated."""
-    csv = read_csv_table(path, con)
-    try:
-        columns = header_columns(csv, source, path)
-    except FileUnreadable:
-        con.execute(f"drop table {quote(csv.table)}")
-        raise
-    blanked = {
-        name: None if expr is None else f"case when trim({expr}) = '-' then null else {expr} end"
-        for name, expr in columns.items()
-    }
-    if blanked["tags"] is not None:
-        blanked["tags"] = f"regexp_replace(trim({blanked['tags']}), '[\\s,]+', ',', 'g')"
-    return ReadResult(stage_csv(con, csv, blanked), rejects=csv.rejects, warnings=csv.warnings)
+
+    def columns(headers: list[str]) -> dict[str, str | None]:
+        blanked = {
+            name: None
+            if expr is None
+            else f"case when trim({expr}) = '-' then null else {expr} end"
+            for name, expr in header_columns(headers, source, path).items()
+        }
+        if blanked["tags"] is not None:
+            blanked["tags"] = f"regexp_replace(trim({blanked['tags']}), '[\\s,]+', ',', 'g')"
+        return blanked
+
+    return stage_csv(con, read_csv_table(path, con), columns)
 
 
 def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
