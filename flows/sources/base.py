@@ -112,6 +112,11 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def column_plan(headers: list[str], source: Source, path: Path) -> dict[str, str | None]:
     """Raw column -> the export header it comes from (None: not in this export).
 

@@ -1,4 +1,4 @@
-"""Row-level validation as one DuckDB statement over a batch of incoming rows.
+"""Row-level validation as a few set-based DuckDB passes over a batch of incoming rows.
 
 Every field rule becomes a SQL condition with its reason; the first failing rule of a row is
 its reason, as a person would read the row left to right. Good rows come out normalised (UTC
@@ -15,7 +15,7 @@ from datetime import datetime
 
 import duckdb
 
-from flows.sources.base import EMAIL_RE, MAX_TEXT_CHARS, FieldRule, quote
+from flows.sources.base import EMAIL_RE, MAX_TEXT_CHARS, FieldRule, literal, quote
 from flows.sources.dates import DATE_FORMATS_HELP, timestamp_sql, timestamp_text_sql
 
 # A plain decimal number; `inf`, `nan`, hex and the like are not what an export means.
@@ -25,10 +25,6 @@ MONEY_PREFIX = r"^(?:[A-Za-z]{3}\s*)?[$€£]?\s*"
 MONEY_SUFFIX = r"\s*(?:[A-Za-z]{3})?$"
 GROUPED_RE = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
 CONTENT_CHARS = 20_000
-
-
-def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ with an offset goes through TIMESTAMPTZ to an absolute instant, text without one
 
 from __future__ import annotations
 
+from flows.sources.base import literal
+
 DATE_FORMATS_HELP = "ISO 8601, M/D/YYYY [h:mm [AM|PM]] or epoch seconds"
 
 _OFFSET = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
@@ -31,10 +33,6 @@ _SHAPES = (
 )
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def timestamp_text_sql(column: str) -> str:
     """The value trimmed and upper-cased, a trailing ` UTC` or ` +01:00` joined to the time as
     ISO writes it: what ``timestamp_sql`` parses. Kept apart so it is computed once per row."""
@@ -52,13 +50,13 @@ def timestamp_sql(text: str) -> str:
     A value without an offset is UTC. Epoch values are seconds (9-10 digits) or milliseconds (13).
     """
     iso = f"replace({text}, ',', '.')"
-    with_offset = _literal(r"[T ]\d.*" + _OFFSET + "$")
+    with_offset = literal(r"[T ]\d.*" + _OFFSET + "$")
     shapes = " ".join(
-        f"when regexp_full_match({text}, {_literal(shape)}) then try_strptime({text}, {_literal(fmt)})"
+        f"when regexp_full_match({text}, {literal(shape)}) then try_strptime({text}, {literal(fmt)})"
         for shape, fmt in _SHAPES
     )
     return f"""(case
-        when regexp_full_match({text}, {_literal(_ISO)}) then
+        when regexp_full_match({text}, {literal(_ISO)}) then
             case when regexp_matches({text}, {with_offset})
                 then make_timestamp(epoch_us(try_cast({iso} as timestamptz)))
                 else try_cast(rtrim({iso}, 'Z') as timestamp)

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from flows.sources import checks
-from flows.sources.base import FileUnreadable, Reject, Source, Staged, quote
+from flows.sources.base import FileUnreadable, Reject, Source, Staged, literal, quote
 
 BATCH_ROWS = 250_000
 BATCH_FILES = 1_000
@@ -250,7 +250,7 @@ def _gather(con: duckdb.DuckDBPyConnection, source: Source, batch: _Batch) -> bo
     columns = source.columns
     text = ", ".join(f"{quote(c)}::varchar as {quote(c)}" for c in columns)
     parts = [
-        f"select {text}, _record::bigint as _record, {checks.literal(file)} as _file"
+        f"select {text}, _record::bigint as _record, {literal(file)} as _file"
         f" from {quote(table.table)}"
         for file, table in batch.staged
     ]

@@ -16,10 +16,10 @@ from flows.sources.base import (
     ReadResult,
     Source,
     column_plan,
+    literal,
     map_columns,
     quote,
 )
-from flows.sources.checks import literal
 from flows.sources.readers import read_csv_table, stage_csv
 from flows.sources.roadmap_json import read_roadmap_json
 
