@@ -394,8 +394,25 @@ def bench(
             " overlapping copy of it, and print rows/s.",
         ),
     ] = False,
+    dbt: Annotated[
+        bool,
+        typer.Option(
+            "--dbt",
+            help="Measure the dbt project alone: prepare a warehouse of --items items (kept in"
+            " --workdir for the next run), then time `dbt build --full-refresh` and `dbt build`"
+            " on a copy of it.",
+        ),
+    ] = False,
 ) -> None:
     """Generate N items, run the nightly on them and print per-stage wall time, items/s and peak memory."""
+    if ingest and dbt:
+        raise typer.BadParameter("choose one of --ingest and --dbt")
+    if dbt:
+        from flows.bench_dbt import run_dbt_bench
+
+        for line in run_dbt_bench(items=items, days=days, workdir=workdir):
+            typer.echo(line)
+        return
     if ingest:
         from flows.bench_ingest import run_ingest_bench
 

@@ -139,14 +139,15 @@ def representative_verbatims(
         account = accounts.get(item.account_id or "")
         return (-(account.arr if account else item.arr or 0.0), -item.received_at.timestamp())
 
-    chosen: list[FeedbackItem] = []
+    # Linear in the theme's items: a big theme holds tens of thousands of them.
+    firsts: list[FeedbackItem] = []
+    others: list[FeedbackItem] = []
     seen: set[str | None] = set()
     for item in sorted(quotable, key=weight):
-        if item.account_id not in seen:
-            chosen.append(item)
-            seen.add(item.account_id)
-    chosen += [item for item in sorted(quotable, key=weight) if item not in chosen]
-    return [(item, accounts.get(item.account_id or "")) for item in chosen[:limit]]
+        (others if item.account_id in seen else firsts).append(item)
+        seen.add(item.account_id)
+    chosen = (firsts + others)[:limit]
+    return [(item, accounts.get(item.account_id or "")) for item in chosen]
 
 
 def markdown_text(value: object) -> str:

@@ -80,11 +80,12 @@ def test_roadmap_links_by_theme_name_and_by_item_text(
 ) -> None:
     links = warehouse.execute(
         "select theme_key, roadmap_item_id, match_method, matched_keyword, is_primary"
-        " from intermediate.int_roadmap_theme_links order by theme_key"
+        " from intermediate.int_roadmap_theme_links order by theme_key, roadmap_item_id"
     ).fetchall()
 
     assert links == [
         ("exports", "RM-1", "theme_name", "export timeouts", True),
+        ("exports", "RM-3", "item_text", "keep-timing", False),
         ("other.feature_request.dark", "RM-2", "item_text", "dark mode", True),
     ]
 

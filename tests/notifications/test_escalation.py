@@ -20,6 +20,7 @@ from notifications import (
     record_escalation,
     write_escalation_document,
 )
+from notifications.escalation import representative_verbatims
 from notifications.escalation_store import escalation_file_name
 
 ItemFactory = Callable[..., FeedbackItem]
@@ -161,6 +162,30 @@ def test_document_quotes_redacted_inert_verbatims_biggest_account_first(
     assert "sam@fabrikam.com" not in document
     assert "<script>" not in document and "&lt;script&gt;" in document
     assert "\\# Exports \\[fail\\](http://evil)" in document  # no heading, no link
+
+
+def test_verbatims_take_one_item_per_account_first_then_the_rest_biggest_arr_first(
+    make_item: ItemFactory,
+) -> None:
+    big, small = account(1, arr=400_000.0), account(2, arr=20_000.0)
+    items = tuple(
+        make_item(
+            item_id=f"nps:{name}",
+            account_id=owner.account_id,
+            received_at=datetime(2026, 11, day, tzinfo=UTC),
+        )
+        for name, owner, day in [
+            ("big-old", big, 1),
+            ("big-new", big, 9),
+            ("small", small, 5),
+            ("big-mid", big, 4),
+        ]
+    )
+
+    quoted = representative_verbatims(theme((big, small), items), limit=3)
+
+    assert [item.item_id for item, _ in quoted] == ["nps:big-new", "nps:small", "nps:big-mid"]
+    assert [owner.account_id for _, owner in quoted if owner] == ["A1", "A2", "A1"]
 
 
 def test_document_is_written_atomically_under_a_stable_name(
