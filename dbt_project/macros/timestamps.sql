@@ -1,10 +1,14 @@
 {#- A text timestamp as a UTC `timestamp`. ISO 8601 values carry `Z`, an offset, or nothing
-    (which the inbox contract reads as UTC); the offset test keeps the result independent of the
-    session's TimeZone. By default an unreadable value becomes null rather than failing the
+    (which the inbox contract reads as UTC); the loader stores `YYYY-MM-DDTHH:MM:SSZ`, which
+    takes a fixed format. The offset test keeps the result independent of the session's
+    TimeZone. By default an unreadable value becomes null rather than failing the
     model, because validation upstream has already quarantined bad rows; `strict` fails instead. -#}
 {% macro to_utc_timestamp(column, strict=false) -%}
     {%- set cast_fn = 'cast' if strict else 'try_cast' -%}
     case
+        -- the loader's own shape, so nearly every raw value: a fixed format, no regex
+        when {{ column }} like '____-__-__T__:__:__Z'
+            then {{ 'strptime' if strict else 'try_strptime' }}({{ column }}, '%Y-%m-%dT%H:%M:%SZ')
         when regexp_matches(trim({{ column }}), '\d:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)$')
             then {{ cast_fn }}(trim({{ column }}) as timestamptz) at time zone 'UTC'
         else {{ cast_fn }}(trim({{ column }}) as timestamp)

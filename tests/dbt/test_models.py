@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -183,3 +184,31 @@ def test_nps_monthly_by_tier(warehouse: duckdb.DuckDBPyConnection) -> None:
         "2026-11:Mid-Market": 100.0,
         "2026-11:Unmatched": 0.0,
     }
+
+
+@pytest.mark.parametrize(
+    ("keys", "failing"),
+    [
+        pytest.param(["A1", "A2"], [], id="unique and present"),
+        pytest.param(["A1", "A2", "A2", None], [("A2", 2), (None, 1)], id="repeated and null"),
+    ],
+)
+def test_primary_key_test_fails_on_a_repeated_or_missing_key(
+    warehouse: duckdb.DuckDBPyConnection, keys: list[str | None], failing: list[tuple[Any, int]]
+) -> None:
+    """The project's `primary_key` data test, as dbt compiled it for dim_accounts, run on rows
+    of our own."""
+    (database,) = warehouse.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()[0]
+    target = Path(database).parent / "target" / "compiled"
+    compiled = next(target.rglob("primary_key_dim_accounts_account_id*.sql")).read_text()
+    con = duckdb.connect()
+    con.execute(f"attach ':memory:' as {Path(database).stem}")
+    con.execute(f"create schema {Path(database).stem}.marts")
+    con.execute(f"create table {Path(database).stem}.marts.dim_accounts (account_id varchar)")
+    con.executemany(
+        f"insert into {Path(database).stem}.marts.dim_accounts values (?)", [[k] for k in keys]
+    )
+
+    assert sorted(con.execute(compiled).fetchall(), key=str) == sorted(failing, key=str)
