@@ -32,7 +32,7 @@ def load(tmp_path: Path, files: dict[str, str], sql: str) -> list[tuple[object, 
         return con.execute(sql).fetchall()
 
 
-def checked(rows: list[tuple[str, ...]]) -> tuple[bool, int]:
+def checked(rows: list[tuple[str, str, int, str]]) -> tuple[bool, int]:
     """check_batch over NPS rows of one or more files: (may rows repeat, good rows)."""
     with duckdb.connect() as con:
         con.execute(
@@ -68,7 +68,9 @@ def test_unique_keys_in_one_file_need_no_first_of_each_pass() -> None:
         ),
     ],
 )
-def test_a_repeated_key_or_a_second_file_may_repeat_rows(rows: list[tuple[str, ...]]) -> None:
+def test_a_repeated_key_or_a_second_file_may_repeat_rows(
+    rows: list[tuple[str, str, int, str]],
+) -> None:
     assert checked(rows) == (True, 2)
 
 
