@@ -41,11 +41,17 @@ def timestamp_text_sql(column: str) -> str:
 
 def timestamp_zone_sql(text: str) -> str:
     """``timestamp_text_sql`` over text already trimmed and upper-cased (a column, so that the
-    validation computes it once and reads it three times)."""
-    joined = f"regexp_replace({text}, '\\s+(?:UTC|GMT)$', 'Z')"
-    joined = f"regexp_replace({joined}, '(\\d)\\s+([+-]\\d{{2}}:?\\d{{2}})$', '\\1\\2')"
+    validation computes it once and reads it three times).
+
+    Only text ending in UTC/GMT or in a digit (an offset) has anything to join; the ending is
+    tested first, so most values pass no pattern. After a UTC/GMT join the text ends in Z and
+    the offset pattern cannot apply: at most one of the two replacements runs.
+    """
+    utc = f"regexp_replace({text}, '\\s+(?:UTC|GMT)$', 'Z')"
+    offset = f"regexp_replace({text}, '(\\d)\\s+([+-]\\d{{2}}:?\\d{{2}})$', '\\1\\2')"
     return (
-        f"case when regexp_matches({text}, '\\s(?:UTC|GMT|[+-]\\d)') then {joined} else {text} end"
+        f"(case when suffix({text}, 'UTC') or suffix({text}, 'GMT') then {utc}"
+        f" when ascii(right({text}, 1)) between 48 and 57 then {offset} else {text} end)"
     )
 
 

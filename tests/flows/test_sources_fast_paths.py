@@ -16,6 +16,7 @@ import pytest
 
 from flows.sources import SOURCES
 from flows.sources.checks import check_batch
+from flows.sources.dates import timestamp_sql, timestamp_text_sql
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
 
@@ -133,3 +134,30 @@ def test_free_text_is_present_unless_only_blanks(
         "select (select count(*) from raw.nps_responses), (select max(reason) from raw._quarantine)",
     )
     assert got == [(0 if reason else 1, reason)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("2026-11-04 UTC", datetime(2026, 11, 4), id="date and UTC"),
+        pytest.param("2026-11-04T09:30:00 gmt", datetime(2026, 11, 4, 9, 30), id="gmt"),
+        pytest.param("2026-11-04 09:30 +01:00", datetime(2026, 11, 4, 8, 30), id="spaced offset"),
+        pytest.param("2026-11-04\t09:30:00\t-0500", None, id="tab before the time"),
+        pytest.param("11/4/2026 21:30", datetime(2026, 11, 4, 21, 30), id="slash 24h"),
+        pytest.param("11/4/2026 9:30PM", datetime(2026, 11, 4, 21, 30), id="slash 12h"),
+        pytest.param("4/nov/26", datetime(2026, 11, 4), id="jira date"),
+        pytest.param("04/NOV/26 9:30 PM", datetime(2026, 11, 4, 21, 30), id="jira 12h"),
+        pytest.param("11/4/2026 9:30 PM UTC", None, id="slash date with a zone"),
+        pytest.param("11/4/2026 9:30 +0100", None, id="slash date with an offset"),
+        pytest.param("2026-11-04 09:30:00 UTC+01", None, id="zone and offset"),
+        pytest.param("1730000000 UTC", None, id="epoch with a zone"),
+    ],
+)
+def test_timestamp_shortcuts_read_what_the_full_patterns_read(
+    text: str, expected: datetime | None
+) -> None:
+    # Expected values are what the loader read before the ending and slash tests were added.
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'Asia/Kolkata'")
+        got = con.execute(f"select {timestamp_sql(timestamp_text_sql('$1'))}", [text]).fetchall()
+    assert got == [(expected,)]
