@@ -318,13 +318,16 @@ def _mark_repeated_keys(
         """
     ).fetchall()[0][0]
     if marked:
-        # The checks kept the exported row only for the rows they turned down.
+        # The checks kept the exported row only for the rows they turned down: the row as
+        # exported is looked up for the few marked here (semi join first, JSON after).
         con.execute(
-            f"update {table} set _content = exported._content"
-            f" from (select _file, _record, {content_sql(rules, 'incoming')} as _content"
-            f" from {quote(incoming)} as incoming) as exported"
-            f" where {table}._reason is not null and {table}._content is null"
-            f" and {table}._file = exported._file and {table}._record = exported._record"
+            f"update {table} set _content = exported._content from ("
+            f" select incoming._file, incoming._record, {content_sql(rules, 'incoming')} as _content"
+            f" from {quote(incoming)} as incoming semi join ("
+            f"  select _file, _record from {table} where _reason is not null and _content is null"
+            " ) as marked on incoming._file = marked._file and incoming._record = marked._record"
+            f") as exported where {table}._file = exported._file"
+            f" and {table}._record = exported._record"
         )
     return int(marked)
 
