@@ -1,4 +1,4 @@
-"""Row-level validation as a few set-based DuckDB passes over a batch of incoming rows.
+"""Row-level validation as one set-based DuckDB statement over a batch of incoming rows.
 
 Every field rule becomes a SQL condition with its reason; the first failing rule of a row is
 its reason, as a person would read the row left to right. Good rows come out normalised (UTC
