@@ -36,11 +36,22 @@ _SHAPES = (
 def timestamp_text_sql(column: str) -> str:
     """The value trimmed and upper-cased, a trailing ` UTC` or ` +01:00` joined to the time as
     ISO writes it: what ``timestamp_sql`` parses. Kept apart so it is computed once per row."""
-    text = f"upper(trim({column}, ' \t\r\n'))"
-    joined = f"regexp_replace({text}, '\\s+(?:UTC|GMT)$', 'Z')"
-    joined = f"regexp_replace({joined}, '(\\d)\\s+([+-]\\d{{2}}:?\\d{{2}})$', '\\1\\2')"
+    return timestamp_zone_sql(f"upper(trim({column}, ' \t\r\n'))")
+
+
+def timestamp_zone_sql(text: str) -> str:
+    """``timestamp_text_sql`` over text already trimmed and upper-cased (a column, so that the
+    validation computes it once and reads it three times).
+
+    Only text ending in UTC/GMT or in a digit (an offset) has anything to join; the ending is
+    tested first, so most values pass no pattern. After a UTC/GMT join the text ends in Z and
+    the offset pattern cannot apply: at most one of the two replacements runs.
+    """
+    utc = f"regexp_replace({text}, '\\s+(?:UTC|GMT)$', 'Z')"
+    offset = f"regexp_replace({text}, '(\\d)\\s+([+-]\\d{{2}}:?\\d{{2}})$', '\\1\\2')"
     return (
-        f"case when regexp_matches({text}, '\\s(?:UTC|GMT|[+-]\\d)') then {joined} else {text} end"
+        f"(case when suffix({text}, 'UTC') or suffix({text}, 'GMT') then {utc}"
+        f" when ascii(right({text}, 1)) between 48 and 57 then {offset} else {text} end)"
     )
 
 
@@ -48,14 +59,24 @@ def timestamp_sql(text: str) -> str:
     """A SQL expression: the UTC TIMESTAMP the text (from ``timestamp_text_sql``) stands for, or NULL.
 
     A value without an offset is UTC. Epoch values are seconds (9-10 digits) or milliseconds (13).
+    Only slash dates contain a slash, and only the 12-hour ones end in M: testing that first
+    spares most values all but one of the shape patterns.
     """
     iso = f"replace({text}, ',', '.')"
     with_offset = literal(r"[T ]\d.*" + _OFFSET + "$")
-    shapes = " ".join(
-        f"when regexp_full_match({text}, {literal(shape)}) then try_strptime({text}, {literal(fmt)})"
-        for shape, fmt in _SHAPES
-    )
+
+    def shapes(twelve_hour: bool) -> str:
+        return " ".join(
+            f"when regexp_full_match({text}, {literal(shape)})"
+            f" then try_strptime({text}, {literal(fmt)})"
+            for shape, fmt in _SHAPES
+            if shape.endswith("M") == twelve_hour
+        )
+
     return f"""(case
+        when contains({text}, '/') then
+            case when suffix({text}, 'M') then case {shapes(True)} end
+            else case {shapes(False)} end end
         when regexp_full_match({text}, {literal(_ISO)}) then
             case when regexp_matches({text}, {with_offset})
                 then make_timestamp(epoch_us(try_cast({iso} as timestamptz)))
@@ -65,5 +86,4 @@ def timestamp_sql(text: str) -> str:
             then make_timestamp(try_cast({text} as bigint) * 1000000)
         when regexp_full_match({text}, '\\d{{13}}')
             then make_timestamp(try_cast({text} as bigint) // 1000 * 1000000)
-        {shapes}
     end)"""

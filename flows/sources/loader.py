@@ -189,12 +189,20 @@ def _flush(
     try:
         has_rows = _gather(con, source, batch)
         if has_rows:
-            checks.check_batch(con, INCOMING, CHECKED, source.rules, now=now, key=source.key)
+            checked = checks.check_batch(
+                con, INCOMING, CHECKED, source.rules, now=now, key=source.key
+            )
         con.execute("begin transaction")
         try:
             if has_rows:
-                inserted, good, latest, late = _insert_rows(
-                    con, source, stamp, prior.get("max_event_at"), [f.relative for f in batch.files]
+                good = checked.good
+                inserted, latest, late = _insert_rows(
+                    con,
+                    source,
+                    stamp,
+                    prior.get("max_event_at"),
+                    [f.relative for f in batch.files],
+                    may_repeat=checked.may_repeat,
                 )
             _insert_rejects(con, source.name, batch.rejects, stamp)
             bad_by_file = _insert_checked_rejects(con, source, stamp) if has_rows else {}
@@ -223,7 +231,8 @@ def _flush(
                 ).fetchall()
             ]
     finally:
-        for name in (INCOMING, CHECKED):
+        con.execute(f"drop view if exists {INCOMING}")
+        for name in (FRAMES, CHECKED):
             con.execute(f"drop table if exists {quote(name)}")
         for _, staged in batch.staged:
             con.execute(f"drop view if exists {quote(staged.table)}")
@@ -241,12 +250,17 @@ def _flush(
         result.messages.append(f"... and {len(shown) - 5} more quarantined rows")
 
 
-# Temp tables of one batch on the loader's connection.
-INCOMING, CHECKED = "_lk_incoming", "_lk_checked"
+# Temp view and tables of one batch on the loader's connection.
+INCOMING, FRAMES, CHECKED = "_lk_incoming", "_lk_frames", "_lk_checked"
 
 
 def _gather(con: duckdb.DuckDBPyConnection, source: Source, batch: _Batch) -> bool:
-    """Every row of the batch in one temp table: raw columns as text, ``_record``, ``_file``."""
+    """Every row of the batch in one temp view: raw columns as text, ``_record``, ``_file``.
+
+    A view, not a copy: the checks read each staged CSV where it was read, and the wide text
+    is copied once, into the checked rows. Rows parsed in Python are copied into a table first,
+    since DuckDB only sees a registered DataFrame while it is registered.
+    """
     columns = source.columns
     text = ", ".join(f"{quote(c)}::varchar as {quote(c)}" for c in columns)
     parts = [
@@ -262,16 +276,17 @@ def _gather(con: duckdb.DuckDBPyConnection, source: Source, batch: _Batch) -> bo
     if frames:
         frame = pd.concat(frames, ignore_index=True)[[*columns, "_record", "_file"]]
         con.register("_lk_frame", frame.astype(object).where(frame.notna(), None))
-        parts.append(
-            f"select {text}, _record::bigint as _record, _file::varchar as _file from _lk_frame"
-        )
+        try:
+            con.execute(
+                f"create or replace temp table {FRAMES} as select {text},"
+                " _record::bigint as _record, _file::varchar as _file from _lk_frame"
+            )
+        finally:
+            con.unregister("_lk_frame")
+        parts.append(f"select * from {FRAMES}")
     if not parts:
         return False
-    try:
-        con.execute(f"create or replace temp table {INCOMING} as " + " union all ".join(parts))
-    finally:
-        if frames:
-            con.unregister("_lk_frame")
+    con.execute(f"create or replace temp view {INCOMING} as " + " union all ".join(parts))
     return True
 
 
@@ -281,23 +296,29 @@ def _insert_rows(
     loaded_at: datetime,
     before: str | None,
     files: list[str],
-) -> tuple[dict[str, int], int, str | None, int]:
+    *,
+    may_repeat: bool,
+) -> tuple[dict[str, int], str | None, int]:
     """Insert the good rows not stored yet (by row hash).
 
-    Returns rows new per file, good rows in all, the latest event among them and how many new
-    rows are older than ``before`` (the source's cursor before this load: late rows).
+    Returns rows new per file, the latest event among the good rows and how many new rows are
+    older than ``before`` (the source's cursor before this load: late rows).
     """
     columns = source.columns
     listed = ", ".join(map(quote, columns))
     event = quote(source.event_column) if source.event_column else "null"
-    good, latest = con.execute(
-        f"select count(*), max({event})::varchar from {CHECKED} where _reason is null"
-    ).fetchall()[0]
+    latest = con.execute(
+        f"select max({event})::varchar from {CHECKED} where _reason is null"
+    ).fetchall()[0][0]
     # Rows of one batch that repeat each other (overlapping exports in one night) are rare:
     # only then does the insert pay for picking the first of each.
-    dupes = con.execute(
-        f"select count(*) - count(distinct _row_hash) from {CHECKED} where _reason is null"
-    ).fetchall()[0][0]
+    row_hash = checks.row_hash_sql(source.rules)
+    dupes = (
+        may_repeat
+        and con.execute(
+            f"select count(*) - count(distinct {row_hash}) from {CHECKED} where _reason is null"
+        ).fetchall()[0][0]
+    )
     first_only = (
         "qualify row_number() over (partition by _row_hash order by _file, _record) = 1"
         if dupes
@@ -307,8 +328,11 @@ def _insert_rows(
         f"""
         insert into raw.{source.table} ({listed}, _source, _file, _record, _loaded_at, _row_hash)
         select {listed}, ?, _file, _record, ?, _row_hash
-        from {CHECKED} as incoming
-        where _reason is null and not exists (
+        from (
+            select {listed}, _file, _record, {row_hash} as _row_hash
+            from {CHECKED} where _reason is null
+        ) as incoming
+        where not exists (
             select 1 from raw.{source.table} as stored where stored._row_hash = incoming._row_hash
         )
         {first_only}
@@ -323,7 +347,7 @@ def _insert_rows(
     ).fetchall()
     late = sum(int(n) for _, _, n in counts) if before is not None and source.event_column else 0
     counts = [(name, n) for name, n, _ in counts]
-    return {str(name): int(n) for name, n in counts}, int(good), latest, late
+    return {str(name): int(n) for name, n in counts}, latest, late
 
 
 def _insert_checked_rejects(
@@ -331,11 +355,8 @@ def _insert_checked_rejects(
 ) -> dict[str, int]:
     """Quarantine the rows validation turned down, with the content as exported."""
     con.execute(
-        "insert into raw._quarantine select ?, checked._file, checked._record, checked._field,"
-        f" checked._reason, {checks.content_sql(source.rules, 'incoming')}, ?"
-        f" from (select _file, _record, _field, _reason from {CHECKED}) as checked"
-        f" positional join {INCOMING} as incoming"
-        " where checked._reason is not null order by checked._file, checked._record",
+        "insert into raw._quarantine select ?, _file, _record, _field, _reason, _content, ?"
+        f" from {CHECKED} where _reason is not null order by _file, _record",
         [source.name, at],
     )
     counts = con.execute(
