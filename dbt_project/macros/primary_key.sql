@@ -1,7 +1,7 @@
-{#- A key column: present on every row and never repeated. One pass over the model where
-    `unique` plus `not_null` take two, which matters for staging views: a test re-runs the
-    view, and the biggest dedupe a million ticket versions. Fails with each null or repeated
-    key and how often it occurs. -#}
+{#- A key column: present on every row and never repeated. The staging models' key test: they
+    are views, so every test re-runs the view (the tickets' one dedupes every ticket version),
+    and this takes one pass where `unique` plus `not_null` take two. Tables keep the house
+    style's pair. Fails with each null or repeated key and how often it occurs. -#}
 {% test primary_key(model, column_name) %}
 
     select

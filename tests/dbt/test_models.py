@@ -196,19 +196,18 @@ def test_nps_monthly_by_tier(warehouse: duckdb.DuckDBPyConnection) -> None:
 def test_primary_key_test_fails_on_a_repeated_or_missing_key(
     warehouse: duckdb.DuckDBPyConnection, keys: list[str | None], failing: list[tuple[Any, int]]
 ) -> None:
-    """The project's `primary_key` data test, as dbt compiled it for dim_accounts, run on rows
-    of our own."""
+    """The project's `primary_key` data test, as dbt compiled it for stg_crm__accounts, run on
+    rows of our own."""
     (database,) = warehouse.execute(
         "select path from duckdb_databases() where database_name = current_database()"
     ).fetchall()[0]
     target = Path(database).parent / "target" / "compiled"
-    compiled = next(target.rglob("primary_key_dim_accounts_account_id*.sql")).read_text()
+    compiled = next(target.rglob("primary_key_stg_crm__accounts_account_id*.sql")).read_text()
+    relation = f"{Path(database).stem}.staging.stg_crm__accounts"
     con = duckdb.connect()
     con.execute(f"attach ':memory:' as {Path(database).stem}")
-    con.execute(f"create schema {Path(database).stem}.marts")
-    con.execute(f"create table {Path(database).stem}.marts.dim_accounts (account_id varchar)")
-    con.executemany(
-        f"insert into {Path(database).stem}.marts.dim_accounts values (?)", [[k] for k in keys]
-    )
+    con.execute(f"create schema {Path(database).stem}.staging")
+    con.execute(f"create table {relation} (account_id varchar)")
+    con.executemany(f"insert into {relation} values (?)", [[k] for k in keys])
 
     assert sorted(con.execute(compiled).fetchall(), key=str) == sorted(failing, key=str)
