@@ -78,9 +78,19 @@ def _prepared(root: Path, *, items: int, days: int) -> tuple[list[str], date]:
             return [
                 f"bench --dbt: reusing the warehouse prepared in {root} for the night of {run_date}"
             ], run_date
+        raise FileExistsError(
+            f"{root} holds a warehouse prepared for {kept['items']} items over {kept['days']} days;"
+            " preparing another size there would load both companies into one warehouse:"
+            " use another --workdir"
+        )
+    if (root / "inbox").exists() or (root / "warehouse").exists():
+        raise FileExistsError(
+            f"{root} already holds an inbox or a warehouse that bench --dbt did not prepare:"
+            " use an empty --workdir"
+        )
+    run_date = date.today()  # the night run_bench runs
     started = time.perf_counter()
     lines = run_bench(items=items, days=days, workdir=root)
-    run_date = date.today()
     marker.write_text(json.dumps({"items": items, "days": days, "run_date": run_date.isoformat()}))
     lines.append(f"bench --dbt: warehouse prepared in {time.perf_counter() - started:.0f} s")
     return lines, run_date

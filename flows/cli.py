@@ -410,7 +410,11 @@ def bench(
     if dbt:
         from flows.bench_dbt import run_dbt_bench
 
-        for line in run_dbt_bench(items=items, days=days, workdir=workdir):
+        try:
+            lines = run_dbt_bench(items=items, days=days, workdir=workdir)
+        except FileExistsError as exc:
+            raise _fail(str(exc)) from exc
+        for line in lines:
             typer.echo(line)
         return
     if ingest:

@@ -27,12 +27,9 @@ def test_a_warehouse_prepared_for_the_same_size_is_reused(
     assert "reusing the warehouse" in lines[0]
 
 
-def test_another_size_prepares_a_new_warehouse(
+def test_an_empty_workdir_is_prepared_and_marked_for_its_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / bench_dbt.MARKER).write_text(
-        json.dumps({"items": 1000, "days": 30, "run_date": "2026-11-01"})
-    )
     prepared: list[int] = []
     monkeypatch.setattr(
         "flows.bench.run_bench",
@@ -44,6 +41,26 @@ def test_another_size_prepares_a_new_warehouse(
     assert prepared == [2000]
     assert json.loads((tmp_path / bench_dbt.MARKER).read_text())["items"] == 2000
     assert lines[0] == "nightly ran"
+
+
+@pytest.mark.parametrize("left_behind", ["marker for another size", "inbox", "warehouse"])
+def test_a_workdir_holding_another_company_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, left_behind: str
+) -> None:
+    if left_behind == "marker for another size":
+        (tmp_path / bench_dbt.MARKER).write_text(
+            json.dumps({"items": 1000, "days": 30, "run_date": "2026-11-01"})
+        )
+    else:
+        (tmp_path / left_behind).mkdir()
+    monkeypatch.setattr("flows.bench.run_bench", pytest.fail)  # nothing may be loaded on top
+
+    result = CliRunner().invoke(
+        app, ["bench", "--dbt", "--items", "2000", "--days", "30", "--workdir", str(tmp_path)]
+    )
+
+    assert result.exit_code == 1
+    assert str(tmp_path) in result.output and "--workdir" in result.output
 
 
 def test_slowest_nodes_come_first(tmp_path: Path) -> None:
