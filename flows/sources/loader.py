@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,10 +21,20 @@ import duckdb
 import pandas as pd
 
 from flows.sources import checks
-from flows.sources.base import FileUnreadable, Reject, Source, Staged, literal, quote
+from flows.sources.base import (
+    FileUnreadable,
+    ReadResult,
+    Reject,
+    Source,
+    Staged,
+    literal,
+    quote,
+)
 
 BATCH_ROWS = 250_000
 BATCH_FILES = 1_000
+# Files at least this big and of a size not loaded before are hashed while they are read.
+OVERLAP_BYTES = 8 << 20
 
 
 @dataclass
@@ -126,42 +137,43 @@ def load_source(
     )
     # Anything stamped more than a day past the wall clock cannot be real yet.
     now = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
+    # A file of a size never loaded before is hashed while DuckDB reads it (the read is the
+    # slow part, and it is needed anyway); any other file is hashed first and skipped unread
+    # if its content was loaded (a re-delivered export).
+    sizes = {
+        int(row[0])
+        for row in con.execute(
+            "select distinct size_bytes from raw._files where source = ?", [source.name]
+        ).fetchall()
+    }
     batch = _Batch()
-    for path in inbox_files(inbox, source):
-        if on_file:
-            on_file(path)
-        digest = file_sha256(path)
-        if digest in seen:
-            result.files_skipped += 1
-            continue
-        seen.add(digest)
-        entry = _File(path.relative_to(inbox).as_posix(), digest, path.stat().st_size)
-        batch.files.append(entry)
-        try:
-            read = source.read(path, source, con)
-        except (FileUnreadable, duckdb.Error, ValueError, OSError) as exc:
-            entry.error = str(exc) if isinstance(exc, FileUnreadable) else f"{path.name}: {exc}"
-            head = path.read_bytes()[:20_000].decode("utf-8", errors="replace")
-            batch.rejects.append(Reject(0, "file", entry.error, head, entry.relative))
-            result.messages.append(f"{entry.relative}: quarantined whole file: {entry.error}")
-            continue
-        if isinstance(read.rows, Staged):
-            batch.staged.append((entry.relative, read.rows))
-        elif isinstance(read.rows, pd.DataFrame):
-            batch.frames.append(read.rows.assign(_file=entry.relative))
-        else:
-            batch.records.extend(row | {"_file": entry.relative} for row in read.rows)
-        entry.rows = len(read.rows)
-        entry.warnings = read.warnings
-        for name, value in read.cursors.items():
-            batch.cursors[name] = max(value, batch.cursors.get(name, value))
-        batch.rejects.extend(
-            Reject(r.record, r.field, r.reason, r.content, entry.relative) for r in read.rejects
-        )
-        result.messages.extend(read.warnings)
-        if batch.rows >= BATCH_ROWS or len(batch.files) >= BATCH_FILES:
-            _flush(con, source, batch, loaded_at, now, result, prior)
-            batch = _Batch()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
+        for path in inbox_files(inbox, source):
+            if on_file:
+                on_file(path)
+            size = path.stat().st_size
+            if size < OVERLAP_BYTES or size in sizes:
+                digest = file_sha256(path)
+                if digest in seen:
+                    result.files_skipped += 1
+                    continue
+                read: ReadResult | Exception = _read(source, path, con)
+            else:
+                pending = hasher.submit(file_sha256, path)
+                read = _read(source, path, con)
+                digest = pending.result()
+                if digest in seen:
+                    _discard(con, read)
+                    result.files_skipped += 1
+                    continue
+            seen.add(digest)
+            sizes.add(size)
+            entry = _File(path.relative_to(inbox).as_posix(), digest, size)
+            batch.files.append(entry)
+            _add(batch, entry, path, read, result)
+            if batch.rows >= BATCH_ROWS or len(batch.files) >= BATCH_FILES:
+                _flush(con, source, batch, loaded_at, now, result, prior)
+                batch = _Batch()
     _flush(con, source, batch, loaded_at, now, result, prior)
     result.cursors = dict(
         con.execute(
@@ -169,6 +181,48 @@ def load_source(
         ).fetchall()
     )
     return result
+
+
+def _read(source: Source, path: Path, con: duckdb.DuckDBPyConnection) -> ReadResult | Exception:
+    """The file's rows, or why it cannot be read (the whole file is then quarantined)."""
+    try:
+        return source.read(path, source, con)
+    except (FileUnreadable, duckdb.Error, ValueError, OSError) as exc:
+        return exc
+
+
+def _discard(con: duckdb.DuckDBPyConnection, read: ReadResult | Exception) -> None:
+    """Drop what a read staged for a file that turned out to be loaded already."""
+    if isinstance(read, ReadResult) and isinstance(read.rows, Staged):
+        con.execute(f"drop view if exists {quote(read.rows.table)}")
+        if read.rows.backing:
+            con.execute(f"drop table if exists {quote(read.rows.backing)}")
+
+
+def _add(
+    batch: _Batch, entry: _File, path: Path, read: ReadResult | Exception, result: SourceLoad
+) -> None:
+    """One read file into the batch: its rows, rejects, warnings and cursors."""
+    if isinstance(read, Exception):
+        entry.error = str(read) if isinstance(read, FileUnreadable) else f"{path.name}: {read}"
+        head = path.read_bytes()[:20_000].decode("utf-8", errors="replace")
+        batch.rejects.append(Reject(0, "file", entry.error, head, entry.relative))
+        result.messages.append(f"{entry.relative}: quarantined whole file: {entry.error}")
+        return
+    if isinstance(read.rows, Staged):
+        batch.staged.append((entry.relative, read.rows))
+    elif isinstance(read.rows, pd.DataFrame):
+        batch.frames.append(read.rows.assign(_file=entry.relative))
+    else:
+        batch.records.extend(row | {"_file": entry.relative} for row in read.rows)
+    entry.rows = len(read.rows)
+    entry.warnings = read.warnings
+    for name, value in read.cursors.items():
+        batch.cursors[name] = max(value, batch.cursors.get(name, value))
+    batch.rejects.extend(
+        Reject(r.record, r.field, r.reason, r.content, entry.relative) for r in read.rejects
+    )
+    result.messages.extend(read.warnings)
 
 
 def _flush(
@@ -186,6 +240,11 @@ def _flush(
     stamp = loaded_at.replace(tzinfo=None)
     inserted: dict[str, int] = {}
     good, latest, late = 0, None, 0
+    # Validation and the insert need no order: each row carries its file and record number,
+    # and the raw tables have no order of their own. (Reading a CSV keeps it: a staged row's
+    # `rowid` is its place in the file.) Without it DuckDB writes row groups in parallel.
+    ordered = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("set preserve_insertion_order = false")
     try:
         has_rows = _gather(con, source, batch)
         if has_rows:
@@ -231,6 +290,7 @@ def _flush(
                 ).fetchall()
             ]
     finally:
+        con.execute(f"set preserve_insertion_order = {bool(ordered)}")
         con.execute(f"drop view if exists {INCOMING}")
         for name in (FRAMES, CHECKED):
             con.execute(f"drop table if exists {quote(name)}")

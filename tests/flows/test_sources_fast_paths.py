@@ -8,6 +8,7 @@ pattern when text starts with a printable character. Each case here takes the ot
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import duckdb
 import pytest
 
 from flows.sources import SOURCES
+from flows.sources.base import ReadResult, Source
 from flows.sources.checks import check_batch
 from flows.sources.dates import timestamp_sql, timestamp_text_sql
 from flows.sources.loader import load_source
@@ -161,3 +163,83 @@ def test_timestamp_shortcuts_read_what_the_full_patterns_read(
         con.execute("set TimeZone = 'Asia/Kolkata'")
         got = con.execute(f"select {timestamp_sql(timestamp_text_sql('$1'))}", [text]).fetchall()
     assert got == [(expected,)]
+
+
+def test_a_new_export_hashed_while_read_loads_once_and_its_copy_is_skipped_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of a new size is hashed while DuckDB reads it; a copy under another name has a
+    size already loaded, so it is hashed first and skipped without being read."""
+    monkeypatch.setattr("flows.sources.loader.OVERLAP_BYTES", 0)
+    rows = "".join(f"r{i},p{i}@acme.io,{i % 11},fine,2026-11-0{1 + i % 9}\n" for i in range(50))
+    (tmp_path / "nps").mkdir()
+    (tmp_path / "nps" / "a.csv").write_text(HEADER + rows)
+    reads: list[str] = []
+
+    def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+        reads.append(path.name)
+        return NPS.read(path, source, con)
+
+    nps = replace(NPS, read=read)
+    with open_warehouse(Path(":memory:")) as con:
+        first = load_source(con, tmp_path, nps, loaded_at=datetime(2026, 11, 20, 3))
+        (tmp_path / "nps" / "b.csv").write_text(HEADER + rows)
+        second = load_source(con, tmp_path, nps, loaded_at=datetime(2026, 11, 20, 4))
+        stored = con.execute(
+            "select count(*), count(distinct _row_hash) from raw.nps_responses"
+        ).fetchall()
+    assert (first.rows_loaded, first.files_read) == (50, 1)
+    assert (second.rows_loaded, second.files_skipped) == (0, 2)
+    assert stored == [(50, 50)]
+    assert reads == ["a.csv"]
+
+
+def test_a_loaded_export_read_while_hashed_is_dropped_unloaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the size check misses (a `_files` row without the size), the read of a file whose
+    content was loaded is dropped: nothing is loaded twice and no staged table is left."""
+    monkeypatch.setattr("flows.sources.loader.OVERLAP_BYTES", 0)
+    (tmp_path / "nps").mkdir()
+    (tmp_path / "nps" / "a.csv").write_text(HEADER + "r1,a@acme.io,9,fine,2026-11-03\n")
+    with open_warehouse(Path(":memory:")) as con:
+        load_source(con, tmp_path, NPS, loaded_at=datetime(2026, 11, 20, 3))
+        con.execute("update raw._files set size_bytes = -1")
+        (tmp_path / "nps" / "copy.csv").write_text(HEADER + "r1,a@acme.io,9,fine,2026-11-03\n")
+        again = load_source(con, tmp_path, NPS, loaded_at=datetime(2026, 11, 20, 4))
+        temp = con.execute(
+            "select table_name from duckdb_tables() where temporary union all"
+            " select view_name from duckdb_views() where temporary and not internal"
+        ).fetchall()
+        stored = con.execute("select count(*) from raw.nps_responses").fetchall()
+    assert (again.files_skipped, again.files_read, again.rows_loaded) == (2, 0, 0)
+    assert stored == [(1,)]
+    assert temp == []
+
+
+def test_record_numbers_hold_in_an_export_of_many_row_groups(tmp_path: Path) -> None:
+    """Validation and the insert run without insertion order; the record numbers quarantined
+    rows carry still come from the read, in file order, past DuckDB's 122,880-row groups."""
+    bad = {7: "11", 150_001: "n/a", 299_990: "-1"}
+    lines = [HEADER]
+    for record in range(1, 300_001):
+        score = bad.get(record, str(record % 11))
+        lines.append(f"r{record},p{record}@acme.io,{score},ok,2026-11-03\n")
+    lines.insert(200_000, 'r-short,"only two"\n')  # malformed: data row 200,000
+    stored = load(
+        tmp_path,
+        {"big.csv": "".join(lines)},
+        "select record, field from raw._quarantine union all"
+        " select _record, response_id from raw.nps_responses"
+        " where response_id in ('r6', 'r199999', 'r200000', 'r299999') order by 1",
+    )
+    assert stored == [
+        (6, "r6"),
+        (7, "score"),
+        (150_001, "score"),
+        (199_999, "r199999"),
+        (200_000, "row"),
+        (200_001, "r200000"),
+        (299_991, "score"),
+        (300_000, "r299999"),
+    ]
