@@ -2,20 +2,31 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'accounts') }}
+    select
+        *,
+        rowid as raw_row_id  -- the latest version of a row is picked by it
+    from {{ source('crm', 'accounts') }}
+
+),
+
+latest_row_ids as (
+
+    -- an account re-exported with changes lands once per version: the latest load wins
+    select
+        arg_max(
+            rowid,
+            {{ latest_first(['_loaded_at', '_file', '_record']) }}
+        ) as raw_row_id
+    from {{ source('crm', 'accounts') }}
+    where {{ clean_text('account_id') }} is not null
+    group by trim(account_id)
 
 ),
 
 latest as (
 
-    -- an account re-exported with changes lands once per version: the latest load wins
     select * from source
-    where {{ clean_text('account_id') }} is not null
-    qualify
-        row_number() over (
-            partition by trim(account_id)
-            order by _loaded_at desc, _file desc, _record desc
-        ) = 1
+    where raw_row_id in (select raw_row_id from latest_row_ids)  -- noqa: RF02
 
 ),
 

@@ -2,20 +2,31 @@ with
 
 source as (
 
-    select * from {{ source('loopkeeper', 'feedback_tags') }}
+    select
+        *,
+        rowid as raw_row_id  -- the latest version of a row is picked by it
+    from {{ source('loopkeeper', 'feedback_tags') }}
+
+),
+
+current_version_row_ids as (
+
+    -- re-tagging with a new model adds rows: the most recent tagging is the item's tags
+    select
+        arg_max(
+            rowid,
+            {{ latest_first(['tagged_at', 'model_version']) }}
+        ) as raw_row_id
+    from {{ source('loopkeeper', 'feedback_tags') }}
+    where item_id is not null
+    group by item_id
 
 ),
 
 current_version as (
 
-    -- re-tagging with a new model adds rows: the most recent tagging is the item's tags
     select * from source
-    where item_id is not null
-    qualify
-        row_number() over (
-            partition by item_id
-            order by tagged_at desc nulls last, model_version desc
-        ) = 1
+    where raw_row_id in (select raw_row_id from current_version_row_ids)  -- noqa: RF02
 
 ),
 

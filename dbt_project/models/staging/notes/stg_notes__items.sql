@@ -2,21 +2,32 @@ with
 
 source as (
 
-    select * from {{ source('notes', 'items') }}
+    select
+        *,
+        rowid as raw_row_id  -- the latest version of a row is picked by it
+    from {{ source('notes', 'items') }}
+
+),
+
+latest_row_ids as (
+
+    -- a note re-exported with changes lands once per version: the latest load wins
+    select
+        arg_max(
+            rowid,
+            {{ latest_first(['_loaded_at', '_file', '_record']) }}
+        ) as raw_row_id
+    from {{ source('notes', 'items') }}
+    where {{ clean_text('note_id') }} is not null
+        and try_cast(trim(item_index) as integer) is not null
+    group by trim(note_id), try_cast(trim(item_index) as integer)
 
 ),
 
 latest as (
 
     select * from source
-    where
-        {{ clean_text('note_id') }} is not null
-        and try_cast(trim(item_index) as integer) is not null
-    qualify
-        row_number() over (
-            partition by trim(note_id), try_cast(trim(item_index) as integer)
-            order by _loaded_at desc, _file desc, _record desc
-        ) = 1
+    where raw_row_id in (select raw_row_id from latest_row_ids)  -- noqa: RF02
 
 ),
 

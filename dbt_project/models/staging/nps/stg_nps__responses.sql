@@ -2,19 +2,31 @@ with
 
 source as (
 
-    select * from {{ source('nps', 'responses') }}
+    select
+        *,
+        rowid as raw_row_id  -- the latest version of a row is picked by it
+    from {{ source('nps', 'responses') }}
+
+),
+
+latest_row_ids as (
+
+    -- a response re-exported with changes lands once per version: the latest load wins
+    select
+        arg_max(
+            rowid,
+            {{ latest_first(['_loaded_at', '_file', '_record']) }}
+        ) as raw_row_id
+    from {{ source('nps', 'responses') }}
+    where {{ clean_text('response_id') }} is not null
+    group by trim(response_id)
 
 ),
 
 latest as (
 
     select * from source
-    where {{ clean_text('response_id') }} is not null
-    qualify
-        row_number() over (
-            partition by trim(response_id)
-            order by _loaded_at desc, _file desc, _record desc
-        ) = 1
+    where raw_row_id in (select raw_row_id from latest_row_ids)  -- noqa: RF02
 
 ),
 

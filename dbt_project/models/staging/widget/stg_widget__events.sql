@@ -2,19 +2,31 @@ with
 
 source as (
 
-    select * from {{ source('widget', 'events') }}
+    select
+        *,
+        rowid as raw_row_id  -- the latest version of a row is picked by it
+    from {{ source('widget', 'events') }}
+
+),
+
+latest_row_ids as (
+
+    -- an event re-delivered with changes lands once per version: the latest load wins
+    select
+        arg_max(
+            rowid,
+            {{ latest_first(['_loaded_at', '_file', '_record']) }}
+        ) as raw_row_id
+    from {{ source('widget', 'events') }}
+    where {{ clean_text('event_id') }} is not null
+    group by trim(event_id)
 
 ),
 
 latest as (
 
     select * from source
-    where {{ clean_text('event_id') }} is not null
-    qualify
-        row_number() over (
-            partition by trim(event_id)
-            order by _loaded_at desc, _file desc, _record desc
-        ) = 1
+    where raw_row_id in (select raw_row_id from latest_row_ids)  -- noqa: RF02
 
 ),
 

@@ -2,29 +2,34 @@ with
 
 source as (
 
-    select * from {{ source('zendesk', 'tickets') }}
+    select
+        *,
+        rowid as raw_row_id  -- the latest version of a ticket is picked by it
+    from {{ source('zendesk', 'tickets') }}
 
 ),
 
-typed as (
+latest_row_ids as (
 
+    -- a ticket re-appears on a later export page when it changes: the latest version wins
     select
-        *,
-        {{ to_utc_timestamp('updated_at') }} as updated_at_utc
-    from source
+        arg_max(
+            rowid,
+            {{ latest_first([to_utc_timestamp('updated_at'), '_loaded_at', '_file', '_record']) }}
+        ) as raw_row_id
+    from {{ source('zendesk', 'tickets') }}
     where {{ clean_text('ticket_id') }} is not null
+    group by trim(ticket_id)
 
 ),
 
 latest as (
 
-    -- a ticket re-appears on a later export page when it changes: the latest version wins
-    select * from typed
-    qualify
-        row_number() over (
-            partition by trim(ticket_id)
-            order by updated_at_utc desc nulls last, _loaded_at desc, _file desc, _record desc
-        ) = 1
+    select
+        *,
+        {{ to_utc_timestamp('updated_at') }} as updated_at_utc
+    from source
+    where raw_row_id in (select raw_row_id from latest_row_ids)  -- noqa: RF02
 
 ),
 
