@@ -1,8 +1,9 @@
 """In-app widget webhook payloads, one JSON object per line.
 
-DuckDB reads the lines (``read_json_objects``) and pulls the fields out in SQL. A file with a
-broken line or blank lines (where row numbers would no longer be line numbers) is read line by
-line instead, so each bad line is quarantined by its number and the good ones still load.
+Files are read many at a time (``flows.sources.widget_lines``). A file that is not plain is read
+alone: a big one by DuckDB (``read_json_objects``, fields pulled out in SQL), a small one or one
+with a broken line or blank lines (where row numbers would no longer be line numbers) line by
+line, so each bad line is quarantined by its number and the good ones still load.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import duckdb
 
 from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Reject, Source
 from flows.sources.readers import read_jsonl
+from flows.sources.widget_lines import read_lines
 
 RULES = (
     FieldRule("event_id", required=True),
@@ -88,7 +90,9 @@ def _read_with_duckdb(path: Path) -> ReadResult | None:
 DUCKDB_FROM_BYTES = 1 << 20
 
 
-def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+def read_alone(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+    """One file: the reference the grouped read matches, and the reader of any file that is not
+    plain (it names each bad line)."""
     fast = _read_with_duckdb(path) if path.stat().st_size >= DUCKDB_FROM_BYTES else None
     if fast is not None:
         return fast
@@ -96,6 +100,27 @@ def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResu
     rows = [_flatten(value) | {"_record": number} for number, value in records]
     rejects = [Reject(number, "line", reason, text) for number, reason, text in bad_lines]
     return ReadResult(rows, rejects=rejects)
+
+
+# Bigger files are read alone: DuckDB streams one file's lines, a group holds its files whole.
+GROUP_FILE_BYTES = 16 << 20
+
+
+class Reader:
+    """Reads a file alone, or a group of files in one scan (``flows.sources.grouped``)."""
+
+    def __call__(self, path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+        return self.many([(path, path.name)], source, con)[0] or read_alone(path, source, con)
+
+    def many(
+        self, files: list[tuple[Path, str]], source: Source, con: duckdb.DuckDBPyConnection
+    ) -> list[ReadResult | None]:
+        small = [(p, name) for p, name in files if p.stat().st_size < GROUP_FILE_BYTES]
+        read = dict(zip(small, read_lines(small, PATHS, con), strict=True)) if small else {}
+        return [read.get(file) for file in files]
+
+
+read = Reader()
 
 
 SOURCE = Source(

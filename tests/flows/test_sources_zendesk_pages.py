@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from flows.warehouse.connection import open_warehouse
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 MEMORY = Path(":memory:")
+TABLES = ("raw.zendesk_tickets", "raw._files", "raw._quarantine", "raw._cursors")
 
 
 def ticket(number: int, **changes: Any) -> dict[str, Any]:
@@ -167,3 +169,23 @@ def test_small_groups_and_batches_store_what_one_group_stores(
     split = load(tmp_path)
     assert split[1:] == whole[1:]
     assert (split[0].rows_loaded, split[0].files_skipped) == (whole[0].rows_loaded, 1) == (21, 1)
+
+
+def test_a_folder_loads_in_groups_as_it_loads_page_by_page(tmp_path: Path) -> None:
+    folder = tmp_path / "tickets"
+    write_pages(folder, 3)
+    for name, page in ODD_PAGES.items():
+        (folder / f"{name.replace(' ', '-')}.json").write_text(json.dumps(page))
+    for path in [*(FIXTURES / "tickets").iterdir(), *(FIXTURES / "bad" / "tickets").iterdir()]:
+        shutil.copy(path, folder / f"{path.parent.name}-{path.name}")
+
+    def everything(source: Any) -> list[list[tuple[Any, ...]]]:
+        with open_warehouse(MEMORY) as con:
+            load_source(con, tmp_path, source, loaded_at=LOADED_AT)
+            return [
+                con.execute(f"select * from {table} order by all").fetchall() for table in TABLES
+            ]
+
+    grouped = everything(zendesk.SOURCE)
+    assert grouped == everything(replace(zendesk.SOURCE, read=zendesk.read_alone))
+    assert len(grouped[0]) > 15 and len(grouped[2]) > 5
