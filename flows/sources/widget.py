@@ -107,10 +107,10 @@ GROUP_FILE_BYTES = 16 << 20
 
 
 class Reader:
-    """Reads a file alone, or a group of files in one scan (``flows.sources.grouped``)."""
+    """One file read as it always was; a group of files in one scan (``flows.sources.grouped``)."""
 
     def __call__(self, path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
-        return self.many([(path, path.name)], source, con)[0] or read_alone(path, source, con)
+        return read_alone(path, source, con)
 
     def many(
         self, files: list[tuple[Path, str]], source: Source, con: duckdb.DuckDBPyConnection

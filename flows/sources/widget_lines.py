@@ -41,34 +41,35 @@ with files as (
 split as (
     select _page, _file, string_split(text, chr(10)) as lines
     from files
-    where text is not null
-        and not starts_with(text, chr(65279))
+    where not starts_with(text, chr(65279))
         and not contains(replace(text, chr(13) || chr(10), ''), chr(13))
 ),
 lines as (
     select _page, _file, unnest(lines) as line, generate_subscripts(lines, 1) as _record
     from split
+),
+parsed as (
+    -- Three parses of each line: its values, the types of the top level and the fields, and
+    -- the keys of the top level and of `user`.
+    select _page, _file, _record, line,
+        try(json_extract_string(line, {paths})) as _values,
+        try(json_type(line, ['$', {paths_listed}])) as _types,
+        try(json_keys(line, ['$', '$.user'])) as _keys
+    from lines
+    where trim(line, {blank}) <> ''
 )
-select
-    _page,
-    _file,
-    _record,
-    try(json_extract_string(line, {paths})) as _values,
+select _page, _file, _record, {columns},
     coalesce(
-        try(
-            json_type(line) = 'OBJECT'
-            and list_bool_and(list_transform(json_type(line, {paths}),
-                lambda t: t is null or list_contains({plain_types}, t)))
-            and len(json_keys(line)) = len(list_distinct(json_keys(line)))
-            and coalesce(len(json_keys(line, '$.user')), 0)
-                = coalesce(len(list_distinct(json_keys(line, '$.user'))), 0)
-            -- DuckDB takes a trailing comma that Python's json refuses.
-            and not regexp_matches(line, ',\s*[]}}]')
-        ),
+        _types[1] = 'OBJECT'
+        and list_bool_and(list_transform(_types[2:],
+            lambda t: t is null or list_contains({plain_types}, t)))
+        and list_bool_and(list_transform(_keys,
+            lambda k: k is null or len(k) = len(list_distinct(k))))
+        -- DuckDB takes a trailing comma that Python's json refuses.
+        and not regexp_matches(line, ',\s*[]}}]'),
         false
     ) as _plain
-from lines
-where trim(line, {blank}) <> ''
+from parsed
 """
 
 # DuckDB expands these in a path as a glob: such a file is read alone, as it always was.
@@ -88,37 +89,39 @@ def read_lines(
     if not chosen:
         return [None] * len(files)
     scanned = [path for path, _ in chosen]
-    lines, rows = temp_name("lines"), temp_name("events")
-    listed = "[" + ", ".join(literal(p) for p in paths.values()) + "]"
+    lines = temp_name("lines")
+    listed = ", ".join(literal(p) for p in paths.values())
+    sql = LINES_SQL.format(
+        lines=lines,
+        paths=f"[{listed}]",
+        paths_listed=listed,
+        columns=", ".join(f"_values[{i}] as {c}" for i, c in enumerate(paths, start=1)),
+        plain_types=_PLAIN_TYPES,
+        blank=literal(_BLANK),
+    )
     try:
-        con.execute(
-            LINES_SQL.format(
-                lines=lines, paths=listed, plain_types=_PLAIN_TYPES, blank=literal(_BLANK)
-            ),
-            {"paths": scanned, "names": [name for _, name in chosen]},
-        )
-    except duckdb.Error:
-        # A file that vanished or cannot be opened: each file alone says which.
-        return [None] * len(files)
-    try:
+        con.execute(sql, {"paths": scanned, "names": [name for _, name in chosen]})
         found = con.execute(
             f"select _page, count(*), bool_and(_plain) from {lines} group by _page"
         ).fetchall()
-        plain = {int(page): int(n) for page, n, ok in found if ok}
-        if plain:
-            columns = ", ".join(f"_values[{i}] as {c}" for i, c in enumerate(paths, start=1))
-            con.execute(
-                f"create temp table {rows} as select {columns}, _record, _file from {lines}"
-                f" where list_contains({sorted(plain)}, _page)"
-            )
-    finally:
+    except duckdb.Error:
+        # A file that vanished or cannot be opened: each file alone says which.
         con.execute(f"drop table if exists {lines}")
-    position = {path: number for number, path in enumerate(scanned, start=1)}
+        return [None] * len(files)
+    plain = {int(page): int(n) for page, n, ok in found if ok}
+    if not plain:
+        con.execute(f"drop table {lines}")
+        return [None] * len(files)
+    # The plain files' rows, read where they were parsed: the others are read again alone.
+    where = "" if len(plain) == len(found) else f"where list_contains({sorted(plain)}, _page)"
     view = temp_name("events_view")
-    if plain:
-        con.execute(f"create temp view {view} as select * from {rows}")
+    listed_columns = ", ".join(paths)
+    con.execute(
+        f"create temp view {view} as select {listed_columns}, _record, _file from {lines} {where}"
+    )
+    position = {path: number for number, path in enumerate(scanned, start=1)}
     return [
-        ReadResult(Staged(view, plain[number], backing=rows))
+        ReadResult(Staged(view, plain[number], backing=lines))
         if (number := position.get(str(path), 0)) in plain
         else None
         for path, _ in files

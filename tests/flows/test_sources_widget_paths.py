@@ -33,7 +33,7 @@ def test_duckdb_and_line_by_line_agree(path: Path, monkeypatch: pytest.MonkeyPat
     def read(threshold: int) -> object:
         monkeypatch.setattr(widget, "DUCKDB_FROM_BYTES", threshold)
         try:
-            return outcome(widget.read_alone(path, widget.SOURCE, duckdb.connect()))
+            return outcome(widget.read(path, widget.SOURCE, duckdb.connect()))
         except FileUnreadable as exc:
             return str(exc)
 
