@@ -10,7 +10,7 @@ others still load.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -30,6 +30,7 @@ from flows.sources.base import (
     literal,
     quote,
 )
+from flows.sources.grouped import GROUP_BYTES, GROUP_FILES, ReadsMany
 
 BATCH_ROWS = 250_000
 BATCH_FILES = 1_000
@@ -72,6 +73,8 @@ class _Batch:
     records: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     cursors: dict[str, str] = field(default_factory=dict)
+    # Staged tables holding several files' rows, each row naming its file (`_file`).
+    filed: set[str] = field(default_factory=set)
 
     @property
     def rows(self) -> int:
@@ -147,15 +150,59 @@ def load_source(
         ).fetchall()
     }
     batch = _Batch()
+    # A group of files read together shares rows in DuckDB: it goes into one batch whole.
+    for group in _new_files(con, inbox, source, seen, sizes, result, on_file):
+        for path, digest, size, read, filed in group:
+            entry = _File(path.relative_to(inbox).as_posix(), digest, size)
+            batch.files.append(entry)
+            _add(batch, entry, path, read, result)
+            if filed and isinstance(read, ReadResult) and isinstance(read.rows, Staged):
+                batch.filed.add(read.rows.table)
+        if batch.rows >= BATCH_ROWS or len(batch.files) >= BATCH_FILES:
+            _flush(con, source, batch, loaded_at, now, result, prior)
+            batch = _Batch()
+    _flush(con, source, batch, loaded_at, now, result, prior)
+    result.cursors = dict(
+        con.execute(
+            "select cursor, value from raw._cursors where source = ?", [source.name]
+        ).fetchall()
+    )
+    return result
+
+
+# (file, sha256, size, its rows or why not, whether staged rows name their file in `_file`)
+_Read = tuple[Path, str, int, ReadResult | Exception, bool]
+
+
+def _new_files(
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    source: Source,
+    seen: set[str],
+    sizes: set[int],
+    result: SourceLoad,
+    on_file: Callable[[Path], None] | None,
+) -> Iterator[list[_Read]]:
+    """The files whose content was not loaded before, read: (path, sha256, size, rows or why
+    not), one at a time, or a group at a time for a reader of many files."""
+    grouped: list[tuple[Path, str, int]] = []
+    many = source.read if isinstance(source.read, ReadsMany) else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
         for path in inbox_files(inbox, source):
             if on_file:
                 on_file(path)
             size = path.stat().st_size
-            if size < OVERLAP_BYTES or size in sizes:
+            if many is not None or size < OVERLAP_BYTES or size in sizes:
                 digest = file_sha256(path)
                 if digest in seen:
                     result.files_skipped += 1
+                    continue
+                seen.add(digest)
+                if many is not None:
+                    grouped.append((path, digest, size))
+                    if len(grouped) >= GROUP_FILES or sum(g[2] for g in grouped) >= GROUP_BYTES:
+                        yield _read_group(many, source, inbox, grouped, con)
+                        grouped = []
                     continue
                 read: ReadResult | Exception = _read(source, path, con)
             else:
@@ -166,21 +213,32 @@ def load_source(
                     _discard(con, read)
                     result.files_skipped += 1
                     continue
-            seen.add(digest)
+                seen.add(digest)
             sizes.add(size)
-            entry = _File(path.relative_to(inbox).as_posix(), digest, size)
-            batch.files.append(entry)
-            _add(batch, entry, path, read, result)
-            if batch.rows >= BATCH_ROWS or len(batch.files) >= BATCH_FILES:
-                _flush(con, source, batch, loaded_at, now, result, prior)
-                batch = _Batch()
-    _flush(con, source, batch, loaded_at, now, result, prior)
-    result.cursors = dict(
-        con.execute(
-            "select cursor, value from raw._cursors where source = ?", [source.name]
-        ).fetchall()
-    )
-    return result
+            yield [(path, digest, size, read, False)]
+    if many is not None and grouped:
+        yield _read_group(many, source, inbox, grouped, con)
+
+
+def _read_group(
+    many: ReadsMany,
+    source: Source,
+    inbox: Path,
+    group: list[tuple[Path, str, int]],
+    con: duckdb.DuckDBPyConnection,
+) -> list[_Read]:
+    """A group read in one go; a file the group read leaves out is read alone."""
+    files = [(path, path.relative_to(inbox).as_posix()) for path, _, _ in group]
+    try:
+        reads: list[ReadResult | None] = many.many(files, source, con)
+    except (FileUnreadable, duckdb.Error, ValueError, OSError):
+        reads = [None] * len(group)
+    return [
+        (path, digest, size, _read(source, path, con), False)
+        if read is None
+        else (path, digest, size, read, True)
+        for (path, digest, size), read in zip(group, reads, strict=True)
+    ]
 
 
 def _read(source: Source, path: Path, con: duckdb.DuckDBPyConnection) -> ReadResult | Exception:
@@ -327,6 +385,12 @@ def _gather(con: duckdb.DuckDBPyConnection, source: Source, batch: _Batch) -> bo
         f"select {text}, _record::bigint as _record, {literal(file)} as _file"
         f" from {quote(table.table)}"
         for file, table in batch.staged
+        if table.table not in batch.filed
+    ]
+    # One scan for a group of files read together, not one (and one thread) per file.
+    parts += [
+        f"select {text}, _record::bigint as _record, _file::varchar as _file from {quote(table)}"
+        for table in sorted(batch.filed)
     ]
     frames = [f for f in batch.frames if not f.empty]
     if batch.records:

@@ -2,8 +2,9 @@
 or a flat CSV ticket export, told apart by extension.
 
 A ticket re-appears on a later page when it changes; every version lands in raw and staging
-keeps the one with the latest `updated_at`. The JSON is read with DuckDB's JSON functions by
-path, so a page where every `satisfaction_rating` is null reads like any other.
+keeps the one with the latest `updated_at`. Pages are read many at a time
+(``flows.sources.zendesk_pages``); a file that is not plainly a page is read alone with DuckDB's
+JSON functions by path, which say what is wrong with it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 
 from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source, map_columns
 from flows.sources.readers import header_columns, read_csv_table, stage_csv
+from flows.sources.zendesk_pages import read_pages
 
 RULES = (
     FieldRule("ticket_id", required=True, aliases=("id", "ticket")),
@@ -112,24 +114,42 @@ def read_csv_export(path: Path, source: Source, con: duckdb.DuckDBPyConnection) 
     return stage_csv(con, read_csv_table(path, con), columns)
 
 
-def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+def read_alone(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+    """One page on its own connection, three passes: the reference the grouped read matches,
+    and the reader of any file that is not plainly a page (it names what is wrong with it)."""
     if path.suffix.lower() == ".csv":
         return read_csv_export(path, source, con)
     result = ReadResult(map_columns(read_page(path), source, path))
-    end_time = _end_time(path)
-    if end_time:
-        result.cursors["zendesk_end_time"] = end_time
+    with duckdb.connect() as own:
+        rows = own.execute(END_TIME_SQL, [str(path)]).fetchall()
+    return _with_end_time(result, rows[0][0] if rows else None)
+
+
+def _with_end_time(result: ReadResult, value: str | None) -> ReadResult:
+    """The page's `end_time` (epoch seconds) as UTC ISO text: where the next export starts."""
+    if value is not None and str(value).isdigit():
+        moment = datetime.fromtimestamp(int(value), tz=UTC)
+        result.cursors["zendesk_end_time"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return result
 
 
-def _end_time(path: Path) -> str | None:
-    """The page's `end_time` (epoch seconds) as UTC ISO text: where the next export starts."""
-    with duckdb.connect() as con:
-        rows = con.execute(END_TIME_SQL, [str(path)]).fetchall()
-    value = rows[0][0] if rows else None
-    if value is None or not str(value).isdigit():
-        return None
-    return datetime.fromtimestamp(int(value), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+class Reader:
+    """One file read as it always was; a group of pages in one scan (``flows.sources.grouped``)."""
+
+    def __call__(self, path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+        return read_alone(path, source, con)
+
+    def many(
+        self, files: list[tuple[Path, str]], source: Source, con: duckdb.DuckDBPyConnection
+    ) -> list[ReadResult | None]:
+        pages = [(path, name) for path, name in files if path.suffix.lower() == ".json"]
+        read = dict(zip(pages, read_pages(pages, source, con), strict=True)) if pages else {}
+        return [
+            None if (page := read.get(file)) is None else _with_end_time(*page) for file in files
+        ]
+
+
+read = Reader()
 
 
 SOURCE = Source(
