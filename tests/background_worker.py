@@ -24,7 +24,7 @@ def _load(spec: str, index: int) -> Callable[[Path, dict[str, Any]], Any]:
     assert module_spec is not None and module_spec.loader is not None, spec
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
-    return getattr(module, function)  # type: ignore[no-any-return]
+    return getattr(module, function)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -53,7 +53,7 @@ def build_night(root: Path, built: dict[str, Any]) -> tuple[Any, ...]:
 
 @pytest.fixture(scope="module")
 def night(background: Any) -> tuple[Any, ...]:
-    return background.result("night")  # type: ignore[no-any-return]
+    return background.result("night")
 
 
 def query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -165,7 +165,7 @@ def build_backfill_without_send(root: Path, built: dict[str, Any]) -> tuple[Any,
 
 @pytest.fixture(scope="module")
 def backfill_without_send(background: Any) -> tuple[Any, ...]:
-    return background.result("backfill_without_send")  # type: ignore[no-any-return]
+    return background.result("backfill_without_send")
 
 
 def test_backfill_sends_nothing_unless_asked(night, backfill_without_send) -> None:  # type: ignore[no-untyped-def]
@@ -250,7 +250,7 @@ def build_backfill_with_send(root: Path, built: dict[str, Any]) -> Path:
 
 @pytest.fixture(scope="module")
 def backfill_with_send(background: Any) -> Path:
-    return background.result("backfill_with_send")  # type: ignore[no-any-return]
+    return background.result("backfill_with_send")
 
 
 def test_backfill_with_send_equals_the_nightly_runs_over_the_range(

@@ -31,4 +31,4 @@ def build_report_warehouse(root: Path, built: dict[str, Any]) -> Path:
 
 @pytest.fixture(scope="session")
 def report_warehouse(background: Any) -> Path:
-    return background.result("report_warehouse")  # type: ignore[no-any-return]
+    return background.result("report_warehouse")
