@@ -33,7 +33,6 @@ WORKER = TESTS / "background_worker.py"
 BACKGROUND_BUILDS = {
     "report_warehouse": "flows/reports/conftest.py::build_report_warehouse",
     "night": "flows/test_nightly.py::build_night",
-    "backfill_without_send": "flows/test_nightly.py::build_backfill_without_send",
     "backfill_with_send": "flows/test_nightly.py::build_backfill_with_send",
 }
 # A build that has not finished by then is taken as hung (a whole run takes minutes).

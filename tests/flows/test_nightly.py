@@ -152,20 +152,22 @@ def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignor
     assert "queue by stage:" in result.output and "SLA clocks" in result.output
 
 
-def build_backfill_without_send(root: Path, built: dict[str, Any]) -> tuple[Any, ...]:
-    """The night's inbox backfilled over NIGHT into a warehouse of its own, without --send."""
+@pytest.fixture(scope="module")
+def backfill_without_send(
+    night: tuple[Any, ...], tmp_path_factory: pytest.TempPathFactory, prefect_harness: None
+) -> tuple[Any, ...]:
+    """The night's inbox backfilled over NIGHT into a warehouse of its own, without --send.
+
+    Built in this process, while the background worker is still on the range comparison.
+    """
     from flows.backfill import backfill
 
+    root = tmp_path_factory.mktemp("backfill")
     warehouse, mail = root / "backfill.duckdb", root / "mail"
     summaries = backfill(
-        start=NIGHT, end=NIGHT, inbox=built["night"][1]["inbox"], warehouse=warehouse, mail_dir=mail
+        start=NIGHT, end=NIGHT, inbox=night[1]["inbox"], warehouse=warehouse, mail_dir=mail
     )
     return summaries, warehouse, mail
-
-
-@pytest.fixture(scope="module")
-def backfill_without_send(background: Any) -> tuple[Any, ...]:
-    return background.result("backfill_without_send")
 
 
 def test_backfill_sends_nothing_unless_asked(night, backfill_without_send) -> None:  # type: ignore[no-untyped-def]
