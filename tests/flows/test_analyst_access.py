@@ -36,11 +36,18 @@ MARTS = sorted(p.stem for p in MARTS_DIR.rglob("*.sql"))
 # One analyst, in its own process as a real one would be. Mode "fresh" connects read-only, reads
 # every mart, disconnects, again and again; mode "held" keeps one connection open across
 # publishes. Each read prints one JSON line; any exception is printed as an error, not raised.
+# DuckDB draws a progress bar on stdout for a query slower than 2 s (a loaded machine): it would
+# put lines that are not JSON between the reads, so the reader turns it off.
 READER = r"""
 import json, os, sys, time
 import duckdb
 
 path, stop, mode, marts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
+
+def connect():
+    con = duckdb.connect(path, read_only=True)
+    con.execute("set enable_progress_bar = false")
+    return con
 
 def read(con):
     present = {t for (t,) in con.execute(
@@ -61,10 +68,10 @@ while True:
     if os.path.exists(path):
         try:
             if mode == "held":
-                held = held or duckdb.connect(path, read_only=True)
+                held = held or connect()
                 print(json.dumps(read(held)), flush=True)
             else:
-                with duckdb.connect(path, read_only=True) as con:
+                with connect() as con:
                     print(json.dumps(read(con)), flush=True)
         except Exception as exc:
             print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)

@@ -6,6 +6,7 @@ import email
 import email.policy
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -30,9 +31,8 @@ def warehouse_counts(path: Path) -> dict[str, int]:
         }
 
 
-@pytest.fixture(scope="module")
-def night(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None):  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("nightly")
+def build_night(root: Path, built: dict[str, Any]) -> tuple[Any, ...]:
+    """The night of NIGHT three times on one warehouse (run by the background worker)."""
     demo = generate_inbox(root / "inbox", accounts=15, days=10, end=date(2026, 11, 15), seed=3)
     # A page the run cannot read: it must be named and the other sources must still load.
     (root / "inbox" / "tickets" / "tickets-broken.json").write_text(
@@ -49,6 +49,11 @@ def night(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None):  # t
     second = nightly(run_date=NIGHT, **paths)
     third = nightly(run_date=NIGHT, **paths)
     return demo, paths, first, second, counts, mails, third
+
+
+@pytest.fixture(scope="module")
+def night(background: Any) -> tuple[Any, ...]:
+    return background.result("night")
 
 
 def query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -147,14 +152,27 @@ def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignor
     assert "queue by stage:" in result.output and "SLA clocks" in result.output
 
 
-def test_backfill_sends_nothing_unless_asked(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def backfill_without_send(
+    night: tuple[Any, ...], tmp_path_factory: pytest.TempPathFactory, prefect_harness: None
+) -> tuple[Any, ...]:
+    """The night's inbox backfilled over NIGHT into a warehouse of its own, without --send.
+
+    Built in this process, while the background worker is still on the range comparison.
+    """
     from flows.backfill import backfill
 
-    paths = night[1]
-    warehouse, mail = tmp_path / "backfill.duckdb", tmp_path / "mail"
+    root = tmp_path_factory.mktemp("backfill")
+    warehouse, mail = root / "backfill.duckdb", root / "mail"
     summaries = backfill(
-        start=NIGHT, end=NIGHT, inbox=paths["inbox"], warehouse=warehouse, mail_dir=mail
+        start=NIGHT, end=NIGHT, inbox=night[1]["inbox"], warehouse=warehouse, mail_dir=mail
     )
+    return summaries, warehouse, mail
+
+
+def test_backfill_sends_nothing_unless_asked(night, backfill_without_send) -> None:  # type: ignore[no-untyped-def]
+    paths = night[1]
+    summaries, warehouse, mail = backfill_without_send
     assert [s.run_date for s in summaries] == [NIGHT]
     assert not list(mail.glob("*.eml"))
     assert query(warehouse, "select count(*) from ops.outbox") == [(0,)]
@@ -209,22 +227,39 @@ def _first_difference(left: list[tuple], right: list[tuple]) -> object:  # type:
     return [(i, x, y) for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
 
 
-def test_backfill_with_send_equals_the_nightly_runs_over_the_range(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+RANGE_FIRST, RANGE_LAST = date(2026, 11, 14), date(2026, 11, 15)
+
+
+def build_backfill_with_send(root: Path, built: dict[str, Any]) -> Path:
+    """The night's inbox run night by night over the range, and backfilled over it with --send."""
     from flows.backfill import backfill
 
-    inbox = night[1]["inbox"]
-    first, last = date(2026, 11, 14), date(2026, 11, 15)
-    nightly_wh, backfill_wh = tmp_path / "nightly.duckdb", tmp_path / "backfill.duckdb"
-    for day in (first, last):
-        nightly(run_date=day, inbox=inbox, warehouse=nightly_wh, mail_dir=tmp_path / "mail-n")
+    inbox = built["night"][1]["inbox"]
+    for day in (RANGE_FIRST, RANGE_LAST):
+        nightly(
+            run_date=day, inbox=inbox, warehouse=root / "nightly.duckdb", mail_dir=root / "mail-n"
+        )
     backfill(
-        start=first,
-        end=last,
+        start=RANGE_FIRST,
+        end=RANGE_LAST,
         inbox=inbox,
-        warehouse=backfill_wh,
-        mail_dir=tmp_path / "mail-b",
+        warehouse=root / "backfill.duckdb",
+        mail_dir=root / "mail-b",
         send=True,
     )
+    return root
+
+
+@pytest.fixture(scope="module")
+def backfill_with_send(background: Any) -> Path:
+    return background.result("backfill_with_send")
+
+
+def test_backfill_with_send_equals_the_nightly_runs_over_the_range(
+    backfill_with_send: Path,
+) -> None:
+    root = backfill_with_send
+    nightly_wh, backfill_wh = root / "nightly.duckdb", root / "backfill.duckdb"
     backfilled, nightly_runs = snapshot(backfill_wh), snapshot(nightly_wh)
     differing = {
         table: _first_difference(rows, nightly_runs.get(table, []))
@@ -233,8 +268,8 @@ def test_backfill_with_send_equals_the_nightly_runs_over_the_range(night, tmp_pa
     }
     assert not differing, differing
     assert backfilled.keys() == nightly_runs.keys()
-    assert sorted(p.name for p in (tmp_path / "mail-b").glob("*.eml")) == sorted(
-        p.name for p in (tmp_path / "mail-n").glob("*.eml")
+    assert sorted(p.name for p in (root / "mail-b").glob("*.eml")) == sorted(
+        p.name for p in (root / "mail-n").glob("*.eml")
     )
 
 

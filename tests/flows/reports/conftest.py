@@ -1,10 +1,12 @@
 """One small demo company, two nights (the second sees the first's acknowledgments), shared by
-the report tests: the nightly is the slow part, so it runs once per session."""
+the report tests: the nightly is the slow part, so it runs once per session, in the background
+worker (tests/conftest.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,9 +17,7 @@ FIRST_NIGHT = date(2026, 11, 16)
 SECOND_NIGHT = date(2026, 11, 17)
 
 
-@pytest.fixture(scope="session")
-def report_warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:
-    root = tmp_path_factory.mktemp("reports")
+def build_report_warehouse(root: Path, built: dict[str, Any]) -> Path:
     generate_inbox(root / "inbox", accounts=25, days=50, end=date(2026, 11, 15), seed=11)
     paths = {
         "inbox": root / "inbox",
@@ -27,3 +27,8 @@ def report_warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_harness: 
     nightly(run_date=FIRST_NIGHT, **paths)
     nightly(run_date=SECOND_NIGHT, **paths)
     return paths["warehouse"]
+
+
+@pytest.fixture(scope="session")
+def report_warehouse(background: Any) -> Path:
+    return background.result("report_warehouse")
