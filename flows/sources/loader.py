@@ -9,9 +9,7 @@ others still load.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,12 +28,10 @@ from flows.sources.base import (
     literal,
     quote,
 )
-from flows.sources.grouped import GROUP_BYTES, GROUP_FILES, ReadsMany
+from flows.sources.inbox import new_files
 
 BATCH_ROWS = 250_000
 BATCH_FILES = 1_000
-# Files at least this big and of a size not loaded before are hashed while they are read.
-OVERLAP_BYTES = 8 << 20
 
 
 @dataclass
@@ -93,25 +89,6 @@ def with_mapping(source: Source, columns: Mapping[str, str]) -> Source:
     return replace(source, mapping=tuple(columns.items())) if columns else source
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def inbox_files(inbox: Path, source: Source) -> list[Path]:
-    folder = inbox / source.name
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in source.suffixes and not p.name.startswith(".")
-    )
-
-
 def load_source(
     con: duckdb.DuckDBPyConnection,
     inbox: Path,
@@ -140,9 +117,7 @@ def load_source(
     )
     # Anything stamped more than a day past the wall clock cannot be real yet.
     now = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
-    # A file of a size never loaded before is hashed while DuckDB reads it (the read is the
-    # slow part, and it is needed anyway); any other file is hashed first and skipped unread
-    # if its content was loaded (a re-delivered export).
+    # Sizes of loaded files: a file of another size cannot be a re-delivery (flows.sources.inbox).
     sizes = {
         int(row[0])
         for row in con.execute(
@@ -150,8 +125,12 @@ def load_source(
         ).fetchall()
     }
     batch = _Batch()
+
+    def skipped() -> None:
+        result.files_skipped += 1
+
     # A group of files read together shares rows in DuckDB: it goes into one batch whole.
-    for group in _new_files(con, inbox, source, seen, sizes, result, on_file):
+    for group in new_files(con, inbox, source, seen, sizes, on_file=on_file, on_skip=skipped):
         for path, digest, size, read, filed in group:
             entry = _File(path.relative_to(inbox).as_posix(), digest, size)
             batch.files.append(entry)
@@ -168,93 +147,6 @@ def load_source(
         ).fetchall()
     )
     return result
-
-
-# (file, sha256, size, its rows or why not, whether staged rows name their file in `_file`)
-_Read = tuple[Path, str, int, ReadResult | Exception, bool]
-
-
-def _new_files(
-    con: duckdb.DuckDBPyConnection,
-    inbox: Path,
-    source: Source,
-    seen: set[str],
-    sizes: set[int],
-    result: SourceLoad,
-    on_file: Callable[[Path], None] | None,
-) -> Iterator[list[_Read]]:
-    """The files whose content was not loaded before, read: (path, sha256, size, rows or why
-    not), one at a time, or a group at a time for a reader of many files."""
-    grouped: list[tuple[Path, str, int]] = []
-    many = source.read if isinstance(source.read, ReadsMany) else None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
-        for path in inbox_files(inbox, source):
-            if on_file:
-                on_file(path)
-            size = path.stat().st_size
-            if many is not None or size < OVERLAP_BYTES or size in sizes:
-                digest = file_sha256(path)
-                if digest in seen:
-                    result.files_skipped += 1
-                    continue
-                seen.add(digest)
-                if many is not None:
-                    grouped.append((path, digest, size))
-                    if len(grouped) >= GROUP_FILES or sum(g[2] for g in grouped) >= GROUP_BYTES:
-                        yield _read_group(many, source, inbox, grouped, con)
-                        grouped = []
-                    continue
-                read: ReadResult | Exception = _read(source, path, con)
-            else:
-                pending = hasher.submit(file_sha256, path)
-                read = _read(source, path, con)
-                digest = pending.result()
-                if digest in seen:
-                    _discard(con, read)
-                    result.files_skipped += 1
-                    continue
-                seen.add(digest)
-            sizes.add(size)
-            yield [(path, digest, size, read, False)]
-    if many is not None and grouped:
-        yield _read_group(many, source, inbox, grouped, con)
-
-
-def _read_group(
-    many: ReadsMany,
-    source: Source,
-    inbox: Path,
-    group: list[tuple[Path, str, int]],
-    con: duckdb.DuckDBPyConnection,
-) -> list[_Read]:
-    """A group read in one go; a file the group read leaves out is read alone."""
-    files = [(path, path.relative_to(inbox).as_posix()) for path, _, _ in group]
-    try:
-        reads: list[ReadResult | None] = many.many(files, source, con)
-    except (FileUnreadable, duckdb.Error, ValueError, OSError):
-        reads = [None] * len(group)
-    return [
-        (path, digest, size, _read(source, path, con), False)
-        if read is None
-        else (path, digest, size, read, True)
-        for (path, digest, size), read in zip(group, reads, strict=True)
-    ]
-
-
-def _read(source: Source, path: Path, con: duckdb.DuckDBPyConnection) -> ReadResult | Exception:
-    """The file's rows, or why it cannot be read (the whole file is then quarantined)."""
-    try:
-        return source.read(path, source, con)
-    except (FileUnreadable, duckdb.Error, ValueError, OSError) as exc:
-        return exc
-
-
-def _discard(con: duckdb.DuckDBPyConnection, read: ReadResult | Exception) -> None:
-    """Drop what a read staged for a file that turned out to be loaded already."""
-    if isinstance(read, ReadResult) and isinstance(read.rows, Staged):
-        con.execute(f"drop view if exists {quote(read.rows.table)}")
-        if read.rows.backing:
-            con.execute(f"drop table if exists {quote(read.rows.backing)}")
 
 
 def _add(

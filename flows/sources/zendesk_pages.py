@@ -111,14 +111,19 @@ def read_pages(
         con.execute(f"drop table if exists {pages}")
     if not plain:
         return [None] * len(files)
-    # The team's column mapping applies as it does to any reader (see `column_plan`).
-    plan = column_plan([*source.columns, "_record"], source, files[0][0])
-    projection = ", ".join(
-        f"{quote(header) if header else 'null'}::varchar as {quote(name)}"
-        for name, header in plan.items()
-    )
     view = temp_name("pages_view")
-    con.execute(f"create temp view {view} as select {projection}, _record, _file from {rows}")
+    try:
+        # The team's column mapping applies as it does to any reader (see `column_plan`).
+        plan = column_plan([*source.columns, "_record"], source, files[0][0])
+        projection = ", ".join(
+            f"{quote(header) if header else 'null'}::varchar as {quote(name)}"
+            for name, header in plan.items()
+        )
+        con.execute(f"create temp view {view} as select {projection}, _record, _file from {rows}")
+    except Exception:
+        # The loader reads each file alone then: the group's rows must not stay behind.
+        con.execute(f"drop table if exists {rows}")
+        raise
     position = {path: number for number, path in enumerate(scanned, start=1)}
     read: list[tuple[ReadResult, str | None] | None] = []
     for path, _ in files:

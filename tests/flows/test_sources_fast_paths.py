@@ -170,7 +170,7 @@ def test_a_new_export_hashed_while_read_loads_once_and_its_copy_is_skipped_unrea
 ) -> None:
     """A file of a new size is hashed while DuckDB reads it; a copy under another name has a
     size already loaded, so it is hashed first and skipped without being read."""
-    monkeypatch.setattr("flows.sources.loader.OVERLAP_BYTES", 0)
+    monkeypatch.setattr("flows.sources.inbox.OVERLAP_BYTES", 0)
     rows = "".join(f"r{i},p{i}@acme.io,{i % 11},fine,2026-11-0{1 + i % 9}\n" for i in range(50))
     (tmp_path / "nps").mkdir()
     (tmp_path / "nps" / "a.csv").write_text(HEADER + rows)
@@ -199,7 +199,7 @@ def test_a_loaded_export_read_while_hashed_is_dropped_unloaded(
 ) -> None:
     """When the size check misses (a `_files` row without the size), the read of a file whose
     content was loaded is dropped: nothing is loaded twice and no staged table is left."""
-    monkeypatch.setattr("flows.sources.loader.OVERLAP_BYTES", 0)
+    monkeypatch.setattr("flows.sources.inbox.OVERLAP_BYTES", 0)
     (tmp_path / "nps").mkdir()
     (tmp_path / "nps" / "a.csv").write_text(HEADER + "r1,a@acme.io,9,fine,2026-11-03\n")
     with open_warehouse(Path(":memory:")) as con:

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows.sources import loader, zendesk
+from flows.sources import inbox, loader, zendesk
 from flows.sources.base import ReadResult, Staged
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
@@ -164,7 +164,7 @@ def test_small_groups_and_batches_store_what_one_group_stores(
     shutil.copy(tmp_path / "tickets" / "tickets-002.json", tmp_path / "tickets" / "again.json")
     whole = load(tmp_path)
     # Groups of two pages and a batch written every four rows: a group never straddles a batch.
-    monkeypatch.setattr(loader, "GROUP_FILES", 2)
+    monkeypatch.setattr(inbox, "GROUP_FILES", 2)
     monkeypatch.setattr(loader, "BATCH_ROWS", 4)
     split = load(tmp_path)
     assert split[1:] == whole[1:]
