@@ -263,7 +263,8 @@ def tag(
 
 
 nlp_app = typer.Typer(
-    help="The tagger: evaluate it on a team's own labelled feedback.", no_args_is_help=True
+    help="The tagger: evaluate it on labelled feedback, check its sentiment against VADER.",
+    no_args_is_help=True,
 )
 app.add_typer(nlp_app, name="nlp")
 
@@ -275,19 +276,58 @@ def nlp_evaluate(
     label_column: Annotated[
         str, typer.Option(help="Column holding the true intents, `;`-joined or a JSON list.")
     ],
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated intents the file labels (default: those that occur in it);"
+            " only these are scored."
+        ),
+    ] = None,
     model_dir: ModelDirOption = None,
 ) -> None:
-    """Precision, recall and F1 per intent label of the tagger on your own labelled file."""
+    """Precision, recall and F1 per intent of the tagger on a labelled file, on the labels it defines."""
     from nlp.evaluate import evaluate_file
 
     if not input_.is_file():
         raise _fail(f"{input_}: file not found")
     tagger = _load_tagger(model_dir)
+    scored = [part.strip() for part in labels.split(",") if part.strip()] if labels else None
     try:
-        result = evaluate_file(input_, text_column, label_column, tagger)
+        result = evaluate_file(input_, text_column, label_column, tagger, scored)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"model {tagger.version} on {input_}")
+    for line in result.lines():
+        typer.echo(line)
+
+
+@nlp_app.command("sentiment-check")
+def nlp_sentiment_check(
+    input_: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="Lines `sentiment | kind | text` (default: the bundled check set, never trained on).",
+        ),
+    ] = None,
+    model_dir: ModelDirOption = None,
+) -> None:
+    """The tagger's sentiment beside VADER's on short hard texts: sarcasm, negation, emoji, mixed."""
+    from nlp.corpus import CorpusError
+    from nlp.sentiment_check import CHECK_FILE, compare, read_check, vader_labels
+
+    path = input_ or CHECK_FILE
+    try:
+        items = read_check(path)
+    except (OSError, CorpusError) as exc:
+        raise _fail(str(exc)) from None
+    if not items:
+        raise _fail(f"{path}: no texts to check")
+    tagger = _load_tagger(model_dir)
+    texts = [item.text for item in items]
+    mine = [tag.sentiment for tag in tagger.tag(texts)]
+    result = compare(items, {"loopkeeper": mine, "vader": vader_labels(texts)})
+    typer.echo(f"model {tagger.version} on {path}")
     for line in result.lines():
         typer.echo(line)
 

@@ -1,8 +1,9 @@
 """`loopkeeper tag`: tag any CSV or JSONL file of texts, streaming, chunk by chunk.
 
 The output keeps every input column and adds the columns DESIGN.md names. Without a warehouse,
-themes come from the tagger's theme key, which is a function of the text alone: near-duplicates
-in one file share a theme, and the same text lands in the same theme in any file.
+the file's own items are grouped among themselves: each run starts an empty theme book, and an
+item joins the nearest theme an earlier row of the file started (nlp/theme_book.py), so
+near-duplicates in one file share a theme.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import IO, Any
 import pandas as pd
 
 from nlp import Tagger
+from nlp.theme_book import ThemeBook
 
 TAG_COLUMNS = (
     "intents",
@@ -98,6 +100,7 @@ def tag_file(
     if source.resolve() == output.resolve():
         raise TagFileError(f"{output}: output would overwrite the input")
     output.parent.mkdir(parents=True, exist_ok=True)
+    tagger.themes = ThemeBook()
     partial = output.with_name(output.name + ".partial")
     rows = 0
 

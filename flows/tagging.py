@@ -10,6 +10,7 @@ import pandas as pd
 
 from flows.warehouse.connection import scalar
 from nlp import Tag, Tagger
+from nlp.theme_book import ThemeBook, ThemeRow
 
 UNTAGGED_SQL = """
 select item.item_id, item.feedback_text
@@ -41,6 +42,7 @@ def tag_items(
     without it, the wall clock.
     """
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
+    tagger.themes = load_themes(con, tagger.version)
     # Read on one cursor, write on another: the read streams while finished batches commit.
     reader = con.cursor()
     writer = con.cursor()
@@ -51,11 +53,21 @@ def tag_items(
             item_ids = [row[0] for row in rows]
             tags = list(tagger.tag([row[1] for row in rows], batch_size=batch_size))
             frame = _tag_frame(item_ids, tags, tagger.version, stamp)
+            themes = _theme_frame(tagger.themes.take_new(), tagger.version, stamp)
+            # Tags and the themes they started commit together: a crash keeps both or neither.
+            writer.execute("begin")
             writer.register("_tags", frame)
             writer.execute(
                 "insert into raw.feedback_tags select * from _tags on conflict do nothing"
             )
             writer.unregister("_tags")
+            if len(themes):
+                writer.register("_themes", themes)
+                writer.execute(
+                    "insert into raw.themes select * from _themes on conflict do nothing"
+                )
+                writer.unregister("_themes")
+            writer.execute("commit")
             done += len(frame)
             if progress:
                 progress(done)
@@ -63,6 +75,31 @@ def tag_items(
         reader.close()
         writer.close()
     return done
+
+
+def load_themes(con: duckdb.DuckDBPyConnection, version: str) -> ThemeBook:
+    """The themes earlier nights started with this model version, in the order they began."""
+    rows = con.execute(
+        "select theme_key, bucket, theme_label, vector from raw.themes"
+        " where model_version = ? order by created_at, theme_key",
+        [version],
+    ).fetchall()
+    return ThemeBook.from_rows(
+        ThemeRow(key, bucket, label, tuple(vector)) for key, bucket, label, vector in rows
+    )
+
+
+def _theme_frame(rows: list[ThemeRow], version: str, now: datetime) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "theme_key": [r.theme_key for r in rows],
+            "bucket": [r.bucket for r in rows],
+            "theme_label": [r.theme_label for r in rows],
+            "vector": pd.Series([list(r.vector) for r in rows], dtype=object),
+            "model_version": version,
+            "created_at": now,
+        }
+    )
 
 
 def _tag_frame(item_ids: list[str], tags: list[Tag], version: str, now: datetime) -> pd.DataFrame:

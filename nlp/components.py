@@ -150,8 +150,17 @@ class SentimentBlend:
 class IntentRules:
     """Turns textcat scores into intents, with cue, competitor, churn and negation rules on top."""
 
-    def __init__(self, threshold: float, churn_floor: float, negated_cap: float) -> None:
+    def __init__(
+        self,
+        threshold: float,
+        churn_floor: float,
+        negated_cap: float,
+        label_thresholds: Mapping[str, float] | None = None,
+    ) -> None:
         self.threshold = threshold
+        # Per-intent thresholds chosen by nlp.train on its held-out source split; the rest
+        # use `threshold`.
+        self.label_thresholds = dict(label_thresholds or {})
         self.churn_floor = churn_floor
         self.negated_cap = negated_cap
 
@@ -188,7 +197,10 @@ class IntentRules:
         if negated_praise or state.sarcastic:
             scores["praise"] = min(scores["praise"], self.negated_cap)
         state.intent_scores = {label: round(score, 4) for label, score in scores.items()}
-        above = sorted((s, label) for label, s in scores.items() if s >= self.threshold)
+        bar = self.label_thresholds
+        above = sorted(
+            (s, label) for label, s in scores.items() if s >= bar.get(label, self.threshold)
+        )
         state.intents = tuple(label for _, label in reversed(above))
         state.intent = state.intents[0] if state.intents else ""
         kinds = frozenset(label for label in labels if label.startswith("severity:"))
@@ -257,12 +269,22 @@ def make_sentiment(
 
 @Language.factory(
     "loopkeeper_intents",
-    default_config={"threshold": 0.45, "churn_floor": 0.8, "negated_cap": 0.2},
+    default_config={
+        "threshold": 0.45,
+        "churn_floor": 0.8,
+        "negated_cap": 0.2,
+        "label_thresholds": {},
+    },
 )
 def make_intents(
-    nlp: Language, name: str, threshold: float, churn_floor: float, negated_cap: float
+    nlp: Language,
+    name: str,
+    threshold: float,
+    churn_floor: float,
+    negated_cap: float,
+    label_thresholds: dict[str, float],
 ) -> IntentRules:
-    return IntentRules(threshold, churn_floor, negated_cap)
+    return IntentRules(threshold, churn_floor, negated_cap, label_thresholds)
 
 
 RULE_PIPES = ("loopkeeper_taxonomy", "loopkeeper_sentiment", "loopkeeper_intents")

@@ -37,7 +37,7 @@ class FileEvaluation:
         return round(sum(scored) / len(scored), 3) if scored else 0.0
 
     def lines(self) -> list[str]:
-        """A printable table: one row per intent, then the macro F1 over intents present."""
+        """A printable table: one row per scored intent, then their macro F1."""
         rows = [
             f"{self.path}: {self.items} items",
             f"{'intent':<16} {'P':>6} {'R':>6} {'F1':>6} {'n':>6}",
@@ -69,9 +69,18 @@ def evaluate(tagger: Tagger, items: Sequence[Item]) -> dict[str, Any]:
 
 
 def evaluate_file(
-    path: Path, text_column: str, label_column: str, tagger: Tagger
+    path: Path,
+    text_column: str,
+    label_column: str,
+    tagger: Tagger,
+    labels: Sequence[str] | None = None,
 ) -> FileEvaluation:
-    """Per-intent precision, recall and F1 of the tagger on a labelled CSV or JSONL file."""
+    """Per-intent precision, recall and F1 of the tagger on a labelled CSV or JSONL file.
+
+    Only the labels the file defines are scored: `labels` if given, else those that occur in
+    it. A file that never labels `feature_request` says nothing about it, so predicting it
+    there is neither right nor wrong.
+    """
     path = Path(path)
     texts: list[str] = []
     gold: list[tuple[str, ...]] = []
@@ -83,8 +92,13 @@ def evaluate_file(
         texts.append("" if row[text_column] is None else str(row[text_column]))
     if not texts:
         raise ValueError(f"{path}: no rows to evaluate")
+    if labels is None:
+        labels = [label for label in INTENTS if any(label in g for g in gold)]
+    unknown = [label for label in labels if label not in INTENTS]
+    if unknown:
+        raise ValueError(f"unknown intent {unknown[0]!r}; labels are {', '.join(INTENTS)}")
     predicted = [tag.intents for tag in tagger.tag(texts)]
-    return FileEvaluation(path, len(texts), _per_label(predicted, gold))
+    return FileEvaluation(path, len(texts), _per_label(predicted, gold, labels))
 
 
 def _rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -121,10 +135,12 @@ def _labels(where: str, value: object) -> tuple[str, ...]:
 
 
 def _per_label(
-    predicted: Sequence[tuple[str, ...]], gold: Sequence[tuple[str, ...]]
+    predicted: Sequence[tuple[str, ...]],
+    gold: Sequence[tuple[str, ...]],
+    labels: Sequence[str] = INTENTS,
 ) -> dict[str, LabelScore]:
     scores = {}
-    for label in INTENTS:
+    for label in labels:
         tp = fp = fn = 0
         for pred, true in zip(predicted, gold, strict=True):
             tp += label in pred and label in true

@@ -1,11 +1,18 @@
-"""A small hand-written sentiment lexicon with negation and contrast handling.
+"""A sentiment lexicon with negation and contrast handling: VADER's words plus our own.
 
 The trained sentiment textcat learns the corpus; the lexicon carries what a small corpus cannot
-(rare words, "not bad", "can't say I love it") so the combined score generalises.
+(rare words, "not bad", "can't say I love it") so the combined score generalises. Its word list
+is VADER's (the 7,500-entry, crowd-rated lexicon the `vaderSentiment` package ships), read from
+the installed package and scaled to our range, with the hand-written entries below taking
+precedence: words that are neutral in feedback ("help", "support", "please", "like") and words
+VADER lacks ("laggy", "clunky"). Emoji carry sentiment too, rated below by hand: VADER only
+spells them out in words, which misses the rolled eyes and the skull of a sarcastic review.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Final
 
 # fmt: off
@@ -38,12 +45,54 @@ NEGATORS: Final = {
     "wasn't", "won't", "didn't", "couldn't", "wouldn't", "shouldn't", "aren't", "haven't",
     "hasn't", "weren't", "ain't", "nor",
 }
+# Words VADER rates but feedback uses neutrally: asking for help, saying what they want.
+NEUTRAL_IN_FEEDBACK: Final = {
+    "help", "please", "support", "like", "want", "wants", "wanted", "pretty", "yes", "ok",
+    "okay", "sure", "share", "feature", "features", "update", "fix", "fixed", "join",
+    "engage", "interested", "improve", "improvement", "care", "free", "matter", "hope",
+    "wish", "agree", "allow", "accept", "accepted", "clarify", "reach", "credit", "party",
+    "play", "playing", "save", "saved", "secure", "god", "lol", "haha", "mature", "kind",
+    "true", "no", "stop", "stopped", "cut", "block", "blocked", "alert", "alerts",
+    "warning", "warnings", "demand", "pay", "paying", "paid", "charge", "charged", "cost",
+}
+EMOJI: Final = {
+    "😍": 2.0, "🥰": 2.0, "❤": 1.5, "❤️": 1.5, "💙": 1.5, "💯": 1.5, "🔥": 1.0, "👍": 1.0,
+    "👏": 1.5, "🙌": 1.5, "🎉": 1.5, "🥳": 1.5, "✨": 1.0, "😊": 1.5, "🙂": 0.8, "😀": 1.5,
+    "😃": 1.5, "😄": 1.5, "😁": 1.5, "😎": 1.0, "🤩": 2.0, "💪": 1.0, "⭐": 1.0, "🌟": 1.0,
+    "✅": 0.5, "👌": 1.0, "😂": 0.5, "🤣": 0.5,
+    "🙄": -1.5, "🙃": -1.0, "💀": -1.0, "😡": -2.0, "🤬": -2.0, "😠": -2.0, "😤": -1.5,
+    "😒": -1.5, "👎": -1.5, "😞": -1.5, "😢": -1.5, "😭": -1.5, "😩": -1.5, "😫": -1.5,
+    "🤦": -1.5, "😑": -1.0, "😐": -0.5, "🤡": -1.5, "💩": -2.0, "😖": -1.5, "😣": -1.5,
+    "😕": -1.0, "😬": -0.8, "🐌": -1.0, "⚠": -0.5, "❌": -1.0, "🤮": -2.0, "😴": -1.0,
+}
 # fmt: on
+# VADER rates words from -4 to 4; ours run to about 2.
+VADER_SCALE: Final = 0.5
 CONTRAST: Final = {"but", "though", "however", "although", "except", "unfortunately"}
 STOP_SCOPE: Final = {".", "!", "?", ";", ","}
 NEGATION_WINDOW: Final = 4
 # One lookup per word: the polarity of opinion words, and 0.0 for contrast words.
-POLARITY: Final = {w: POSITIVE.get(w, 0.0) - NEGATIVE.get(w, 0.0) for w in {*POSITIVE, *NEGATIVE}}
+
+
+def _vader_words() -> dict[str, float]:
+    """VADER's single-word entries, scaled; empty if the package is not installed."""
+    spec = find_spec("vaderSentiment")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "vader_lexicon.txt"
+    words: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, rest = line.partition("\t")
+        if word.isalpha() and rest:
+            words[word] = round(float(rest.split("\t", 1)[0]) * VADER_SCALE, 3)
+    return words
+
+
+POLARITY: Final = {
+    word: value for word, value in _vader_words().items() if word not in NEUTRAL_IN_FEEDBACK
+}
+POLARITY.update({w: POSITIVE.get(w, 0.0) - NEGATIVE.get(w, 0.0) for w in {*POSITIVE, *NEGATIVE}})
+POLARITY.update(EMOJI)
 POLARITY.update(dict.fromkeys(CONTRAST, 0.0))
 
 

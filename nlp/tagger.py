@@ -18,17 +18,20 @@ from nlp.redact import redact
 from nlp.state import DocState, new_state
 from nlp.tag import Tag
 from nlp.taxonomy import Taxonomy, load_taxonomy
-from nlp.themes import theme_for
+from nlp.theme_book import ThemeBook
+from nlp.themes import theme_kind, theme_name
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
     from nlp.components import RuleComponent
+    from nlp.embedding_intents import EmbeddingIntents
 
 MODELS_ROOT = Path(__file__).resolve().parent.parent / "models"
 MODEL_DIR = MODELS_ROOT / "tagger"
 TAXONOMY_DIR = MODELS_ROOT / "taxonomy"
 CLASSIFIERS = ("textcat_multilabel", "sentiment")
+HEAD_PIPE = "loopkeeper_embedding_intents"
 
 
 class Tagger:
@@ -36,6 +39,7 @@ class Tagger:
 
     def __init__(self, nlp: Language, taxonomy: Taxonomy) -> None:
         from nlp.bow import Features
+        from nlp.embed import Embedder
 
         nlp.get_pipe("loopkeeper_taxonomy").configure(taxonomy)  # type: ignore[attr-defined]
         self.nlp = nlp
@@ -44,11 +48,20 @@ class Tagger:
         self._area_labels = {area.name: area.label for area in taxonomy.areas}
         self._generic = {area.name: area.generic for area in taxonomy.areas}
         self._features = Features(nlp.vocab.strings)
+        self._embedder = Embedder.load()
         self._classifiers = [
             (nlp.get_pipe(name).model, tuple(nlp.get_pipe(name).labels))  # type: ignore[attr-defined]
             for name in CLASSIFIERS
             if name in nlp.pipe_names
         ]
+        self._head = (
+            cast("EmbeddingIntents", nlp.get_pipe(HEAD_PIPE))
+            if HEAD_PIPE in nlp.pipe_names
+            else None
+        )
+        # The themes items join; a fresh book groups one run's items among themselves, and the
+        # nightly hands in the warehouse's book so items join the themes of earlier nights.
+        self.themes = ThemeBook()
         self._rules = [cast("RuleComponent", nlp.get_pipe(name)) for name in _rule_pipes()]
         meta = nlp.meta
         corpus_hash = str(meta.get("corpus", {}).get("sha256", ""))[:8] or "untracked"
@@ -68,6 +81,7 @@ class Tagger:
         # The saved pipeline names our tokenizer, architecture, factories and scorer.
         import nlp.bow
         import nlp.components
+        import nlp.embedding_intents
         import nlp.scorers
         import nlp.tokenizer  # noqa: F401
 
@@ -80,6 +94,7 @@ class Tagger:
         if threshold is not None:
             intents = pipeline.get_pipe("loopkeeper_intents")
             intents.threshold = threshold  # type: ignore[attr-defined]
+            intents.label_thresholds = {}  # type: ignore[attr-defined]
         return cls(pipeline, load_taxonomy(taxonomy_dir or TAXONOMY_DIR))
 
     def tag(self, texts: Iterable[str | None], batch_size: int = 1000) -> Iterator[Tag]:
@@ -104,31 +119,46 @@ class Tagger:
 
     def _tag_batch(self, redacted: list[str]) -> Iterator[Tag]:
         from nlp.bow import score
+        from nlp.embedding_intents import embedding_text
 
         states = [new_state(text) for text in redacted]
         features = self._features([state.words for state in states])
         columns: list[tuple[tuple[str, ...], Any]] = []
+        vectors = self._embedder([embedding_text(state.words) for state in states])
+        head_probs = None
         if len(features[0]):
             columns = [(labels, score(model, features)) for model, labels in self._classifiers]
-        for row, (state, text) in enumerate(zip(states, redacted, strict=True)):
+            if self._head is not None and self._head.trained:
+                head_probs = self._head.probabilities(vectors)
+        for row, state in enumerate(states):
             cats: dict[str, float] = {}
             for labels, probs in columns:
                 cats.update(zip(labels, probs[row].tolist(), strict=True))
+            if self._head is not None and head_probs is not None and state.words:
+                self._head.blend(cats, head_probs[row])
             for rule in self._rules:
                 rule.apply(state, cats)
-            yield self._to_tag(state, text)
+        names = [self._theme_name(state) for state in states]
+        themes = self.themes.assign(
+            [bucket for bucket, _, _ in names], vectors, [(w, label) for _, w, label in names]
+        )
+        for state, text, theme in zip(states, redacted, themes, strict=True):
+            yield self._to_tag(state, text, theme)
 
-    def _to_tag(self, state: DocState, redacted: str) -> Tag:
+    def _theme_name(self, state: DocState) -> tuple[str, str, str]:
         area = state.product_area
-        theme = theme_for(
+        return theme_name(
             area,
             self._area_labels.get(area, ""),
             state.area_keyword,
-            state.intent,
+            theme_kind(state.intents),
             state.words,
             self._stop_words,
             self._generic.get(area, ""),
         )
+
+    def _to_tag(self, state: DocState, redacted: str, theme: tuple[str, str]) -> Tag:
+        area = state.product_area
         return Tag(
             intents=state.intents,
             intent_scores=dict(state.intent_scores),
@@ -139,8 +169,8 @@ class Tagger:
             product_area=area,
             competitors=state.competitors,
             redacted_text=redacted,
-            theme_key=theme.key,
-            theme_label=theme.label,
+            theme_key=theme[0],
+            theme_label=theme[1],
         )
 
 

@@ -1,13 +1,12 @@
-"""A first, deterministic theme: product area plus its most specific keyword.
+"""What a theme is called: its bucket (product area and kind of feedback) and readable label.
 
-Near-duplicates ("export to Excel", "need xlsx export", "can't export spreadsheets") carry
-different intents, so the intent only joins the key where no product area says what the item is
-about. Praise is kept apart so compliments do not pile onto a complaint theme.
+Which items share a theme is decided by their embeddings (nlp/theme_book.py); this module
+names the theme an item starts, from the taxonomy's area and keyword or, with no area, the
+item's first content words.
 """
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final
 
 from nlp.lexicon import POLARITY
@@ -26,13 +25,30 @@ FILLER: Final = frozenset({
 SLUG: Final = re.compile(r"[^a-z0-9]+")
 
 
-@dataclass(frozen=True)
-class Theme:
-    key: str
-    label: str
+READABLE: Final = {
+    "bug": "problems",
+    "feature_request": "requests",
+    "usability": "ease of use",
+    "performance": "speed",
+    "pricing": "pricing",
+    "documentation": "docs",
+    "praise": "praise",
+    "question": "questions",
+    "churn_risk": "churn risk",
+    "competitor": "competitors",
+}
 
 
-def theme_for(
+# Signals about the account, not subjects: a theme is about what the item reports or asks.
+SIGNALS: Final = frozenset({"competitor", "churn_risk"})
+
+
+def theme_kind(intents: Sequence[str]) -> str:
+    """The intent a theme is kept apart by: the top one that names a subject."""
+    return next((i for i in intents if i not in SIGNALS), intents[0] if intents else "")
+
+
+def theme_name(
     area: str,
     area_label: str,
     keyword: str,
@@ -40,27 +56,37 @@ def theme_for(
     words: Sequence[str],
     stop: frozenset[str],
     generic: str = "",
-) -> Theme:
-    """Theme of one item; generic is the area's generic word, which the label need not repeat."""
-    suffix_key = ".praise" if intent == "praise" else ""
-    suffix_label = " (praise)" if intent == "praise" else ""
-    if area:
-        # "Exports: export" would say the same thing twice; the area alone names the theme.
-        subject = "" if keyword in (area, area_label.lower(), generic) else f": {keyword}"
-        return Theme(f"{area}.{_slug(keyword)}{suffix_key}", f"{area_label}{subject}{suffix_label}")
-    lemma = salient_lemma(words, stop)
-    kind = intent or "general"
-    readable = kind.replace("_", " ")
-    if not lemma:
-        return Theme(f"other.{kind}", f"Other: {readable}")
-    return Theme(f"other.{kind}.{_slug(lemma)}", f"Other: {readable} ({lemma})")
+) -> tuple[str, str, str]:
+    """(bucket, key word, label) of the theme an item would start.
 
-
-def salient_lemma(words: Sequence[str], stop: frozenset[str]) -> str:
-    """The first content word, lemmatised: a cheap stand-in for salience.
-
-    Opinion words ("fantastic", "slow") say how the writer feels, not what about.
+    The bucket is product area, top intent and the taxonomy keyword: a theme never spans
+    areas or subjects the taxonomy tells apart, and a bug report never shares a theme with a
+    request, so "we heard you" for a shipped request does not reach the people who reported a
+    fault in the same area. Inside a bucket, embeddings decide (nlp/theme_book.py); with no
+    area, the bucket is only the kind of feedback and embeddings do all the grouping. The label
+    names the area and keyword or, with none, the item's first two content words, whole
+    (never a stem).
     """
+    kind = intent or "general"
+    readable = READABLE.get(intent, "general feedback")
+    if area:
+        # "Exports: export problems" would say the same thing twice; the area alone names it.
+        specific = keyword not in (area, area_label.lower(), generic)
+        subject = f"{keyword} {readable}" if specific else readable
+        return f"{area}.{kind}.{_slug(keyword)}", "", f"{area_label}: {subject}"
+    salient = [] if intent == "praise" else salient_words(words, stop, 2)
+    if not salient:
+        return f"other.{kind}", "", f"Other: {readable}"
+    return (
+        f"other.{kind}",
+        _slug("-".join(salient)),
+        f"{readable.capitalize()}: {' '.join(salient)}",
+    )
+
+
+def salient_words(words: Sequence[str], stop: frozenset[str], limit: int) -> list[str]:
+    """The first content words, in text order, each once."""
+    found: list[str] = []
     for word in words:
         if (
             len(word) < 3
@@ -68,23 +94,13 @@ def salient_lemma(words: Sequence[str], stop: frozenset[str]) -> str:
             or word in stop
             or word in FILLER
             or word in POLARITY
+            or word in found
         ):
             continue
-        return lemma(word)
-    return ""
-
-
-def lemma(word: str) -> str:
-    """Strip the commonest English inflections; irregular forms stay as they are."""
-    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: len(word) - len(suffix)] + replacement
-            if suffix in ("ing", "ed") and len(stem) > 3 and stem[-1] == stem[-2]:
-                stem = stem[:-1]  # "logged" -> "log", "mapping" -> "map"
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            return stem
-    return word
+        found.append(word)
+        if len(found) == limit:
+            break
+    return found
 
 
 def _slug(text: str) -> str:

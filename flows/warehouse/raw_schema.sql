@@ -56,6 +56,13 @@ create table if not exists raw.feedback_tags (
     primary key (item_id, model_version)
 );
 
+-- Written by the tag step: every theme items have joined, fixed by its first item's embedding,
+-- so a later night's items join the themes of the nights before (nlp/theme_book.py).
+create table if not exists raw.themes (
+    theme_key varchar primary key, bucket varchar, theme_label varchar, vector float[],
+    model_version varchar, created_at timestamp
+);
+
 -- Which files were read, by content hash: a file seen before is skipped.
 create table if not exists raw._files (
     source varchar, file varchar, content_sha256 varchar, size_bytes bigint,

@@ -85,6 +85,27 @@ def test_nlp_evaluate_scores_a_teams_labelled_file() -> None:
         assert label in result.output
 
 
+def test_nlp_evaluate_scores_only_the_labels_given() -> None:
+    result = evaluate("--labels", "bug,question")
+    assert result.exit_code == 0, result.output
+    rows = [line.split()[0] for line in result.output.splitlines() if line.strip()]
+    assert "bug" in rows and "question" in rows
+    assert "praise" not in rows and "churn_risk" not in rows
+
+
+def test_nlp_evaluate_refuses_a_label_that_is_not_an_intent() -> None:
+    result = evaluate("--labels", "bug,bugs")
+    assert result.exit_code == 1
+    assert "unknown intent 'bugs'" in result.output
+
+
+def test_nlp_sentiment_check_prints_the_tagger_beside_vader() -> None:
+    result = runner.invoke(app, ["nlp", "sentiment-check"])
+    assert result.exit_code == 0, result.output
+    assert "loopkeeper" in result.output and "vader" in result.output
+    assert "sarcasm" in result.output
+
+
 def test_nlp_evaluate_names_a_missing_column() -> None:
     result = evaluate(text_column="text")
     assert result.exit_code == 1

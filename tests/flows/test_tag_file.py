@@ -55,7 +55,10 @@ def test_near_duplicates_in_one_file_share_a_theme(tagger: Tagger, tmp_path: Pat
     out = tmp_path / "tagged.csv"
     tag_file(FIXTURES / "feedback.csv", out, text_column="comment", tagger=tagger)
     themes = read_csv(out)["theme"].tolist()
-    assert themes[0] == themes[1] == themes[2]
+    # Two reports of failing exports share a theme; asking for an export is another theme, so
+    # "we heard you" for a shipped request never reaches the people who reported the fault.
+    assert themes[0] == themes[2]
+    assert themes[1] != themes[0]
     assert themes[5] != themes[0]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from flows.tagging import count_untagged, tag_items
 from flows.warehouse.connection import RAW_SCHEMA
-from nlp import Tag
+from nlp import Tag, Tagger
 
 
 class FakeTagger:
@@ -68,3 +68,45 @@ def test_a_new_model_version_retags_and_keeps_the_old_tags(con: duckdb.DuckDBPyC
         "select model_version, count(*) from raw.feedback_tags group by 1 order by 1"
     ).fetchall()
     assert rows == [("1.0", 2500), ("2.0", 2500)]
+
+
+THEMED_TEXTS = [
+    "the app crashes when I open the camera",
+    "Excel export keeps failing",
+    "app crashing every time i open camera",
+    "the xlsx download never finishes",
+    "Please add dark mode",
+    "playlists vanished after the update",
+]
+
+
+def _two_nights(tagger: Tagger) -> dict[str, str]:
+    """Night one has the first half of the items, night two all of them; themes per item."""
+    with duckdb.connect() as con:
+        con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
+        )
+        for night, texts in enumerate((THEMED_TEXTS[:3], THEMED_TEXTS[3:])):
+            rows = [(f"item-{night}-{i}", text) for i, text in enumerate(texts)]
+            con.executemany("insert into intermediate.int_feedback_items values (?, ?)", rows)
+            tag_items(con, tagger, batch_size=2)
+            tag_items(con, tagger, batch_size=2)  # a re-run of the night tags nothing
+        stored = con.execute("select count(*) from raw.themes").fetchone()
+        themes = dict(con.execute("select item_id, theme_key from raw.feedback_tags").fetchall())
+        assert stored is not None and stored[0] == len(set(themes.values()))
+        return themes
+
+
+def test_themes_are_the_same_after_a_rerun_and_a_backfill_of_the_same_nights() -> None:
+    from nlp import Tagger as RealTagger
+
+    nightly = _two_nights(RealTagger.load())
+    # A backfill: a new warehouse, a new process, the same nights in order.
+    backfill = _two_nights(RealTagger.load())
+    assert nightly == backfill
+    by_text = dict(zip(sorted(nightly), [nightly[k] for k in sorted(nightly)], strict=True))
+    camera = [by_text["item-0-0"], by_text["item-0-2"]]
+    assert camera[0] == camera[1]  # a near-duplicate joins, also across a batch boundary
+    assert by_text["item-1-1"] != by_text["item-0-0"]  # a request is not a crash report

@@ -5,13 +5,21 @@ import pytest
 from nlp import MODEL_DIR, Tag, Tagger
 from nlp.labels import INTENTS, SENTIMENTS, SEVERITIES
 from nlp.redact import redact
+from nlp.theme_book import ThemeBook
 
 REPO_TAXONOMY = MODEL_DIR.parent / "taxonomy"
 
 
 @pytest.fixture(scope="module")
-def tagger() -> Tagger:
+def loaded() -> Tagger:
     return Tagger.load()
+
+
+@pytest.fixture
+def tagger(loaded: Tagger) -> Tagger:
+    """The loaded pipeline with an empty theme book: no test sees another's themes."""
+    loaded.themes = ThemeBook()
+    return loaded
 
 
 def tag_one(tagger: Tagger, text: str | None) -> Tag:
@@ -160,14 +168,20 @@ def test_team_edited_taxonomy_dir_is_used(tagger: Tagger, tmp_path: Path) -> Non
     edited = Tagger.load(taxonomy_dir=tmp_path)
     tag = tag_one(edited, "The forklifts screen freezes, Acme Rival never does")
     assert (tag.product_area, tag.competitors) == ("warehouse", ("Acme Rival",))
-    assert (tag.theme_key, tag.theme_label) == ("warehouse.forklift", "Warehouse ops: forklift")
+    assert tag.theme_key.startswith("warehouse.") and ".forklift." in tag.theme_key
+    assert tag.theme_label.startswith("Warehouse ops: forklift ")
     assert edited.version != tagger.version
 
 
 def test_near_duplicates_share_a_theme(tagger: Tagger) -> None:
-    texts = ["export to Excel", "need xlsx export", "can't export spreadsheets"]
+    texts = ["Export to Excel keeps failing", "xlsx export is broken", "can't export spreadsheets"]
     keys = {t.theme_key for t in tagger.tag(texts)}
-    assert keys == {"exports.xlsx"}
+    assert len(keys) == 1 and keys.pop().startswith("exports.bug.xlsx.")
+
+
+def test_a_report_of_a_fault_never_shares_a_theme_with_a_request(tagger: Tagger) -> None:
+    fault, ask = tagger.tag(["Global search shows deleted records", "Please add full-text search"])
+    assert fault.theme_key != ask.theme_key
 
 
 def test_different_subjects_get_different_themes(tagger: Tagger) -> None:
@@ -259,4 +273,17 @@ def test_theme_key_does_not_depend_on_the_batch(tagger: Tagger) -> None:
     text = "Can't export spreadsheets since Monday"
     alone = tag_one(tagger, text).theme_key
     batched = list(tagger.tag(["SSO login loops", text, "Love it"], batch_size=2))[1].theme_key
-    assert alone == batched == "exports.xlsx"
+    assert alone == batched and alone.startswith("exports.bug.xlsx.")
+
+
+def test_paraphrases_with_no_content_word_in_common_share_a_theme(tagger: Tagger) -> None:
+    first, second = tagger.tag(["Excel export keeps failing", "the xlsx download never finishes"])
+    assert first.theme_key == second.theme_key
+
+
+def test_different_things_in_one_product_area_get_different_themes(tagger: Tagger) -> None:
+    failing, columns = tagger.tag(
+        ["Excel export keeps failing", "exported CSV files have the columns in the wrong order"]
+    )
+    assert failing.product_area == columns.product_area == "exports"
+    assert failing.theme_key != columns.theme_key
