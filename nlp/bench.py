@@ -2,7 +2,8 @@
 
 Items are ~25-word texts made by joining corpus statements, each with its own ticket number so
 no cache sees the same text twice; they stream from a generator, as the nightly job's do, so
-peak memory shows what tagging holds, not what the input list would.
+peak memory shows what tagging holds, not what the input list would. Themes are included: every
+item is placed in the run's theme book, as `loopkeeper tag` and the nightly do.
 """
 
 import argparse
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> None:
         "mean_words": round(words, 1),
         "seconds": round(seconds, 2),
         "items_per_second": round(tagged / seconds),
+        "themes": len(tagger.themes),
         "peak_rss_mb_after_load": round(rss_loaded),
         "peak_rss_mb": round(_peak_rss_mb()),
     }
