@@ -73,7 +73,10 @@ final as (
         themes.theme_key,
         themes.theme_label,
         themes.product_area,
-        themes.theme_key like '%.praise' as is_praise,
+        -- Keys are `<area>.<kind>...` since tagger 0.4 (kind: the theme's intent); a 0.3 key
+        -- ended in `.praise`.
+        split_part(themes.theme_key, '.', 2) = 'praise'
+        or themes.theme_key like '%.praise' as is_praise,
         themes.first_received_at,
         themes.last_received_at,
         themes.items,
