@@ -34,6 +34,7 @@ DECIDED_THEMES_SQL = """
 select
     theme_key,
     theme_label,
+    roadmap_item_id,
     roadmap_item_title,
     roadmap_status,
     roadmap_status_entered_at
@@ -48,6 +49,11 @@ select {FEEDBACK_COLUMNS}
 from marts.fct_feedback
 where theme_key = ? and received_at < ?
     and source in ('nps', 'ticket', 'widget') and contact_email is not null
+    -- only customers whose own words named the roadmap item: a theme can hold items that
+    -- merely share its words ("the invoice shows the wrong VAT" beside "PO numbers on invoices")
+    and item_id in (
+        select item_id from marts.fct_feedback_roadmap_mentions where roadmap_item_id = ?
+    )
 order by received_at, item_id
 """
 
@@ -81,7 +87,11 @@ def queue_closed_loop(
     for status in ("shipped", "declined"):
         for theme in fetch_dicts(con, DECIDED_THEMES_SQL, [status, since, as_of]):
             decided_at = theme["roadmap_status_entered_at"]
-            rows = fetch_dicts(con, ASKED_BEFORE_SQL, [theme["theme_key"], decided_at])
+            rows = fetch_dicts(
+                con,
+                ASKED_BEFORE_SQL,
+                [theme["theme_key"], decided_at, theme["roadmap_item_id"]],
+            )
             items, unreadable = feedback_items(rows)
             log_rejected(f"{status} theme {theme['theme_key']}", unreadable)
             title = theme["roadmap_item_title"] or theme["theme_label"]

@@ -2,30 +2,10 @@
 
 {#- Which roadmap items answer which themes. A roadmap item links to a theme when one of its
     theme_keywords, as whole words, appears in the theme's key or label, or in the text of at
-    least var('roadmap_link_min_text_share') of the theme's items. A theme's primary link (the
-    one its stages and effort follow) is a name match before a text match, then the larger
-    share of matching items, then the lowest roadmap_item_id. Only roadmap items that exist at
-    as_of link.
-
-    Words are runs of ASCII letters and digits, case aside ("Dark-Mode" holds "dark mode").
-    Searching every item's text for every keyword costs items x keywords; instead one regular
-    expression of the keywords' first words, a constant built from the roadmap here, finds the
-    candidate keywords of an item in one pass, and only multi-word keywords are then checked as
-    phrases. -#}
-
-{%- set keyword_words_sql -%}
-    select distinct trim({{ padded_words('keyword') }}) as words
-    from (select unnest(theme_keywords) as keyword from {{ ref('stg_roadmap__items') }})
-    where trim({{ padded_words('keyword') }}) <> ''
-    order by words
-{%- endset -%}
-{#- Normalised keywords hold only [a-z0-9 ], so they are safe inside the SQL and the regexes. -#}
-{%- set keyword_words = run_query(keyword_words_sql).columns[0].values() if execute else [] -%}
-{%- set first_words = [] -%}
-{%- for words in keyword_words if words.split(' ')[0] not in first_words -%}
-    {%- do first_words.append(words.split(' ')[0]) -%}
-{%- endfor -%}
-{%- set first_words_regex = '(?i)\\b(' ~ (first_words | join('|') or 'none') ~ ')\\b' %}
+    least var('roadmap_link_min_text_share') of the theme's items (int_feedback_roadmap_mentions
+    finds those). A theme's primary link (the one its stages and effort follow) is a name match
+    before a text match, then the larger share of matching items, then the lowest
+    roadmap_item_id. Only roadmap items that exist at as_of link. -#}
 
 with
 
@@ -60,9 +40,7 @@ keywords as (
     select distinct
         roadmap_item_id,
         keyword,
-        {{ padded_words('keyword') }} as keyword_words,
-        split_part(trim({{ padded_words('keyword') }}), ' ', 1) as first_word,
-        contains(trim({{ padded_words('keyword') }}), ' ') as is_phrase
+        {{ padded_words('keyword') }} as keyword_words
     from roadmap_keywords
     where trim({{ padded_words('keyword') }}) <> ''
 
@@ -93,62 +71,15 @@ name_matches as (
 
 ),
 
-item_texts as (
-
-    select
-        theme_key,
-        -- `_` is a word character to the regex's \b but a separator to padded_words
-        replace(coalesce(redacted_text, feedback_text, ''), '_', ' ') as item_text
-    from tagged_items
-
-),
-
-item_first_words as (
-
-    -- each keyword first word the item holds as a whole word, once
-    select
-        theme_key,
-        item_text,
-        unnest(
-            list_distinct(
-                list_transform(
-                    regexp_extract_all(
-                        item_text,
-                        '{{ first_words_regex }}',
-                        1
-                    ),
-                    lambda word: lower(word)
-                )
-            )
-        ) as first_word
-    from item_texts
-    {% if not first_words %}where false{% endif %}
-
-),
-
 text_hits as (
 
     select
-        item_first_words.theme_key,
-        keywords.roadmap_item_id,
-        keywords.keyword,
+        theme_key,
+        roadmap_item_id,
+        keyword,
         count(*) as matching_items
-    from item_first_words
-    inner join keywords
-        on item_first_words.first_word = keywords.first_word
-    where
-        -- a phrase is checked only on the items holding its first word, by a regex of its own
-        case keywords.keyword_words
-            {% for words in keyword_words if ' ' in words -%}
-                when ' {{ words }} '
-                    then regexp_matches(
-                        item_first_words.item_text,
-                        '(?i)\b{{ words | replace(' ', '[^a-z0-9]+') }}\b'
-                    )
-            {% endfor -%}
-            else true
-        end
-    group by item_first_words.theme_key, keywords.roadmap_item_id, keywords.keyword
+    from {{ ref('int_feedback_roadmap_mentions') }}
+    group by theme_key, roadmap_item_id, keyword
 
 ),
 
