@@ -101,6 +101,9 @@ def tag_file(
         raise TagFileError(f"{output}: output would overwrite the input")
     output.parent.mkdir(parents=True, exist_ok=True)
     tagger.themes = ThemeBook()
+    # Rows are written with their theme's key first: a theme's label comes from all the items
+    # that joined it, so it is known only at the end, when a second pass writes the labels.
+    keyed = output.with_name(output.name + ".keyed.partial")
     partial = output.with_name(output.name + ".partial")
     rows = 0
 
@@ -109,7 +112,7 @@ def tag_file(
             on_progress(consumed, rows)
 
     try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
+        with keyed.open("w", encoding="utf-8", newline="") as out:
             for number, chunk in enumerate(_chunks(source, in_kind, chunk_rows, advance)):
                 if text_column not in chunk.columns:
                     found = ", ".join(map(str, chunk.columns)) or "no columns"
@@ -117,20 +120,32 @@ def tag_file(
                         f"{source}: no column {text_column!r} (found: {found}); pass --text-column"
                     )
                 tagged = _tag_chunk(chunk, text_column, tagger)
-                if out_kind == "csv":
-                    tagged.to_csv(out, index=False, header=number == 0)
-                else:
-                    text = tagged.to_json(orient="records", lines=True, force_ascii=False) or ""
-                    out.write(text if not text or text.endswith("\n") else text + "\n")
+                _write(out, tagged, out_kind, header=number == 0)
                 rows += len(tagged)
                 advance(0)
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
-        partial.unlink(missing_ok=True)
+        keyed.unlink(missing_ok=True)
         if isinstance(exc, TagFileError):
             raise
         raise TagFileError(f"{source}: cannot read as {in_kind}: {exc}") from None
+    try:
+        labels = {key: tagger.theme_label(key) for key in tagger.themes.bucket_of}
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            for number, chunk in enumerate(_chunks(keyed, out_kind, chunk_rows, lambda _: None)):
+                chunk["theme"] = [labels.get(key, key) for key in chunk["theme"]]
+                _write(out, chunk, out_kind, header=number == 0)
+    finally:
+        keyed.unlink(missing_ok=True)
     partial.replace(output)
     return TagFileResult(rows, output)
+
+
+def _write(out: IO[str], frame: pd.DataFrame, kind: str, *, header: bool) -> None:
+    if kind == "csv":
+        frame.to_csv(out, index=False, header=header)
+    else:
+        text = frame.to_json(orient="records", lines=True, force_ascii=False) or ""
+        out.write(text if not text or text.endswith("\n") else text + "\n")
 
 
 def _tag_chunk(chunk: pd.DataFrame, text_column: str, tagger: Tagger) -> pd.DataFrame:
@@ -144,7 +159,7 @@ def _tag_chunk(chunk: pd.DataFrame, text_column: str, tagger: Tagger) -> pd.Data
             "sentiment_score": [round(float(t.sentiment_score), 4) for t in tags],
             "severity": [t.severity for t in tags],
             "product_area": [t.product_area for t in tags],
-            "theme": [t.theme_label for t in tags],
+            "theme": [t.theme_key for t in tags],  # a label once the file is done
         },
         index=chunk.index,
     )

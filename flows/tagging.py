@@ -48,13 +48,17 @@ def tag_items(
     writer = con.cursor()
     reader.execute(UNTAGGED_SQL, [tagger.version])
     done = 0
+    touched: set[str] = set()
     try:
         while rows := reader.fetchmany(batch_size):
             item_ids = [row[0] for row in rows]
             tags = list(tagger.tag([row[1] for row in rows], batch_size=batch_size))
             frame = _tag_frame(item_ids, tags, tagger.version, stamp)
             themes = _theme_frame(tagger.themes.take_new(), tagger.version, stamp)
-            # Tags and the themes they started commit together: a crash keeps both or neither.
+            terms = _terms_frame(tagger.themes.terms.take_added(), tagger.version)
+            touched.update(terms["theme_key"])
+            # Tags, the themes they started and their words commit together: a crash keeps all
+            # or none, and a re-run counts no item's words twice.
             writer.execute("begin")
             writer.register("_tags", frame)
             writer.execute(
@@ -67,14 +71,37 @@ def tag_items(
                     "insert into raw.themes select * from _themes on conflict do nothing"
                 )
                 writer.unregister("_themes")
+            writer.register("_terms", terms)
+            writer.execute(
+                "insert into raw.theme_terms select * from _terms on conflict (theme_key, term)"
+                " do update set items = theme_terms.items + excluded.items"
+            )
+            writer.unregister("_terms")
             writer.execute("commit")
             done += len(frame)
             if progress:
                 progress(done)
+        _relabel(writer, tagger, touched)
     finally:
         reader.close()
         writer.close()
     return done
+
+
+def _relabel(writer: duckdb.DuckDBPyConnection, tagger: Tagger, keys: set[str]) -> None:
+    """Write the labels of the themes items joined tonight, from all their items' words."""
+    if not keys:
+        return
+    labels = pd.DataFrame(
+        {"theme_key": sorted(keys), "theme_label": [tagger.theme_label(k) for k in sorted(keys)]}
+    )
+    writer.register("_labels", labels)
+    writer.execute(
+        "update raw.themes set theme_label = _labels.theme_label from _labels"
+        " where raw.themes.theme_key = _labels.theme_key"
+        " and raw.themes.theme_label is distinct from _labels.theme_label"
+    )
+    writer.unregister("_labels")
 
 
 def load_themes(con: duckdb.DuckDBPyConnection, version: str) -> ThemeBook:
@@ -84,8 +111,27 @@ def load_themes(con: duckdb.DuckDBPyConnection, version: str) -> ThemeBook:
         " where model_version = ? order by created_at, theme_key",
         [version],
     ).fetchall()
-    return ThemeBook.from_rows(
+    book = ThemeBook.from_rows(
         ThemeRow(key, bucket, label, tuple(vector)) for key, bucket, label, vector in rows
+    )
+    book.terms.add_rows(
+        con.execute(
+            "select theme_key, term, items from raw.theme_terms where model_version = ?"
+            " order by theme_key, term",
+            [version],
+        ).fetchall()
+    )
+    return book
+
+
+def _terms_frame(rows: list[tuple[str, str, int]], version: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "theme_key": [key for key, _, _ in rows],
+            "term": [term for _, term, _ in rows],
+            "items": pd.Series([count for _, _, count in rows], dtype="int32"),
+            "model_version": version,
+        }
     )
 
 

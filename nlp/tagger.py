@@ -19,7 +19,8 @@ from nlp.state import DocState, new_state
 from nlp.tag import Tag
 from nlp.taxonomy import Taxonomy, load_taxonomy
 from nlp.theme_book import ThemeBook
-from nlp.themes import theme_kind, theme_name
+from nlp.theme_labels import content_terms, fill
+from nlp.themes import FILLER, theme_kind, theme_name, theme_template
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -142,8 +143,20 @@ class Tagger:
         themes = self.themes.assign(
             [bucket for bucket, _, _ in names], vectors, [(w, label) for _, w, label in names]
         )
-        for state, text, theme in zip(states, redacted, themes, strict=True):
-            yield self._to_tag(state, text, theme)
+        for state, (key, _) in zip(states, themes, strict=True):
+            self.themes.terms.add(key, content_terms(state.words, self._stop_words, FILLER))
+        named = {key: self.theme_label(key) for key in dict.fromkeys(k for k, _ in themes)}
+        for state, text, (key, _) in zip(states, redacted, themes, strict=True):
+            yield self._to_tag(state, text, (key, named[key]))
+
+    def theme_label(self, theme_key: str) -> str:
+        """The theme's label now: its template filled with its most distinctive words."""
+        book = self.themes
+        bucket = book.bucket_of[theme_key]
+        area = bucket.partition(".")[0]
+        template, said = theme_template(bucket, self._area_labels.get(area, ""))
+        terms = book.terms.top_terms(theme_key, exclude=said | {self._generic.get(area, "")})
+        return fill(template, terms, book.first_label[theme_key])
 
     def _theme_name(self, state: DocState) -> tuple[str, str, str]:
         area = state.product_area

@@ -19,6 +19,8 @@ from typing import Final
 
 import numpy
 
+from nlp.theme_labels import ThemeTerms
+
 # Cosine similarity of text embeddings above which an item joins a theme. In a bucket that the
 # taxonomy has narrowed to one area, subject and kind, a loose bar: static word vectors put
 # true paraphrases there at 0.2-0.5 ("Excel export keeps failing" / "the xlsx download never
@@ -70,6 +72,12 @@ class ThemeBook:
         self.other_threshold = other_threshold
         self._buckets: dict[str, _Bucket] = {}
         self._new: list[ThemeRow] = []
+        # Which bucket each theme is in, and the label it started with (used until its items
+        # have words to label it by).
+        self.bucket_of: dict[str, str] = {}
+        self.first_label: dict[str, str] = {}
+        # Word counts per theme, for labels by class-based TF-IDF (nlp/theme_labels.py).
+        self.terms = ThemeTerms()
 
     def __len__(self) -> int:
         return sum(len(b.keys) for b in self._buckets.values())
@@ -146,6 +154,8 @@ class ThemeBook:
 
     def _add(self, bucket: str, key: str, label: str, vector: numpy.ndarray) -> None:
         self._bucket(bucket).add(key, label, vector.astype("f"))
+        self.bucket_of[key] = bucket
+        self.first_label[key] = label
 
 
 def _digest(vector: numpy.ndarray) -> str:

@@ -20,6 +20,13 @@ FILLER: Final = frozenset({
     "best", "customer", "mentioned", "said", "feature", "request", "wish", "add", "could",
     "can't", "cant", "cannot", "make", "get", "use", "using", "one", "time", "day", "week",
     "month", "year", "everyone", "someone", "anyone", "nothing", "something", "everything",
+    "later", "going", "come", "comes", "came", "end", "ton", "tons", "cents", "know", "think",
+    "tried", "try", "trying", "keep", "keeps", "kept", "today", "yesterday", "ago", "since",
+    "anymore", "ever", "sure", "able", "happens", "happened", "started", "seems", "look",
+    "looks", "looking", "let", "lets", "tell", "told", "ask", "asked", "asking", "says",
+    "saying", "got", "getting", "goes", "went", "put", "set", "stuff", "lots",
+    "days", "weeks", "months", "hours", "minutes", "times", "yet", "now", "issue",
+    "issues", "problem", "problems", "question", "questions", "help",
 })
 # fmt: on
 SLUG: Final = re.compile(r"[^a-z0-9]+")
@@ -82,6 +89,20 @@ def theme_name(
         _slug("-".join(salient)),
         f"{readable.capitalize()}: {' '.join(salient)}",
     )
+
+
+def theme_template(bucket: str, area_label: str) -> tuple[str, frozenset[str]]:
+    """A theme's label with a `{terms}` slot, and the words its terms must not repeat.
+
+    "Exports: {terms} problems" for a theme of an area, "Requests: {terms}" without one.
+    """
+    area, _, rest = bucket.partition(".")
+    kind = rest.split(".", 1)[0]
+    readable = READABLE.get(kind, "general feedback")
+    if area == "other":
+        return f"{readable.capitalize()}: {{terms}}", frozenset(readable.split())
+    said = {area, *area_label.lower().replace("&", " ").split(), *readable.split()}
+    return f"{area_label}: {{terms}} {readable}", frozenset(said)
 
 
 def salient_words(words: Sequence[str], stop: frozenset[str], limit: int) -> list[str]:

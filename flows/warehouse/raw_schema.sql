@@ -57,10 +57,19 @@ create table if not exists raw.feedback_tags (
 );
 
 -- Written by the tag step: every theme items have joined, fixed by its first item's embedding,
--- so a later night's items join the themes of the nights before (nlp/theme_book.py).
+-- so a later night's items join the themes of the nights before (nlp/theme_book.py); its label
+-- is rewritten as items join (raw.theme_terms).
 create table if not exists raw.themes (
     theme_key varchar primary key, bucket varchar, theme_label varchar, vector float[],
     model_version varchar, created_at timestamp
+);
+
+-- Written by the tag step: how many of a theme's items use each word or word pair, so a theme's
+-- label is chosen from all its items by class-based TF-IDF (nlp/theme_labels.py), night after
+-- night; the step then writes the new label into raw.themes.
+create table if not exists raw.theme_terms (
+    theme_key varchar, term varchar, items integer, model_version varchar,
+    primary key (theme_key, term)
 );
 
 -- Which files were read, by content hash: a file seen before is skipped.

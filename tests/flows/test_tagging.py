@@ -80,8 +80,8 @@ THEMED_TEXTS = [
 ]
 
 
-def _two_nights(tagger: Tagger) -> dict[str, str]:
-    """Night one has the first half of the items, night two all of them; themes per item."""
+def _two_nights(tagger: Tagger) -> tuple[dict[str, str], dict[str, str]]:
+    """Night one has the first half of the items, night two the rest; themes per item, labels."""
     with duckdb.connect() as con:
         con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
         con.execute("create schema intermediate")
@@ -96,17 +96,46 @@ def _two_nights(tagger: Tagger) -> dict[str, str]:
         stored = con.execute("select count(*) from raw.themes").fetchone()
         themes = dict(con.execute("select item_id, theme_key from raw.feedback_tags").fetchall())
         assert stored is not None and stored[0] == len(set(themes.values()))
-        return themes
+        labels = dict(con.execute("select theme_key, theme_label from raw.themes").fetchall())
+        return themes, labels
 
 
 def test_themes_are_the_same_after_a_rerun_and_a_backfill_of_the_same_nights() -> None:
     from nlp import Tagger as RealTagger
 
-    nightly = _two_nights(RealTagger.load())
+    nightly, labels = _two_nights(RealTagger.load())
     # A backfill: a new warehouse, a new process, the same nights in order.
-    backfill = _two_nights(RealTagger.load())
-    assert nightly == backfill
+    assert _two_nights(RealTagger.load()) == (nightly, labels)
     by_text = dict(zip(sorted(nightly), [nightly[k] for k in sorted(nightly)], strict=True))
     camera = [by_text["item-0-0"], by_text["item-0-2"]]
     assert camera[0] == camera[1]  # a near-duplicate joins, also across a batch boundary
     assert by_text["item-1-1"] != by_text["item-0-0"]  # a request is not a crash report
+    # The label comes from the words the theme's items share.
+    assert "camera" in labels[camera[0]]
+
+
+def test_a_later_nights_items_relabel_the_theme_they_join() -> None:
+    from nlp import Tagger as RealTagger
+
+    tagger = RealTagger.load()
+    with duckdb.connect() as con:
+        con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
+        )
+        nights = [
+            ["since tuesday the camera crashes the app when I upload photos"],
+            ["app crashing when i upload photos from the camera"],
+        ]
+        labels = []
+        for night, texts in enumerate(nights):
+            rows = [(f"item-{night}-{i}", text) for i, text in enumerate(texts)]
+            con.executemany("insert into intermediate.int_feedback_items values (?, ?)", rows)
+            tag_items(con, tagger)
+            labels.append(con.execute("select theme_key, theme_label from raw.themes").fetchall())
+        [(key, first)], [(same_key, second)] = labels
+        assert same_key == key
+        # The first label is the first item's first words; two items sharing words relabel it.
+        assert "tuesday" in first and "tuesday" not in second
+        assert "upload photos" in second

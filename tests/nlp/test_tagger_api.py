@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,12 @@ def test_tags_stream_in_input_order_across_batches(tagger: Tagger) -> None:
     texts = ["Love it", None, "Dashboards are slow", "", "How do I add an admin?"]
     streamed = list(tagger.tag(iter(texts), batch_size=2))
     assert [t.redacted_text for t in streamed] == [t or "" for t in texts]
-    assert streamed == [tag_one(tagger, t) for t in texts]
+    tagger.themes = ThemeBook()
+    # A theme's label grows with the items that join it, so only the label may differ.
+    one_by_one = [tag_one(tagger, t) for t in texts]
+    assert [replace(t, theme_label="") for t in streamed] == [
+        replace(t, theme_label="") for t in one_by_one
+    ]
 
 
 @pytest.mark.parametrize(
@@ -191,7 +197,9 @@ def test_different_subjects_get_different_themes(tagger: Tagger) -> None:
 
 def test_same_input_gives_same_output(tagger: Tagger) -> None:
     texts = ["Dashboards are slow and we may look at Tableau", "How do I reset my password?"]
-    assert list(tagger.tag(texts)) == list(tagger.tag(texts))
+    first = list(tagger.tag(texts))
+    tagger.themes = ThemeBook()  # a new run: themes start empty again
+    assert first == list(tagger.tag(texts))
 
 
 def test_text_is_tagged_after_redaction(tagger: Tagger) -> None:

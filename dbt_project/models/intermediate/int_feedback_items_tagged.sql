@@ -27,6 +27,12 @@ tags as (
 
 ),
 
+themes as (
+
+    select * from {{ ref('stg_loopkeeper__themes') }}
+
+),
+
 joined as (
 
     select
@@ -39,13 +45,17 @@ joined as (
         tags.product_area,
         tags.competitors,
         tags.theme_key,
-        tags.theme_label,
+        -- the theme's label now, from all its items; the tag's own is the label it had when
+        -- the item joined
+        coalesce(themes.theme_label, tags.theme_label) as theme_label,
         tags.redacted_text,
         tags.model_version,
         tags.item_id is not null as is_tagged
     from items
     left join tags
         on items.item_id = tags.item_id
+    left join themes
+        on tags.theme_key = themes.theme_key
 
 ),
 
