@@ -101,6 +101,7 @@ def tag_file(
         raise TagFileError(f"{output}: output would overwrite the input")
     output.parent.mkdir(parents=True, exist_ok=True)
     tagger.themes = ThemeBook()
+    tagger.live_labels = False  # the second pass writes every label once
     # Rows are written with their theme's key first: a theme's label comes from all the items
     # that joined it, so it is known only at the end, when a second pass writes the labels.
     keyed = output.with_name(output.name + ".keyed.partial")

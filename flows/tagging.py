@@ -43,6 +43,7 @@ def tag_items(
     """
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
     tagger.themes = load_themes(con, tagger.version)
+    tagger.live_labels = False  # the labels are written once, at the end (_relabel)
     # Read on one cursor, write on another: the read streams while finished batches commit.
     reader = con.cursor()
     writer = con.cursor()

@@ -63,6 +63,10 @@ class Tagger:
         # The themes items join; a fresh book groups one run's items among themselves, and the
         # nightly hands in the warehouse's book so items join the themes of earlier nights.
         self.themes = ThemeBook()
+        # Whether each Tag carries its theme's label as of its batch. Callers that write every
+        # label once at the end (the nightly, `loopkeeper tag`) turn it off: a tag then carries
+        # the label its theme started with, and the labelling work is done once, not per batch.
+        self.live_labels = True
         self._rules = [cast("RuleComponent", nlp.get_pipe(name)) for name in _rule_pipes()]
         meta = nlp.meta
         corpus_hash = str(meta.get("corpus", {}).get("sha256", ""))[:8] or "untracked"
@@ -145,7 +149,11 @@ class Tagger:
         )
         for state, (key, _) in zip(states, themes, strict=True):
             self.themes.terms.add(key, content_terms(state.words, self._stop_words, FILLER))
-        named = {key: self.theme_label(key) for key in dict.fromkeys(k for k, _ in themes)}
+        named = (
+            {key: self.theme_label(key) for key in dict.fromkeys(k for k, _ in themes)}
+            if self.live_labels
+            else dict(themes)
+        )
         for state, text, (key, _) in zip(states, redacted, themes, strict=True):
             yield self._to_tag(state, text, (key, named[key]))
 
