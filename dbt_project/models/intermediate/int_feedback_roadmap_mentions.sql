@@ -40,35 +40,9 @@ tagged_items as (
 
 ),
 
-roadmap_items as (
-
-    select * from {{ ref('stg_roadmap__items') }}
-    where roadmap_item_id in (
-            select status_changes.roadmap_item_id
-            from {{ ref('int_roadmap_status_changes') }} as status_changes
-        )
-
-),
-
-roadmap_keywords as (
-
-    select
-        roadmap_item_id,
-        unnest(theme_keywords) as keyword
-    from roadmap_items
-
-),
-
 keywords as (
 
-    select distinct
-        roadmap_item_id,
-        keyword,
-        {{ padded_words('keyword') }} as keyword_words,
-        split_part(trim({{ padded_words('keyword') }}), ' ', 1) as first_word,
-        contains(trim({{ padded_words('keyword') }}), ' ') as is_phrase
-    from roadmap_keywords
-    where trim({{ padded_words('keyword') }}) <> ''
+    select * from {{ ref('int_roadmap_keywords') }}
 
 ),
 
