@@ -95,6 +95,12 @@ def dbt() -> DbtRun:
 
 
 @pytest.fixture(scope="session")
+def as_of() -> str:
+    """The night the fixture's raw layer is built for."""
+    return AS_OF
+
+
+@pytest.fixture(scope="session")
 def raw_layer() -> Callable[[Path], None]:
     return write_raw_layer
 

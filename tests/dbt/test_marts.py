@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -153,3 +155,39 @@ def test_csat_pools_ticket_ratings_with_offered_surveys(
     ).fetchone()
 
     assert row == (1, 1, 0.0, 1, 1.0)
+
+
+def test_items_mention_the_roadmap_items_they_name(warehouse: duckdb.DuckDBPyConnection) -> None:
+    rows = warehouse.execute(
+        "select roadmap_item_id, matched_keyword, count(*)"
+        " from marts.fct_feedback_roadmap_mentions group by all order by all"
+    ).fetchall()
+    # The theme links' item-text matches count these rows; "Dark" alone is no "ark" (RM-3).
+    assert [row[:2] for row in rows] == [
+        ("RM-1", "exports"),
+        ("RM-2", "dark mode"),
+        ("RM-3", "keep-timing"),
+    ]
+
+
+def test_a_warehouse_without_a_roadmap_builds(
+    dbt: Callable[[Sequence[str], Path, str], None],
+    raw_layer: Callable[[Path], None],
+    as_of: str,
+    tmp_path: Path,
+) -> None:
+    # Teams without a roadmap export: the keyword search has no phrase to check.
+    path = tmp_path / "loopkeeper.duckdb"
+    raw_layer(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("delete from raw.roadmap_items")
+    selected = ["--select", "+dim_themes", "+fct_feedback_roadmap_mentions"]
+    dbt(["build", *selected, "--resource-type", "seed", "--resource-type", "model"], path, as_of)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from marts.fct_feedback_roadmap_mentions"
+        ).fetchall() == [(0,)]
+        themes = con.execute(
+            "select count(*), count(roadmap_item_id) from marts.dim_themes"
+        ).fetchall()
+    assert themes == [(2, 0)]
