@@ -2,9 +2,11 @@
 
 The bag of words knows the corpus's exact wording; the embedding head carries meaning across
 wording the corpus never used ("the app shuts itself down" near "keeps crashing"). It is a
-multi-label logistic regression on the 128-dimension text embedding (nlp/embed.py), trained in
-numpy by `nlp.train` and saved with the pipeline (`embedding_intents/head.npz`). A text's intent
-score is the mean of the two classifiers' probabilities; the rule components come after.
+multi-label logistic regression on the text embedding (nlp/embed.py), trained in numpy by
+`nlp.train` on whole texts and saved with the pipeline (`embedding_intents/head.npz`). A text of
+several sentences scores each intent by its best sentence or the whole, whichever is higher: one
+sentence reporting a crash makes a bug report of a review that is otherwise praise. A text's
+intent score is the mean of the two classifiers' probabilities; the rule components come after.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.embed import Embedder
+from nlp.embed import Embedder, Sentences
 from nlp.labels import INTENTS
 
 HEAD_FILE = "head.npz"
@@ -51,8 +53,21 @@ class EmbeddingIntents:
         self.W, self.b = fit_logistic(SCALE * vectors, targets, l2=l2, steps=steps)
 
     def probabilities(self, vectors: numpy.ndarray) -> numpy.ndarray:
+        dim = self.W.shape[0]
+        if vectors.shape[1] != dim:
+            # A head trained on the leading dimensions only (an older pipeline) reads just those.
+            vectors = vectors[:, :dim]
+            norms = numpy.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors = vectors / numpy.where(norms == 0, 1.0, norms)
         logits = SCALE * vectors @ self.W + self.b
         return 1.0 / (1.0 + numpy.exp(-logits))
+
+    def text_probabilities(self, embedded: Sentences) -> numpy.ndarray:
+        """Each text's intent probabilities: the whole text's, or its best sentence's if higher."""
+        probs = self.probabilities(embedded.texts)
+        if len(embedded.owner):
+            numpy.maximum.at(probs, embedded.owner, self.probabilities(embedded.sentences))
+        return probs
 
     def blend(self, cats: dict[str, float], probs: numpy.ndarray) -> None:
         """Mix one text's head probabilities into its textcat scores (in place)."""
@@ -62,7 +77,7 @@ class EmbeddingIntents:
 
     def __call__(self, doc: Doc) -> Doc:
         if self.trained and len(doc):
-            probs = self.probabilities(self.embedder([embedding_text(t.lower_ for t in doc)]))[0]
+            probs = self.text_probabilities(self.embedder.sentences([[t.lower_ for t in doc]]))[0]
             cats = dict(doc.cats)
             self.blend(cats, probs)
             doc.cats = cats

@@ -124,17 +124,17 @@ class Tagger:
 
     def _tag_batch(self, redacted: list[str]) -> Iterator[Tag]:
         from nlp.bow import score
-        from nlp.embedding_intents import embedding_text
+        from nlp.embed import theme_vectors
 
         states = [new_state(text) for text in redacted]
         features = self._features([state.words for state in states])
         columns: list[tuple[tuple[str, ...], Any]] = []
-        vectors = self._embedder([embedding_text(state.words) for state in states])
+        embedded = self._embedder.sentences([state.words for state in states])
         head_probs = None
         if len(features[0]):
             columns = [(labels, score(model, features)) for model, labels in self._classifiers]
             if self._head is not None and self._head.trained:
-                head_probs = self._head.probabilities(vectors)
+                head_probs = self._head.text_probabilities(embedded)
         for row, state in enumerate(states):
             cats: dict[str, float] = {}
             for labels, probs in columns:
@@ -145,7 +145,9 @@ class Tagger:
                 rule.apply(state, cats)
         names = [self._theme_name(state) for state in states]
         themes = self.themes.assign(
-            [bucket for bucket, _, _ in names], vectors, [(w, label) for _, w, label in names]
+            [bucket for bucket, _, _ in names],
+            theme_vectors(embedded.texts),
+            [(w, label) for _, w, label in names],
         )
         for state, (key, _) in zip(states, themes, strict=True):
             self.themes.terms.add(key, content_terms(state.words, self._stop_words, FILLER))

@@ -3,7 +3,7 @@
 import numpy
 import pytest
 
-from nlp.embed import Embedder
+from nlp.embed import Embedder, theme_vectors
 from nlp.theme_book import ThemeBook
 
 
@@ -13,14 +13,14 @@ def embed() -> Embedder:
 
 
 def themes_of(book: ThemeBook, embed: Embedder, bucket: str, texts: list[str]) -> list[str]:
-    vectors = embed([t.lower() for t in texts])
+    vectors = theme_vectors(embed([t.lower() for t in texts]))
     names = [(text.split()[-1], text) for text in texts]
     return [key for key, _ in book.assign([bucket] * len(texts), vectors, names)]
 
 
 def test_embeddings_are_unit_vectors_and_blank_text_is_zero(embed: Embedder) -> None:
     vectors = embed(["the export never finishes", ""])
-    assert vectors.shape == (2, 128) and vectors.dtype == numpy.float32
+    assert vectors.shape == (2, 256) and vectors.dtype == numpy.float32
     assert abs(float(numpy.linalg.norm(vectors[0])) - 1) < 1e-5
     assert not vectors[1].any()
 
@@ -54,7 +54,7 @@ def test_near_duplicates_without_an_area_share_a_theme(embed: Embedder) -> None:
 
 def test_themes_never_cross_buckets(embed: Embedder) -> None:
     book = ThemeBook()
-    vectors = embed(["search is broken", "search is broken"])
+    vectors = theme_vectors(embed(["search is broken", "search is broken"]))
     keys = book.assign(["search.bug", "search.feature_request"], vectors, [("a", "A"), ("b", "B")])
     assert keys[0][0] != keys[1][0]
 
