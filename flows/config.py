@@ -107,6 +107,20 @@ class Settings(BaseModel):
         "dev", description="`profiles.yml` target dbt builds (e.g. `motherduck`)."
     )
     tag_batch_size: int = Field(1000, ge=1, description="Texts per spaCy batch in the tag step.")
+    tag_workers: int = Field(
+        0,
+        ge=0,
+        description="Worker processes of the local Dask cluster that classifies big nights; 0 means one per core, 1 tags in the flow's own process.",
+    )
+    tag_cluster_min_items: int = Field(
+        100_000,
+        ge=0,
+        description="Nights with fewer untagged items than this tag in the flow's own process (starting workers costs 10-20 s).",
+    )
+    dask_address: str = Field(
+        "",
+        description="An existing Dask scheduler (`tcp://host:8786`) for the tag step instead of a local cluster; its workers need Loopkeeper, the model at `model_dir` and the Prefect API.",
+    )
     columns: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Per source, export header -> raw column, for CSV exports whose headers Loopkeeper does not know (`[loopkeeper.columns.nps]`; env: JSON).",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import duckdb
@@ -10,7 +10,11 @@ import pandas as pd
 
 from flows.warehouse.connection import scalar
 from nlp import Tag, Tagger
+from nlp.tagger import Classified
 from nlp.theme_book import ThemeBook, ThemeRow
+
+# One batch of untagged items: their ids and their texts (None for an item with no text).
+Batch = tuple[list[str], list[str | None]]
 
 UNTAGGED_SQL = """
 select item.item_id, item.feedback_text
@@ -27,6 +31,10 @@ def count_untagged(con: duckdb.DuckDBPyConnection, version: str) -> int:
     return int(scalar(con, f"select count(*) from ({UNTAGGED_SQL})", [version]) or 0)
 
 
+# Turns batches of (item ids, texts) into (item ids, classified batch), in the same order.
+Classify = Callable[[Iterator[Batch]], Iterator[tuple[list[str], Classified]]]
+
+
 def tag_items(
     con: duckdb.DuckDBPyConnection,
     tagger: Tagger,
@@ -34,12 +42,17 @@ def tag_items(
     batch_size: int = 1000,
     progress: Callable[[int], None] | None = None,
     tagged_at: datetime | None = None,
+    classify: Classify | None = None,
 ) -> int:
     """Tag every untagged item, committing batch by batch so a crash keeps finished batches.
 
     ``tagged_at`` is the night the tags belong to (its as_of), so a backfill stamps its items
     as the nightly runs over the same dates would, and an item counts as triaged that night;
     without it, the wall clock.
+
+    ``classify`` may classify batches elsewhere (flows/tag_cluster.py: on Dask workers); by
+    default this process does. Either way, batches are placed in themes and written here, one
+    after another in item order, so the tags and themes are the same whoever classified them.
     """
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
     tagger.themes = load_themes(con, tagger.version)
@@ -48,12 +61,12 @@ def tag_items(
     reader = con.cursor()
     writer = con.cursor()
     reader.execute(UNTAGGED_SQL, [tagger.version])
+    classify = classify or in_process(tagger)
     done = 0
     touched: set[str] = set()
     try:
-        while rows := reader.fetchmany(batch_size):
-            item_ids = [row[0] for row in rows]
-            tags = list(tagger.tag([row[1] for row in rows], batch_size=batch_size))
+        for item_ids, batch in classify(read_batches(reader, batch_size)):
+            tags = tagger.place(batch)
             frame = _tag_frame(item_ids, tags, tagger.version, stamp)
             themes = _theme_frame(tagger.themes.take_new(), tagger.version, stamp)
             terms = _terms_frame(tagger.themes.terms.take_added(), tagger.version)
@@ -87,6 +100,22 @@ def tag_items(
         reader.close()
         writer.close()
     return done
+
+
+def read_batches(reader: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator[Batch]:
+    """The untagged items' (ids, texts), batch_size at a time, from an executed UNTAGGED_SQL."""
+    while rows := reader.fetchmany(batch_size):
+        yield [row[0] for row in rows], [row[1] for row in rows]
+
+
+def in_process(tagger: Tagger) -> Classify:
+    """Classify each batch here, as it is read."""
+
+    def classify(batches: Iterator[Batch]) -> Iterator[tuple[list[str], Classified]]:
+        for item_ids, texts in batches:
+            yield item_ids, tagger.classify_texts(texts)
+
+    return classify
 
 
 def _relabel(writer: duckdb.DuckDBPyConnection, tagger: Tagger, keys: set[str]) -> None:

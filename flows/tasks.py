@@ -18,6 +18,7 @@ from flows.config import Settings
 from flows.loop.outcome import LoopOutcome
 from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
+from flows.tag_cluster import tag_on_cluster, worker_count
 from flows.tagging import count_untagged, tag_items
 from flows.validate import GateFailed, GateReport, run_gate
 from flows.warehouse.connection import open_warehouse
@@ -100,6 +101,23 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> int:
                 logger.info("tagged %d/%d items", done, pending)
                 next_mark = next(marks, None)
 
+        workers = worker_count(settings.tag_workers)
+        if pending and (
+            settings.dask_address or (workers > 1 and pending >= settings.tag_cluster_min_items)
+        ):
+            where = settings.dask_address or f"a local Dask cluster of {workers} processes"
+            logger.info("classifying on %s", where)
+            return tag_on_cluster(
+                con,
+                tagger,
+                model_dir=settings.model_dir or MODEL_DIR,
+                taxonomy_dir=settings.taxonomy_dir,
+                workers=workers,
+                address=settings.dask_address,
+                batch_size=settings.tag_batch_size,
+                progress=progress,
+                tagged_at=as_of,
+            )
         return tag_items(
             con,
             tagger,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -23,6 +25,7 @@ from nlp.theme_labels import content_terms, fill
 from nlp.themes import FILLER, theme_kind, theme_name, theme_template
 
 if TYPE_CHECKING:
+    import numpy
     from spacy.language import Language
 
     from nlp.components import RuleComponent
@@ -33,6 +36,16 @@ MODEL_DIR = MODELS_ROOT / "tagger"
 TAXONOMY_DIR = MODELS_ROOT / "taxonomy"
 CLASSIFIERS = ("textcat_multilabel", "sentiment")
 HEAD_PIPE = "loopkeeper_embedding_intents"
+
+
+@dataclass(frozen=True)
+class Classified:
+    """A batch read by the classifiers and rules, not yet in themes (plain data: picklable)."""
+
+    tags: list[Tag]  # everything but theme_key and theme_label
+    names: list[tuple[str, str, str]]  # each item's theme bucket, keyword and first label
+    vectors: numpy.ndarray  # each item's theme vector
+    terms: list[list[str]]  # each item's labelling terms
 
 
 class Tagger:
@@ -106,23 +119,27 @@ class Tagger:
         """Tag texts lazily and in order; None and "" give a Tag with no intents."""
         stream = iter(texts)
         while batch := list(islice(stream, max(1, batch_size))):
-            redacted = [redact(text) if text else "" for text in batch]
-            yield from self.tag_redacted(redacted)
+            yield from self.place(self.classify_texts(batch))
+
+    def classify_texts(self, texts: list[str | None]) -> Classified:
+        """`classify` for raw texts: redacted first; None and "" give no intents."""
+        return self.classify([redact(text) if text else "" for text in texts])
 
     def tag_redacted(self, redacted: list[str]) -> list[Tag]:
         """Tag one batch of already-redacted texts."""
-        # A batch allocates tens of thousands of small objects, none in reference cycles, and the
-        # collector would rescan the loaded pipeline's objects again and again meanwhile: it is
-        # paused for the batch (never while the caller's code runs), which doubles throughput.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return list(self._tag_batch(redacted))
-        finally:
-            if was_enabled:
-                gc.enable()
+        with _collector_paused():
+            return self.place(self.classify(redacted))
 
-    def _tag_batch(self, redacted: list[str]) -> Iterator[Tag]:
+    def classify(self, redacted: list[str]) -> Classified:
+        """Everything about a batch but its themes: the part that runs anywhere, in any order.
+
+        Each text's tag depends on that text alone, so batches may be classified in other
+        processes (or machines) and placed afterwards, in order, by one `place`.
+        """
+        with _collector_paused():
+            return self._classify(redacted)
+
+    def _classify(self, redacted: list[str]) -> Classified:
         from nlp.bow import score
         from nlp.embed import theme_vectors
 
@@ -143,21 +160,43 @@ class Tagger:
                 self._head.blend(cats, head_probs[row])
             for rule in self._rules:
                 rule.apply(state, cats)
-        names = [self._theme_name(state) for state in states]
+        return Classified(
+            tags=[
+                self._to_tag(state, text, ("", ""))
+                for state, text in zip(states, redacted, strict=True)
+            ],
+            names=[self._theme_name(state) for state in states],
+            vectors=theme_vectors(embedded.texts),
+            terms=[content_terms(state.words, self._stop_words, FILLER) for state in states],
+        )
+
+    def place(self, batch: Classified) -> list[Tag]:
+        """Put a classified batch's items in themes, in order: the part that runs in one place.
+
+        The theme book is stateful (an item joins a theme an earlier item started), so batches
+        are placed one after another, in the order of their items, whoever classified them.
+        """
+        with _collector_paused():
+            return self._place(batch)
+
+    def _place(self, batch: Classified) -> list[Tag]:
+        names = batch.names
         themes = self.themes.assign(
             [bucket for bucket, _, _ in names],
-            theme_vectors(embedded.texts),
+            batch.vectors,
             [(w, label) for _, w, label in names],
         )
-        for state, (key, _) in zip(states, themes, strict=True):
-            self.themes.terms.add(key, content_terms(state.words, self._stop_words, FILLER))
+        for terms, (key, _) in zip(batch.terms, themes, strict=True):
+            self.themes.terms.add(key, terms)
         named = (
             {key: self.theme_label(key) for key in dict.fromkeys(k for k, _ in themes)}
             if self.live_labels
             else dict(themes)
         )
-        for state, text, (key, _) in zip(states, redacted, themes, strict=True):
-            yield self._to_tag(state, text, (key, named[key]))
+        return [
+            replace(tag, theme_key=key, theme_label=named[key])
+            for tag, (key, _) in zip(batch.tags, themes, strict=True)
+        ]
 
     def theme_label(self, theme_key: str) -> str:
         """The theme's label now: its template filled with its most distinctive words."""
@@ -195,6 +234,23 @@ class Tagger:
             theme_key=theme[0],
             theme_label=theme[1],
         )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the garbage collector while a batch is tagged.
+
+    A batch allocates tens of thousands of small objects, none in reference cycles, and the
+    collector would rescan the loaded pipeline's objects again and again meanwhile: it is paused
+    for the batch (never while the caller's code runs), which doubles throughput.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _rule_pipes() -> tuple[str, ...]:

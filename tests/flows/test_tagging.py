@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import replace
 
 import duckdb
+import numpy
 import pytest
 
 from flows.tagging import count_untagged, tag_items
 from flows.warehouse.connection import RAW_SCHEMA
 from nlp import Tag, Tagger
+from nlp.tagger import Classified
 
 
 class FakeTagger:
@@ -19,14 +22,30 @@ class FakeTagger:
         self.version = version
         self.seen: list[str | None] = []
 
-    def tag(self, texts: Iterable[str | None], batch_size: int = 1000) -> Iterator[Tag]:
-        for text in texts:
-            self.seen.append(text)
-            yield Tag(
-                intents=("bug",), intent_scores={"bug": 0.9}, intent="bug", sentiment="negative",
-                sentiment_score=-0.5, severity="high", product_area="exports", competitors=(),
-                redacted_text=text or "", theme_key="exports.xlsx", theme_label="Exports: xlsx",
-            )  # fmt: skip
+    def classify_texts(self, texts: list[str | None]) -> Classified:
+        self.seen.extend(texts)
+        tags = [
+            Tag(
+                intents=("bug",),
+                intent_scores={"bug": 0.9},
+                intent="bug",
+                sentiment="negative",
+                sentiment_score=-0.5,
+                severity="high",
+                product_area="exports",
+                competitors=(),
+                redacted_text=text or "",
+                theme_key="",
+                theme_label="",
+            )
+            for text in texts
+        ]
+        return Classified(tags, [], numpy.zeros((len(texts), 2), "f"), [])
+
+    def place(self, batch: Classified) -> list[Tag]:
+        return [
+            replace(t, theme_key="exports.xlsx", theme_label="Exports: xlsx") for t in batch.tags
+        ]
 
 
 @pytest.fixture

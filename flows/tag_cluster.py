@@ -1,0 +1,155 @@
+"""The tag step on every core: batches classified on Dask workers through Prefect's Dask task
+runner, then placed in themes and written by the step's own process.
+
+Classifying an item (intents, sentiment, severity, area, its embedding) depends on that item
+alone, so it fans out; placing items in themes does not (an item joins a theme an earlier item
+started), so the step's process places each batch in item order as its result comes back, and
+is the warehouse's only writer. The same items get the same tags and themes whatever the
+number of workers (a test holds it to that).
+
+By default a local cluster starts with one worker process per core; `dask_address` names an
+existing scheduler instead, whose workers need Loopkeeper installed, the model at `model_dir`
+and the Prefect API's address (PREFECT_API_URL). Each worker loads the model once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from functools import lru_cache, partial
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+import duckdb
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.tagging import Batch, Classify, tag_items
+
+if TYPE_CHECKING:
+    from nlp import Tagger
+    from nlp.tagger import Classified
+
+# Batches of `tag_batch_size` items per Dask task: each task costs a Prefect task run (~0.1-0.3 s
+# of API calls here), so a task carries enough work (~20,000 items, 3-4 s) to make that small.
+BATCHES_PER_TASK = 20
+# Tasks in flight per worker: enough to keep every worker busy while results are placed, few
+# enough that finished results do not pile up in memory (~20 MB each).
+TASKS_IN_FLIGHT_PER_WORKER = 2
+
+
+def worker_count(setting: int) -> int:
+    """`tag_workers` as a number of processes: 0 means one per core."""
+    return setting or os.cpu_count() or 1
+
+
+def tag_on_cluster(
+    con: duckdb.DuckDBPyConnection,
+    tagger: Tagger,
+    *,
+    model_dir: Path,
+    taxonomy_dir: Path | None,
+    workers: int,
+    address: str = "",
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+    tagged_at: datetime | None = None,
+) -> int:
+    """`tag_items`, with classification on a Dask cluster (a local one unless `address`)."""
+    from prefect_dask import DaskTaskRunner
+
+    runner: Any  # prefect-dask's runner, typed against an older TaskRunner generic
+    if address:
+        runner = DaskTaskRunner(address=address)
+    else:
+        runner = DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers,
+                "threads_per_worker": 1,
+                "processes": True,
+                # No dashboard: a fixed port would clash between two runs on one machine.
+                "dashboard_address": None,
+                "silence_logs": logging.ERROR,
+                # Workers are new processes: they report their task runs to this run's API.
+                "env": {"PREFECT_API_URL": _api_url()},
+            }
+        )
+    classify = submitting(str(model_dir), str(taxonomy_dir) if taxonomy_dir else None, workers)
+    run = uuid4().hex
+    _RUNS[run] = partial(
+        tag_items,
+        con,
+        tagger,
+        batch_size=batch_size,
+        progress=progress,
+        tagged_at=tagged_at,
+        classify=classify,
+    )
+    try:
+        return int(tag_on_workers.with_options(task_runner=runner)(run))
+    finally:
+        _RUNS.pop(run, None)
+
+
+# The work of the runs in progress, by run key. The flow takes only the key: Prefect ships the
+# flow run's context (the flow and its parameters) to the workers with every task, and neither
+# the warehouse connection nor the loaded model can or should travel.
+_RUNS: dict[str, Callable[[], int]] = {}
+
+
+@flow(name="loopkeeper-tag-on-cluster")
+def tag_on_workers(run: str) -> int:
+    """Tag the night's items, classifying on the flow's Dask task runner."""
+    return _run(run)
+
+
+def _run(run: str) -> int:
+    return _RUNS[run]()
+
+
+def submitting(model_dir: str, taxonomy_dir: str | None, workers: int) -> Classify:
+    """Classify batches as tasks on the running flow's task runner, yielding them in order."""
+
+    def classify(batches: Iterator[Batch]) -> Iterator[tuple[list[str], Classified]]:
+        in_flight: deque[tuple[list[list[str]], Any]] = deque()
+        limit = max(1, workers * TASKS_IN_FLIGHT_PER_WORKER)
+        while True:
+            while len(in_flight) < limit and (group := list(islice(batches, BATCHES_PER_TASK))):
+                texts = [batch_texts for _, batch_texts in group]
+                future = classify_batches.submit(model_dir, taxonomy_dir, texts)
+                in_flight.append(([ids for ids, _ in group], future))
+            if not in_flight:
+                return
+            ids_of_batches, future = in_flight.popleft()
+            yield from zip(ids_of_batches, future.result(), strict=True)
+
+    return classify
+
+
+@task(name="classify", cache_policy=NO_CACHE, retries=1)
+def classify_batches(
+    model_dir: str, taxonomy_dir: str | None, batches: list[list[str | None]]
+) -> list[Classified]:
+    """Classify batches of texts on a worker (the model is loaded once per worker process)."""
+    tagger = _worker_tagger(model_dir, taxonomy_dir)
+    return [tagger.classify_texts(texts) for texts in batches]
+
+
+@lru_cache(maxsize=2)
+def _worker_tagger(model_dir: str, taxonomy_dir: str | None) -> Tagger:
+    from nlp import Tagger
+
+    return Tagger.load(Path(model_dir), taxonomy_dir=Path(taxonomy_dir) if taxonomy_dir else None)
+
+
+def _api_url() -> str:
+    """The Prefect API this run reports to, also when it is the temporary local one."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return str(client.api_url)

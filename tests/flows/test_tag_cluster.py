@@ -1,0 +1,90 @@
+"""The tag step on a local Dask cluster gives the tags and themes one process gives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from flows import tag_cluster
+from flows.tag_cluster import tag_on_cluster, worker_count
+from flows.tagging import tag_items
+from flows.warehouse.connection import RAW_SCHEMA
+from nlp import MODEL_DIR, Tagger
+from nlp.bench import CORPUS, items
+
+ITEMS = 2_400
+BATCH = 200
+
+
+def _warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+    con.execute("create schema intermediate")
+    con.execute(
+        "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
+    )
+    texts: list[str | None] = list(items(CORPUS, ITEMS - 2))
+    texts += [None, ""]  # items without text are tagged too, with no intents
+    con.executemany(
+        "insert into intermediate.int_feedback_items values (?, ?)",
+        [(f"item-{i:05d}", text) for i, text in enumerate(texts)],
+    )
+    return con
+
+
+def _stored(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        "tags": con.execute(
+            "select * exclude (tagged_at) from raw.feedback_tags order by item_id"
+        ).fetchall(),
+        "themes": con.execute(
+            "select theme_key, bucket, theme_label from raw.themes order by theme_key"
+        ).fetchall(),
+        "terms": con.execute("select * from raw.theme_terms order by theme_key, term").fetchall(),
+    }
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    with _warehouse(tmp_path_factory.mktemp("one") / "wh.duckdb") as con:
+        assert tag_items(con, Tagger.load(), batch_size=BATCH) == ITEMS
+        yield _stored(con)
+
+
+def test_two_workers_give_the_same_tags_and_themes_as_one_process(
+    prefect_harness: None,
+    one_process: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small tasks, so that several are in flight and come back out of order on two workers.
+    monkeypatch.setattr(tag_cluster, "BATCHES_PER_TASK", 2)
+    marks: list[int] = []
+    with _warehouse(tmp_path / "wh.duckdb") as con:
+        done = tag_on_cluster(
+            con,
+            Tagger.load(),
+            model_dir=MODEL_DIR,
+            taxonomy_dir=None,
+            workers=2,
+            batch_size=BATCH,
+            progress=marks.append,
+        )
+        stored = _stored(con)
+    assert done == ITEMS
+    assert marks == list(range(BATCH, ITEMS + 1, BATCH))
+    assert stored["tags"] == one_process["tags"]
+    assert stored["themes"] == one_process["themes"]
+    assert stored["terms"] == one_process["terms"]
+    assert len(stored["themes"]) > 50  # the comparison covers real theme work
+
+
+def test_no_workers_setting_means_one_per_core() -> None:
+    import os
+
+    assert worker_count(0) == (os.cpu_count() or 1)
+    assert worker_count(3) == 3
