@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.sources.base import printable
 from flows.warehouse.connection import open_warehouse, scalar
 from flows.warehouse.publish import run_in_progress
 
@@ -72,7 +73,7 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     ).fetchall()
     out.append(f"quarantine: {scalar(con, 'select count(*) from raw._quarantine')} rows")
     for source, field, why, n, example in quarantine:
-        out.append(f"  {n:>6} × {source}.{field}: {why}  (e.g. {example})")
+        out.append(f"  {n:>6} × {source}.{field}: {printable(why)}  (e.g. {printable(example)})")
     if _table_exists(con, "marts", "fct_feedback"):
         ((total, tagged),) = con.execute(
             "select count(*), count(model_version) from marts.fct_feedback"

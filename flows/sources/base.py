@@ -28,6 +28,30 @@ class FileUnreadable(Exception):
     """The whole file cannot be read (bad JSON, missing columns, undecodable bytes)."""
 
 
+class FileRefused(FileUnreadable):
+    """Not the inbox's to read (a link, a path outside the inbox, a FIFO or device): its content
+    is never opened, so nothing of it can reach the quarantine or the summary."""
+
+
+# C0 and C1 controls, DEL, line/paragraph separators and bidi overrides: a name holding one can
+# forge lines in a summary or reorder what a terminal shows.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text as one printable line: every control character written as its escape (``\\n``,
+    ``\\x1b``, ``\\u202e``), so a file name can never forge a line where it is printed."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+        if named:
+            return named
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
 @dataclass(frozen=True)
 class FieldRule:
     name: str

@@ -20,12 +20,13 @@ import pandas as pd
 
 from flows.sources import checks
 from flows.sources.base import (
-    FileUnreadable,
+    FileRefused,
     ReadResult,
     Reject,
     Source,
     Staged,
     literal,
+    printable,
     quote,
 )
 from flows.sources.inbox import new_files
@@ -154,10 +155,10 @@ def _add(
 ) -> None:
     """One read file into the batch: its rows, rejects, warnings and cursors."""
     if isinstance(read, Exception):
-        entry.error = str(read) if isinstance(read, FileUnreadable) else f"{path.name}: {read}"
-        head = path.read_bytes()[:20_000].decode("utf-8", errors="replace")
-        batch.rejects.append(Reject(0, "file", entry.error, head, entry.relative))
-        result.messages.append(f"{entry.relative}: quarantined whole file: {entry.error}")
+        entry.error = printable(str(read))
+        batch.rejects.append(Reject(0, "file", entry.error, excerpt(path, read), entry.relative))
+        verb = "refused" if isinstance(read, FileRefused) else "quarantined whole file"
+        result.messages.append(f"{printable(entry.relative)}: {verb}: {entry.error}")
         return
     if isinstance(read.rows, Staged):
         batch.staged.append((entry.relative, read.rows))
@@ -166,13 +167,30 @@ def _add(
     else:
         batch.records.extend(row | {"_file": entry.relative} for row in read.rows)
     entry.rows = len(read.rows)
-    entry.warnings = read.warnings
+    entry.warnings = [printable(w) for w in read.warnings]
     for name, value in read.cursors.items():
         batch.cursors[name] = max(value, batch.cursors.get(name, value))
     batch.rejects.extend(
         Reject(r.record, r.field, r.reason, r.content, entry.relative) for r in read.rejects
     )
-    result.messages.extend(read.warnings)
+    result.messages.extend(entry.warnings)
+
+
+# What the quarantine keeps of a file that could not be read at all: its head, for a person to
+# see what it is; never a whole file (it may be anything at all that was dropped in the inbox).
+EXCERPT_BYTES = 2_000
+
+
+def excerpt(path: Path, why: Exception) -> str:
+    """The head of a file that failed whole; nothing of a refused one, nothing if unopenable."""
+    if isinstance(why, FileRefused):
+        return ""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(EXCERPT_BYTES)
+    except OSError:
+        return ""
+    return head.decode("utf-8", errors="replace")
 
 
 def _flush(
@@ -213,7 +231,8 @@ def _flush(
                     [f.relative for f in batch.files],
                     may_repeat=checked.may_repeat,
                 )
-            _insert_rejects(con, source.name, batch.rejects, stamp)
+            unhashed = {f.relative for f in batch.files if not f.digest}
+            _insert_rejects(con, source.name, batch.rejects, stamp, unhashed)
             bad_by_file = _insert_checked_rejects(con, source, stamp) if has_rows else {}
             for reject in batch.rejects:
                 bad_by_file[reject.file] = bad_by_file.get(reject.file, 0) + 1
@@ -227,13 +246,13 @@ def _flush(
             con.execute("rollback")
             raise
         shown = [
-            f"{r.file}: record {r.record}: {r.field}: {r.reason}"
+            f"{printable(r.file)}: record {r.record}: {r.field}: {r.reason}"
             for r in batch.rejects
             if r.field != "file"
         ]
         if has_rows:
             shown += [
-                f"{file}: record {record}: {name}: {reason}"
+                f"{printable(file)}: record {record}: {name}: {reason}"
                 for file, record, name, reason in con.execute(
                     f"select _file, _record, _field, _reason from {CHECKED}"
                     " where _reason is not null order by _file, _record"
@@ -389,6 +408,12 @@ def _insert_files(
     bad_by_file: Mapping[str, int],
     stamp: datetime,
 ) -> None:
+    # A file refused or unopenable has no content hash: nothing to remember it by, so it is
+    # looked at again next night (and reported again until someone moves or fixes it).
+    hashed = [f for f in batch.files if f.digest]
+    if not hashed:
+        return
+    batch = replace(batch, files=hashed)
     files = pd.DataFrame(
         {
             "source": source.name,
@@ -428,8 +453,14 @@ def _advance_cursors(
 
 
 def _insert_rejects(
-    con: duckdb.DuckDBPyConnection, source: str, rejects: list[Reject], at: datetime
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    rejects: list[Reject],
+    at: datetime,
+    unhashed: set[str],
 ) -> None:
+    """Quarantine what the readers turned down. A file with no content hash (``unhashed``:
+    refused or unopenable) is reported every night it is there, but quarantined once per reason."""
     if not rejects:
         return
     frame = pd.DataFrame(
@@ -438,9 +469,19 @@ def _insert_rejects(
             "file": [r.file for r in rejects],
             "record": [r.record for r in rejects],
             "field": [r.field for r in rejects],
-            "reason": [r.reason for r in rejects],
+            "reason": [printable(r.reason) for r in rejects],
             "content": [r.content for r in rejects],
             "quarantined_at": at,
         }
     )
-    _insert_frame(con, "raw._quarantine", frame)
+    con.register("_frame", frame)
+    try:
+        con.execute(
+            "insert into raw._quarantine select * from _frame as new where not ("
+            " list_contains(?, new.file) and exists (select 1 from raw._quarantine as old"
+            " where old.source = new.source and old.file = new.file and old.record = 0"
+            " and old.reason = new.reason))",
+            [sorted(unhashed)],
+        )
+    finally:
+        con.unregister("_frame")

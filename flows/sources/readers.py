@@ -227,6 +227,10 @@ def read_jsonl(
                 except json.JSONDecodeError as exc:
                     bad.append((number, f"line is not valid JSON: {exc.msg}", line[:20_000]))
                     continue
+                except RecursionError:
+                    # A line of 50,000 nested brackets is the line's fault, not the night's.
+                    bad.append((number, "line is nested too deeply to parse", line[:2_000]))
+                    continue
                 if isinstance(value, dict):
                     records.append((number, value))
                 else:
