@@ -350,6 +350,61 @@ def status(
         raise _fail(str(exc)) from None
 
 
+@app.command()
+def quarantine(
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="File the rows came from, as the gate and the quarantine name it:"
+            " `<source folder>/<name>`, e.g. `accounts/accounts-2026-12.csv`."
+        ),
+    ],
+    reason: Annotated[str, typer.Option(help="Why they are set aside; kept with the rows.")],
+    record: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="Record number (as the gate names it) to set aside; repeat for several."
+            " Without it, every row of the file.",
+            show_default=False,
+        ),
+    ] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Set loaded rows aside by hand: move them from raw into the quarantine.
+
+    For rows a failed validation gate holds: the next run no longer checks them, and the night is published if everything else passes. Acts on the runs' working copy, where the next night starts; fails at once if a run is going on.
+    """
+    from datetime import UTC
+
+    from flows.sources import SOURCES
+    from flows.sources.base import printable
+    from flows.validate import set_aside
+    from flows.warehouse.connection import open_warehouse
+    from flows.warehouse.publish import RunInProgress, run_lock, seed_work_copy, work_path
+
+    folder = file.split("/", 1)[0]
+    source = next((s for s in SOURCES if s.name == folder), None)
+    if source is None or "/" not in file:
+        names = ", ".join(s.name for s in SOURCES)
+        raise _fail(f"{printable(file)}: not `<source folder>/<name>` (folders: {names})")
+    settings = _settings(None, warehouse, None)
+    work = work_path(settings.warehouse, settings.work_dir)
+    try:
+        with run_lock(work):
+            seed_work_copy(settings.warehouse, work)
+            with open_warehouse(work) as con:
+                moved = set_aside(con, source.table, file, record or [], reason, datetime.now(UTC))
+    except RunInProgress as exc:
+        raise _fail(str(exc)) from None
+    if not moved:
+        which = f" records {', '.join(map(str, record))}" if record else ""
+        raise _fail(f"no rows of {printable(file)}{which} in raw.{source.table}")
+    typer.echo(
+        f"set aside {moved} row(s) of {printable(file)} into raw._quarantine;"
+        " the next run no longer checks them"
+    )
+
+
 report_app = typer.Typer(
     help="Reports people read: monthly loop health and the weekly voice of the customer.",
     no_args_is_help=True,

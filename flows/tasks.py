@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -19,7 +18,14 @@ from flows.loop.outcome import LoopOutcome
 from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.tagging import count_untagged, tag_items
-from flows.validate import GateFailed, GateReport, run_gate
+from flows.validate import (
+    FIX_HINT,
+    GateFailed,
+    GateReport,
+    gate_batches,
+    hold_or_release,
+    run_gate,
+)
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DbtOutcome, run_dbt
 
@@ -56,20 +62,17 @@ def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
     """Run the Great Expectations suites on this run's rows; stop the run on a critical failure."""
     logger = get_run_logger()
     with open_warehouse(settings.warehouse) as con:
-        batches: dict[str, pd.DataFrame] = {
-            s.table: con.execute(
-                f"select * from raw.{s.table} where _loaded_at = ?",
-                [loaded_at.replace(tzinfo=None)],
-            ).df()
-            for s in SOURCES
-        }
-    report = run_gate(batches)
+        # This run's rows and the rows of loads an earlier run held (flows.validate).
+        batches = gate_batches(con, [(s.table, s.identity) for s in SOURCES], loaded_at)
+        report = run_gate(batches)
+        hold_or_release(con, report, loaded_at)
     for finding in report.warnings:
         logger.warning(finding.line())
     if report.critical:
         raise GateFailed(
             "critical expectations failed, marts not published:\n"
             + "\n".join(f.line() for f in report.critical)
+            + f"\n{FIX_HINT}"
         )
     return report
 

@@ -116,6 +116,9 @@ class Source:
     is_feedback: bool = True
     # What identifies one fact in a file: a key repeated with other values is quarantined.
     key: tuple[str, ...] = ()
+    # What identifies one item across files (its natural key): the same item re-delivered with
+    # other values is a new version, stored beside the old; staging takes the latest.
+    identity: tuple[str, ...] = ()
     # A team's own export headers -> raw column names (`[loopkeeper.columns.<source>]`).
     mapping: tuple[tuple[str, str], ...] = ()
     # When each fact happened: its greatest loaded value is the source's `max_event_at` cursor.

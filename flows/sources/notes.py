@@ -95,4 +95,12 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-SOURCE = Source("notes", "note_items", (".md", ".markdown"), RULES, read, event_column="note_date")
+SOURCE = Source(
+    "notes",
+    "note_items",
+    (".md", ".markdown"),
+    RULES,
+    read,
+    event_column="note_date",
+    identity=("note_id", "item_index"),
+)
