@@ -355,6 +355,7 @@ def quarantine(
     file: Annotated[
         str,
         typer.Argument(
+            metavar="FILE",
             help="File the rows came from, as the gate and the quarantine name it:"
             " `<source folder>/<name>`, e.g. `accounts/accounts-2026-12.csv`."
         ),

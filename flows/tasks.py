@@ -46,11 +46,13 @@ def extract_source(source_name: str, settings: Settings, loaded_at: datetime) ->
     for message in result.messages:
         logger.warning(message)
     logger.info(
-        "%s: %d files read, %d skipped (seen), %d rows loaded, %d duplicates, %d quarantined",
+        "%s: %d files read, %d skipped (seen), %d rows loaded (%d new versions),"
+        " %d duplicates, %d quarantined",
         source.name,
         result.files_read,
         result.files_skipped,
         result.rows_loaded,
+        result.rows_versions,
         result.rows_duplicate,
         result.rows_quarantined,
     )

@@ -44,7 +44,11 @@ class SourceLoad:
     files_skipped: int = 0
     files_quarantined: int = 0
     rows_loaded: int = 0
+    # Rows identical to one already stored (a re-delivered or overlapping export): skipped.
     rows_duplicate: int = 0
+    # Loaded rows of an item stored before with other values (a comment added, a ticket
+    # updated): a new version, kept beside the old one; staging takes the latest.
+    rows_versions: int = 0
     rows_quarantined: int = 0
     # Rows older than the source's `max_event_at` before this load: late, and still loaded.
     rows_late: int = 0
@@ -207,7 +211,7 @@ def _flush(
         return
     stamp = loaded_at.replace(tzinfo=None)
     inserted: dict[str, int] = {}
-    good, latest, late = 0, None, 0
+    good, latest, late, versions = 0, None, 0, 0
     # Validation and the insert need no order: each row carries its file and record number,
     # and the raw tables have no order of their own. (Reading a CSV keeps it: a staged row's
     # `rowid` is its place in the file.) Without it DuckDB writes row groups in parallel.
@@ -223,7 +227,7 @@ def _flush(
         try:
             if has_rows:
                 good = checked.good
-                inserted, latest, late = _insert_rows(
+                inserted, latest, late, versions = _insert_rows(
                     con,
                     source,
                     stamp,
@@ -273,6 +277,7 @@ def _flush(
     result.rows_loaded += loaded
     result.rows_duplicate += good - loaded
     result.rows_late += late
+    result.rows_versions += versions if has_rows else 0
     result.rows_quarantined += len(shown)
     result.messages.extend(shown[:5])
     if len(shown) > 5:
@@ -333,11 +338,12 @@ def _insert_rows(
     files: list[str],
     *,
     may_repeat: bool,
-) -> tuple[dict[str, int], str | None, int]:
+) -> tuple[dict[str, int], str | None, int, int]:
     """Insert the good rows not stored yet (by row hash).
 
-    Returns rows new per file, the latest event among the good rows and how many new rows are
-    older than ``before`` (the source's cursor before this load: late rows).
+    Returns rows new per file, the latest event among the good rows, how many new rows are
+    older than ``before`` (the source's cursor before this load: late rows) and how many are
+    new versions of an item stored before (by ``Source.identity``).
     """
     columns = source.columns
     listed = ", ".join(map(quote, columns))
@@ -382,7 +388,31 @@ def _insert_rows(
     ).fetchall()
     late = sum(int(n) for _, _, n in counts) if before is not None and source.event_column else 0
     counts = [(name, n) for name, n, _ in counts]
-    return {str(name): int(n) for name, n in counts}, latest, late
+    return (
+        {str(name): int(n) for name, n in counts},
+        latest,
+        late,
+        _versions(con, source, loaded_at, files),
+    )
+
+
+def _versions(
+    con: duckdb.DuckDBPyConnection, source: Source, loaded_at: datetime, files: list[str]
+) -> int:
+    """Rows this batch inserted whose item has an earlier row (another load, file or record)."""
+    if not source.identity:
+        return 0
+    same = " and ".join(f"old.{quote(c)} = new.{quote(c)}" for c in source.identity)
+    return int(
+        con.execute(
+            f"select count(*) from raw.{source.table} as new"
+            " where new._loaded_at = ? and list_contains(?, new._file) and exists ("
+            f" select 1 from raw.{source.table} as old where {same}"
+            " and (old._loaded_at, old._file, old._record)"
+            " < (new._loaded_at, new._file, new._record))",
+            [loaded_at, files],
+        ).fetchall()[0][0]
+    )
 
 
 def _insert_checked_rejects(
