@@ -357,7 +357,7 @@ def quarantine(
         typer.Argument(
             metavar="FILE",
             help="File the rows came from, as the gate and the quarantine name it:"
-            " `<source folder>/<name>`, e.g. `accounts/accounts-2026-12.csv`."
+            " `<source folder>/<name>`, e.g. `accounts/accounts-2026-12.csv`.",
         ),
     ],
     reason: Annotated[str, typer.Option(help="Why they are set aside; kept with the rows.")],

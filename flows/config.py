@@ -107,6 +107,11 @@ class Settings(BaseModel):
         "dev", description="`profiles.yml` target dbt builds (e.g. `motherduck`)."
     )
     tag_batch_size: int = Field(1000, ge=1, description="Texts per spaCy batch in the tag step.")
+    inbox_settle_seconds: float = Field(
+        60,
+        ge=0,
+        description="A file modified this recently may still be being written: it is left for the next run (0: read everything now). Dot-files and `*.partial` files are never read.",
+    )
     columns: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Per source, export header -> raw column, for CSV exports whose headers Loopkeeper does not know (`[loopkeeper.columns.nps]`; env: JSON).",

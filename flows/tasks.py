@@ -42,6 +42,7 @@ def extract_source(source_name: str, settings: Settings, loaded_at: datetime) ->
             source,
             loaded_at=loaded_at,
             columns=settings.columns.get(source.name),
+            settle_seconds=settings.inbox_settle_seconds,
         )
     for message in result.messages:
         logger.warning(message)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,8 +42,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def inbox_files(inbox: Path, source: Source) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The files of a source's folder to read, and the ones refused with the reason.
+def inbox_files(
+    inbox: Path, source: Source, settle_seconds: float = 0.0
+) -> tuple[list[Path], list[tuple[Path, str]], list[Path]]:
+    """The files of a source's folder to read, the ones refused with the reason, and the ones
+    still arriving (modified in the last ``settle_seconds``), left for the next run.
 
     The inbox is a boundary: only regular files inside it are read. A symbolic link (wherever it
     points), a folder that resolves outside the inbox, a FIFO or a device is refused unopened,
@@ -52,12 +56,17 @@ def inbox_files(inbox: Path, source: Source) -> tuple[list[Path], list[tuple[Pat
     """
     folder = inbox / source.name
     if not folder.is_dir():
-        return [], []
+        return [], [], []
     root = inbox.resolve()
     if folder.is_symlink() or not folder.resolve().is_relative_to(root):
-        return [], [(folder, f"{source.name}/: the folder is a link or lies outside the inbox")]
+        why = f"{source.name}/: the folder is a link or lies outside the inbox"
+        return [], [(folder, why)], []
+    # A file written to in the last `settle_seconds` may still be growing: a truncated last row
+    # would load, and the complete one a night later would be a new version of it.
+    settled_before = time.time() - settle_seconds
     files: list[Path] = []
     refused: list[tuple[Path, str]] = []
+    waiting: list[Path] = []
     for directory, subfolders, names in os.walk(folder):
         here = Path(directory)
         for sub in list(subfolders):
@@ -70,17 +79,19 @@ def inbox_files(inbox: Path, source: Source) -> tuple[list[Path], list[tuple[Pat
             if name.startswith(".") or path.suffix.lower() not in source.suffixes:
                 continue
             try:
-                mode = path.lstat().st_mode
+                info = path.lstat()
             except OSError as exc:
                 refused.append((path, f"cannot be looked at: {exc.strerror or exc}"))
                 continue
-            if stat.S_ISLNK(mode):
+            if stat.S_ISLNK(info.st_mode):
                 refused.append((path, LINK_REASON))
-            elif not stat.S_ISREG(mode):
+            elif not stat.S_ISREG(info.st_mode):
                 refused.append((path, "not a regular file (a FIFO, socket or device)"))
+            elif settle_seconds and info.st_mtime > settled_before:
+                waiting.append(path)
             else:
                 files.append(path)
-    return sorted(files), sorted(refused)
+    return sorted(files), sorted(refused), sorted(waiting)
 
 
 LINK_REASON = (
@@ -101,12 +112,17 @@ def new_files(
     *,
     on_file: Callable[[Path], None] | None,
     on_skip: Callable[[], None],
+    on_wait: Callable[[Path], None] | None = None,
+    settle_seconds: float = 0.0,
 ) -> Iterator[list[Read]]:
     """The files whose content was not loaded before, read: (path, sha256, size, rows or why
     not), one at a time, or a group at a time for a reader of many files."""
     grouped: list[tuple[Path, str, int]] = []
     many = source.read if isinstance(source.read, ReadsMany) else None
-    files, refused = inbox_files(inbox, source)
+    files, refused, waiting = inbox_files(inbox, source, settle_seconds)
+    for path in waiting:
+        if on_wait:
+            on_wait(path)
     for path, why in refused:
         yield [(path, "", 0, FileRefused(f"{path.name}: {why}"), False)]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:

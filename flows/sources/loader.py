@@ -43,6 +43,9 @@ class SourceLoad:
     files_read: int = 0
     files_skipped: int = 0
     files_quarantined: int = 0
+    # Files modified in the last `inbox_settle_seconds`: maybe still being written, left for
+    # the next run.
+    files_waiting: int = 0
     rows_loaded: int = 0
     # Rows identical to one already stored (a re-delivered or overlapping export): skipped.
     rows_duplicate: int = 0
@@ -102,10 +105,12 @@ def load_source(
     loaded_at: datetime,
     on_file: Callable[[Path], None] | None = None,
     columns: Mapping[str, str] | None = None,
+    settle_seconds: float = 0.0,
 ) -> SourceLoad:
     """Load every new file of one source folder; returns counts and human-readable messages.
 
     ``columns`` maps the team's export headers to raw column names (``[loopkeeper.columns.<source>]``).
+    A file modified in the last ``settle_seconds`` is left for the next run (``inbox_settle_seconds``).
     """
     source = with_mapping(source, columns or {})
     result = SourceLoad(source.name)
@@ -134,8 +139,26 @@ def load_source(
     def skipped() -> None:
         result.files_skipped += 1
 
+    def waiting(path: Path) -> None:
+        result.files_waiting += 1
+        result.messages.append(
+            f"{printable(path.relative_to(inbox).as_posix())}: still being written"
+            f" (modified in the last {settle_seconds:g} s), left for the next run"
+        )
+
     # A group of files read together shares rows in DuckDB: it goes into one batch whole.
-    for group in new_files(con, inbox, source, seen, sizes, on_file=on_file, on_skip=skipped):
+    groups = new_files(
+        con,
+        inbox,
+        source,
+        seen,
+        sizes,
+        on_file=on_file,
+        on_skip=skipped,
+        on_wait=waiting,
+        settle_seconds=settle_seconds,
+    )
+    for group in groups:
         for path, digest, size, read, filed in group:
             entry = _File(path.relative_to(inbox).as_posix(), digest, size)
             batch.files.append(entry)

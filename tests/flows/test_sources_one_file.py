@@ -9,6 +9,7 @@ reaches raw, the quarantine or the messages. File names are printed escaped.
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -257,3 +258,32 @@ def test_a_warning_about_a_file_prints_its_name_escaped(tmp_path: Path) -> None:
     assert loaded == 1
     assert result.messages and all(printable(m) == m for m in result.messages)
     assert any(m.startswith("caf\\x1b\\n.csv: ") for m in result.messages)
+
+
+def test_a_file_still_being_written_waits_for_the_next_run(tmp_path: Path) -> None:
+    growing = write(tmp_path / "nps" / "tonight.csv", GOOD_NPS)
+    with open_warehouse(MEMORY) as con:
+        now = load_source(con, tmp_path, source("nps"), loaded_at=LOADED_AT, settle_seconds=60)
+        assert (now.rows_loaded, now.files_waiting, now.files_read) == (0, 1, 0)
+        assert now.messages == [
+            "nps/tonight.csv: still being written (modified in the last 60 s), left for the next run"
+        ]
+        # Not remembered as seen: once it has settled, it loads.
+        settled = time.time() - 120
+        os.utime(growing, (settled, settled))
+        later = load_source(con, tmp_path, source("nps"), loaded_at=LOADED_AT, settle_seconds=60)
+    assert (later.rows_loaded, later.files_waiting) == (1, 0)
+
+
+def test_the_demo_inbox_is_whole_when_written_so_a_nightly_right_after_reads_it(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from flows.demo import generate_inbox
+
+    demo = generate_inbox(tmp_path, accounts=5, days=2, end=date(2026, 11, 15), seed=1)
+    with open_warehouse(MEMORY) as con:
+        result = load_source(con, tmp_path, source("nps"), loaded_at=LOADED_AT, settle_seconds=60)
+    assert demo.nps_responses > 0
+    assert result.files_waiting == 0 and result.rows_loaded == demo.nps_responses
