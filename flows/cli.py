@@ -54,9 +54,22 @@ def demo_data(
         bool,
         typer.Option("--force", help="Replace the source folders of an existing inbox at --out."),
     ] = False,
+    later: Annotated[
+        bool,
+        typer.Option(
+            "--later",
+            help="Add the next day's delivery to the demo inbox at --out instead: an NPS export"
+            " adding comments to earlier responses and a Zendesk page updating earlier tickets"
+            " (run a nightly before and after it).",
+        ),
+    ] = False,
 ) -> None:
     """Write a believable B2B SaaS company's exports (CRM, NPS, tickets, widget, notes, roadmap)."""
     import shutil
+
+    if later:
+        _demo_later(out, end)
+        return
 
     from flows.demo import generate_inbox
     from flows.sources import SOURCES
@@ -75,6 +88,24 @@ def demo_data(
     for line in summary.lines():
         typer.echo(line)
     typer.echo(f"inbox written to {out}")
+
+
+def _demo_later(out: Path, end: datetime | None) -> None:
+    """`demo-data --later`: the later delivery, dated noon after --end (or an hour ago)."""
+    from datetime import UTC, timedelta
+
+    from flows.demo.updates import write_updates
+
+    if not (out / "nps").is_dir() or not (out / "tickets").is_dir():
+        raise _fail(f"{out}: no demo inbox here (run `loopkeeper demo-data --out {out}` first)")
+    now = datetime.now(UTC)
+    last = end.date() if end else now.date() - timedelta(days=1)
+    noon = datetime(last.year, last.month, last.day, 12, tzinfo=UTC) + timedelta(days=1)
+    updates = write_updates(out, at=min(noon, now - timedelta(hours=1)))
+    typer.echo(
+        f"later delivery: comments added to {len(updates.responses)} NPS responses,"
+        f" {len(updates.tickets)} tickets updated ({', '.join(p.name for p in updates.files)})"
+    )
 
 
 def _run_errors() -> tuple[type[Exception], ...]:
