@@ -18,14 +18,7 @@ from flows.loop.outcome import LoopOutcome
 from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.tagging import count_untagged, tag_items
-from flows.validate import (
-    FIX_HINT,
-    GateFailed,
-    GateReport,
-    gate_batches,
-    hold_or_release,
-    run_gate,
-)
+from flows.validate import GateReport, failure, gate
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DbtOutcome, run_dbt
 
@@ -66,17 +59,11 @@ def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
     logger = get_run_logger()
     with open_warehouse(settings.warehouse) as con:
         # This run's rows and the rows of loads an earlier run held (flows.validate).
-        batches = gate_batches(con, [(s.table, s.identity) for s in SOURCES], loaded_at)
-        report = run_gate(batches)
-        hold_or_release(con, report, loaded_at)
+        report = gate(con, [(s.table, s.identity) for s in SOURCES], loaded_at)
     for finding in report.warnings:
         logger.warning(finding.line())
-    if report.critical:
-        raise GateFailed(
-            "critical expectations failed, marts not published:\n"
-            + "\n".join(f.line() for f in report.critical)
-            + f"\n{FIX_HINT}"
-        )
+    if stop := failure(report):
+        raise stop
     return report
 
 

@@ -268,6 +268,28 @@ def hold_or_release(
     ]
 
 
+def gate(
+    con: duckdb.DuckDBPyConnection,
+    tables: Sequence[tuple[str, Sequence[str]]],
+    loaded_at: datetime,
+) -> GateReport:
+    """The night's gate: this run's rows and the held ones validated, the holds updated."""
+    report = run_gate(gate_batches(con, tables, loaded_at))
+    hold_or_release(con, report, loaded_at)
+    return report
+
+
+def failure(report: GateReport) -> GateFailed | None:
+    """What stops the night, naming the rows, since when they are held and how to fix them."""
+    if not report.critical:
+        return None
+    return GateFailed(
+        "critical expectations failed, marts not published:\n"
+        + "\n".join(f.line() for f in report.critical)
+        + f"\n{FIX_HINT}"
+    )
+
+
 def set_aside(
     con: duckdb.DuckDBPyConnection,
     table: str,
