@@ -523,7 +523,8 @@ def _insert_rejects(
             "record": [r.record for r in rejects],
             "field": [r.field for r in rejects],
             "reason": [printable(r.reason) for r in rejects],
-            "content": [r.content for r in rejects],
+            # A bounded excerpt, whatever the reader kept: a malformed CSV line can be 4 MB.
+            "content": [r.content[: checks.CONTENT_CHARS] for r in rejects],
             "quarantined_at": at,
         }
     )

@@ -287,3 +287,17 @@ def test_the_demo_inbox_is_whole_when_written_so_a_nightly_right_after_reads_it(
         result = load_source(con, tmp_path, source("nps"), loaded_at=LOADED_AT, settle_seconds=60)
     assert demo.nps_responses > 0
     assert result.files_waiting == 0 and result.rows_loaded == demo.nps_responses
+
+
+def test_a_huge_malformed_row_keeps_only_a_bounded_excerpt(tmp_path: Path) -> None:
+    huge = "r2,b@acme.io,9," + "x" * 200_000 + ",extra,2026-11-03T10:00:00Z\n"
+    write(tmp_path / "nps" / "wide.csv", GOOD_NPS + huge)
+    _, rows, loaded, _ = load(tmp_path, "nps")
+    assert loaded == 1
+    assert rows[0][:4] == (
+        "nps/wide.csv",
+        2,
+        "row",
+        "row has more fields than the header (an unquoted comma?)",
+    )
+    assert 0 < len(rows[0][4]) <= 20_000
