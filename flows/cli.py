@@ -54,9 +54,22 @@ def demo_data(
         bool,
         typer.Option("--force", help="Replace the source folders of an existing inbox at --out."),
     ] = False,
+    later: Annotated[
+        bool,
+        typer.Option(
+            "--later",
+            help="Add the next day's delivery to the demo inbox at --out instead: an NPS export"
+            " adding comments to earlier responses and a Zendesk page updating earlier tickets"
+            " (run a nightly before and after it).",
+        ),
+    ] = False,
 ) -> None:
     """Write a believable B2B SaaS company's exports (CRM, NPS, tickets, widget, notes, roadmap)."""
     import shutil
+
+    if later:
+        _demo_later(out, end)
+        return
 
     from flows.demo import generate_inbox
     from flows.sources import SOURCES
@@ -75,6 +88,24 @@ def demo_data(
     for line in summary.lines():
         typer.echo(line)
     typer.echo(f"inbox written to {out}")
+
+
+def _demo_later(out: Path, end: datetime | None) -> None:
+    """`demo-data --later`: the later delivery, dated noon after --end (or an hour ago)."""
+    from datetime import UTC, timedelta
+
+    from flows.demo.updates import write_updates
+
+    if not (out / "nps").is_dir() or not (out / "tickets").is_dir():
+        raise _fail(f"{out}: no demo inbox here (run `loopkeeper demo-data --out {out}` first)")
+    now = datetime.now(UTC)
+    last = end.date() if end else now.date() - timedelta(days=1)
+    noon = datetime(last.year, last.month, last.day, 12, tzinfo=UTC) + timedelta(days=1)
+    updates = write_updates(out, at=min(noon, now - timedelta(hours=1)))
+    typer.echo(
+        f"later delivery: comments added to {len(updates.responses)} NPS responses,"
+        f" {len(updates.tickets)} tickets updated ({', '.join(p.name for p in updates.files)})"
+    )
 
 
 def _run_errors() -> tuple[type[Exception], ...]:
@@ -348,6 +379,62 @@ def status(
             typer.echo(line)
     except FileNotFoundError as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command()
+def quarantine(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="File the rows came from, as the gate and the quarantine name it:"
+            " `<source folder>/<name>`, e.g. `accounts/accounts-2026-12.csv`.",
+        ),
+    ],
+    reason: Annotated[str, typer.Option(help="Why they are set aside; kept with the rows.")],
+    record: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="Record number (as the gate names it) to set aside; repeat for several."
+            " Without it, every row of the file.",
+            show_default=False,
+        ),
+    ] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Set loaded rows aside by hand: move them from raw into the quarantine.
+
+    For rows a failed validation gate holds: the next run no longer checks them, and the night is published if everything else passes. Acts on the runs' working copy, where the next night starts; fails at once if a run is going on.
+    """
+    from datetime import UTC
+
+    from flows.sources import SOURCES
+    from flows.sources.base import printable
+    from flows.validate import set_aside
+    from flows.warehouse.connection import open_warehouse
+    from flows.warehouse.publish import RunInProgress, run_lock, seed_work_copy, work_path
+
+    folder = file.split("/", 1)[0]
+    source = next((s for s in SOURCES if s.name == folder), None)
+    if source is None or "/" not in file:
+        names = ", ".join(s.name for s in SOURCES)
+        raise _fail(f"{printable(file)}: not `<source folder>/<name>` (folders: {names})")
+    settings = _settings(None, warehouse, None)
+    work = work_path(settings.warehouse, settings.work_dir)
+    try:
+        with run_lock(work):
+            seed_work_copy(settings.warehouse, work)
+            with open_warehouse(work) as con:
+                moved = set_aside(con, source.table, file, record or [], reason, datetime.now(UTC))
+    except RunInProgress as exc:
+        raise _fail(str(exc)) from None
+    if not moved:
+        which = f" records {', '.join(map(str, record))}" if record else ""
+        raise _fail(f"no rows of {printable(file)}{which} in raw.{source.table}")
+    typer.echo(
+        f"set aside {moved} row(s) of {printable(file)} into raw._quarantine;"
+        " the next run no longer checks them"
+    )
 
 
 report_app = typer.Typer(

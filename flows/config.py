@@ -121,6 +121,11 @@ class Settings(BaseModel):
         "",
         description="An existing Dask scheduler (`tcp://host:8786`) for the tag step instead of a local cluster; its workers need Loopkeeper, the model at `model_dir` and the Prefect API.",
     )
+    inbox_settle_seconds: float = Field(
+        60,
+        ge=0,
+        description="A file modified this recently may still be being written: it is left for the next run (0: read everything now). Dot-files and `*.partial` files are never read.",
+    )
     columns: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Per source, export header -> raw column, for CSV exports whose headers Loopkeeper does not know (`[loopkeeper.columns.nps]`; env: JSON).",

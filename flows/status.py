@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.sources.base import printable
 from flows.warehouse.connection import open_warehouse, scalar
 from flows.warehouse.publish import run_in_progress
 
@@ -58,6 +59,7 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         out.append(
             f"  {source:<9} {loaded:>4} files loaded, {bad:>2} unreadable, {rows_loaded or 0:>8} rows, last load {last:%Y-%m-%d %H:%M} UTC"
         )
+    out.extend(_version_lines(con))
     cursors = con.execute(
         "select source, cursor, value from raw._cursors order by source, cursor"
     ).fetchall()
@@ -72,7 +74,7 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     ).fetchall()
     out.append(f"quarantine: {scalar(con, 'select count(*) from raw._quarantine')} rows")
     for source, field, why, n, example in quarantine:
-        out.append(f"  {n:>6} × {source}.{field}: {why}  (e.g. {example})")
+        out.append(f"  {n:>6} × {source}.{field}: {printable(why)}  (e.g. {printable(example)})")
     if _table_exists(con, "marts", "fct_feedback"):
         ((total, tagged),) = con.execute(
             "select count(*), count(model_version) from marts.fct_feedback"
@@ -109,3 +111,24 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         ).fetchall():
             out.append(f"  {kind:<16} {state:<8} {n:>6}")
     return out
+
+
+def _version_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Items stored in several versions (changed re-deliveries), apart from duplicates, which
+    are never stored twice."""
+    from flows.sources import SOURCES
+
+    lines = []
+    for source in SOURCES:
+        if not source.identity:
+            continue
+        key = ", ".join(source.identity)
+        rows, items = con.execute(
+            f"select count(*), count(distinct ({key})) from raw.{source.table}"
+        ).fetchall()[0]
+        if rows > items:
+            lines.append(
+                f"  {source.name:<9} {rows - items:>6} newer versions of earlier items"
+                f" ({items} items, {rows} rows; the latest version counts)"
+            )
+    return ["versions:", *lines] if lines else []

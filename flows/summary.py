@@ -43,6 +43,15 @@ class RunSummary:
                 f" {load.files_read} new files, {load.files_skipped} already seen, "
                 f"{load.files_quarantined} unreadable"
             )
+            if load.rows_versions:
+                out.append(
+                    f"      {load.rows_versions} of them new versions of items loaded before"
+                    " (changed: kept beside the old, the latest counts)"
+                )
+            if load.rows_duplicate:
+                out.append(
+                    f"      {load.rows_duplicate} rows already stored (identical re-delivery), skipped"
+                )
             if load.rows_late:
                 out.append(
                     f"      {load.rows_late} late rows (older than the latest already loaded) picked up"

@@ -115,18 +115,18 @@ def _run(run: str) -> int:
 def submitting(model_dir: str, taxonomy_dir: str | None, workers: int) -> Classify:
     """Classify batches as tasks on the running flow's task runner, yielding them in order."""
 
-    def classify(batches: Iterator[Batch]) -> Iterator[tuple[list[str], Classified]]:
-        in_flight: deque[tuple[list[list[str]], Any]] = deque()
+    def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
+        in_flight: deque[tuple[list[Batch], Any]] = deque()
         limit = max(1, workers * TASKS_IN_FLIGHT_PER_WORKER)
         while True:
             while len(in_flight) < limit and (group := list(islice(batches, BATCHES_PER_TASK))):
                 texts = [batch_texts for _, batch_texts in group]
                 future = classify_batches.submit(model_dir, taxonomy_dir, texts)
-                in_flight.append(([ids for ids, _ in group], future))
+                in_flight.append((group, future))
             if not in_flight:
                 return
-            ids_of_batches, future = in_flight.popleft()
-            yield from zip(ids_of_batches, future.result(), strict=True)
+            group, future = in_flight.popleft()
+            yield from zip(group, future.result(), strict=True)
 
     return classify
 

@@ -1,7 +1,13 @@
-"""The tag step: items not yet tagged by the current model version, tagged in batches."""
+"""The tag step: items not yet tagged by the current model version, tagged in batches.
+
+Tags are keyed by the text's version: beside each item's tags, ``raw.feedback_tag_texts`` keeps
+the md5 of the text they were computed from, so an item whose text changed (a Zendesk ticket updated, a comment added to
+an NPS response) is tagged again, and the loop judges it again on its new words.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -21,18 +27,48 @@ select item.item_id, item.feedback_text
 from intermediate.int_feedback_items as item
 where not exists (
     select 1 from raw.feedback_tags as tag
+    join raw.feedback_tag_texts as text using (item_id, model_version)
     where tag.item_id = item.item_id and tag.model_version = ?
+        and text.text_hash is not distinct from md5(item.feedback_text)
 )
 order by item.item_id
 """
 
+# Tags written before their texts were kept were made from the text the item has now (texts
+# only got versions with them): they are stamped with it, not tagged again.
+STAMP_SQL = """
+insert into raw.feedback_tag_texts
+select tag.item_id, tag.model_version, md5(item.feedback_text)
+from raw.feedback_tags as tag
+join intermediate.int_feedback_items as item on tag.item_id = item.item_id
+on conflict do nothing
+"""
+
+# A new text of an item replaces its tags of the same model version; `tagged_at` stays when it
+# was first triaged (stg_loopkeeper__feedback_taggings).
+UPSERT_TAGS_SQL = """
+insert into raw.feedback_tags select * from _tags
+on conflict (item_id, model_version) do update set
+    intents = excluded.intents, intent = excluded.intent, sentiment = excluded.sentiment,
+    sentiment_score = excluded.sentiment_score, severity = excluded.severity,
+    product_area = excluded.product_area, competitors = excluded.competitors,
+    theme_key = excluded.theme_key, theme_label = excluded.theme_label,
+    redacted_text = excluded.redacted_text
+"""
+UPSERT_TEXTS_SQL = """
+insert into raw.feedback_tag_texts select * from _texts
+on conflict (item_id, model_version) do update set text_hash = excluded.text_hash
+"""
+
 
 def count_untagged(con: duckdb.DuckDBPyConnection, version: str) -> int:
+    """Items without tags of ``version`` for their current text (stamping old tags first)."""
+    con.execute(STAMP_SQL)
     return int(scalar(con, f"select count(*) from ({UNTAGGED_SQL})", [version]) or 0)
 
 
-# Turns batches of (item ids, texts) into (item ids, classified batch), in the same order.
-Classify = Callable[[Iterator[Batch]], Iterator[tuple[list[str], Classified]]]
+# Turns batches of (item ids, texts) into (that batch, its classification), in the same order.
+Classify = Callable[[Iterator[Batch]], Iterator[tuple[Batch, Classified]]]
 
 
 def tag_items(
@@ -55,6 +91,7 @@ def tag_items(
     after another in item order, so the tags and themes are the same whoever classified them.
     """
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
+    con.execute(STAMP_SQL)
     tagger.themes = load_themes(con, tagger.version)
     tagger.live_labels = False  # the labels are written once, at the end (_relabel)
     # Read on one cursor, write on another: the read streams while finished batches commit.
@@ -65,7 +102,7 @@ def tag_items(
     done = 0
     touched: set[str] = set()
     try:
-        for item_ids, batch in classify(read_batches(reader, batch_size)):
+        for (item_ids, texts), batch in classify(read_batches(reader, batch_size)):
             tags = tagger.place(batch)
             frame = _tag_frame(item_ids, tags, tagger.version, stamp)
             themes = _theme_frame(tagger.themes.take_new(), tagger.version, stamp)
@@ -75,10 +112,11 @@ def tag_items(
             # or none, and a re-run counts no item's words twice.
             writer.execute("begin")
             writer.register("_tags", frame)
-            writer.execute(
-                "insert into raw.feedback_tags select * from _tags on conflict do nothing"
-            )
+            writer.execute(UPSERT_TAGS_SQL)
             writer.unregister("_tags")
+            writer.register("_texts", _text_frame(item_ids, texts, tagger.version))
+            writer.execute(UPSERT_TEXTS_SQL)
+            writer.unregister("_texts")
             if len(themes):
                 writer.register("_themes", themes)
                 writer.execute(
@@ -111,9 +149,9 @@ def read_batches(reader: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator
 def in_process(tagger: Tagger) -> Classify:
     """Classify each batch here, as it is read."""
 
-    def classify(batches: Iterator[Batch]) -> Iterator[tuple[list[str], Classified]]:
-        for item_ids, texts in batches:
-            yield item_ids, tagger.classify_texts(texts)
+    def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
+        for batch in batches:
+            yield batch, tagger.classify_texts(batch[1])
 
     return classify
 
@@ -174,6 +212,20 @@ def _theme_frame(rows: list[ThemeRow], version: str, now: datetime) -> pd.DataFr
             "vector": pd.Series([list(r.vector) for r in rows], dtype=object),
             "model_version": version,
             "created_at": now,
+        }
+    )
+
+
+def _text_frame(item_ids: list[str], texts: list[str | None], version: str) -> pd.DataFrame:
+    """Which text each item's tags were computed from: md5 as DuckDB computes it (UTF-8 bytes,
+    lower-case hex), for UNTAGGED_SQL to compare with the item's text now."""
+    return pd.DataFrame(
+        {
+            "item_id": item_ids,
+            "model_version": version,
+            "text_hash": [
+                None if t is None else hashlib.md5(t.encode("utf-8")).hexdigest() for t in texts
+            ],
         }
     )
 

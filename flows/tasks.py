@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -20,7 +19,7 @@ from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.tag_cluster import tag_on_cluster, worker_count
 from flows.tagging import count_untagged, tag_items
-from flows.validate import GateFailed, GateReport, run_gate
+from flows.validate import GateReport, failure, gate
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DbtOutcome, run_dbt
 
@@ -37,15 +36,18 @@ def extract_source(source_name: str, settings: Settings, loaded_at: datetime) ->
             source,
             loaded_at=loaded_at,
             columns=settings.columns.get(source.name),
+            settle_seconds=settings.inbox_settle_seconds,
         )
     for message in result.messages:
         logger.warning(message)
     logger.info(
-        "%s: %d files read, %d skipped (seen), %d rows loaded, %d duplicates, %d quarantined",
+        "%s: %d files read, %d skipped (seen), %d rows loaded (%d new versions),"
+        " %d duplicates, %d quarantined",
         source.name,
         result.files_read,
         result.files_skipped,
         result.rows_loaded,
+        result.rows_versions,
         result.rows_duplicate,
         result.rows_quarantined,
     )
@@ -57,21 +59,12 @@ def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
     """Run the Great Expectations suites on this run's rows; stop the run on a critical failure."""
     logger = get_run_logger()
     with open_warehouse(settings.warehouse) as con:
-        batches: dict[str, pd.DataFrame] = {
-            s.table: con.execute(
-                f"select * from raw.{s.table} where _loaded_at = ?",
-                [loaded_at.replace(tzinfo=None)],
-            ).df()
-            for s in SOURCES
-        }
-    report = run_gate(batches)
+        # This run's rows and the rows of loads an earlier run held (flows.validate).
+        report = gate(con, [(s.table, s.identity) for s in SOURCES], loaded_at)
     for finding in report.warnings:
         logger.warning(finding.line())
-    if report.critical:
-        raise GateFailed(
-            "critical expectations failed, marts not published:\n"
-            + "\n".join(f.line() for f in report.critical)
-        )
+    if stop := failure(report):
+        raise stop
     return report
 
 

@@ -1,14 +1,24 @@
-"""Great Expectations gate over the rows each run loaded.
+"""Great Expectations gate over the rows each run loaded, and the hold it keeps.
 
 Suites are built in code, one per source. Expectations marked critical stop the run before
 marts are published; the others are reported as warnings. GX is imported lazily (~4 s).
+
+The gate holds until the data is fixed: a source whose rows failed a critical expectation is
+held (``raw._gate_holds``), and every later run checks the held load's rows again beside its
+own, so a re-run fails the same way and says why. A held row stops counting once a newer
+version of its item is loaded (a corrected export) or a person sets it aside
+(``loopkeeper quarantine``); the hold is released by the first run whose rows all pass.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -30,13 +40,25 @@ class Finding:
     severity: str
     unexpected: int
     examples: tuple[str, ...]
+    # (file, record) of the first failing rows, where the batch says where its rows came from.
+    rows: tuple[tuple[str, int], ...] = ()
+    # When the failing rows' load was first held, if an earlier run held it.
+    held_since: str | None = None
 
     def line(self) -> str:
         examples = ", ".join(repr(e) for e in self.examples) or "-"
-        return (
+        text = (
             f"{self.severity}: {self.source}.{self.column}: {self.expectation} "
             f"({self.unexpected} unexpected; e.g. {examples})"
         )
+        shown = self.rows[:5]
+        if shown:
+            text += "; rows: " + "; ".join(f"{file} record {record}" for file, record in shown)
+            if self.unexpected > len(shown):
+                text += f" and {self.unexpected - len(shown)} more"
+        if self.held_since:
+            text += f"; held since {self.held_since}"
+        return text
 
 
 @dataclass
@@ -144,7 +166,14 @@ def run_gate(batches: dict[str, pd.DataFrame]) -> GateReport:
         batch = asset.add_batch_definition_whole_dataframe(table).get_batch(
             batch_parameters={"dataframe": _prepare(table, frame)}
         )
-        result = batch.validate(_suite(table), result_format="SUMMARY")
+        located = {"_file", "_record"} <= set(frame.columns)
+        result = batch.validate(
+            _suite(table),
+            result_format={
+                "result_format": "SUMMARY",
+                **({"unexpected_index_column_names": ["_file", "_record"]} if located else {}),
+            },
+        )
         for outcome in result.results:
             if outcome.success:
                 continue
@@ -155,6 +184,11 @@ def run_gate(batches: dict[str, pd.DataFrame]) -> GateReport:
             column = kwargs.get("column") or f"{kwargs.get('column_A')},{kwargs.get('column_B')}"
             details = outcome.result or {}
             examples = tuple(str(v) for v in (details.get("partial_unexpected_list") or [])[:3])
+            rows = tuple(
+                (str(at["_file"]), int(at["_record"]))
+                for at in details.get("partial_unexpected_index_list") or []
+                if isinstance(at, dict) and "_file" in at
+            )
             report.findings.append(
                 Finding(
                     source=table,
@@ -163,6 +197,138 @@ def run_gate(batches: dict[str, pd.DataFrame]) -> GateReport:
                     severity=str((config.meta or {}).get("severity", "warning")),
                     unexpected=int(details.get("unexpected_count") or 0),
                     examples=examples,
+                    rows=rows,
                 )
             )
     return report
+
+
+# What `loopkeeper quarantine` and a failed gate tell a person to do.
+FIX_HINT = (
+    "The gate holds: these rows are checked again on every run until a corrected export replaces"
+    " them (a newer version of the same item) or they are set aside with"
+    " `loopkeeper quarantine FILE --record N --reason TEXT`."
+)
+
+
+def gate_batches(
+    con: duckdb.DuckDBPyConnection,
+    tables: Sequence[tuple[str, Sequence[str]]],
+    loaded_at: datetime,
+) -> dict[str, pd.DataFrame]:
+    """Per raw table (with its items' natural key): this run's rows, and the rows of loads an
+    earlier run held that are still the latest version of their item."""
+    stamp = loaded_at.replace(tzinfo=None)
+    batches = {}
+    for table, key in tables:
+        superseded = "false"
+        if key:
+            same = " and ".join(f"newer.{c} = held.{c}" for c in key)
+            superseded = (
+                f"exists (select 1 from raw.{table} as newer where {same} and"
+                " (newer._loaded_at, newer._file, newer._record)"
+                " > (held._loaded_at, held._file, held._record))"
+            )
+        batches[table] = con.execute(
+            f"select * from raw.{table} as held where _loaded_at = ?"
+            " or (_loaded_at in (select loaded_at from raw._gate_holds where source_table = ?)"
+            f" and not {superseded})",
+            [stamp, table],
+        ).df()
+    return batches
+
+
+def hold_or_release(
+    con: duckdb.DuckDBPyConnection, report: GateReport, loaded_at: datetime
+) -> None:
+    """Hold the loads whose rows failed a critical expectation; release every other hold.
+
+    Each finding learns since when its table was held, for the message a re-run prints.
+    """
+    stamp = loaded_at.replace(tzinfo=None)
+    failed = sorted({f.source for f in report.critical})
+    con.execute("begin")
+    con.execute("delete from raw._gate_holds where not list_contains(?, source_table)", [failed])
+    for finding in report.critical:
+        con.execute(
+            "insert into raw._gate_holds values (?, ?, ?, ?) on conflict do nothing",
+            [finding.source, stamp, stamp, finding.line()],
+        )
+    con.execute("commit")
+    since = dict(
+        con.execute(
+            "select source_table, strftime(min(held_at), '%Y-%m-%d %H:%M UTC')"
+            " from raw._gate_holds where held_at < ? group by 1",
+            [stamp],
+        ).fetchall()
+    )
+    report.findings = [
+        replace(f, held_since=since.get(f.source)) if f.severity == "critical" else f
+        for f in report.findings
+    ]
+
+
+def gate(
+    con: duckdb.DuckDBPyConnection,
+    tables: Sequence[tuple[str, Sequence[str]]],
+    loaded_at: datetime,
+) -> GateReport:
+    """The night's gate: this run's rows and the held ones validated, the holds updated."""
+    report = run_gate(gate_batches(con, tables, loaded_at))
+    hold_or_release(con, report, loaded_at)
+    return report
+
+
+def failure(report: GateReport) -> GateFailed | None:
+    """What stops the night, naming the rows, since when they are held and how to fix them."""
+    if not report.critical:
+        return None
+    return GateFailed(
+        "critical expectations failed, marts not published:\n"
+        + "\n".join(f.line() for f in report.critical)
+        + f"\n{FIX_HINT}"
+    )
+
+
+def set_aside(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    file: str,
+    records: Sequence[int],
+    reason: str,
+    at: datetime,
+) -> int:
+    """Move rows of ``file`` (all, or ``records``) from raw into the quarantine; returns how many.
+
+    A person's decision that the rows are wrong: they leave raw, the gate stops checking them,
+    and the quarantine keeps them (the row as stored, as JSON) with the reason given.
+    """
+    where = "_file = ?" + (" and list_contains(?, _record)" if records else "")
+    params: list[object] = [file, list(records)] if records else [file]
+    rows = con.execute(f"select * exclude (_row_hash) from raw.{table} where {where}", params).df()
+    if rows.empty:
+        return 0
+    content = [
+        json.dumps({k: v for k, v in row.items() if not str(k).startswith("_")}, default=str)
+        for row in rows.to_dict("records")
+    ]
+    moved = pd.DataFrame(
+        {
+            "source": rows["_source"],
+            "file": rows["_file"],
+            "record": rows["_record"],
+            "field": "row",
+            "reason": f"set aside by hand: {reason}",
+            "content": content,
+            "quarantined_at": at.replace(tzinfo=None),
+        }
+    )
+    con.execute("begin")
+    con.register("_moved", moved)
+    try:
+        con.execute("insert into raw._quarantine select * from _moved")
+    finally:
+        con.unregister("_moved")
+    con.execute(f"delete from raw.{table} where {where}", params)
+    con.execute("commit")
+    return len(rows)

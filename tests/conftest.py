@@ -26,6 +26,8 @@ import pytest
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# Tests write inbox files just before a nightly reads them: no waiting for files to settle.
+os.environ.setdefault("LOOPKEEPER_INBOX_SETTLE_SECONDS", "0")
 
 TESTS = Path(__file__).parent
 WORKER = TESTS / "background_worker.py"

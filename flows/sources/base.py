@@ -28,6 +28,30 @@ class FileUnreadable(Exception):
     """The whole file cannot be read (bad JSON, missing columns, undecodable bytes)."""
 
 
+class FileRefused(FileUnreadable):
+    """Not the inbox's to read (a link, a path outside the inbox, a FIFO or device): its content
+    is never opened, so nothing of it can reach the quarantine or the summary."""
+
+
+# C0 and C1 controls, DEL, line/paragraph separators and bidi overrides: a name holding one can
+# forge lines in a summary or reorder what a terminal shows.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text as one printable line: every control character written as its escape (``\\n``,
+    ``\\x1b``, ``\\u202e``), so a file name can never forge a line where it is printed."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+        if named:
+            return named
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
 @dataclass(frozen=True)
 class FieldRule:
     name: str
@@ -92,6 +116,9 @@ class Source:
     is_feedback: bool = True
     # What identifies one fact in a file: a key repeated with other values is quarantined.
     key: tuple[str, ...] = ()
+    # What identifies one item across files (its natural key): the same item re-delivered with
+    # other values is a new version, stored beside the old; staging takes the latest.
+    identity: tuple[str, ...] = ()
     # A team's own export headers -> raw column names (`[loopkeeper.columns.<source>]`).
     mapping: tuple[tuple[str, str], ...] = ()
     # When each fact happened: its greatest loaded value is the source's `max_event_at` cursor.
@@ -117,29 +144,64 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# DuckDB names a repeated header `Comment_1`, `Comment_2`: the copies of `Comment`.
+_COPY = re.compile(r"^(.*)_(\d+)$")
+
+
 def column_plan(headers: list[str], source: Source, path: Path) -> dict[str, str | None]:
     """Raw column -> the export header it comes from (None: not in this export).
 
-    A required column that is missing fails the file.
+    A required column that is missing fails the file, and so does a field two columns map to
+    (a repeated header, or two of its aliases): which one holds the customer's words cannot be
+    guessed, and loading one would silently drop the other. The team's mapping
+    (``[loopkeeper.columns.<source>]``) settles it.
     """
-    by_header = {normalise_header(h): h for h in headers if h != "_record"}
+    named = [h for h in headers if h != "_record"]
+    present = set(named)
+    by_header: dict[str, list[str]] = {}
+    for header in named:
+        copy = _COPY.match(header)
+        base = copy.group(1) if copy and copy.group(1) in present else header
+        by_header.setdefault(normalise_header(base), []).append(header)
+    mapped: dict[str, str] = {}
     # The team's mapping wins over the built-in aliases: it is what their export says.
     for header, column in source.mapping:
-        if normalise_header(header) in by_header:
-            by_header[column] = by_header[normalise_header(header)]
+        for original in named:
+            if normalise_header(original) == normalise_header(header):
+                mapped[column] = original
+                break
     plan: dict[str, str | None] = {}
     missing = []
     for rule in source.rules:
-        match = next((by_header[a] for a in (rule.name, *rule.aliases) if a in by_header), None)
-        if match is None and rule.required:
+        if rule.name in mapped:
+            plan[rule.name] = mapped[rule.name]
+            continue
+        found = list(
+            dict.fromkeys(h for a in (rule.name, *rule.aliases) for h in by_header.get(a, []))
+        )
+        if len(found) > 1:
+            found.sort(key=named.index)
+            columns = " and ".join(_described(h, named, present) for h in found)
+            raise FileUnreadable(
+                f"{path.name}: columns {columns} both map to {rule.name}: keep one, or name the"
+                f" one to read in [loopkeeper.columns.{source.name}]"
+            )
+        if not found and rule.required:
             missing.append(rule.name)
-        plan[rule.name] = match
+        plan[rule.name] = found[0] if found else None
     if missing:
-        found = ", ".join(h for h in headers if h != "_record") or "no columns"
+        found_text = ", ".join(named) or "no columns"
         raise FileUnreadable(
-            f"{path.name}: missing required column(s) {', '.join(missing)} (found: {found})"
+            f"{path.name}: missing required column(s) {', '.join(missing)} (found: {found_text})"
         )
     return plan
+
+
+def _described(header: str, named: list[str], present: set[str]) -> str:
+    """`Comment` (column 4): a copy DuckDB renamed is shown by the name the export gave it."""
+    copy = _COPY.match(header)
+    shown = copy.group(1) if copy and copy.group(1) in present else header
+    return f"`{printable(shown)}` (column {named.index(header) + 1})"
 
 
 def map_columns(frame: pd.DataFrame, source: Source, path: Path) -> pd.DataFrame:

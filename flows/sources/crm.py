@@ -54,5 +54,12 @@ def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResu
 
 
 SOURCE = Source(
-    "accounts", "crm_accounts", (".csv",), RULES, read, is_feedback=False, key=("account_id",)
+    "accounts",
+    "crm_accounts",
+    (".csv",),
+    RULES,
+    read,
+    is_feedback=False,
+    key=("account_id",),
+    identity=("account_id",),
 )

@@ -10,13 +10,24 @@ is needed anyway); any other file is hashed first and skipped unread if its cont
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 
-from flows.sources.base import FileUnreadable, ReadResult, Source, Staged, quote
+from flows.sources.base import (
+    FileRefused,
+    FileUnreadable,
+    ReadResult,
+    Source,
+    Staged,
+    printable,
+    quote,
+)
 from flows.sources.grouped import GROUP_BYTES, GROUP_FILES, ReadsMany
 
 # Files at least this big and of a size not loaded before are hashed while they are read.
@@ -31,15 +42,61 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def inbox_files(inbox: Path, source: Source) -> list[Path]:
+def inbox_files(
+    inbox: Path, source: Source, settle_seconds: float = 0.0
+) -> tuple[list[Path], list[tuple[Path, str]], list[Path]]:
+    """The files of a source's folder to read, the ones refused with the reason, and the ones
+    still arriving (modified in the last ``settle_seconds``), left for the next run.
+
+    The inbox is a boundary: only regular files inside it are read. A symbolic link (wherever it
+    points), a folder that resolves outside the inbox, a FIFO or a device is refused unopened,
+    so no byte of it reaches raw, the quarantine or the summary. Dot-files and ``*.partial``
+    files are skipped: a file being written under such a name and renamed when complete
+    (write-then-rename) is read only once it is whole.
+    """
     folder = inbox / source.name
     if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in source.suffixes and not p.name.startswith(".")
-    )
+        return [], [], []
+    root = inbox.resolve()
+    if folder.is_symlink() or not folder.resolve().is_relative_to(root):
+        why = f"{source.name}/: the folder is a link or lies outside the inbox"
+        return [], [(folder, why)], []
+    # A file written to in the last `settle_seconds` may still be growing: a truncated last row
+    # would load, and the complete one a night later would be a new version of it.
+    settled_before = time.time() - settle_seconds
+    files: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+    waiting: list[Path] = []
+    for directory, subfolders, names in os.walk(folder):
+        here = Path(directory)
+        for sub in list(subfolders):
+            if (here / sub).is_symlink():
+                subfolders.remove(sub)
+                refused.append((here / sub, "a link to a folder; the inbox reads only its own"))
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for name in names:
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in source.suffixes:
+                continue
+            try:
+                info = path.lstat()
+            except OSError as exc:
+                refused.append((path, f"cannot be looked at: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                refused.append((path, LINK_REASON))
+            elif not stat.S_ISREG(info.st_mode):
+                refused.append((path, "not a regular file (a FIFO, socket or device)"))
+            elif settle_seconds and info.st_mtime > settled_before:
+                waiting.append(path)
+            else:
+                files.append(path)
+    return sorted(files), sorted(refused), sorted(waiting)
+
+
+LINK_REASON = (
+    "a symbolic link, refused unread: the inbox reads only files inside it (copy the export in)"
+)
 
 
 # (file, sha256, size, its rows or why not, whether staged rows name their file in `_file`)
@@ -55,18 +112,33 @@ def new_files(
     *,
     on_file: Callable[[Path], None] | None,
     on_skip: Callable[[], None],
+    on_wait: Callable[[Path], None] | None = None,
+    settle_seconds: float = 0.0,
 ) -> Iterator[list[Read]]:
     """The files whose content was not loaded before, read: (path, sha256, size, rows or why
     not), one at a time, or a group at a time for a reader of many files."""
     grouped: list[tuple[Path, str, int]] = []
     many = source.read if isinstance(source.read, ReadsMany) else None
+    files, refused, waiting = inbox_files(inbox, source, settle_seconds)
+    for path in waiting:
+        if on_wait:
+            on_wait(path)
+    for path, why in refused:
+        yield [(path, "", 0, FileRefused(f"{path.name}: {why}"), False)]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
-        for path in inbox_files(inbox, source):
+        for path in files:
             if on_file:
                 on_file(path)
-            size = path.stat().st_size
+            # One file's fault is that file's: a file that cannot be opened or hashed (no read
+            # permission, gone since it was listed) is reported and the others still load.
+            try:
+                size = path.stat().st_size
+                if many is not None or size < OVERLAP_BYTES or size in sizes:
+                    digest = file_sha256(path)
+            except Exception as exc:
+                yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
+                continue
             if many is not None or size < OVERLAP_BYTES or size in sizes:
-                digest = file_sha256(path)
                 if digest in seen:
                     on_skip()
                     continue
@@ -81,7 +153,12 @@ def new_files(
             else:
                 pending = hasher.submit(file_sha256, path)
                 read = read_file(source, path, con)
-                digest = pending.result()
+                try:
+                    digest = pending.result()
+                except Exception as exc:
+                    discard(con, read)
+                    yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
+                    continue
                 if digest in seen:
                     discard(con, read)
                     on_skip()
@@ -91,6 +168,21 @@ def new_files(
             yield [(path, digest, size, read, False)]
     if many is not None and grouped:
         yield read_group(many, source, inbox, grouped, con)
+
+
+def unreadable_reason(path: Path, exc: BaseException) -> str:
+    """Why one file could not be read, in a line that names the file and never its content."""
+    name = printable(path.name)
+    if isinstance(exc, FileUnreadable):
+        return printable(str(exc))
+    if isinstance(exc, PermissionError):
+        return f"{name}: cannot be read: permission denied (check the file's owner and mode)"
+    if isinstance(exc, OSError):
+        return f"{name}: cannot be read: {exc.strerror or type(exc).__name__}"
+    if isinstance(exc, RecursionError):
+        return f"{name}: cannot be read: nested too deeply to parse"
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    return printable(f"{name}: cannot be read: {type(exc).__name__}: {first}".rstrip(": "))
 
 
 def read_group(
@@ -104,7 +196,7 @@ def read_group(
     files = [(path, path.relative_to(inbox).as_posix()) for path, _, _ in group]
     try:
         reads: list[ReadResult | None] = many.many(files, source, con)
-    except (FileUnreadable, duckdb.Error, ValueError, OSError):
+    except Exception:
         reads = [None] * len(group)
     return [
         (path, digest, size, read_file(source, path, con), False)
@@ -115,11 +207,15 @@ def read_group(
 
 
 def read_file(source: Source, path: Path, con: duckdb.DuckDBPyConnection) -> ReadResult | Exception:
-    """The file's rows, or why it cannot be read (the whole file is then quarantined)."""
+    """The file's rows, or why it cannot be read (the whole file is then quarantined).
+
+    Any error is the file's own (a reader's bug included): it is reported with its reason and
+    the night goes on with the other files.
+    """
     try:
         return source.read(path, source, con)
-    except (FileUnreadable, duckdb.Error, ValueError, OSError) as exc:
-        return exc
+    except Exception as exc:
+        return FileUnreadable(unreadable_reason(path, exc))
 
 
 def discard(con: duckdb.DuckDBPyConnection, read: ReadResult | Exception) -> None:

@@ -20,12 +20,13 @@ import pandas as pd
 
 from flows.sources import checks
 from flows.sources.base import (
-    FileUnreadable,
+    FileRefused,
     ReadResult,
     Reject,
     Source,
     Staged,
     literal,
+    printable,
     quote,
 )
 from flows.sources.inbox import new_files
@@ -42,8 +43,15 @@ class SourceLoad:
     files_read: int = 0
     files_skipped: int = 0
     files_quarantined: int = 0
+    # Files modified in the last `inbox_settle_seconds`: maybe still being written, left for
+    # the next run.
+    files_waiting: int = 0
     rows_loaded: int = 0
+    # Rows identical to one already stored (a re-delivered or overlapping export): skipped.
     rows_duplicate: int = 0
+    # Loaded rows of an item stored before with other values (a comment added, a ticket
+    # updated): a new version, kept beside the old one; staging takes the latest.
+    rows_versions: int = 0
     rows_quarantined: int = 0
     # Rows older than the source's `max_event_at` before this load: late, and still loaded.
     rows_late: int = 0
@@ -97,10 +105,12 @@ def load_source(
     loaded_at: datetime,
     on_file: Callable[[Path], None] | None = None,
     columns: Mapping[str, str] | None = None,
+    settle_seconds: float = 0.0,
 ) -> SourceLoad:
     """Load every new file of one source folder; returns counts and human-readable messages.
 
     ``columns`` maps the team's export headers to raw column names (``[loopkeeper.columns.<source>]``).
+    A file modified in the last ``settle_seconds`` is left for the next run (``inbox_settle_seconds``).
     """
     source = with_mapping(source, columns or {})
     result = SourceLoad(source.name)
@@ -129,8 +139,26 @@ def load_source(
     def skipped() -> None:
         result.files_skipped += 1
 
+    def waiting(path: Path) -> None:
+        result.files_waiting += 1
+        result.messages.append(
+            f"{printable(path.relative_to(inbox).as_posix())}: still being written"
+            f" (modified in the last {settle_seconds:g} s), left for the next run"
+        )
+
     # A group of files read together shares rows in DuckDB: it goes into one batch whole.
-    for group in new_files(con, inbox, source, seen, sizes, on_file=on_file, on_skip=skipped):
+    groups = new_files(
+        con,
+        inbox,
+        source,
+        seen,
+        sizes,
+        on_file=on_file,
+        on_skip=skipped,
+        on_wait=waiting,
+        settle_seconds=settle_seconds,
+    )
+    for group in groups:
         for path, digest, size, read, filed in group:
             entry = _File(path.relative_to(inbox).as_posix(), digest, size)
             batch.files.append(entry)
@@ -154,10 +182,10 @@ def _add(
 ) -> None:
     """One read file into the batch: its rows, rejects, warnings and cursors."""
     if isinstance(read, Exception):
-        entry.error = str(read) if isinstance(read, FileUnreadable) else f"{path.name}: {read}"
-        head = path.read_bytes()[:20_000].decode("utf-8", errors="replace")
-        batch.rejects.append(Reject(0, "file", entry.error, head, entry.relative))
-        result.messages.append(f"{entry.relative}: quarantined whole file: {entry.error}")
+        entry.error = printable(str(read))
+        batch.rejects.append(Reject(0, "file", entry.error, excerpt(path, read), entry.relative))
+        verb = "refused" if isinstance(read, FileRefused) else "quarantined whole file"
+        result.messages.append(f"{printable(entry.relative)}: {verb}: {entry.error}")
         return
     if isinstance(read.rows, Staged):
         batch.staged.append((entry.relative, read.rows))
@@ -166,13 +194,30 @@ def _add(
     else:
         batch.records.extend(row | {"_file": entry.relative} for row in read.rows)
     entry.rows = len(read.rows)
-    entry.warnings = read.warnings
+    entry.warnings = [printable(w) for w in read.warnings]
     for name, value in read.cursors.items():
         batch.cursors[name] = max(value, batch.cursors.get(name, value))
     batch.rejects.extend(
         Reject(r.record, r.field, r.reason, r.content, entry.relative) for r in read.rejects
     )
-    result.messages.extend(read.warnings)
+    result.messages.extend(entry.warnings)
+
+
+# What the quarantine keeps of a file that could not be read at all: its head, for a person to
+# see what it is; never a whole file (it may be anything at all that was dropped in the inbox).
+EXCERPT_BYTES = 2_000
+
+
+def excerpt(path: Path, why: Exception) -> str:
+    """The head of a file that failed whole; nothing of a refused one, nothing if unopenable."""
+    if isinstance(why, FileRefused):
+        return ""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(EXCERPT_BYTES)
+    except OSError:
+        return ""
+    return head.decode("utf-8", errors="replace")
 
 
 def _flush(
@@ -189,7 +234,7 @@ def _flush(
         return
     stamp = loaded_at.replace(tzinfo=None)
     inserted: dict[str, int] = {}
-    good, latest, late = 0, None, 0
+    good, latest, late, versions = 0, None, 0, 0
     # Validation and the insert need no order: each row carries its file and record number,
     # and the raw tables have no order of their own. (Reading a CSV keeps it: a staged row's
     # `rowid` is its place in the file.) Without it DuckDB writes row groups in parallel.
@@ -205,7 +250,7 @@ def _flush(
         try:
             if has_rows:
                 good = checked.good
-                inserted, latest, late = _insert_rows(
+                inserted, latest, late, versions = _insert_rows(
                     con,
                     source,
                     stamp,
@@ -213,7 +258,8 @@ def _flush(
                     [f.relative for f in batch.files],
                     may_repeat=checked.may_repeat,
                 )
-            _insert_rejects(con, source.name, batch.rejects, stamp)
+            unhashed = {f.relative for f in batch.files if not f.digest}
+            _insert_rejects(con, source.name, batch.rejects, stamp, unhashed)
             bad_by_file = _insert_checked_rejects(con, source, stamp) if has_rows else {}
             for reject in batch.rejects:
                 bad_by_file[reject.file] = bad_by_file.get(reject.file, 0) + 1
@@ -227,13 +273,13 @@ def _flush(
             con.execute("rollback")
             raise
         shown = [
-            f"{r.file}: record {r.record}: {r.field}: {r.reason}"
+            f"{printable(r.file)}: record {r.record}: {r.field}: {r.reason}"
             for r in batch.rejects
             if r.field != "file"
         ]
         if has_rows:
             shown += [
-                f"{file}: record {record}: {name}: {reason}"
+                f"{printable(file)}: record {record}: {name}: {reason}"
                 for file, record, name, reason in con.execute(
                     f"select _file, _record, _field, _reason from {CHECKED}"
                     " where _reason is not null order by _file, _record"
@@ -254,6 +300,7 @@ def _flush(
     result.rows_loaded += loaded
     result.rows_duplicate += good - loaded
     result.rows_late += late
+    result.rows_versions += versions if has_rows else 0
     result.rows_quarantined += len(shown)
     result.messages.extend(shown[:5])
     if len(shown) > 5:
@@ -314,11 +361,12 @@ def _insert_rows(
     files: list[str],
     *,
     may_repeat: bool,
-) -> tuple[dict[str, int], str | None, int]:
+) -> tuple[dict[str, int], str | None, int, int]:
     """Insert the good rows not stored yet (by row hash).
 
-    Returns rows new per file, the latest event among the good rows and how many new rows are
-    older than ``before`` (the source's cursor before this load: late rows).
+    Returns rows new per file, the latest event among the good rows, how many new rows are
+    older than ``before`` (the source's cursor before this load: late rows) and how many are
+    new versions of an item stored before (by ``Source.identity``).
     """
     columns = source.columns
     listed = ", ".join(map(quote, columns))
@@ -363,7 +411,31 @@ def _insert_rows(
     ).fetchall()
     late = sum(int(n) for _, _, n in counts) if before is not None and source.event_column else 0
     counts = [(name, n) for name, n, _ in counts]
-    return {str(name): int(n) for name, n in counts}, latest, late
+    return (
+        {str(name): int(n) for name, n in counts},
+        latest,
+        late,
+        _versions(con, source, loaded_at, files),
+    )
+
+
+def _versions(
+    con: duckdb.DuckDBPyConnection, source: Source, loaded_at: datetime, files: list[str]
+) -> int:
+    """Rows this batch inserted whose item has an earlier row (another load, file or record)."""
+    if not source.identity:
+        return 0
+    same = " and ".join(f"old.{quote(c)} = new.{quote(c)}" for c in source.identity)
+    return int(
+        con.execute(
+            f"select count(*) from raw.{source.table} as new"
+            " where new._loaded_at = ? and list_contains(?, new._file) and exists ("
+            f" select 1 from raw.{source.table} as old where {same}"
+            " and (old._loaded_at, old._file, old._record)"
+            " < (new._loaded_at, new._file, new._record))",
+            [loaded_at, files],
+        ).fetchall()[0][0]
+    )
 
 
 def _insert_checked_rejects(
@@ -389,6 +461,12 @@ def _insert_files(
     bad_by_file: Mapping[str, int],
     stamp: datetime,
 ) -> None:
+    # A file refused or unopenable has no content hash: nothing to remember it by, so it is
+    # looked at again next night (and reported again until someone moves or fixes it).
+    hashed = [f for f in batch.files if f.digest]
+    if not hashed:
+        return
+    batch = replace(batch, files=hashed)
     files = pd.DataFrame(
         {
             "source": source.name,
@@ -428,8 +506,14 @@ def _advance_cursors(
 
 
 def _insert_rejects(
-    con: duckdb.DuckDBPyConnection, source: str, rejects: list[Reject], at: datetime
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    rejects: list[Reject],
+    at: datetime,
+    unhashed: set[str],
 ) -> None:
+    """Quarantine what the readers turned down. A file with no content hash (``unhashed``:
+    refused or unopenable) is reported every night it is there, but quarantined once per reason."""
     if not rejects:
         return
     frame = pd.DataFrame(
@@ -438,9 +522,20 @@ def _insert_rejects(
             "file": [r.file for r in rejects],
             "record": [r.record for r in rejects],
             "field": [r.field for r in rejects],
-            "reason": [r.reason for r in rejects],
-            "content": [r.content for r in rejects],
+            "reason": [printable(r.reason) for r in rejects],
+            # A bounded excerpt, whatever the reader kept: a malformed CSV line can be 4 MB.
+            "content": [r.content[: checks.CONTENT_CHARS] for r in rejects],
             "quarantined_at": at,
         }
     )
-    _insert_frame(con, "raw._quarantine", frame)
+    con.register("_frame", frame)
+    try:
+        con.execute(
+            "insert into raw._quarantine select * from _frame as new where not ("
+            " list_contains(?, new.file) and exists (select 1 from raw._quarantine as old"
+            " where old.source = new.source and old.file = new.file and old.record = 0"
+            " and old.reason = new.reason))",
+            [sorted(unhashed)],
+        )
+    finally:
+        con.unregister("_frame")

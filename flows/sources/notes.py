@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+import flows.sources.encodings  # noqa: F401  (registers the Latin-1 fallback)
 from flows.sources.base import FieldRule, FileUnreadable, ReadResult, Source
 
 RULES = (
@@ -49,10 +50,14 @@ def feedback_bullets(body: str) -> list[tuple[int, str]]:
 
 
 def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
+    data = path.read_bytes()
+    warnings = []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileUnreadable(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # A note typed in a Windows editor: Windows-1252 reads every byte (flows.sources.encodings).
+        text = data.decode("cp1252", errors="loopkeeper_latin1")
+        warnings.append(f"{path.name}: not UTF-8, read as Windows-1252")
     match = FRONT_MATTER.match(text)
     if not match:
         raise FileUnreadable(f"{path.name}: no YAML front matter (--- ... ---) at the top")
@@ -81,7 +86,8 @@ def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResu
         }
         for index, (line, bullet) in enumerate(feedback_bullets(text[match.end() :]), start=1)
     ]
-    warnings = [] if rows else [f"{path.name}: no bullets under a Feedback heading"]
+    if not rows:
+        warnings.append(f"{path.name}: no bullets under a Feedback heading")
     return ReadResult(list(rows), warnings=warnings)
 
 
@@ -89,4 +95,12 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-SOURCE = Source("notes", "note_items", (".md", ".markdown"), RULES, read, event_column="note_date")
+SOURCE = Source(
+    "notes",
+    "note_items",
+    (".md", ".markdown"),
+    RULES,
+    read,
+    event_column="note_date",
+    identity=("note_id", "item_index"),
+)

@@ -110,5 +110,6 @@ SOURCE = Source(
     RULES,
     read,
     key=("response_id",),
+    identity=("response_id",),
     event_column="responded_at",
 )

@@ -6,7 +6,9 @@ until it is validated and inserted: a million-row export never becomes a million
 
 from __future__ import annotations
 
+import codecs
 import json
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import count
@@ -24,6 +26,7 @@ from flows.sources.base import (
     column_plan,
     quote,
 )
+from flows.sources.encodings import Utf8Scan, scan_utf8, transcode_windows_1252
 
 # How DuckDB names a malformed row, as a reason a person can act on.
 _ROW_ERRORS = {
@@ -79,11 +82,25 @@ def read_csv_table(path: Path, con: duckdb.DuckDBPyConnection) -> CsvTable:
         raise FileUnreadable(f"{path.name}: a binary file, not CSV text{hint}")
     table = temp_name("csv")
     errors = _duck_csv(con, path, table, encoding)
-    if encoding == "utf-8" and any(
-        "ENCODING" in kind or "UNICODE" in kind for _, kind, _ in errors
-    ):
-        errors = _duck_csv(con, path, table, "latin-1")
-        warnings.append(f"{path.name}: not valid UTF-8, read as Latin-1")
+    stray: Utf8Scan | None = None
+    if encoding == "utf-8" and any(_is_encoding(kind) for _, kind, _ in errors):
+        scan = scan_utf8(path)
+        if scan.is_damaged_utf8:
+            # DuckDB turned down just the rows holding the stray bytes: they are quarantined
+            # (with the offset), the others load.
+            stray = scan
+            warnings.append(
+                f"{path.name}: {scan.fault_count} byte(s) that are not UTF-8;"
+                " the rows holding them are quarantined"
+            )
+        else:
+            with tempfile.TemporaryDirectory(prefix="loopkeeper-") as folder:
+                utf8 = Path(folder) / "export.csv"
+                transcode_windows_1252(path, utf8)
+                errors = _duck_csv(con, utf8, table, "utf-8", shown=path.name)
+            warnings.append(
+                f"{path.name}: not UTF-8, read as Windows-1252 (Latin-1 and Excel's CSV)"
+            )
     described = con.execute(f'select * from "{table}" limit 0').description or []
     headers = [str(column[0]) for column in described]
     rows = int(con.execute(f'select count(*) from "{table}"').fetchall()[0][0])
@@ -91,10 +108,22 @@ def read_csv_table(path: Path, con: duckdb.DuckDBPyConnection) -> CsvTable:
         con.execute(f'drop table "{table}"')
         raise FileUnreadable(f"{path.name}: a header ({', '.join(headers)}) but no data rows")
     rejects = [
-        Reject(line - 1, "row", _ROW_ERRORS.get(kind, kind.lower()), text.strip())
+        Reject(line - 1, "row", _row_reason(kind, line, stray), text.strip())
         for line, kind, text in errors
     ]
     return CsvTable(table, headers, rows, [line - 1 for line, _, _ in errors], rejects, warnings)
+
+
+def _is_encoding(kind: str) -> bool:
+    return "ENCODING" in kind or "UNICODE" in kind
+
+
+def _row_reason(kind: str, line: int, stray: Utf8Scan | None) -> str:
+    if stray is not None and _is_encoding(kind):
+        offset = stray.offset_on_or_after(line)
+        where = f" (byte offset {offset})" if offset is not None else ""
+        return f"row has bytes that are not UTF-8{where}"
+    return _ROW_ERRORS.get(kind, kind.lower())
 
 
 def record_sql(rejected: list[int]) -> str:
@@ -157,7 +186,7 @@ def read_csv_source(path: Path, source: Source, con: duckdb.DuckDBPyConnection) 
 
 
 def _duck_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str, *, shown: str = ""
 ) -> list[tuple[int, str, str]]:
     """DuckDB's sniffer and reader into ``table``; malformed rows as (line, error type, text)."""
     rejects, scans = temp_name("rejects"), temp_name("scans")
@@ -173,7 +202,9 @@ def _duck_csv(
             f"select line, error_type, coalesce(csv_line, '') from {quote(rejects)} order by line"
         ).fetchall()
     except duckdb.Error as exc:
-        raise FileUnreadable(f"{path.name}: not a readable CSV file: {_first_line(exc)}") from exc
+        name = shown or path.name
+        why = _first_line(exc).replace(str(path), name)
+        raise FileUnreadable(f"{name}: not a readable CSV file: {why}") from exc
     finally:
         con.execute(f"drop table if exists {quote(rejects)}")
         con.execute(f"drop table if exists {quote(scans)}")
@@ -212,27 +243,43 @@ def read_json_document(path: Path, sql: str) -> pd.DataFrame:
 def read_jsonl(
     path: Path,
 ) -> tuple[list[tuple[int, dict[str, object]]], list[tuple[int, str, str]]]:
-    """Parse JSON lines one by one so a bad line is quarantined by number, not the whole file."""
+    """Parse JSON lines one by one so a bad line is quarantined by number, not the whole file.
+
+    JSON is UTF-8 (RFC 8259): a line holding bytes that are not is quarantined naming the byte's
+    offset in the file, and the other lines still load.
+    """
     if path.stat().st_size == 0:
         raise FileUnreadable(f"{path.name}: the file is empty")
     records: list[tuple[int, dict[str, object]]] = []
     bad: list[tuple[int, str, str]] = []
-    with path.open("r", encoding="utf-8-sig", errors="strict", newline="") as handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    bad.append((number, f"line is not valid JSON: {exc.msg}", line[:20_000]))
-                    continue
-                if isinstance(value, dict):
-                    records.append((number, value))
-                else:
-                    bad.append((number, "line is not a JSON object", line[:20_000]))
-        except UnicodeDecodeError as exc:
-            raise FileUnreadable(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+    offset = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            start, offset = offset, offset + len(raw)
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw, start = raw[len(codecs.BOM_UTF8) :], start + len(codecs.BOM_UTF8)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                shown = raw[:20_000].decode("utf-8", errors="replace")
+                reason = f"line has bytes that are not UTF-8 (byte offset {start + exc.start})"
+                bad.append((number, reason, shown))
+                continue
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                bad.append((number, f"line is not valid JSON: {exc.msg}", line[:20_000]))
+                continue
+            except RecursionError:
+                # A line of 50,000 nested brackets is the line's fault, not the night's.
+                bad.append((number, "line is nested too deeply to parse", line[:2_000]))
+                continue
+            if isinstance(value, dict):
+                records.append((number, value))
+            else:
+                bad.append((number, "line is not a JSON object", line[:20_000]))
     return records, bad
 
 

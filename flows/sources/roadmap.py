@@ -118,4 +118,5 @@ SOURCE = Source(
     read,
     is_feedback=False,
     key=("item_id",),
+    identity=("item_id",),
 )

@@ -105,5 +105,6 @@ SOURCE = Source(
     RULES,
     read,
     key=("event_id",),
+    identity=("event_id",),
     event_column="created_at",
 )

@@ -159,5 +159,6 @@ SOURCE = Source(
     RULES,
     read,
     key=("ticket_id", "updated_at"),
+    identity=("ticket_id",),
     event_column="updated_at",
 )

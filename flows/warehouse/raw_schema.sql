@@ -98,3 +98,19 @@ create table if not exists raw._quarantine (
 -- `add column if not exists` upgrades warehouses created before; nulls where not asked.
 alter table raw.nps_responses add column if not exists ces_score varchar;
 alter table raw.nps_responses add column if not exists csat_score varchar;
+
+-- The validation gate's holds: a raw table whose rows of one load failed a critical expectation.
+-- Every later run checks those rows again (unless a newer version of their item replaced them)
+-- until they pass or a person sets them aside (`loopkeeper quarantine`); see flows/validate.py.
+create table if not exists raw._gate_holds (
+    source_table varchar, loaded_at timestamp, held_at timestamp, reason varchar,
+    primary key (source_table, loaded_at)
+);
+
+-- Written by the tag step beside raw.feedback_tags: the md5 of the text each item's tags were
+-- computed from, so an item whose text changed (a ticket updated, a comment added) is tagged
+-- again (flows/tagging.py). Tags written before it existed are stamped by the tag step.
+create table if not exists raw.feedback_tag_texts (
+    item_id varchar, model_version varchar, text_hash varchar,
+    primary key (item_id, model_version)
+);

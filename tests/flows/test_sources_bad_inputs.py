@@ -61,7 +61,7 @@ CASES = [
     case("widget", "message-empty.jsonl", 2, "message", "message is empty", 1, "empty message"),
     case("widget", "epoch-future.jsonl", 2, "created_at", "created_at is in the future", 1, "epoch in 3000"),
     case("widget", "duplicate-id.jsonl", 2, "event_id", "event_id repeats record 1 of this file with different values", 1, "duplicate event"),
-    case("widget", "latin1.jsonl", 0, "file", "latin1.jsonl: not UTF-8 text (invalid continuation byte)", 0, "latin-1 jsonl"),
+    case("widget", "latin1.jsonl", 2, "line", "line has bytes that are not UTF-8 (byte offset 254)", 1, "latin-1 jsonl"),
     case("notes", "no-front-matter.md", 0, "file", "no-front-matter.md: no YAML front matter (--- ... ---) at the top", 0, "no front matter"),
     case("notes", "unknown-type.md", 7, "note_type", "note_type must be one of qbr, csm_call", 0, "note type"),
     case("notes", "no-account.md", 6, "account_id", "account_id is empty", 0, "note without account"),

@@ -1,0 +1,129 @@
+"""A changed text is tagged again (issue 16, finding 2): tags are keyed by the text's version.
+
+A Zendesk ticket updated from a mild complaint to a churn threat gets the new text's tags (and
+the loop, which reads the current tags, judges it again); an unchanged item is never re-tagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import duckdb
+import numpy
+import pytest
+
+from flows.tagging import count_untagged, tag_items
+from flows.warehouse.connection import RAW_SCHEMA
+from nlp import Tag
+from nlp.tagger import Classified
+
+MILD = "The export is a bit slow"
+THREAT = "Still broken after three days, we are moving to Gainsight at renewal"
+
+
+class WordTagger:
+    """Tags by the words of the text, as the real tagger would on these two texts."""
+
+    version = "1.0"
+
+    def __init__(self) -> None:
+        self.seen: list[str | None] = []
+
+    def tag(self, texts: Iterable[str | None], batch_size: int = 1000) -> Iterator[Tag]:
+        for text in texts:
+            self.seen.append(text)
+            threat = "Gainsight" in (text or "")
+            yield Tag(
+                intents=("churn_risk", "competitor") if threat else ("performance",),
+                intent_scores={}, intent="churn_risk" if threat else "performance",
+                sentiment="negative", sentiment_score=-0.8 if threat else -0.2,
+                severity="critical" if threat else "medium", product_area="exports",
+                competitors=("Gainsight",) if threat else (), redacted_text=text or "",
+                theme_key="exports.speed", theme_label="Exports: speed",
+            )  # fmt: skip
+
+    # The tag step's two halves (nlp.Tagger.classify_texts, then place): themes are as tagged.
+    def classify_texts(self, texts: list[str | None]) -> Classified:
+        return Classified(list(self.tag(texts)), [], numpy.zeros((len(texts), 2), "f"), [])
+
+    def place(self, batch: Classified) -> list[Tag]:
+        return batch.tags
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    with duckdb.connect() as connection:
+        connection.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        connection.execute("create schema intermediate")
+        connection.execute(
+            "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
+        )
+        connection.execute(
+            "insert into intermediate.int_feedback_items values ('ticket:1', ?), ('nps:r1', 'ok')",
+            [MILD],
+        )
+        yield connection
+
+
+def tags(con: duckdb.DuckDBPyConnection, item: str) -> tuple[object, ...]:
+    return con.execute(
+        "select intents, severity, competitors, redacted_text, tagged_at from raw.feedback_tags"
+        " where item_id = ?",
+        [item],
+    ).fetchall()[0]
+
+
+def test_an_updated_ticket_is_tagged_again_with_its_new_words(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    tag_items(con, WordTagger())  # type: ignore[arg-type]
+    first = tags(con, "ticket:1")
+    assert first[:3] == ("performance", "medium", "")
+    # The ticket is updated: staging now gives its newest text.
+    con.execute(
+        "update intermediate.int_feedback_items set feedback_text = ? where item_id = 'ticket:1'",
+        [THREAT],
+    )
+    assert count_untagged(con, "1.0") == 1
+    tagger = WordTagger()
+    assert tag_items(con, tagger) == 1  # type: ignore[arg-type]
+    assert tagger.seen == [THREAT], "only the changed item is tagged again"
+    again = tags(con, "ticket:1")
+    assert again[:4] == ("churn_risk;competitor", "critical", "Gainsight", THREAT)
+    # One row per item and model version: the new text's tags replace the old ones; it was
+    # first triaged when it was first tagged.
+    assert con.execute("select count(*) from raw.feedback_tags").fetchall() == [(2,)]
+    assert again[4] == first[4]
+
+
+def test_an_unchanged_text_is_not_tagged_again(con: duckdb.DuckDBPyConnection) -> None:
+    tag_items(con, WordTagger())  # type: ignore[arg-type]
+    tagger = WordTagger()
+    assert tag_items(con, tagger) == 0  # type: ignore[arg-type]
+    assert count_untagged(con, "1.0") == 0
+
+
+def test_tags_written_before_texts_were_kept_are_stamped_not_redone(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    tag_items(con, WordTagger())  # type: ignore[arg-type]
+    # A warehouse from before: tags, but no record of their texts.
+    con.execute("delete from raw.feedback_tag_texts")
+    assert count_untagged(con, "1.0") == 0
+    assert con.execute("select count(*) from raw.feedback_tag_texts").fetchall() == [(2,)]
+
+
+def test_a_truncated_row_completed_a_night_later_is_tagged_on_the_complete_text(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute(
+        "update intermediate.int_feedback_items set feedback_text = 'Still broken after thr'"
+        " where item_id = 'ticket:1'"
+    )
+    tag_items(con, WordTagger())  # type: ignore[arg-type]
+    con.execute(
+        "update intermediate.int_feedback_items set feedback_text = ? where item_id = 'ticket:1'",
+        [THREAT],
+    )
+    tag_items(con, WordTagger())  # type: ignore[arg-type]
+    assert tags(con, "ticket:1")[2] == "Gainsight"

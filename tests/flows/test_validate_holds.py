@@ -1,0 +1,136 @@
+"""The critical validation gate holds until the data is fixed (issue 16, finding 3).
+
+A night whose rows fail a critical expectation is held: a re-run checks those rows again and
+fails the same way, saying which rows and since when, until a corrected export replaces them or
+a person sets them aside with `loopkeeper quarantine`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.config import Settings
+from flows.sources import SOURCES
+from flows.sources.loader import load_source
+from flows.validate import GateFailed, failure, gate
+from flows.warehouse.connection import open_warehouse
+from flows.warehouse.publish import work_path
+
+HEADER = "Account ID,Account Name,Tier,ARR\n"
+NIGHTS = [datetime(2026, 12, day, 3, 0) for day in (3, 4, 5, 6)]
+
+
+@pytest.fixture
+def held(tmp_path: Path) -> Settings:
+    """An accounts export with an ARR of 20 billion, loaded and turned down by the gate."""
+    (tmp_path / "inbox" / "accounts").mkdir(parents=True)
+    (tmp_path / "inbox" / "accounts" / "accounts.csv").write_text(
+        HEADER + "a1,Acme,SMB,100\na2,Globex,Enterprise,20000000000\n"
+    )
+    published = tmp_path / "lk.duckdb"
+    settings = Settings(inbox=tmp_path / "inbox", warehouse=work_path(published))
+    assert "rows: accounts/accounts.csv record 2" in first_failure(settings, NIGHTS[0])
+    return settings
+
+
+def night(settings: Settings, at: datetime) -> None:
+    """What the nightly's extract and validate tasks do: load every source, then the gate."""
+    with open_warehouse(settings.warehouse) as con:
+        for source in SOURCES:
+            load_source(con, settings.inbox, source, loaded_at=at)
+        report = gate(con, [(s.table, s.identity) for s in SOURCES], at)
+    if stop := failure(report):
+        raise stop
+
+
+def first_failure(settings: Settings, at: datetime) -> str:
+    with pytest.raises(GateFailed) as failed:
+        night(settings, at)
+    return str(failed.value)
+
+
+def test_a_critical_failure_names_the_rows_and_how_to_fix_them(tmp_path: Path) -> None:
+    (tmp_path / "inbox" / "accounts").mkdir(parents=True)
+    (tmp_path / "inbox" / "accounts" / "accounts.csv").write_text(
+        HEADER + "a1,Acme,SMB,100\na2,Globex,Enterprise,20000000000\n"
+    )
+    settings = Settings(inbox=tmp_path / "inbox", warehouse=tmp_path / "w.duckdb")
+    # Through the task's own code path, without its Prefect logger: the gate's functions.
+    from flows.validate import gate_batches, hold_or_release, run_gate
+
+    with open_warehouse(settings.warehouse) as con:
+        load_source(con, settings.inbox, SOURCES[0], loaded_at=NIGHTS[0])
+        report = run_gate(gate_batches(con, [(s.table, s.identity) for s in SOURCES], NIGHTS[0]))
+        hold_or_release(con, report, NIGHTS[0])
+        holds = con.execute("select source_table, loaded_at from raw._gate_holds").fetchall()
+    [finding] = report.critical
+    assert finding.rows == (("accounts/accounts.csv", 2),)
+    assert "crm_accounts.arr_value" in finding.line()
+    assert "rows: accounts/accounts.csv record 2" in finding.line()
+    assert holds == [("crm_accounts", NIGHTS[0])]
+
+
+def test_a_rerun_after_a_critical_failure_fails_the_same_way_and_says_why(held: Settings) -> None:
+    again = first_failure(held, NIGHTS[1])
+    assert "crm_accounts.arr_value: expect_column_values_to_be_between" in again
+    assert "rows: accounts/accounts.csv record 2" in again
+    assert "held since 2026-12-03 03:00 UTC" in again
+    assert "loopkeeper quarantine FILE --record N --reason TEXT" in again
+    # And the night after, still: nothing was fixed.
+    assert "held since 2026-12-03 03:00 UTC" in first_failure(held, NIGHTS[2])
+
+
+def test_a_corrected_export_releases_the_hold(held: Settings) -> None:
+    (held.inbox / "accounts" / "accounts-fixed.csv").write_text(
+        HEADER + "a1,Acme,SMB,100\na2,Globex,Enterprise,200000\n"
+    )
+    night(held, NIGHTS[1])  # the newer version of a2 replaces the held one: the gate passes
+    night(held, NIGHTS[2])
+    with open_warehouse(held.warehouse) as con:
+        assert con.execute("select count(*) from raw._gate_holds").fetchall() == [(0,)]
+
+
+def test_setting_the_held_rows_aside_releases_the_hold(held: Settings) -> None:
+    published = held.warehouse.parent.parent / held.warehouse.name
+    result = CliRunner().invoke(
+        app,
+        [
+            "quarantine",
+            "accounts/accounts.csv",
+            "--record",
+            "2",
+            "--reason",
+            "ARR typed in cents; CRM fixed by Dana",
+            "--warehouse",
+            str(published),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "set aside 1 row(s) of accounts/accounts.csv" in result.output
+    night(held, NIGHTS[1])
+    with open_warehouse(held.warehouse) as con:
+        assert con.execute("select account_id from raw.crm_accounts").fetchall() == [("a1",)]
+        [(record, reason, content)] = con.execute(
+            "select record, reason, content from raw._quarantine"
+        ).fetchall()
+    assert (record, reason) == (2, "set aside by hand: ARR typed in cents; CRM fixed by Dana")
+    assert '"arr": "20000000000"' in content
+
+
+def test_quarantine_names_what_it_could_not_find(tmp_path: Path) -> None:
+    warehouse = str(tmp_path / "lk.duckdb")
+    unknown = CliRunner().invoke(
+        app, ["quarantine", "x.csv", "--reason", "r", "--warehouse", warehouse]
+    )
+    assert unknown.exit_code == 1 and "not `<source folder>/<name>`" in unknown.output
+    missing = CliRunner().invoke(
+        app,
+        ["quarantine", "nps/none.csv", "--record", "3", "--reason", "r", "--warehouse", warehouse],
+    )
+    assert missing.exit_code == 1
+    assert "no rows of nps/none.csv records 3 in raw.nps_responses" in missing.output
