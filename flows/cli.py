@@ -28,7 +28,9 @@ app = typer.Typer(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    from notifications.secrets import redact_secrets  # whatever the error, never the key
+
+    typer.secho(f"error: {redact_secrets(message)}", fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
 
 
@@ -81,13 +83,30 @@ def _run_errors() -> tuple[type[Exception], ...]:
     """Failures a user can act on: shown as a message, not a traceback."""
     import duckdb
 
-    from flows.mail import MailConfigError
+    from flows.mail import DeliveryIncomplete, MailConfigError
     from flows.validate import GateFailed
     from flows.warehouse.dbt import DbtError
     from flows.warehouse.publish import PublishError, RunInProgress
 
     # duckdb.IOException: e.g. the working copy is locked by a process outside Loopkeeper.
-    return (GateFailed, DbtError, MailConfigError, PublishError, RunInProgress, duckdb.IOException)
+    return (
+        GateFailed,
+        DbtError,
+        MailConfigError,
+        PublishError,
+        RunInProgress,
+        DeliveryIncomplete,
+        duckdb.IOException,
+    )
+
+
+def _print_summary_of(exc: Exception) -> None:
+    """A night that was published but failed to deliver still shows what it did."""
+    summary = getattr(exc, "summary", None)
+    if summary is not None:
+        typer.echo("")
+        for line in summary.lines():
+            typer.echo(line)
 
 
 def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
@@ -147,6 +166,7 @@ def nightly(
             mail_dir=settings.mail_dir,
         )
     except _run_errors() as exc:
+        _print_summary_of(exc)
         raise _fail(str(exc)) from None
     typer.echo("")
     for line in summary.lines():
@@ -186,6 +206,7 @@ def backfill(
             send=send,
         )
     except _run_errors() as exc:
+        _print_summary_of(exc)
         raise _fail(str(exc)) from None
     typer.echo(f"\nre-ran {len(summaries)} nights from {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     for line in summaries[-1].lines():
