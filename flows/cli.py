@@ -109,6 +109,19 @@ def _print_summary_of(exc: Exception) -> None:
             typer.echo(line)
 
 
+def _refuse_a_second_run(settings: Settings) -> None:
+    """One line and exit 1 when another run holds the warehouse, before Prefect starts (its
+    traceback would bury the line); the flow takes the lock again for itself."""
+    from flows.nightly import night_lock
+    from flows.warehouse.publish import RunInProgress
+
+    try:
+        with night_lock(settings):
+            pass
+    except RunInProgress as exc:
+        raise _fail(str(exc)) from None
+
+
 def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
     from flows.config import ConfigError, load_settings
 
@@ -156,6 +169,7 @@ def nightly(
         raise _fail(
             f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)"
         )
+    _refuse_a_second_run(settings)
     from flows.nightly import nightly as nightly_flow
 
     try:
@@ -194,6 +208,7 @@ def backfill(
     if end < start:
         raise _fail(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
     settings = _settings(inbox, warehouse, mail_dir)
+    _refuse_a_second_run(settings)
     from flows.backfill import backfill as backfill_flow
 
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import time
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -32,6 +33,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def night_lock(settings: Settings) -> AbstractContextManager[None]:
+    """The lock one run holds: on the published warehouse, the mail folder the file sender
+    writes and the working copy, so two runs never overlap whatever their ``work_dir``."""
+    mail_dir = settings.mail_dir if settings.mail_sender == "file" else None
+    return run_lock(work_path(settings.warehouse, settings.work_dir), settings.warehouse, mail_dir)
+
+
 def run_night(
     settings: Settings, run_date: date, *, send: bool = True, publish: bool = True
 ) -> RunSummary:
@@ -44,7 +52,7 @@ def run_night(
     if send:
         check_mail_settings(settings)  # a bad key fails here, before any stage or send
     work = work_path(settings.warehouse, settings.work_dir)
-    with run_lock(work):
+    with night_lock(settings):
         seed_work_copy(settings.warehouse, work)
         summary = _stages(
             settings, settings.with_overrides(warehouse=work), run_date, send, publish

@@ -23,7 +23,7 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> boo
 
 def render_status(path: Path, work: Path | None = None) -> list[str]:
     """Describe the published warehouse; ``work`` is the runs' working copy, if known."""
-    building = work is not None and run_in_progress(work)
+    building = work is not None and run_in_progress(work, path)
     if not path.exists() and work is not None and work.exists():
         state = "is building it now" if building else "has not published one yet (did it fail?)"
         return [f"{path}: no published warehouse yet; the first nightly {state}"]
