@@ -58,7 +58,7 @@ def _lock_path(work: Path) -> Path:
 
 def warehouse_lock_path(warehouse: Path) -> Path:
     """The lock every run on this published warehouse takes, whatever its ``work_dir``."""
-    return warehouse.with_name(f".{warehouse.name}.lock")
+    return warehouse.with_name(f".lock.{warehouse.name}")
 
 
 def mail_lock_path(mail_dir: Path) -> Path:
