@@ -386,6 +386,60 @@ def status(
         raise _fail(str(exc)) from None
 
 
+@app.command()
+def outbox(
+    keys: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[KEY]...",
+            help="With --requeue: the messages to put back, each a key as listed or any unique"
+            " beginning of it.",
+            show_default=False,
+        ),
+    ] = None,
+    requeue: Annotated[
+        bool,
+        typer.Option(
+            "--requeue",
+            help="Put the KEY messages (unknown or parked) back to pending: the next run sends them.",
+        ),
+    ] = False,
+    requeue_all_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--requeue-all-unknown",
+            help="Put every message whose outcome is unknown back to pending: only once you have"
+            " checked with the provider that none of them went out.",
+        ),
+    ] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """List the messages that wait for a decision (unknown or parked), with reason and age; re-queue the ones that should go."""
+    from flows.outbox_review import requeue_messages, review
+    from flows.warehouse.publish import RunInProgress
+    from notifications.outbox import utc_now
+    from notifications.outbox_decisions import RequeueError
+
+    if keys and not requeue:
+        raise _fail("give --requeue to put these messages back to pending")
+    if requeue and not keys:
+        raise _fail(
+            "--requeue needs the KEY of at least one message (as `loopkeeper outbox` lists them)"
+        )
+    settings = _settings(None, warehouse, None)
+    try:
+        if requeue or requeue_all_unknown:
+            done = requeue_messages(settings, keys or [], all_unknown=requeue_all_unknown)
+            for key in done:
+                typer.echo(f"requeued {key}")
+            typer.echo(f"{len(done)} message(s) back to pending: the next nightly sends them")
+            return
+        for line in review(settings).lines(utc_now()):
+            typer.echo(line)
+    except (RunInProgress, RequeueError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+
+
 report_app = typer.Typer(
     help="Reports people read: monthly loop health and the weekly voice of the customer.",
     no_args_is_help=True,

@@ -9,6 +9,7 @@ import duckdb
 
 from flows.warehouse.connection import open_warehouse, scalar
 from flows.warehouse.publish import run_in_progress
+from notifications.outbox_decisions import count_needing_decision
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
@@ -108,4 +109,10 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
             "select kind, status, count(*) from ops.outbox group by 1, 2 order by 1, 2"
         ).fetchall():
             out.append(f"  {kind:<16} {state:<8} {n:>6}")
+        waiting = count_needing_decision(con)
+        if waiting:
+            out.append(
+                f"  ! {waiting} message(s) wait for a decision (unknown or parked):"
+                " run `loopkeeper outbox`"
+            )
     return out
