@@ -1,0 +1,241 @@
+"""The nightly SIGKILLed at 20 moments, then run to the end: the same night as an uninterrupted
+run, no email written twice, nothing left for a person to decide (the file sender settles).
+
+Each run is a subprocess in its own process group. It runs the nightly's stages (``run_night``,
+with each Prefect task's function called directly: twenty temporary Prefect servers would cost
+minutes and test nothing of ours) and, at the moment chosen for it, prints where it is and
+waits; the test then SIGKILLs the whole group, dbt threads included. Kills inside delivery re-run
+the nightly's notify stage alone (queue and deliver, on the working copy, under the run lock),
+which is what a re-run does after the stages it repeats without sending anything; the last run
+is a whole night again.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from flows.status import render_status
+from flows.warehouse.publish import work_path
+
+NIGHT = "2026-11-16"  # the night the background "night" build ran, on the same inbox
+
+# Where a run stops for its kill: "<hook>:<n>" is the n-th time the run reaches the hook.
+DRIVER = r"""
+import os, sys, threading, time
+from datetime import date
+from pathlib import Path
+
+from prefect.logging import disable_run_logger
+
+import flows.nightly as nightly
+import flows.tasks as tasks
+import flows.warehouse.publish as publish
+from flows.clock import as_of_for
+from flows.config import load_settings
+from notifications import FileSender, Outbox
+
+mode, inbox, warehouse, mail = sys.argv[1], *map(Path, sys.argv[2:5])
+at = os.environ.get("CRASH_AT", "")
+reached: dict[str, int] = {}
+
+
+def hit(hook: str, *, wait: bool = True) -> None:
+    reached[hook] = reached.get(hook, 0) + 1
+    if f"{hook}:{reached[hook]}" == at:
+        print(f"AT {at}", flush=True)
+        while wait:
+            time.sleep(1)  # the test's SIGKILL ends this
+
+
+def before(hook, function):
+    def wrapped(*args, **kwargs):
+        hit(hook)
+        return function(*args, **kwargs)
+    return wrapped
+
+
+def after(hook, function):
+    def wrapped(*args, **kwargs):
+        result = function(*args, **kwargs)
+        hit(hook)
+        return result
+    return wrapped
+
+
+def while_running(hook, function):
+    # Killed half a second into the stage, with dbt at work.
+    def wrapped(*args, **kwargs):
+        threading.Timer(0.5, hit, [hook], {"wait": False}).start()
+        return function(*args, **kwargs)
+    return wrapped
+
+
+for stage in ("extract_source", "validate_loaded", "tag_new", "notify"):
+    setattr(nightly, stage, before(stage, getattr(tasks, stage).fn))
+nightly.build_staging = while_running("in_stage", tasks.build_staging.fn)
+nightly.build_marts = while_running("in_marts", tasks.build_marts.fn)
+nightly.write_reports = before("reports", nightly.write_reports)
+publish._fsync = after("fsync", publish._fsync)  # the first: the copy staged, not yet renamed
+Outbox.claim = after("claim", Outbox.claim)  # claimed and committed, nothing sent
+Outbox.record = after("record", Outbox.record)  # a batch's outcomes committed
+FileSender.send = after("send", FileSender.send)  # the .eml written, its outcome not recorded
+
+settings = load_settings().with_overrides(inbox=inbox, warehouse=warehouse, mail_dir=mail)
+night = date.fromisoformat(os.environ["NIGHT"])
+with disable_run_logger():
+    if mode == "night":
+        nightly.run_night(settings, night)
+    else:  # the notify stage alone, as run_night runs it
+        work = publish.work_path(settings.warehouse, settings.work_dir)
+        with nightly.night_lock(settings):
+            as_of = as_of_for(night, settings.timezone)
+            tasks.notify.fn(settings.with_overrides(warehouse=work), night, as_of)
+print("DONE", flush=True)
+"""
+
+# Seven moments over the stages, twelve inside delivery, one while publishing: twenty.
+STAGE_KILLS = [
+    "extract_source:2",
+    "extract_source:5",
+    "validate_loaded:1",
+    "in_stage:1",
+    "tag_new:1",
+    "in_marts:1",
+    "notify:1",
+]
+DELIVERY_KILLS = 12
+LATE_KILLS = ["fsync:1"]
+
+
+def delivery_kill(number: int, left: int) -> str:
+    """Where the ``number``-th kill inside delivery lands, with ``left`` messages to deliver:
+    just after a claim is committed, or just after the k-th .eml is written but before its
+    outcome is recorded, always leaving one to deliver; the last, after a batch is recorded."""
+    if number == DELIVERY_KILLS - 1:
+        return "record:1"
+    choices = ["claim:1", *(f"send:{k}" for k in (1, 2, 3) if k < left)]
+    return choices[number % len(choices)]
+
+
+def left_to_deliver(work: Path) -> int:
+    [(left,)] = query(
+        work, "select count(*) from ops.outbox where status in ('pending', 'claimed')"
+    )
+    return int(left)
+
+
+def run(mode: str, paths: dict[str, Path], at: str = "") -> bool:
+    """One run, SIGKILLed (group and all) when it reports reaching ``at``; whether it was."""
+    env = {**os.environ, "CRASH_AT": at, "NIGHT": NIGHT, "LOOPKEEPER_CONFIG": os.devnull}
+    args = [
+        sys.executable,
+        "-c",
+        DRIVER,
+        mode,
+        *(str(paths[k]) for k in ("inbox", "warehouse", "mail")),
+    ]
+    process = subprocess.Popen(
+        args,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("AT "):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return True
+    error = process.stderr.read() if process.stderr else ""
+    assert process.wait() == 0, f"{mode} run at {at or 'the end'} failed:\n{error[-3000:]}"
+    return False
+
+
+def eml_files(mail: Path) -> dict[str, int]:
+    """Each .eml by name with its inode: a file written again gets a new one (rename)."""
+    return {path.name: path.stat().st_ino for path in mail.glob("*.eml")}
+
+
+def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def night(background: Any) -> tuple[Any, ...]:
+    return background.result("night")
+
+
+@pytest.mark.slow
+def test_twenty_kills_then_a_whole_night_equal_an_uninterrupted_night(
+    night: tuple[Any, ...], tmp_path: Path
+) -> None:
+    baseline = night[1]  # the same inbox, run through once without a kill
+    paths = {
+        "inbox": tmp_path / "inbox",
+        "warehouse": tmp_path / "wh" / "lk.duckdb",
+        "mail": tmp_path / "mail",
+    }
+    shutil.copytree(baseline["inbox"], paths["inbox"])
+    started = time.monotonic()
+    kills: list[str] = []
+    seen: dict[str, int] = {}
+
+    def check_nothing_written_twice() -> None:
+        now = eml_files(paths["mail"])
+        rewritten = [name for name, inode in seen.items() if now.get(name) != inode]
+        assert not rewritten, f"written again after kill {len(kills)}: {rewritten}"
+        seen.update(now)
+
+    for at in STAGE_KILLS:
+        assert run("night", paths, at), f"the night ended before {at}"
+        kills.append(at)
+        check_nothing_written_twice()
+    work = work_path(paths["warehouse"])
+    for number in range(DELIVERY_KILLS):
+        at = delivery_kill(number, left_to_deliver(work))
+        assert run("deliver", paths, at), f"delivery ended before {at}"
+        kills.append(at)
+        check_nothing_written_twice()
+    for at in LATE_KILLS:
+        assert run("night", paths, at), f"the night ended before {at}"
+        kills.append(at)
+        check_nothing_written_twice()
+    assert not run("night", paths)  # the whole night, to the end
+    check_nothing_written_twice()
+    seconds = time.monotonic() - started
+
+    delivery_kills = [at for at in kills if at.split(":")[0] in {"claim", "send", "record"}]
+    assert len(kills) == 20 and len(delivery_kills) >= 8, kills
+    published = paths["warehouse"]
+    sql_items = (
+        "select item_id, intents, sentiment, product_area from marts.fct_feedback order by all"
+    )
+    assert query(published, sql_items) == query(baseline["warehouse"], sql_items)
+    sql_outbox = "select message_key, kind, to_email, status from ops.outbox order by all"
+    assert query(published, sql_outbox) == query(baseline["warehouse"], sql_outbox)
+    assert sorted(seen) == night[5]  # the same .eml files as the uninterrupted night
+    [(waiting, delivered)] = query(
+        published,
+        "select count(*) filter (where status not in ('sent', 'pending') and error not like"
+        " 'suppressed:%'), count(*) filter (where status = 'sent') from ops.outbox",
+    )
+    assert waiting == 0
+    assert not any("wait for a decision" in line for line in render_status(published, work))
+    print(
+        f"\ncrash test: {len(kills)} kills ({len(delivery_kills)} inside delivery),"
+        f" {delivered} messages delivered once each, {waiting} left for a decision,"
+        f" {seconds:.0f} s"
+    )
