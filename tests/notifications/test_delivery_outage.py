@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import socket
+import ssl
 import threading
 import time
+import urllib.error
 from collections.abc import Callable, Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from notifications import EmailMessage, FileSender, Outbox, SendGridSender, deliver
+import pytest
+
+from notifications import (
+    DeliveryUnavailable,
+    DeliveryUnknown,
+    EmailMessage,
+    FileSender,
+    Outbox,
+    SendGridSender,
+    deliver,
+)
 
 MessageFactory = Callable[..., EmailMessage]
 RUN_DATE = date(2026, 12, 3)
@@ -119,3 +132,46 @@ def test_a_mail_folder_that_cannot_be_written_leaves_the_night_pending(
     again = deliver(outbox, FileSender(blocker / "out"))
     assert (again.sent, again.parked, again.stopped) == (11, 0, None)
     assert len(list((blocker / "out").glob("*.eml"))) == 11
+
+
+@pytest.mark.parametrize(
+    ("failure", "kind"),
+    [
+        pytest.param(
+            urllib.error.URLError(socket.gaierror(-2, "Name or service not known")),
+            DeliveryUnavailable,
+            id="no DNS: pending",
+        ),
+        pytest.param(
+            urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")),
+            DeliveryUnavailable,
+            id="refused: pending",
+        ),
+        pytest.param(
+            urllib.error.URLError(ssl.SSLCertVerificationError("certificate verify failed")),
+            DeliveryUnavailable,
+            id="TLS fails before the request: pending",
+        ),
+        pytest.param(
+            TimeoutError("The read operation timed out"),
+            DeliveryUnknown,
+            id="read timeout: unknown",
+        ),
+        pytest.param(
+            http.client.RemoteDisconnected("Remote end closed connection without response"),
+            DeliveryUnknown,
+            id="dropped after the request: unknown",
+        ),
+    ],
+)
+def test_a_failure_is_classified_by_whether_the_request_can_have_arrived(
+    make_message: MessageFactory, failure: Exception, kind: type[Exception]
+) -> None:
+    sender = SendGridSender(KEY, host="http://127.0.0.1:9")
+
+    def fail(body: object) -> None:
+        raise failure
+
+    sender._client.send = fail  # type: ignore[method-assign]
+    with pytest.raises(kind):
+        sender.send(make_message())
