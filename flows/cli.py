@@ -112,8 +112,7 @@ def _print_summary_of(exc: Exception) -> None:
 def _refuse_a_second_run(settings: Settings) -> None:
     """One line and exit 1 when another run holds the warehouse, before Prefect starts (its
     traceback would bury the line); the flow takes the lock again for itself."""
-    from flows.nightly import night_lock
-    from flows.warehouse.publish import RunInProgress
+    from flows.warehouse.publish import RunInProgress, night_lock
 
     try:
         with night_lock(settings):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import resource
 import time
-from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,20 +23,13 @@ from flows.tasks import (
     validate_loaded,
 )
 from flows.warehouse.connection import open_warehouse, scalar
+from flows.warehouse.publish import night_lock, seed_work_copy, work_path
 from flows.warehouse.publish import publish as publish_warehouse
-from flows.warehouse.publish import run_lock, seed_work_copy, work_path
 
 
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def night_lock(settings: Settings) -> AbstractContextManager[None]:
-    """The lock one run holds: on the published warehouse, the mail folder the file sender
-    writes and the working copy, so two runs never overlap whatever their ``work_dir``."""
-    mail_dir = settings.mail_dir if settings.mail_sender == "file" else None
-    return run_lock(work_path(settings.warehouse, settings.work_dir), settings.warehouse, mail_dir)
 
 
 def run_night(

@@ -13,9 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flows.config import Settings
-from flows.nightly import night_lock
 from flows.warehouse.connection import open_warehouse
-from flows.warehouse.publish import seed_work_copy, work_path
+from flows.warehouse.publish import night_lock, seed_work_copy, work_path
 from notifications import Outbox, OutboxRow
 from notifications.outbox import utc_now
 from notifications.outbox_decisions import needs_decision, requeue, unknown_keys

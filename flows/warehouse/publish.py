@@ -15,11 +15,15 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from flows.config import Settings
 
 WORK_DIR_NAME = ".work"
 
@@ -109,6 +113,13 @@ def _locked(path: Path, *, required: bool) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def night_lock(settings: Settings) -> AbstractContextManager[None]:
+    """The lock one run holds: on the published warehouse, the mail folder the file sender
+    writes and the working copy, so two runs never overlap whatever their ``work_dir``."""
+    mail_dir = settings.mail_dir if settings.mail_sender == "file" else None
+    return run_lock(work_path(settings.warehouse, settings.work_dir), settings.warehouse, mail_dir)
 
 
 def run_in_progress(work: Path, warehouse: Path | None = None) -> bool:

@@ -12,12 +12,15 @@ is a whole night again.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ import pytest
 
 from flows.status import render_status
 from flows.warehouse.publish import work_path
+from notifications import CUSTOMER_KINDS
 
 NIGHT = "2026-11-16"  # the night the background "night" build ran, on the same inbox
 
@@ -35,14 +39,10 @@ import os, sys, threading, time
 from datetime import date
 from pathlib import Path
 
-from prefect.logging import disable_run_logger
-
-import flows.nightly as nightly
-import flows.tasks as tasks
 import flows.warehouse.publish as publish
 from flows.clock import as_of_for
 from flows.config import load_settings
-from notifications import FileSender, Outbox
+from notifications import FileSender, Outbox, SendGridSender
 
 mode, inbox, warehouse, mail = sys.argv[1], *map(Path, sys.argv[2:5])
 at = os.environ.get("CRASH_AT", "")
@@ -80,26 +80,33 @@ def while_running(hook, function):
     return wrapped
 
 
-for stage in ("extract_source", "validate_loaded", "tag_new", "notify"):
-    setattr(nightly, stage, before(stage, getattr(tasks, stage).fn))
-nightly.build_staging = while_running("in_stage", tasks.build_staging.fn)
-nightly.build_marts = while_running("in_marts", tasks.build_marts.fn)
-nightly.write_reports = before("reports", nightly.write_reports)
 publish._fsync = after("fsync", publish._fsync)  # the first: the copy staged, not yet renamed
 Outbox.claim = after("claim", Outbox.claim)  # claimed and committed, nothing sent
 Outbox.record = after("record", Outbox.record)  # a batch's outcomes committed
 FileSender.send = after("send", FileSender.send)  # the .eml written, its outcome not recorded
+SendGridSender.send = after("send", SendGridSender.send)  # accepted, its outcome not recorded
 
 settings = load_settings().with_overrides(inbox=inbox, warehouse=warehouse, mail_dir=mail)
 night = date.fromisoformat(os.environ["NIGHT"])
-with disable_run_logger():
-    if mode == "night":
+if mode == "night":
+    from prefect.logging import disable_run_logger
+
+    import flows.nightly as nightly
+    import flows.tasks as tasks
+
+    for stage in ("extract_source", "validate_loaded", "tag_new", "notify"):
+        setattr(nightly, stage, before(stage, getattr(tasks, stage).fn))
+    nightly.build_staging = while_running("in_stage", tasks.build_staging.fn)
+    nightly.build_marts = while_running("in_marts", tasks.build_marts.fn)
+    nightly.write_reports = before("reports", nightly.write_reports)
+    with disable_run_logger():
         nightly.run_night(settings, night)
-    else:  # the notify stage alone, as run_night runs it
+else:  # the notify stage alone, as run_night runs it, without importing Prefect
+    from flows.loop.run import notify_tonight
+
+    with publish.night_lock(settings):
         work = publish.work_path(settings.warehouse, settings.work_dir)
-        with nightly.night_lock(settings):
-            as_of = as_of_for(night, settings.timezone)
-            tasks.notify.fn(settings.with_overrides(warehouse=work), night, as_of)
+        notify_tonight(settings.with_overrides(warehouse=work), night, as_of_for(night, settings.timezone))
 print("DONE", flush=True)
 """
 
@@ -115,6 +122,8 @@ STAGE_KILLS = [
 ]
 DELIVERY_KILLS = 12
 LATE_KILLS = ["fsync:1"]
+SENDGRID_KILLS = 6
+SENDGRID_KEY = "SG.crash-test-key-id.crash-test-key-secret"
 
 
 def delivery_kill(number: int, left: int) -> str:
@@ -134,9 +143,15 @@ def left_to_deliver(work: Path) -> int:
     return int(left)
 
 
-def run(mode: str, paths: dict[str, Path], at: str = "") -> bool:
+def run(mode: str, paths: dict[str, Path], at: str = "", **env_vars: str) -> bool:
     """One run, SIGKILLed (group and all) when it reports reaching ``at``; whether it was."""
-    env = {**os.environ, "CRASH_AT": at, "NIGHT": NIGHT, "LOOPKEEPER_CONFIG": os.devnull}
+    env = {
+        **os.environ,
+        "CRASH_AT": at,
+        "NIGHT": NIGHT,
+        "LOOPKEEPER_CONFIG": os.devnull,
+        **env_vars,
+    }
     args = [
         sys.executable,
         "-c",
@@ -173,6 +188,63 @@ def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
         return con.execute(sql).fetchall()
 
 
+class StandIn(ThreadingHTTPServer):
+    """SendGrid's mail/send on 127.0.0.1: accepts everything, remembers every key it accepted."""
+
+    def __init__(self) -> None:
+        self.accepted: list[tuple[str, str]] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                args = body["custom_args"]
+                stand_in.accepted.append((args["loopkeeper_key"], args["kind"]))
+                self.send_response(202)
+                self.send_header("X-Message-Id", f"sg-{len(stand_in.accepted)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+def sendgrid_chain(paths: dict[str, Path]) -> tuple[int, int, int]:
+    """Kills inside delivery through SendGrid, which cannot say afterwards whether a request
+    arrived: each kill may leave one message for a person, never more, and no customer email
+    goes twice. Returns (kills, messages accepted, left for a decision)."""
+    server = StandIn()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        "LOOPKEEPER_MAIL_SENDER": "sendgrid",
+        "LOOPKEEPER_SENDGRID_HOST": f"http://127.0.0.1:{server.server_address[1]}",
+        "SENDGRID_API_KEY": SENDGRID_KEY,
+    }
+    work = work_path(paths["warehouse"])
+    try:
+        for number in range(SENDGRID_KILLS):
+            # One message per kill at most, so eight messages last six kills.
+            at = delivery_kill(number, min(left_to_deliver(work), 2))
+            assert run("deliver", paths, at, **env), f"delivery ended before {at}"
+        assert not run("deliver", paths, **env)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    customer = [key for key, kind in server.accepted if kind in CUSTOMER_KINDS]
+    assert len(customer) == len(set(customer)), "a customer email was sent twice"
+    rows = query(work, "select message_key, status from ops.outbox")
+    waiting = [key for key, status in rows if status == "unknown"]
+    assert 0 < len(waiting) <= SENDGRID_KILLS
+    assert all(status in ("sent", "unknown") for _, status in rows)
+    # Sent is what SendGrid accepted; unknown is what a kill interrupted, accepted or not.
+    accepted = {key for key, _ in server.accepted}
+    assert {key for key, status in rows if status == "sent"} <= accepted
+    return SENDGRID_KILLS, len(accepted), len(waiting)
+
+
 @pytest.fixture(scope="module")
 def night(background: Any) -> tuple[Any, ...]:
     return background.result("night")
@@ -203,6 +275,8 @@ def test_twenty_kills_then_a_whole_night_equal_an_uninterrupted_night(
         assert run("night", paths, at), f"the night ended before {at}"
         kills.append(at)
         check_nothing_written_twice()
+    # Every stage done, nothing queued: a copy goes through SendGrid's delivery below.
+    shutil.copytree(paths["warehouse"].parent, tmp_path / "wh-sendgrid")
     work = work_path(paths["warehouse"])
     for number in range(DELIVERY_KILLS):
         at = delivery_kill(number, left_to_deliver(work))
@@ -234,8 +308,13 @@ def test_twenty_kills_then_a_whole_night_equal_an_uninterrupted_night(
     )
     assert waiting == 0
     assert not any("wait for a decision" in line for line in render_status(published, work))
+
+    sendgrid = {**paths, "warehouse": tmp_path / "wh-sendgrid" / "lk.duckdb"}
+    sendgrid_kills, accepted, undecided = sendgrid_chain(sendgrid)
+    seconds = time.monotonic() - started
     print(
         f"\ncrash test: {len(kills)} kills ({len(delivery_kills)} inside delivery),"
         f" {delivered} messages delivered once each, {waiting} left for a decision,"
-        f" {seconds:.0f} s"
+        f" {seconds:.0f} s in all; with SendGrid: {sendgrid_kills} kills inside delivery,"
+        f" {accepted} messages accepted once each, {undecided} left for a decision"
     )
