@@ -28,7 +28,9 @@ app = typer.Typer(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    from notifications.secrets import redact_secrets  # whatever the error, never the key
+
+    typer.secho(f"error: {redact_secrets(message)}", fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
 
 
@@ -112,13 +114,42 @@ def _run_errors() -> tuple[type[Exception], ...]:
     """Failures a user can act on: shown as a message, not a traceback."""
     import duckdb
 
-    from flows.mail import MailConfigError
+    from flows.mail import DeliveryIncomplete, MailConfigError
     from flows.validate import GateFailed
     from flows.warehouse.dbt import DbtError
     from flows.warehouse.publish import PublishError, RunInProgress
 
     # duckdb.IOException: e.g. the working copy is locked by a process outside Loopkeeper.
-    return (GateFailed, DbtError, MailConfigError, PublishError, RunInProgress, duckdb.IOException)
+    return (
+        GateFailed,
+        DbtError,
+        MailConfigError,
+        PublishError,
+        RunInProgress,
+        DeliveryIncomplete,
+        duckdb.IOException,
+    )
+
+
+def _print_summary_of(exc: Exception) -> None:
+    """A night that was published but failed to deliver still shows what it did."""
+    summary = getattr(exc, "summary", None)
+    if summary is not None:
+        typer.echo("")
+        for line in summary.lines():
+            typer.echo(line)
+
+
+def _refuse_a_second_run(settings: Settings) -> None:
+    """One line and exit 1 when another run holds the warehouse, before Prefect starts (its
+    traceback would bury the line); the flow takes the lock again for itself."""
+    from flows.warehouse.publish import RunInProgress, night_lock
+
+    try:
+        with night_lock(settings):
+            pass
+    except RunInProgress as exc:
+        raise _fail(str(exc)) from None
 
 
 def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
@@ -168,6 +199,7 @@ def nightly(
         raise _fail(
             f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)"
         )
+    _refuse_a_second_run(settings)
     from flows.nightly import nightly as nightly_flow
 
     try:
@@ -178,6 +210,7 @@ def nightly(
             mail_dir=settings.mail_dir,
         )
     except _run_errors() as exc:
+        _print_summary_of(exc)
         raise _fail(str(exc)) from None
     typer.echo("")
     for line in summary.lines():
@@ -205,6 +238,7 @@ def backfill(
     if end < start:
         raise _fail(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
     settings = _settings(inbox, warehouse, mail_dir)
+    _refuse_a_second_run(settings)
     from flows.backfill import backfill as backfill_flow
 
     try:
@@ -217,6 +251,7 @@ def backfill(
             send=send,
         )
     except _run_errors() as exc:
+        _print_summary_of(exc)
         raise _fail(str(exc)) from None
     typer.echo(f"\nre-ran {len(summaries)} nights from {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     for line in summaries[-1].lines():
@@ -435,6 +470,60 @@ def quarantine(
         f"set aside {moved} row(s) of {printable(file)} into raw._quarantine;"
         " the next run no longer checks them"
     )
+
+
+@app.command()
+def outbox(
+    keys: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[KEY]...",
+            help="With --requeue: the messages to put back, each a key as listed or any unique"
+            " beginning of it.",
+            show_default=False,
+        ),
+    ] = None,
+    requeue: Annotated[
+        bool,
+        typer.Option(
+            "--requeue",
+            help="Put the KEY messages (unknown or parked) back to pending: the next run sends them.",
+        ),
+    ] = False,
+    requeue_all_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--requeue-all-unknown",
+            help="Put every message whose outcome is unknown back to pending: only once you have"
+            " checked with the provider that none of them went out.",
+        ),
+    ] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """List the messages that wait for a decision (unknown or parked), with reason and age; re-queue the ones that should go."""
+    from flows.outbox_review import requeue_messages, review
+    from flows.warehouse.publish import RunInProgress
+    from notifications.outbox import utc_now
+    from notifications.outbox_decisions import RequeueError
+
+    if keys and not requeue:
+        raise _fail("give --requeue to put these messages back to pending")
+    if requeue and not keys:
+        raise _fail(
+            "--requeue needs the KEY of at least one message (as `loopkeeper outbox` lists them)"
+        )
+    settings = _settings(None, warehouse, None)
+    try:
+        if requeue or requeue_all_unknown:
+            done = requeue_messages(settings, keys or [], all_unknown=requeue_all_unknown)
+            for key in done:
+                typer.echo(f"requeued {key}")
+            typer.echo(f"{len(done)} message(s) back to pending: the next nightly sends them")
+            return
+        for line in review(settings).lines(utc_now()):
+            typer.echo(line)
+    except (RunInProgress, RequeueError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from None
 
 
 report_app = typer.Typer(

@@ -55,6 +55,10 @@ class Settings(BaseModel):
     sendgrid_sandbox: bool = Field(
         False, description="SendGrid sandbox mode: requests are validated, nothing is delivered."
     )
+    sendgrid_host: str = Field(
+        "https://api.sendgrid.com",
+        description="SendGrid API address: `https://api.eu.sendgrid.com` for an EU-pinned account, or a proxy.",
+    )
     team_name: str = Field("Customer Success", description="Signature of team-signed emails.")
     product_name: str = Field("Loopkeeper Demo", description="Product named in customer emails.")
     from_email: str = Field(

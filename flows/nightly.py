@@ -11,6 +11,7 @@ from prefect import flow, get_run_logger
 
 from flows.clock import as_of_for, today
 from flows.config import Settings, load_settings
+from flows.mail import DeliveryIncomplete, check_mail_settings
 from flows.sources import SOURCES
 from flows.summary import RunSummary
 from flows.tasks import (
@@ -22,8 +23,8 @@ from flows.tasks import (
     validate_loaded,
 )
 from flows.warehouse.connection import open_warehouse, scalar
+from flows.warehouse.publish import night_lock, seed_work_copy, work_path
 from flows.warehouse.publish import publish as publish_warehouse
-from flows.warehouse.publish import run_lock, seed_work_copy, work_path
 
 
 def peak_rss_mb() -> float:
@@ -40,10 +41,23 @@ def run_night(
     analysts may be reading: only a night that got through every stage is published over it.
     ``publish=False`` leaves the night in the working copy (a backfill publishes its last night).
     """
+    if send:
+        check_mail_settings(settings)  # a bad key fails here, before any stage or send
     work = work_path(settings.warehouse, settings.work_dir)
-    with run_lock(work):
+    with night_lock(settings):
         seed_work_copy(settings.warehouse, work)
-        return _stages(settings, settings.with_overrides(warehouse=work), run_date, send, publish)
+        summary = _stages(
+            settings, settings.with_overrides(warehouse=work), run_date, send, publish
+        )
+    delivery = summary.acks.delivery if summary.acks is not None else None
+    if publish and delivery is not None and delivery.stopped is not None:
+        # Published, so analysts see the night; failed, so the scheduler shows the outage.
+        raise DeliveryIncomplete(
+            f"delivery stopped, {delivery.deferred} message(s) wait for the next run: "
+            f"{delivery.stopped}",
+            summary,
+        )
+    return summary
 
 
 def _stages(
@@ -114,8 +128,13 @@ def nightly(
     """Run one night: load new exports, tag, build the warehouse, acknowledge new feedback."""
     settings = load_settings().with_overrides(inbox=inbox, warehouse=warehouse, mail_dir=mail_dir)
     night = run_date or today(settings.timezone)
-    summary = run_night(settings, night)
     logger = get_run_logger()
+    try:
+        summary = run_night(settings, night)
+    except DeliveryIncomplete as exc:
+        for line in exc.summary.lines():
+            logger.info(line)
+        raise
     for line in summary.lines():
         logger.info(line)
     return summary

@@ -10,6 +10,7 @@ import duckdb
 from flows.sources.base import printable
 from flows.warehouse.connection import open_warehouse, scalar
 from flows.warehouse.publish import run_in_progress
+from notifications.outbox_decisions import count_needing_decision
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
@@ -24,7 +25,7 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> boo
 
 def render_status(path: Path, work: Path | None = None) -> list[str]:
     """Describe the published warehouse; ``work`` is the runs' working copy, if known."""
-    building = work is not None and run_in_progress(work)
+    building = work is not None and run_in_progress(work, path)
     if not path.exists() and work is not None and work.exists():
         state = "is building it now" if building else "has not published one yet (did it fail?)"
         return [f"{path}: no published warehouse yet; the first nightly {state}"]
@@ -110,6 +111,12 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
             "select kind, status, count(*) from ops.outbox group by 1, 2 order by 1, 2"
         ).fetchall():
             out.append(f"  {kind:<16} {state:<8} {n:>6}")
+        waiting = count_needing_decision(con)
+        if waiting:
+            out.append(
+                f"  ! {waiting} message(s) wait for a decision (unknown or parked):"
+                " run `loopkeeper outbox`"
+            )
     return out
 
 

@@ -140,27 +140,6 @@ def _dbt_build(settings: Settings, selector: str, as_of: datetime) -> DbtOutcome
 @task(name="notify", cache_policy=NO_CACHE)
 def notify(settings: Settings, run_date: date, as_of: datetime) -> LoopOutcome:
     """Queue everything the marts say is due tonight, write escalation documents, deliver."""
-    from flows.loop.policy import LoopPolicy
-    from flows.loop.run import close_the_loop
-    from flows.mail import make_sender, sender_identity
-    from notifications import EscalationThresholds
+    from flows.loop.run import notify_tonight
 
-    policy = LoopPolicy(
-        escalation_dir=settings.escalation_dir or settings.mail_dir.parent / "escalations",
-        window_days=settings.ack_window_days,
-        closed_loop_window_days=settings.closed_loop_window_days,
-        escalation=EscalationThresholds(
-            min_accounts=settings.escalation_min_accounts,
-            min_arr=settings.escalation_min_arr,
-            min_retention_risk_accounts=settings.escalation_min_retention_risk_accounts,
-        ),
-    )
-    with open_warehouse(settings.warehouse) as con:
-        return close_the_loop(
-            con,
-            as_of=as_of,
-            run_date=run_date,
-            policy=policy,
-            identity=sender_identity(settings),
-            sender=make_sender(settings),
-        )
+    return notify_tonight(settings, run_date, as_of)

@@ -46,8 +46,16 @@ from notifications.messages import (
 from notifications.outbox import Outbox
 from notifications.outbox_schema import OutboxRow, OutboxStatus
 from notifications.qbr import QbrNote, compose_qbr_followup
-from notifications.senders import DeliveryUnknown, FileSender, Sender
-from notifications.sendgrid_sender import SendGridSender, SendRejected
+from notifications.secrets import install_log_redaction, redact_secrets, remember_secret
+from notifications.senders import (
+    DeliveryUnavailable,
+    DeliveryUnknown,
+    FileSender,
+    Reconciling,
+    Sender,
+    SendRejected,
+)
+from notifications.sendgrid_sender import ApiKeyError, SendGridSender, check_api_key
 from notifications.suppressions import (
     Suppression,
     SuppressionResult,
@@ -60,11 +68,13 @@ __all__ = [
     "AT_LEAST_ONCE_KINDS",
     "CUSTOMER_KINDS",
     "AccountHealth",
+    "ApiKeyError",
     "AtRiskSignal",
     "AtRiskThresholds",
     "ComposedBatch",
     "DeclinedDecision",
     "DeliveryReport",
+    "DeliveryUnavailable",
     "DeliveryUnknown",
     "EmailMessage",
     "EscalationThresholds",
@@ -77,6 +87,7 @@ __all__ = [
     "OutboxRow",
     "OutboxStatus",
     "QbrNote",
+    "Reconciling",
     "RejectedItem",
     "RenewalWatch",
     "SendGridSender",
@@ -92,6 +103,7 @@ __all__ = [
     "add_suppressions",
     "answer_needed_by",
     "at_risk_signals",
+    "check_api_key",
     "compose_acknowledgment",
     "compose_acknowledgments",
     "compose_at_risk_alert",
@@ -106,9 +118,12 @@ __all__ = [
     "escalation_reasons",
     "filter_suppressed",
     "handoff_reasons",
+    "install_log_redaction",
     "load_suppressions",
     "message_key",
     "needs_handoff",
     "record_escalation",
+    "redact_secrets",
+    "remember_secret",
     "write_escalation_document",
 ]

@@ -1,13 +1,28 @@
-"""Sending what the outbox holds: claim, send each, record what happened to each."""
+"""Sending what the outbox holds: a few claims at a time, each batch's outcomes in one commit.
+
+What a crash can cost is what was claimed and not yet recorded: one message with a sender that
+cannot be asked afterwards (SendGrid), nothing with one that can (the file sender: the next
+pass settles the batch by looking for each .eml). An outage costs nothing: the first
+DeliveryUnavailable stops the pass and leaves that message and every later one pending.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from notifications.outbox import MAX_ALERT_ATTEMPTS, Outbox
-from notifications.senders import DeliveryUnknown, Sender
+from notifications.outbox import MAX_ALERT_ATTEMPTS, SUPPRESSED_PREFIX, Outbox, Outcome
+from notifications.outbox_decisions import count_needing_decision
+from notifications.outbox_schema import OutboxRow, OutboxStatus
+from notifications.secrets import redact_secrets
+from notifications.senders import (
+    DeliveryUnavailable,
+    DeliveryUnknown,
+    Reconciling,
+    Sender,
+    SendRejected,
+)
 from notifications.suppressions import load_suppressions, suppression_reason
 
 log = logging.getLogger(__name__)
@@ -17,9 +32,12 @@ log = logging.getLogger(__name__)
 class DeliveryReport:
     """What one delivery pass did.
 
-    ``reconciled`` counts stale claims moved to unknown first, ``requeued`` the unknown CSM alerts
-    put back to be sent again, ``suppressed`` the customer emails parked because their address
-    was suppressed after they were queued.
+    ``reconciled`` counts stale claims moved to unknown first and ``settled`` those the sender
+    could account for (delivered or not); ``requeued`` the unknown CSM alerts put back to be
+    sent again; ``suppressed`` the customer emails parked because their address was suppressed
+    after they were queued. ``stopped`` says why the pass stopped early (the sender was
+    unavailable), leaving ``deferred`` messages pending; ``waiting`` is how many messages in the
+    whole outbox wait for a person's decision after the pass.
     """
 
     sent: int
@@ -28,6 +46,11 @@ class DeliveryReport:
     reconciled: int = 0
     requeued: int = 0
     suppressed: int = 0
+    settled: int = 0
+    deferred: int = 0
+    stopped: str | None = None
+    # The whole outbox's state, not this pass's work: left out when two passes are compared.
+    waiting: int = field(default=0, compare=False)
 
 
 def deliver(
@@ -40,50 +63,111 @@ def deliver(
 ) -> DeliveryReport:
     """Send up to ``limit`` pending messages: customer email at most once, CSM alerts at least once.
 
-    Claims older than ``stale_after`` were left by a crashed run: they become ``unknown`` first.
-    With one writer per DuckDB file every claim found at the start is stale (the default); a
-    warehouse shared by overlapping runs passes a margin. Unknown CSM alerts (from this or an
-    earlier crash, or an earlier DeliveryUnknown) then go back to pending and are sent again;
-    unknown customer email never is. A send that fails parks that message with the reason and the
-    batch goes on; a DeliveryUnknown marks it ``unknown``. Errors writing the outbox itself
-    propagate: the rows they leave claimed are reconciled on the next pass.
+    Claims older than ``stale_after`` were left by a crashed run: a sender that can tell settles
+    them (sent, or back to pending), the others become ``unknown``. With one writer per DuckDB
+    file every claim found at the start is stale (the default); a warehouse shared by
+    overlapping runs passes a margin. Unknown CSM alerts then go back to pending and are sent
+    again; unknown customer email never is. Per message: SendRejected and any exception other
+    than the two below park it with the reason; DeliveryUnknown marks it ``unknown``;
+    DeliveryUnavailable leaves it pending and stops the pass. Errors writing the outbox itself
+    propagate: the claims they leave are settled on the next pass.
     """
-    reconciled = outbox.reconcile_stale_claims(older_than=stale_after)
-    if reconciled:
-        log.warning(
-            "%d outbox message(s) left claimed by an earlier run are now unknown", reconciled
-        )
+    reconciled, settled = _settle_stale_claims(outbox, sender, stale_after)
     requeued = outbox.requeue_unknown_alerts(max_attempts=max_alert_attempts)
     if requeued:
         log.warning("%d CSM alert(s) with an unknown outcome will be sent again", requeued)
     suppressed_addresses = load_suppressions(outbox.connection)
-    sent = parked = unknown = suppressed = 0
-    for row in outbox.claim(limit):
-        reason = suppression_reason(row.kind, row.to_email, suppressed_addresses)
-        if reason is not None:
-            outbox.mark_parked(row.message_key, f"suppressed: address is {reason}")
-            suppressed += 1
-            continue
-        try:
-            provider_message_id = sender.send(row)
-        except DeliveryUnknown as error:
-            outbox.mark_unknown(row.message_key, f"DeliveryUnknown: {error}")
-            log.warning("outbox message %s: outcome unknown: %s", row.message_key, error)
-            unknown += 1
-        except Exception as error:
-            outbox.mark_parked(row.message_key, f"{type(error).__name__}: {error}")
-            log.warning(
-                "outbox message %s parked: %s: %s", row.message_key, type(error).__name__, error
-            )
-            parked += 1
-        else:
-            outbox.mark_sent(row.message_key, provider_message_id)
-            sent += 1
+    counts = dict.fromkeys(("sent", "parked", "unknown", "suppressed"), 0)
+    batch = sender.claim_batch if isinstance(sender, Reconciling) else 1
+    left = limit
+    stopped: str | None = None
+    while stopped is None and (left is None or left > 0):
+        rows = outbox.claim(batch if left is None else min(batch, left))
+        if not rows:
+            break
+        if left is not None:
+            left -= len(rows)
+        outcomes: list[Outcome] = []
+        for row in rows:
+            reason = suppression_reason(row.kind, row.to_email, suppressed_addresses)
+            if reason is not None:
+                error = f"{SUPPRESSED_PREFIX}address is {reason}"
+                outcomes.append(Outcome(row.message_key, OutboxStatus.PARKED, error=error))
+                counts["suppressed"] += 1
+                continue
+            outcome = _send(sender, row)
+            outcomes.append(outcome)
+            if outcome.status is OutboxStatus.PENDING:
+                stopped = outcome.error
+                break
+            counts[outcome.status.value] += 1
+        # The outcomes and the give-back of claims never tried commit together.
+        outbox.record(outcomes, [row.message_key for row in rows[len(outcomes) :]])
+    deferred = 0
+    if stopped is not None:
+        deferred = outbox.counts_by_status()[OutboxStatus.PENDING]
+        log.warning(
+            "delivery stopped, %d message(s) left pending for the next run: %s", deferred, stopped
+        )
     return DeliveryReport(
-        sent=sent,
-        parked=parked,
-        unknown=unknown,
+        sent=counts["sent"],
+        parked=counts["parked"],
+        unknown=counts["unknown"],
         reconciled=reconciled,
         requeued=requeued,
-        suppressed=suppressed,
+        suppressed=counts["suppressed"],
+        settled=settled,
+        deferred=deferred,
+        stopped=stopped,
+        waiting=count_needing_decision(outbox.connection),
     )
+
+
+def _send(sender: Sender, row: OutboxRow) -> Outcome:
+    """Hand one row to the sender; its outcome, the error text redacted."""
+    key = row.message_key
+    try:
+        provider_message_id = sender.send(row)
+    except DeliveryUnavailable as error:
+        return Outcome(key, OutboxStatus.PENDING, error=redact_secrets(str(error)))
+    except DeliveryUnknown as error:
+        reason = redact_secrets(f"DeliveryUnknown: {error}")
+        log.warning("outbox message %s: outcome unknown: %s", key, reason)
+        return Outcome(key, OutboxStatus.UNKNOWN, error=reason)
+    except SendRejected as error:
+        reason = redact_secrets(str(error))
+        log.warning("outbox message %s parked: %s", key, reason)
+        return Outcome(key, OutboxStatus.PARKED, error=reason)
+    except Exception as error:
+        reason = redact_secrets(f"{type(error).__name__}: {error}")
+        log.warning("outbox message %s parked: %s", key, reason)
+        return Outcome(key, OutboxStatus.PARKED, error=reason)
+    return Outcome(key, OutboxStatus.SENT, provider_message_id=provider_message_id)
+
+
+def _settle_stale_claims(outbox: Outbox, sender: Sender, stale_after: timedelta) -> tuple[int, int]:
+    """Claims a crashed run left: settled by the sender when it can tell, else unknown."""
+    settled = 0
+    if isinstance(sender, Reconciling):
+        for row in outbox.stale_claims(older_than=stale_after):
+            try:
+                delivered = sender.delivered_id(row)
+            except Exception as error:  # cannot tell after all: a person decides
+                log.warning(
+                    "outbox message %s: cannot tell whether it was delivered: %s",
+                    row.message_key,
+                    redact_secrets(str(error)),
+                )
+                continue
+            outbox.settle_claim(row.message_key, delivered)
+            settled += 1
+        if settled:
+            log.warning("%d outbox message(s) claimed by an earlier run were settled", settled)
+    reconciled = outbox.reconcile_stale_claims(older_than=stale_after)
+    if reconciled:
+        log.warning(
+            "%d outbox message(s) left claimed by an earlier run are now unknown: "
+            "see `loopkeeper outbox`",
+            reconciled,
+        )
+    return reconciled, settled

@@ -2,18 +2,22 @@
 
 Life of a row: ``pending`` (enqueued) -> ``claimed`` (committed before the send starts) ->
 ``sent`` (provider message id recorded), ``parked`` (the send failed for a known reason; nothing
-left the building) or ``unknown`` (it may or may not have gone out).
+left the building), ``unknown`` (it may or may not have gone out) or back to ``pending`` (the
+sender could not deliver anything: an outage, for the next run).
 
-A crash between claim and mark leaves a row ``claimed``. Nobody knows whether the email went out,
-so ``reconcile_stale_claims`` moves it to ``unknown`` instead of back to ``pending``. Customer
-email is at most once: an ``unknown`` customer email waits for a person to reconcile it with the
-provider. Alerts to the team's own CSMs are at least once: ``requeue_unknown_alerts`` puts them
-back to ``pending`` for the next delivery, a bounded number of times.
+Delivery claims a few rows at a time and commits their outcomes together, so a crash leaves at
+most that batch ``claimed``: one row with a sender that cannot be asked afterwards, a batch with
+one that can (``settle_claim``: the file sender knows whether the .eml exists). A claim nobody
+can settle becomes ``unknown`` (``reconcile_stale_claims``), never ``pending``: customer email is
+at most once, and an ``unknown`` or ``parked`` one waits for a person (see
+notifications.outbox_decisions). Alerts to the team's own CSMs are at least once: ``requeue_unknown_alerts`` puts
+them back to ``pending`` for the next delivery, a bounded number of times.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +29,7 @@ from notifications.outbox_schema import (
     OutboxRow,
     OutboxStatus,
 )
+from notifications.secrets import redact_secrets
 
 if TYPE_CHECKING:
     import duckdb
@@ -32,6 +37,8 @@ if TYPE_CHECKING:
 _ERROR_LIMIT = 2000
 # An alert that times out every night is a problem for a person, not a loop without end.
 MAX_ALERT_ATTEMPTS = 5
+# The reason of a row parked because its address is suppressed: policy, not a question for anyone.
+SUPPRESSED_PREFIX = "suppressed: "
 
 
 # Which statuses a row may move to a given status from; anything else is a bug in the caller.
@@ -39,7 +46,19 @@ _MOVES_FROM = {
     OutboxStatus.SENT: (OutboxStatus.CLAIMED, OutboxStatus.UNKNOWN),
     OutboxStatus.PARKED: (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.UNKNOWN),
     OutboxStatus.UNKNOWN: (OutboxStatus.CLAIMED,),
+    # Back to pending: an outage (claimed), a settled crash (claimed), a person's decision.
+    OutboxStatus.PENDING: (OutboxStatus.CLAIMED, OutboxStatus.UNKNOWN, OutboxStatus.PARKED),
 }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed row, recorded with the others of its batch in one commit."""
+
+    key: str
+    status: OutboxStatus
+    provider_message_id: str | None = None
+    error: str | None = None
 
 
 def utc_now() -> datetime:
@@ -151,6 +170,62 @@ class Outbox:
         """Record that a send may or may not have reached the provider."""
         self._move(key, OutboxStatus.UNKNOWN, error=reason[:_ERROR_LIMIT])
 
+    def record(self, outcomes: Sequence[Outcome], unsent: Sequence[str] = ()) -> None:
+        """Commit a batch's outcomes, and put its ``unsent`` claims back to pending, at once.
+
+        The unsent rows were claimed but never tried (delivery stopped before them), so their
+        claim does not count as an attempt.
+        """
+        self._con.begin()
+        try:
+            for outcome in outcomes:
+                values: dict[str, Any] = {"error": outcome.error}
+                if outcome.status is OutboxStatus.SENT:
+                    values.update(
+                        provider_message_id=outcome.provider_message_id, sent_at=self._clock()
+                    )
+                elif outcome.status is OutboxStatus.PENDING:
+                    values["claimed_at"] = None
+                self._move(outcome.key, outcome.status, **values)
+            for key in unsent:
+                self._con.execute(
+                    "update ops.outbox set status = 'pending', claimed_at = null,"
+                    " attempts = attempts - 1 where message_key = ? and status = 'claimed'",
+                    [key],
+                )
+            self._con.commit()
+        except BaseException:
+            self._con.rollback()
+            raise
+
+    def stale_claims(self, older_than: timedelta = timedelta(0)) -> list[OutboxRow]:
+        """Rows claimed more than ``older_than`` ago: a run that did not finish left them."""
+        rows = self._con.execute(
+            f"select {ROW_COLUMNS} from ops.outbox where status = 'claimed' and claimed_at <= ?"
+            " order by created_at, message_key",
+            [self._clock() - older_than],
+        ).fetchall()
+        return [OutboxRow(*row) for row in rows]
+
+    def settle_claim(self, key: str, provider_message_id: str | None) -> None:
+        """Settle a crashed run's claim with what the sender knows: sent under that id, or not
+        delivered at all (back to pending, safe to send)."""
+        if provider_message_id is not None:
+            self._move(
+                key,
+                OutboxStatus.SENT,
+                provider_message_id=provider_message_id,
+                sent_at=self._clock(),
+                error="sent by a run that did not finish; found delivered",
+            )
+        else:
+            self._move(
+                key,
+                OutboxStatus.PENDING,
+                claimed_at=None,
+                error="claimed by a run that did not finish; found not delivered",
+            )
+
     def reconcile_stale_claims(self, older_than: timedelta = timedelta(0)) -> int:
         """Move rows claimed more than ``older_than`` ago to ``unknown``; returns how many.
 
@@ -217,6 +292,9 @@ class Outbox:
     def _move(self, key: str, status: OutboxStatus, **values: Any) -> None:
         # Statuses are our own constants, so they are written into the SQL; the values are bound.
         sources = ", ".join(f"'{source.value}'" for source in _MOVES_FROM[status])
+        if values.get("error"):
+            # Every error text that reaches the warehouse goes through the one redaction.
+            values["error"] = redact_secrets(values["error"])[:_ERROR_LIMIT]
         assignments = ", ".join(f"{column} = ?" for column in values)
         result = self._con.execute(
             f"""

@@ -1,8 +1,15 @@
-"""Senders hand one email to whatever delivers it and return the id it was delivered under."""
+"""Senders hand one email to whatever delivers it and return the id it was delivered under.
+
+A failure says what is known about the message by its type, and the outbox acts on that:
+``DeliveryUnavailable`` (nothing left; the sender cannot deliver anything now) leaves it pending
+and stops the batch, ``SendRejected`` (this message will not go as it is) parks it with the
+reason, ``DeliveryUnknown`` (it may have gone out) waits for a person or a reconciliation.
+"""
 
 from __future__ import annotations
 
 import email.message
+import email.parser
 import email.policy
 import os
 import tempfile
@@ -11,7 +18,7 @@ from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from notifications.messages import EmailMessage, key_digest
 from notifications.outbox_schema import OutboxRow
@@ -21,13 +28,41 @@ class DeliveryUnknown(Exception):
     """A send whose outcome is not known (a timeout after the request left): never retry blindly."""
 
 
+class DeliveryUnavailable(Exception):
+    """Nothing was delivered because the way out is down, not because of this message.
+
+    DNS, a refused connection, TLS failing before the request, a mail folder that cannot be
+    written, a full disk: the message stays pending for the next run, and so does the rest of
+    the batch, since every other message would meet the same failure.
+    """
+
+
+class SendRejected(Exception):
+    """This message was refused as it is (a 4xx answer, an invalid field): park it with the reason."""
+
+
 class Sender(Protocol):
     def send(self, message: EmailMessage | OutboxRow) -> str:
         """Deliver one message; return the provider's message id.
 
-        Raise DeliveryUnknown when the message may have gone out, any other exception when it
-        certainly did not.
+        Raise DeliveryUnknown when the message may have gone out, DeliveryUnavailable when
+        nothing can go out now, any other exception when this message certainly did not.
         """
+        ...
+
+
+@runtime_checkable
+class Reconciling(Protocol):
+    """A sender that can tell afterwards whether a message was delivered.
+
+    Delivery claims such a sender's messages a batch at a time: after a crash every claim of
+    the batch is settled by asking, so at most nothing is left for a person to decide.
+    """
+
+    claim_batch: int
+
+    def delivered_id(self, message: EmailMessage | OutboxRow) -> str | None:
+        """The id the message was delivered under, or None when it certainly was not delivered."""
         ...
 
 
@@ -79,7 +114,11 @@ class FileSender:
 
     Files open in any mail client. Writing goes through a temporary file and a rename, so a
     crash leaves either the whole file or none; sending the same key again replaces its file.
+    That makes the folder its own record: a message was delivered exactly when its file exists.
     """
+
+    # Claims settle by looking for the file, so a batch costs nothing after a crash.
+    claim_batch = 20
 
     def __init__(self, mail_dir: Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self.mail_dir = Path(mail_dir)
@@ -87,18 +126,40 @@ class FileSender:
 
     def send(self, message: EmailMessage | OutboxRow) -> str:
         """Write the message's .eml file; returns its Message-ID."""
-        composed = as_message(message)
-        mime = mime_message(composed, self._clock())
-        self.mail_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            composed = as_message(message)
+            data = mime_message(composed, self._clock())
+        except ValueError as error:
+            raise SendRejected(f"not a valid email: {error}") from None
         target = self.mail_dir / eml_file_name(composed)
+        try:
+            self._write(target, data.as_bytes())
+        except OSError as error:
+            # Permissions, a full disk, a read-only or missing mount: the folder, not the message.
+            raise DeliveryUnavailable(
+                f"cannot write to the mail folder {self.mail_dir}: {error.strerror or error}"
+            ) from None
+        return str(data["Message-ID"])
+
+    def delivered_id(self, message: EmailMessage | OutboxRow) -> str | None:
+        """The Message-ID in the message's .eml file, or None when there is no file."""
+        path = self.mail_dir / eml_file_name(as_message(message))
+        try:
+            with path.open("rb") as stream:
+                headers = email.parser.BytesHeaderParser(policy=email.policy.default).parse(stream)
+        except FileNotFoundError:
+            return None
+        return str(headers["Message-ID"] or message_id(as_message(message)))
+
+    def _write(self, target: Path, data: bytes) -> None:
+        self.mail_dir.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.mail_dir, prefix=".", suffix=".eml.tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(mime.as_bytes())
+                stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        return str(mime["Message-ID"])

@@ -2,13 +2,15 @@
 
 mail/send has no idempotency key, so this sender only ever makes one attempt per answer it
 gets back: a request that timed out after leaving may have been delivered, and raises
-DeliveryUnknown for the outbox to park rather than be retried blindly.
+DeliveryUnknown for a person to decide rather than be retried blindly. A request that never
+left (DNS, refused, TLS) raises DeliveryUnavailable at once: the message stays pending and the
+batch stops, instead of every message waiting out its own retries.
 """
 
 from __future__ import annotations
 
 import contextlib
-import socket
+import re
 import time
 import urllib.error
 from collections.abc import Callable
@@ -16,13 +18,43 @@ from typing import Any
 
 from notifications.messages import EmailMessage
 from notifications.outbox_schema import OutboxRow
-from notifications.senders import DeliveryUnknown, as_message
+from notifications.secrets import redact_secrets, remember_secret
+from notifications.senders import DeliveryUnavailable, DeliveryUnknown, SendRejected, as_message
+
+__all__ = ["ApiKeyError", "SendGridSender", "SendRejected", "check_api_key", "mail_body"]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# SendGrid API keys read SG.<key id>.<secret>, in the URL-safe base64 alphabet.
+_KEY_SHAPE = re.compile(r"SG\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+")
 
 
-class SendRejected(Exception):
-    """SendGrid refused the message (a 4xx other than 429): park it with the reason."""
+class ApiKeyError(ValueError):
+    """The SendGrid key is malformed; the message says how, never what the key is."""
+
+
+def check_api_key(key: str) -> None:
+    """Refuse a key SendGrid would refuse, before any message is claimed for it.
+
+    A key read with ``$(cat key.txt)`` or pasted from an email keeps a newline or a space; sent
+    as is, the HTTP client quotes the whole header, key included, in its error.
+    """
+    if not key:
+        raise ApiKeyError("is empty")
+    if key != key.strip():
+        raise ApiKeyError(
+            "starts or ends with whitespace or a newline (a key read from a file keeps the"
+            " file's last newline); remove it"
+        )
+    if any(character.isspace() for character in key):
+        raise ApiKeyError("contains whitespace; a SendGrid key is one word")
+    if not key.startswith("SG."):
+        raise ApiKeyError(
+            "does not start with 'SG.' as SendGrid API keys do (is it another secret?)"
+        )
+    if _KEY_SHAPE.fullmatch(key) is None:
+        raise ApiKeyError(
+            "is not shaped like a SendGrid API key (SG.<id>.<secret>: letters, digits, '-', '_')"
+        )
 
 
 def mail_body(message: EmailMessage, *, sandbox: bool) -> dict[str, Any]:
@@ -65,8 +97,8 @@ class SendGridSender:
     ) -> None:
         from sendgrid import SendGridAPIClient
 
-        if not api_key:
-            raise ValueError("SendGrid API key is empty")
+        remember_secret(api_key)  # first: whatever fails from here on, its text is redacted
+        check_api_key(api_key)
         self._client = SendGridAPIClient(api_key=api_key, host=host)
         self._client.client.timeout = timeout
         self._sandbox = sandbox
@@ -82,31 +114,33 @@ class SendGridSender:
     def send(self, message: EmailMessage | OutboxRow) -> str:
         from python_http_client.exceptions import HTTPError
 
-        email = as_message(message)
-        body = mail_body(email, sandbox=self._sandbox)
+        try:
+            body = mail_body(as_message(message), sandbox=self._sandbox)
+        except ValueError as error:
+            raise SendRejected(f"not a valid email: {error}") from None
         for attempt in range(self._retries + 1):
             try:
                 response = self._client.send(body)
             except HTTPError as error:
                 status = int(getattr(error, "status_code", 0) or 0)
-                if status not in RETRY_STATUSES:
-                    raise SendRejected(f"SendGrid answered {status}: {_reason(error)}") from None
-                if attempt == self._retries:
-                    raise SendRejected(
-                        f"SendGrid answered {status} {self._retries + 1} times; giving up"
+                if status in RETRY_STATUSES and attempt < self._retries:
+                    self._sleep(self._wait(attempt, getattr(error, "headers", None)))
+                    continue
+                if status in RETRY_STATUSES:  # busy or down at SendGrid: try again another night
+                    raise DeliveryUnavailable(
+                        f"SendGrid answered {status} {self._retries + 1} times"
                     ) from None
-                self._sleep(self._wait(attempt, getattr(error, "headers", None)))
-                continue
-            except TimeoutError as error:
-                raise DeliveryUnknown(f"no answer from SendGrid ({error})") from None
+                if 400 <= status < 500:
+                    raise SendRejected(f"SendGrid answered {status}: {_reason(error)}") from None
+                raise DeliveryUnknown(f"SendGrid answered {status}: {_reason(error)}") from None
             except urllib.error.URLError as error:
-                if isinstance(error.reason, (TimeoutError, socket.timeout)):
-                    raise DeliveryUnknown(f"no answer from SendGrid ({error.reason})") from None
-                # Refused or unresolvable: the request never left, so trying again is safe.
-                if attempt == self._retries:
-                    raise SendRejected(f"SendGrid unreachable: {error.reason}") from None
-                self._sleep(self._wait(attempt, None))
-                continue
+                # urllib raises URLError only while connecting or writing the request (DNS,
+                # refused, TLS handshake, reset mid-upload): SendGrid never had all of it.
+                raise DeliveryUnavailable(f"SendGrid unreachable: {_text(error.reason)}") from None
+            except Exception as error:
+                # The request was written and the answer did not come back whole (a timeout, a
+                # dropped connection): it may have been accepted.
+                raise DeliveryUnknown(f"no complete answer from SendGrid: {_text(error)}") from None
             headers = getattr(response, "headers", None) or {}
             return str(headers.get("X-Message-Id") or headers.get("x-message-id") or "")
         raise AssertionError("unreachable")
@@ -125,4 +159,11 @@ def _reason(error: Exception) -> str:
     """SendGrid's error text, short; the request (with its Authorization header) is never shown."""
     body = getattr(error, "body", b"")
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    return text[:300]
+    return redact_secrets(text[:300])
+
+
+def _text(error: object) -> str:
+    """An exception as one short line, without the key whatever the exception quotes."""
+    name = type(error).__name__ if isinstance(error, BaseException) else ""
+    text = redact_secrets(str(error))[:300]
+    return f"{name}: {text}" if name else text

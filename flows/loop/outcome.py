@@ -80,4 +80,25 @@ class LoopOutcome:
             f"{len(self.escalations.documents)} documents written to {self.escalation_dir}",
             f"  delivery:        {d.sent} sent, {d.parked} parked, {d.unknown} unknown, "
             f"{d.requeued} alerts sent again, {d.suppressed} suppressed at send",
+            *delivery_notes(d),
         ]
+
+
+def delivery_notes(d: DeliveryReport) -> list[str]:
+    """What needs attention after delivery: an interrupted run settled, an outage, decisions."""
+    notes = []
+    if d.settled or d.reconciled:
+        notes.append(
+            f"                   an interrupted run's claims: {d.settled} settled, "
+            f"{d.reconciled} now unknown"
+        )
+    if d.stopped is not None:
+        notes.append(
+            f"  ! delivery stopped, {d.deferred} message(s) left pending for the next run: {d.stopped}"
+        )
+    if d.waiting:
+        notes.append(
+            f"  ! {d.waiting} message(s) wait for a decision (unknown or parked):"
+            " run `loopkeeper outbox`"
+        )
+    return notes

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import duckdb
 
 from flows.acknowledge import items_in_window, queue_acknowledgments
+from flows.config import Settings
 from flows.loop.at_risk import queue_at_risk_alerts
 from flows.loop.closed_loop import queue_closed_loop
 from flows.loop.escalations import escalate_themes
@@ -20,7 +21,35 @@ from flows.loop.outcome import LoopOutcome
 from flows.loop.policy import LoopPolicy
 from flows.loop.rows import feedback_items, log_rejected
 from flows.loop.stale_digests import queue_stale_digests
-from notifications import Outbox, Sender, SenderIdentity, deliver
+from flows.warehouse.connection import open_warehouse
+from notifications import EscalationThresholds, Outbox, Sender, SenderIdentity, deliver
+
+
+def notify_tonight(settings: Settings, run_date: date, as_of: datetime) -> LoopOutcome:
+    """The notify stage on ``settings.warehouse`` (the working copy): the loop with the
+    configured policy, identity and sender. Without Prefect, so a re-run of this stage alone
+    (the crash test's) starts in a second."""
+    from flows.mail import make_sender, sender_identity
+
+    policy = LoopPolicy(
+        escalation_dir=settings.escalation_dir or settings.mail_dir.parent / "escalations",
+        window_days=settings.ack_window_days,
+        closed_loop_window_days=settings.closed_loop_window_days,
+        escalation=EscalationThresholds(
+            min_accounts=settings.escalation_min_accounts,
+            min_arr=settings.escalation_min_arr,
+            min_retention_risk_accounts=settings.escalation_min_retention_risk_accounts,
+        ),
+    )
+    with open_warehouse(settings.warehouse) as con:
+        return close_the_loop(
+            con,
+            as_of=as_of,
+            run_date=run_date,
+            policy=policy,
+            identity=sender_identity(settings),
+            sender=make_sender(settings),
+        )
 
 
 def close_the_loop(

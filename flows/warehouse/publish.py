@@ -15,11 +15,15 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from flows.config import Settings
 
 WORK_DIR_NAME = ".work"
 
@@ -56,19 +60,54 @@ def _lock_path(work: Path) -> Path:
     return work.with_name(work.name + ".lock")
 
 
-@contextmanager
-def run_lock(work: Path) -> Iterator[None]:
-    """Hold the working copy for one run; a second run fails at once instead of interleaving.
+def warehouse_lock_path(warehouse: Path) -> Path:
+    """The lock every run on this published warehouse takes, whatever its ``work_dir``."""
+    return warehouse.with_name(f".lock.{warehouse.name}")
 
-    Two runs taking turns on the working copy could publish one run's half-written night.
+
+def mail_lock_path(mail_dir: Path) -> Path:
+    """The lock of a mail folder, beside it: a folder that cannot be written is a delivery
+    failure of the night, not a reason to refuse the run."""
+    return mail_dir.with_name(f".{mail_dir.name}.lock")
+
+
+@contextmanager
+def run_lock(
+    work: Path, warehouse: Path | None = None, mail_dir: Path | None = None
+) -> Iterator[None]:
+    """Hold the published warehouse, the mail folder and the working copy for one run.
+
+    A second run fails at once instead of interleaving, whatever its ``work_dir``: two runs on
+    one warehouse would send the same messages and publish over each other. The published
+    warehouse is locked first, so a refused run creates nothing.
     """
-    work.parent.mkdir(parents=True, exist_ok=True)
-    with _lock_path(work).open("a") as handle:
+    with ExitStack() as held:
+        if warehouse is not None:
+            held.enter_context(_locked(warehouse_lock_path(warehouse), required=True))
+        if mail_dir is not None:
+            held.enter_context(_locked(mail_lock_path(mail_dir), required=False))
+        held.enter_context(_locked(_lock_path(work), required=True))
+        yield
+
+
+@contextmanager
+def _locked(path: Path, *, required: bool) -> Iterator[None]:
+    """flock ``path``; an optional lock whose file cannot be made is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except OSError:
+        if required:
+            raise
+        yield
+        return
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RunInProgress(
-                f"{work}: another nightly or backfill is writing this warehouse; wait for it to end"
+                "another nightly or backfill is writing this warehouse or mail folder"
+                f" (it holds {path}); wait for it to end"
             ) from None
         try:
             yield
@@ -76,9 +115,20 @@ def run_lock(work: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def run_in_progress(work: Path) -> bool:
-    """Whether a run holds the working copy right now (for `loopkeeper status`)."""
-    lock = _lock_path(work)
+def night_lock(settings: Settings) -> AbstractContextManager[None]:
+    """The lock one run holds: on the published warehouse, the mail folder the file sender
+    writes and the working copy, so two runs never overlap whatever their ``work_dir``."""
+    mail_dir = settings.mail_dir if settings.mail_sender == "file" else None
+    return run_lock(work_path(settings.warehouse, settings.work_dir), settings.warehouse, mail_dir)
+
+
+def run_in_progress(work: Path, warehouse: Path | None = None) -> bool:
+    """Whether a run holds the working copy or the published warehouse (for `loopkeeper status`)."""
+    locks = [_lock_path(work)] + ([warehouse_lock_path(warehouse)] if warehouse else [])
+    return any(_is_locked(lock) for lock in locks)
+
+
+def _is_locked(lock: Path) -> bool:
     if not lock.exists():
         return False
     # Read-only is enough for flock, so an analyst without write access to the folder can ask.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import email.message
+import errno
 import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from notifications import EmailMessage, FileSender, Outbox
+from notifications import DeliveryUnavailable, EmailMessage, FileSender, Outbox
 
 MessageFactory = Callable[..., EmailMessage]
 SENT_AT = datetime(2026, 11, 22, 3, 15, tzinfo=UTC)
@@ -70,14 +71,14 @@ def test_sending_the_same_key_again_replaces_its_file(
     assert all(name.endswith(".eml") and not name.startswith(".") for name in names)
 
 
-def test_a_failed_write_leaves_no_file_behind(
+def test_a_failed_write_leaves_no_file_behind_and_says_the_folder_is_unavailable(
     tmp_path: Path, make_message: MessageFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def crash(source: str, target: str) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DeliveryUnavailable, match="No space left on device"):
         FileSender(tmp_path).send(make_message(1))
     assert list(tmp_path.iterdir()) == []
 

@@ -15,16 +15,16 @@ import duckdb
 import pytest
 
 from notifications import (
+    DeliveryUnavailable,
     DeliveryUnknown,
     EmailMessage,
     Outbox,
     SendGridSender,
-    SendRejected,
     deliver,
     message_key,
 )
 
-API_KEY = "SG.test-key-that-must-never-be-printed"
+API_KEY = "SG.test-key-id.that-must-never-be-printed"
 
 
 class StandIn:
@@ -106,12 +106,12 @@ def test_rate_limit_waits_until_the_reset_time_then_sends(
     assert len(state.requests) == 3
 
 
-def test_server_errors_give_up_after_the_retries(
+def test_server_errors_after_the_retries_leave_the_message_for_another_night(
     stand_in: tuple[StandIn, str], make_message: Callable[..., EmailMessage]
 ) -> None:
     state, host = stand_in
     state.script = [(500, {}, 0.0)] * 4
-    with pytest.raises(SendRejected, match="500 4 times"):
+    with pytest.raises(DeliveryUnavailable, match="500 4 times"):
         sender(host, retries=3).send(make_message())
 
 

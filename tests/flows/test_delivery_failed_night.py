@@ -1,0 +1,87 @@
+"""A night whose delivery stopped is published, then fails: the scheduler and the shell see it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import flows.nightly
+from flows.cli import app
+from flows.config import Settings
+from flows.mail import DeliveryIncomplete
+from flows.summary import RunSummary
+from notifications import DeliveryReport
+
+NIGHT = date(2026, 12, 3)
+
+
+def summary_with(delivery: DeliveryReport, warehouse: Path) -> RunSummary:
+    from flows.acknowledge import AckQueued
+    from flows.loop.outcome import EscalationOutcome, LoopOutcome, StepCount
+
+    summary = RunSummary(NIGHT, datetime(2026, 12, 3, tzinfo=UTC), warehouse, Path("mail"))
+    steps = [StepCount()] * 6
+    summary.acks = LoopOutcome(AckQueued(0, 0, 0, 0, 0), *steps, EscalationOutcome(), delivery)
+    return summary
+
+
+@pytest.fixture
+def stopped_night(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """run_night's stages replaced by a night whose delivery met an outage; records publishing."""
+    calls: list[str] = []
+    stopped = DeliveryReport(
+        sent=0, parked=0, unknown=0, deferred=11, stopped="SendGrid unreachable: refused", waiting=0
+    )
+
+    def stages(
+        settings: Settings, writing: Settings, run_date: date, send: bool, publish: bool
+    ) -> Any:
+        calls.append("published" if publish else "not published")
+        return summary_with(stopped, settings.warehouse)
+
+    monkeypatch.setattr(flows.nightly, "_stages", stages)
+    return calls
+
+
+def test_a_night_whose_delivery_stopped_publishes_then_raises_with_its_summary(
+    stopped_night: list[str], tmp_path: Path
+) -> None:
+    settings = Settings(warehouse=tmp_path / "lk.duckdb", mail_dir=tmp_path / "mail")
+    with pytest.raises(DeliveryIncomplete, match="11 message") as raised:
+        flows.nightly.run_night(settings, NIGHT)
+    assert stopped_night == ["published"]
+    lines = raised.value.summary.lines()
+    assert any("delivery stopped, 11 message(s) left pending" in line for line in lines)
+
+
+def test_a_backfill_night_that_is_not_published_does_not_raise(
+    stopped_night: list[str], tmp_path: Path
+) -> None:
+    settings = Settings(warehouse=tmp_path / "lk.duckdb", mail_dir=tmp_path / "mail")
+    flows.nightly.run_night(settings, NIGHT, publish=False)
+    assert stopped_night == ["not published"]
+
+
+def test_the_nightly_command_prints_the_summary_and_exits_non_zero(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    stopped = DeliveryReport(sent=2, parked=0, unknown=0, deferred=9, stopped="refused", waiting=0)
+
+    def nightly(**_: Any) -> RunSummary:
+        raise DeliveryIncomplete(
+            "delivery stopped, 9 message(s) wait for the next run: refused",
+            summary_with(stopped, tmp_path / "lk.duckdb"),
+        )
+
+    monkeypatch.setattr(flows.nightly, "nightly", nightly)
+    (tmp_path / "inbox").mkdir()
+    result = CliRunner().invoke(app, ["nightly", "--inbox", str(tmp_path / "inbox")])
+    assert result.exit_code == 1
+    assert "delivery:        2 sent" in result.output
+    assert result.output.rstrip().endswith(
+        "error: delivery stopped, 9 message(s) wait for the next run: refused"
+    )
