@@ -19,7 +19,7 @@ QUOTE_LIMIT = 300
 def _context(item: FeedbackItem, sender: SenderIdentity, signer: Signer) -> dict[str, Any]:
     quote = ""
     if item.source in wording.QUOTED_SOURCES:
-        quote = shorten(item.quoted_text, QUOTE_LIMIT)
+        quote = shorten(item.author_quote, QUOTE_LIMIT)
     area = wording.display_area(item.product_area)
     return {
         "subject": wording.subject_line(item.source, area),
@@ -37,7 +37,8 @@ def _context(item: FeedbackItem, sender: SenderIdentity, signer: Signer) -> dict
         "signature": signer.signature,
         "product_name": sender.product_name,
         "replies_reach": signer.replies_reach,
-        "also_ask_name": signer.also_ask_name,
+        # Each fact once: an account manager the next step already names is not named again.
+        "also_ask_name": "" if wording.next_step_names_owner(item.intent) else signer.also_ask_name,
         "also_ask_email": signer.also_ask_email,
     }
 
