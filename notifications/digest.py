@@ -9,7 +9,7 @@ from datetime import date, datetime
 from notifications.internal import Recipient, csm_or_team, due_text, internal_message
 from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
 from notifications.redaction import redact_contact_details, shorten
-from notifications.rendering import long_date, money
+from notifications.rendering import long_date, money, plural
 from notifications.suppressions import normalise_address
 
 
@@ -124,7 +124,7 @@ def compose_stale_digests(
                     key=message_key(kind, to.email, "digest", digest_date.isoformat()),
                     kind=kind,
                     to=to,
-                    subject=f"{count} thing(s) slipping on your accounts, {long_date(digest_date)}",
+                    subject=f"{plural(count, 'thing')} slipping on your accounts, {long_date(digest_date)}",
                     context=context,
                     sender=sender,
                 )

@@ -140,10 +140,10 @@ def test_stale_digest_is_one_per_csm_with_breached_due_soon_waiting_and_renewals
     assert dana.index("PAST THEIR SLA") < dana.index("nps:1") < dana.index("ABOUT TO BREACH")
     assert dana.index("ABOUT TO BREACH") < dana.index("nps:2")
     assert "export timeouts" in dana and "escalated 10 November 2026" in dana
-    assert "Fabrikam (SMB, $12,000) renews 1 December 2026 with 4 open item(s)" in dana
+    assert "Fabrikam (SMB, $12,000) renews 1 December 2026 with 4 open items" in dana
     assert "priya@northwind.com" not in dana  # summaries are redacted
     assert "nps:3" not in dana
-    assert "4 thing(s) slipping" in by_csm[DANA[1]].subject
+    assert "4 things slipping" in by_csm[DANA[1]].subject
     assert "Waiting on an escalation" in by_csm[DANA[1]].html
 
 
