@@ -30,6 +30,35 @@ class StaleItem:
     stage: str
     due_at: datetime
     summary: str
+    # What lets a CSM find the item where it came from: its source, the id that source shows
+    # (a ticket number), who gave it and when. Without them the digest shows the item id.
+    source: str = ""
+    source_record_id: str = ""
+    contact: str = ""
+    received_at: datetime | None = None
+
+
+_SOURCE_NAMES = {
+    "nps": "NPS answer",
+    "ticket": "ticket",
+    "widget": "in-app feedback",
+    "note": "call note",
+}
+
+
+def item_reference(row: StaleItem, as_of: datetime) -> str:
+    """How a person finds the item: "ticket #40020 from Priya Raman, 12 days old"."""
+    if not row.source:
+        return row.item_id
+    what = _SOURCE_NAMES.get(row.source, row.source)
+    if row.source == "ticket" and row.source_record_id:
+        what = f"ticket #{row.source_record_id}"
+    if row.contact:
+        what += f" from {row.contact}"
+    if row.received_at is not None:
+        days = max((as_of - row.received_at).days, 0)
+        what += ", under a day old" if days == 0 else f", {plural(days, 'day')} old"
+    return what
 
 
 @dataclass(frozen=True)
@@ -95,8 +124,8 @@ def compose_stale_digests(
         )
         context: dict[str, object] = {
             "day": long_date(digest_date),
-            "breached": [_stale(r) for r in items if r.due_at <= as_of],
-            "due_soon": [_stale(r) for r in items if r.due_at > as_of],
+            "breached": [_stale(r, as_of) for r in items if r.due_at <= as_of],
+            "due_soon": [_stale(r, as_of) for r in items if r.due_at > as_of],
             "waiting": [
                 {
                     "account": f"{r.account_name} ({r.tier}, {money(r.arr)})",
@@ -134,11 +163,11 @@ def compose_stale_digests(
     return messages
 
 
-def _stale(row: StaleItem) -> dict[str, str]:
+def _stale(row: StaleItem, as_of: datetime) -> dict[str, str]:
     return {
         "account": f"{row.account_name} ({row.tier}, {money(row.arr)})",
         "stage": row.stage,
         "due": due_text(row.due_at),
         "summary": shorten(redact_contact_details(row.summary), 200),
-        "item_id": row.item_id,
+        "item_id": item_reference(row, as_of),
     }

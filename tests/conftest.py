@@ -34,6 +34,7 @@ BACKGROUND_BUILDS = {
     "report_warehouse": "flows/reports/conftest.py::build_report_warehouse",
     "night": "flows/test_nightly.py::build_night",
     "backfill_with_send": "flows/test_nightly.py::build_backfill_with_send",
+    "three_nights": "flows/test_record.py::build_three_nights",
 }
 # A build that has not finished by then is taken as hung (a whole run takes minutes).
 BUILD_TIMEOUT_SECONDS = 1800

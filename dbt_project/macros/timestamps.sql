@@ -24,3 +24,18 @@
     {%- endif -%}
     ({{ to_utc_timestamp("'" ~ (value | string | trim | replace("'", "''")) ~ "'", strict=true) }})
 {%- endmacro %}
+
+{#- True for an action Loopkeeper recorded (a message sent, an escalation written) that belongs to
+    the night or before it: done by as_of, or done by the run of a night up to var `night` (the
+    night's date, which the nightly passes). A night's messages go out after its as_of (the start
+    of the night's day), so without the second test the night's own acknowledgments would only
+    appear in the marts a day later. Without `night` only the clock counts. -#}
+{% macro done_by_night(at_column, run_date_column='run_date') -%}
+    {%- set night = var('night', none) -%}
+    {%- if night is none or night | string | trim == '' -%}
+        ({{ at_column }} <= {{ as_of() }})
+    {%- else -%}
+        ({{ at_column }} <= {{ as_of() }}
+        or {{ run_date_column }} <= cast('{{ night | string | trim | replace("'", "''") }}' as date))
+    {%- endif -%}
+{%- endmacro %}

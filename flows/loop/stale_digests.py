@@ -1,8 +1,9 @@
 """The stale-item digest: per CSM per day, what is slipping on their accounts, from the marts.
 
 - SLA clocks (fct_feedback): the acknowledgment clock of items the loop owes an answer (an
-  acknowledgment, a hand-off or a QBR follow-up) and the detractor-contact clock, not done,
-  falling due from ``stale_lookback_days`` ago to ``due_soon_hours`` ahead. One line per item,
+  acknowledgment, a hand-off or a QBR follow-up) received within the acknowledgment window,
+  and the detractor-contact clock, not done, falling due from ``stale_lookback_days`` ago to
+  ``due_soon_hours`` ahead. One line per item,
   its earliest such clock. Tickets support answers itself are support's clock, not the CSM's.
 - Customers waiting on product: accounts with items in an escalated theme product has not
   answered yet.
@@ -96,7 +97,15 @@ def stale_items(
     out = []
     for row in fetch_dicts(con, CLOCKS_SQL, [start, end, start, end]):
         clocks = []
-        if row["acknowledged_at"] is None and start <= row["ack_due_at"] < end and owes_answer(row):
+        # The acknowledgment clock only of items the loop still answers: one received before the
+        # acknowledgment window (a first night over old feedback) is not the CSM's to chase.
+        answerable = row["received_at"] >= as_of - timedelta(days=policy.window_days)
+        if (
+            row["acknowledged_at"] is None
+            and start <= row["ack_due_at"] < end
+            and answerable
+            and owes_answer(row)
+        ):
             clocks.append((row["ack_due_at"], "acknowledgment"))
         due = row["detractor_contact_due_at"]
         if row["detractor_contacted_at"] is None and due is not None and start <= due < end:
@@ -115,6 +124,10 @@ def stale_items(
                 stage=stage,
                 due_at=due_at,
                 summary=row["redacted_text"] or row["feedback_text"] or "",
+                source=row["source"] or "",
+                source_record_id=str(row["source_record_id"] or ""),
+                contact=row["contact_name"] or row["contact_email"] or "",
+                received_at=row["received_at"],
             )
         )
     return out

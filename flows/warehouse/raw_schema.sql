@@ -94,6 +94,16 @@ create table if not exists raw._quarantine (
     content varchar, quarantined_at timestamp
 );
 
+-- The action stages each item has reached, as the night's marts showed them (written after the
+-- marts by flows/warehouse/night_record.py). Stages known from a theme follow its roadmap link,
+-- which can change as the theme grows; the record keeps a stage once reached, so an item's
+-- stage never moves back from one night to the next.
+create table if not exists raw.feedback_stages_reached (
+    item_id varchar not null, stage varchar not null, entered_at timestamp not null,
+    run_date date not null,
+    primary key (item_id, stage)
+);
+
 -- Added after the first release: survey exports that also ask a CES or CSAT question.
 -- `add column if not exists` upgrades warehouses created before; nulls where not asked.
 alter table raw.nps_responses add column if not exists ces_score varchar;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -246,3 +247,35 @@ def test_at_risk_alert_key_is_per_account_signal_and_crossing(
     assert key(health(), churn) != key(health(account_id="001A000002"), churn)
     assert key(health(), churn, date(2026, 11, 1)) == key(health(), churn, date(2026, 11, 1))
     assert key(health(), churn, date(2026, 11, 1)) != key(health(), churn, date(2027, 2, 1))
+
+
+def test_a_digest_item_is_named_as_a_person_finds_it_not_by_its_id(
+    sender_identity: SenderIdentity,
+) -> None:
+    as_of = datetime(2026, 11, 22)
+    item = dataclasses.replace(
+        stale(DANA, "ticket:40020", datetime(2026, 11, 21, 9)),
+        source="ticket",
+        source_record_id="40020",
+        contact="Priya Raman",
+        received_at=datetime(2026, 11, 10, 8),
+    )
+    widget = dataclasses.replace(
+        stale(DANA, "widget:wfb_06GYq81", datetime(2026, 11, 21, 10)),
+        source="widget",
+        source_record_id="wfb_06GYq81",
+        contact="Sam Okafor",
+        received_at=datetime(2026, 11, 21, 10),
+    )
+    [message] = compose_stale_digests(
+        digest_date=date(2026, 11, 22),
+        as_of=as_of,
+        stale=[item, widget],
+        waiting=[],
+        renewals=[],
+        sender=sender_identity,
+    )
+    for body in (flat(message.text), flat(message.html)):
+        assert "(ticket #40020 from Priya Raman, 11 days old)" in body
+        assert "(in-app feedback from Sam Okafor, under a day old)" in body
+        assert "widget:" not in body and "wfb_06GY" not in body

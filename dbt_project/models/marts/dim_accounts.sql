@@ -22,7 +22,7 @@ handed_off_items as (
     from {{ ref('stg_loopkeeper__outbox') }}
     where
         kind = 'handoff'
-        and created_at <= {{ as_of() }}
+        and {{ done_by_night('created_at') }}
         and item_id is not null
 
 ),

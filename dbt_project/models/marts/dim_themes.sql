@@ -40,7 +40,7 @@ roadmap_statuses as (
 escalations as (
 
     select * from {{ ref('stg_loopkeeper__escalations') }}
-    where escalated_at <= {{ as_of() }}
+    where {{ done_by_night('escalated_at') }}
 
 ),
 

@@ -44,7 +44,7 @@ notes as (
 escalations as (
 
     select * from {{ ref('stg_loopkeeper__escalations') }}
-    where escalated_at <= {{ as_of() }}
+    where {{ done_by_night('escalated_at') }}
 
 ),
 
@@ -94,7 +94,7 @@ handoffs as (
     where
         kind = 'handoff'
         and status = 'sent'
-        and sent_at <= {{ as_of() }}
+        and {{ done_by_night('sent_at') }}
     group by item_id
 
 ),

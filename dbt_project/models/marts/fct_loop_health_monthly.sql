@@ -21,7 +21,7 @@ closed_loop_messages as (
     where
         kind in ('closed_loop', 'declined_note')
         and status = 'sent'
-        and sent_at <= {{ as_of() }}
+        and {{ done_by_night('sent_at') }}
 
 ),
 
