@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -357,3 +358,35 @@ def test_a_batch_sets_bad_items_aside_and_composes_the_rest(
             "acknowledgment for item 'nps:2': to_email: not a valid email address: 'not-an-address'",
         )
     ]
+
+
+def test_two_pieces_of_feedback_from_one_person_get_one_email_naming_each(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    older = feedback_item(
+        item_id="widget:w1",
+        source="widget",
+        text="The export button is hard to find.",
+        intent="usability",
+        received_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+    )
+    newer = feedback_item(item_id="nps:r1", text="Exports keep timing out.", nps_score=8)
+    message = compose_acknowledgment([older, newer], sender=sender_identity)
+    text = " ".join(message.text.split())
+    assert message.subject == "We got your 2 pieces of feedback"
+    assert text.index("Exports keep timing out.") < text.index("The export button is hard")
+    assert text.count("What happens next:") == 2
+    assert text.count("Hi Priya,") == 1
+    singles = {compose_acknowledgment(one, sender=sender_identity).key for one in (older, newer)}
+    assert message.key not in singles
+    assert message.key == compose_acknowledgment([newer, older], sender=sender_identity).key
+
+
+def test_one_email_never_mixes_people(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    with pytest.raises(ValueError, match="several people"):
+        compose_acknowledgment(
+            [feedback_item(), feedback_item(item_id="nps:2", contact_email="sam@example.com")],
+            sender=sender_identity,
+        )

@@ -21,13 +21,38 @@ items as (
 
 ),
 
-sent_messages as (
+outbox_sent as (
 
     select * from {{ ref('stg_loopkeeper__outbox') }}
     where
         status = 'sent'
         and {{ done_by_night('sent_at') }}
-        and item_id is not null
+
+),
+
+message_items as (
+
+    select * from {{ ref('stg_loopkeeper__message_items') }}
+
+),
+
+sent_messages as (
+
+    -- a message counts for its own item and for every item it answers beside it
+    select
+        item_id,
+        kind,
+        sent_at
+    from outbox_sent
+    where item_id is not null
+    union
+    select
+        message_items.item_id,
+        outbox_sent.kind,
+        outbox_sent.sent_at
+    from outbox_sent
+    inner join message_items
+        on outbox_sent.message_key = message_items.message_key
 
 ),
 
