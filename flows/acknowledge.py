@@ -21,9 +21,11 @@ from typing import Any
 
 import duckdb
 
+from flows.loop.message_items import answered_items, enqueue_with_items
 from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
 from notifications import (
     FeedbackItem,
+    MessageKind,
     Outbox,
     SenderIdentity,
     compose_grouped_acknowledgments,
@@ -101,13 +103,6 @@ def routes_to_human(item: Mapping[str, Any]) -> bool:
         return False
 
 
-ALREADY_ANSWERED_SQL = """
-select item_id from ops.message_items where kind = 'acknowledgment'
-union
-select item_id from ops.outbox where kind = 'acknowledgment' and item_id is not null
-"""
-
-
 def queue_acknowledgments(
     outbox: Outbox,
     rows: Sequence[Mapping[str, Any]],
@@ -118,36 +113,22 @@ def queue_acknowledgments(
     """Queue one automatic acknowledgment per person for ``rows``; no sending.
 
     Exactly once per item: an item any earlier acknowledgment answered is left out, and each
-    message is queued with the items it answers in one transaction (``ops.message_items``), so
-    a re-run, a later night or a crash in between never answers an item twice.
+    message is queued with the items it answers in one transaction (flows/loop/message_items.py),
+    so a re-run, a later night or a crash in between never answers an item twice.
     """
     con = outbox.connection
     due = [row for row in rows if is_acknowledgeable(row) and has_words_and_address(row)]
     automatic = [row for row in due if not routes_to_human(row)]
-    answered = {str(row[0]) for row in con.execute(ALREADY_ANSWERED_SQL).fetchall()}
+    answered = answered_items(con, MessageKind.ACKNOWLEDGMENT.value)
     owed = [row for row in automatic if str(row["item_id"]) not in answered]
     grouped, rejected = compose_grouped_acknowledgments(owed, sender=identity)
     for bad in rejected:
         log.warning("acknowledgment not composed: %s", bad)
     kept = filter_suppressed([g.message for g in grouped], load_suppressions(con))
-    kept_keys = {message.key for message in kept.kept}
-    covered = [
-        (g.message.key, item_id, g.message.kind)
-        for g in grouped
-        if g.message.key in kept_keys
-        for item_id in g.item_ids
-    ]
-    con.execute("begin transaction")
-    try:
-        queued = outbox.enqueue(kept.kept, run_date=run_date)
-        if covered:
-            con.executemany(
-                "insert into ops.message_items values (?, ?, ?) on conflict do nothing", covered
-            )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    items_of = {g.message.key: g.item_ids for g in grouped}
+    queued = enqueue_with_items(
+        outbox, [(message, items_of[message.key]) for message in kept.kept], run_date=run_date
+    )
     return AckQueued(
         due=len(due),
         held_for_human=len(due) - len(automatic),

@@ -79,3 +79,31 @@ def test_one_acknowledgment_per_person_and_each_item_answered_once(tmp_path: Pat
         assert "Excel export" not in newest[0][1]
         assert con.execute("select count(*) from ops.outbox").fetchone() == (3,)
         assert set(covered(con)) == {"widget:a1", "widget:a2", "widget:a3", "widget:b1"}
+
+
+def test_one_hand_off_per_person_listing_each_item_and_none_twice() -> None:
+    from flows.loop.handoffs import compose_handoffs
+    from notifications import FeedbackItem
+
+    def detractor(item_id: str, email: str, text: str) -> FeedbackItem:
+        fields = row(item_id, email, 21, text)
+        fields.update(source="nps", nps_score=2, item_id=item_id, intents=["bug"], intent="bug")
+        return FeedbackItem.from_mapping(fields)
+
+    items = [
+        detractor("nps:a1", "priya@northwind.com", "Exports fail every night."),
+        detractor("nps:a2", "priya@northwind.com", "And support never answers."),
+        detractor("nps:b1", "sam@northwind.com", "Too slow."),
+    ]
+    as_of = datetime(2026, 11, 22)
+    messages, rejected = compose_handoffs(items, as_of=as_of, identity=SENDER)
+    assert rejected == []
+    by_items = {ids: message for message, ids in messages}
+    assert set(by_items) == {("nps:a1", "nps:a2"), ("nps:b1",)}
+    both = by_items[("nps:a1", "nps:a2")]
+    assert "(2 pieces of feedback)" in both.subject
+    text = " ".join(both.text.split())
+    assert "Exports fail every night." in text and "support never answers." in text
+    assert "Feedback 1 of 2" in text and "Feedback 2 of 2" in text
+    again, _ = compose_handoffs(items, as_of=as_of, identity=SENDER, answered={"nps:a1", "nps:a2"})
+    assert [ids for _, ids in again] == [("nps:b1",)]

@@ -41,7 +41,7 @@ def build_three_nights(root: Path, built: dict[str, Any]) -> dict[str, Any]:
         "warehouse": root / "wh" / "lk.duckdb",
         "mail_dir": root / "mail",
     }
-    stages, acks, statuses = [], [], []
+    stages, acks, statuses, uncounted = [], [], [], []
     for night in NIGHTS:
         nightly(run_date=night, **paths)
         stages.append(_stages(paths["warehouse"]))
@@ -55,8 +55,16 @@ def build_three_nights(root: Path, built: dict[str, Any]) -> dict[str, Any]:
                     [night],
                 ).fetchall()
             )
+            uncounted.append(
+                con.execute(
+                    "select count(*), count(f.acknowledged_at) from ops.message_items as m"
+                    " join ops.outbox as o using (message_key)"
+                    " join marts.fct_feedback as f on f.item_id = m.item_id"
+                    " where o.status = 'sent'"
+                ).fetchone()
+            )
         statuses.append(_status(paths["warehouse"]))
-    return {"stages": stages, "acks": acks, "statuses": statuses}
+    return {"stages": stages, "acks": acks, "statuses": statuses, "answered": uncounted}
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +98,11 @@ def test_status_counts_the_nights_acknowledgments_as_done(three_nights: dict[str
     line = next(line for line in status.splitlines() if line.strip().startswith("ack "))
     _clock, met, breached, _open = line.split()
     assert int(met) + int(breached) >= len(acks) > 0, status
+
+
+def test_every_item_a_combined_acknowledgment_answers_counts_as_acknowledged(
+    three_nights: dict[str, Any],
+) -> None:
+    for items, acknowledged in three_nights["answered"]:
+        assert items == acknowledged
+    assert three_nights["answered"][0][0] > 0

@@ -21,38 +21,13 @@ items as (
 
 ),
 
-outbox_sent as (
+sent_messages as (
 
-    select * from {{ ref('stg_loopkeeper__outbox') }}
+    -- a message counts for every item it answers (int_message_items)
+    select * from {{ ref('int_message_items') }}
     where
         status = 'sent'
         and {{ done_by_night('sent_at') }}
-
-),
-
-message_items as (
-
-    select * from {{ ref('stg_loopkeeper__message_items') }}
-
-),
-
-sent_messages as (
-
-    -- a message counts for its own item and for every item it answers beside it
-    select
-        item_id,
-        kind,
-        sent_at
-    from outbox_sent
-    where item_id is not null
-    union
-    select
-        message_items.item_id,
-        outbox_sent.kind,
-        outbox_sent.sent_at
-    from outbox_sent
-    inner join message_items
-        on outbox_sent.message_key = message_items.message_key
 
 ),
 

@@ -29,9 +29,9 @@ sla_policies as (
 
 ),
 
-outbox as (
+message_items as (
 
-    select * from {{ ref('stg_loopkeeper__outbox') }}
+    select * from {{ ref('int_message_items') }}
 
 ),
 
@@ -90,7 +90,7 @@ handoffs as (
     select
         item_id,
         min(sent_at) as handed_off_at
-    from outbox
+    from message_items
     where
         kind = 'handoff'
         and status = 'sent'
