@@ -106,3 +106,18 @@ def test_every_item_a_combined_acknowledgment_answers_counts_as_acknowledged(
     for items, acknowledged in three_nights["answered"]:
         assert items == acknowledged
     assert three_nights["answered"][0][0] > 0
+
+
+def test_an_empty_inbox_night_completes_and_says_so(tmp_path: Path, prefect_harness: None) -> None:
+    (tmp_path / "inbox").mkdir()
+    summary = nightly(
+        run_date=FIRST,
+        inbox=tmp_path / "inbox",
+        warehouse=tmp_path / "wh" / "lk.duckdb",
+        mail_dir=tmp_path / "mail",
+    )
+    lines = summary.lines()
+    assert "  the inbox is empty: nothing to load yet; the night completed" in lines
+    assert summary.items == 0
+    assert (tmp_path / "wh" / "lk.duckdb").exists()  # published, so status and reports read it
+    assert f"night of {FIRST:%Y-%m-%d} published at" in _status(tmp_path / "wh" / "lk.duckdb")
