@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 
 from flows.acknowledge import has_words_and_address, is_acknowledgeable, routes_to_human
+from flows.loop.message_items import answered_items
 from flows.loop.outcome import StepCount
 from flows.loop.policy import LoopPolicy
 from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
@@ -94,8 +95,14 @@ def stale_items(
 ) -> list[StaleItem]:
     start = as_of - timedelta(days=policy.stale_lookback_days)
     end = as_of + timedelta(hours=policy.due_soon_hours)
+    # The marts were built before tonight's messages: what the loop answered tonight (queued
+    # earlier in this run) is not slipping.
+    answered = answered_items(con, "acknowledgment") | answered_items(con, "qbr_followup")
+    handed_off = answered_items(con, "handoff")
     out = []
     for row in fetch_dicts(con, CLOCKS_SQL, [start, end, start, end]):
+        if row["item_id"] in handed_off:
+            continue
         clocks = []
         # The acknowledgment clock only of items the loop still answers: one received before the
         # acknowledgment window (a first night over old feedback) is not the CSM's to chase.
@@ -104,6 +111,7 @@ def stale_items(
             row["acknowledged_at"] is None
             and start <= row["ack_due_at"] < end
             and answerable
+            and row["item_id"] not in answered
             and owes_answer(row)
         ):
             clocks.append((row["ack_due_at"], "acknowledgment"))
