@@ -39,3 +39,12 @@
         or {{ run_date_column }} <= cast('{{ night | string | trim | replace("'", "''") }}' as date))
     {%- endif -%}
 {%- endmacro %}
+
+{#- When an action done_by_night admits happened, on the night's clock: a message or escalation
+    of the night's own run (done after as_of) is dated as_of, as the night's tagging is, so the
+    marts of a night do not depend on the wall-clock minute its run sent things (a backfill and
+    the nightly runs it repeats give the same marts). ops.outbox and ops.escalations keep the
+    real times. -#}
+{% macro night_clock(at_column) -%}
+    least({{ at_column }}, {{ as_of() }})
+{%- endmacro %}

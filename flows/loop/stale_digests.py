@@ -57,7 +57,7 @@ select
     theme_escalated_at::date as escalated_on,
     product_response_due_at::date as answer_due
 from marts.fct_feedback
-where theme_escalated_at is not null and product_responded_at is null
+where theme_escalated_at < ? and product_responded_at is null
     and account_id is not null
 group by all
 order by all
@@ -141,8 +141,10 @@ def stale_items(
     return out
 
 
-def waiting_on_product(con: duckdb.DuckDBPyConnection) -> list[EscalationWait]:
-    return [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL)]
+def waiting_on_product(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[EscalationWait]:
+    """Customers in themes escalated before the night (one escalated by this night's own run,
+    dated as_of, has not had a day for product to answer: a re-run must compose the same)."""
+    return [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL, [as_of])]
 
 
 def renewals_with_open_items(
@@ -178,7 +180,7 @@ def queue_stale_digests(
     con = outbox.connection
     rows: list[StaleItem | EscalationWait | RenewalWatch] = [
         *stale_items(con, as_of=as_of, policy=policy),
-        *waiting_on_product(con),
+        *waiting_on_product(con, as_of),
         *renewals_with_open_items(con, as_of=as_of, policy=policy),
     ]
     messages: list[EmailMessage] = []

@@ -176,9 +176,15 @@ def test_backfill_sends_nothing_unless_asked(night, backfill_without_send) -> No
     assert [s.run_date for s in summaries] == [NIGHT]
     assert not list(mail.glob("*.eml"))
     assert query(warehouse, "select count(*) from ops.outbox") == [(0,)]
-    # The nightly's emails went out after its night's clock, so its marts do not count them either.
-    sql = "select * from marts.fct_feedback order by item_id"
+    # The same items, tags and clocks; only the nightly's marts count the messages it sent.
+    sql = (
+        "select item_id, source, received_at, redacted_text, account_id, intents, sentiment,"
+        " severity, theme_key, ack_due_at from marts.fct_feedback order by item_id"
+    )
     assert query(warehouse, sql) == query(paths["warehouse"], sql)
+    acknowledged = "select count(acknowledged_at) from marts.fct_feedback"
+    assert query(warehouse, acknowledged) == [(0,)]
+    assert query(paths["warehouse"], acknowledged)[0][0] > 0
 
 
 # Columns that record when a step ran, not what it produced.

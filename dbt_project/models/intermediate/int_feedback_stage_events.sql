@@ -24,7 +24,8 @@ items as (
 sent_messages as (
 
     -- a message counts for every item it answers (int_message_items)
-    select * from {{ ref('int_message_items') }}
+    select * replace ({{ night_clock('sent_at') }} as sent_at)
+    from {{ ref('int_message_items') }}
     where
         status = 'sent'
         and {{ done_by_night('sent_at') }}
@@ -33,7 +34,8 @@ sent_messages as (
 
 escalations as (
 
-    select * from {{ ref('stg_loopkeeper__escalations') }}
+    select * replace ({{ night_clock('escalated_at') }} as escalated_at)
+    from {{ ref('stg_loopkeeper__escalations') }}
     where {{ done_by_night('escalated_at') }}
 
 ),

@@ -43,7 +43,8 @@ notes as (
 
 escalations as (
 
-    select * from {{ ref('stg_loopkeeper__escalations') }}
+    select * replace ({{ night_clock('escalated_at') }} as escalated_at)
+    from {{ ref('stg_loopkeeper__escalations') }}
     where {{ done_by_night('escalated_at') }}
 
 ),
@@ -89,7 +90,7 @@ handoffs as (
 
     select
         item_id,
-        min(sent_at) as handed_off_at
+        min({{ night_clock('sent_at') }}) as handed_off_at
     from message_items
     where
         kind = 'handoff'

@@ -17,7 +17,8 @@ feedback as (
 
 closed_loop_messages as (
 
-    select * from {{ ref('stg_loopkeeper__outbox') }}
+    select * replace ({{ night_clock('sent_at') }} as sent_at)
+    from {{ ref('stg_loopkeeper__outbox') }}
     where
         kind in ('closed_loop', 'declined_note')
         and status = 'sent'
