@@ -21,12 +21,14 @@ from typing import Any
 
 import duckdb
 
+from flows.loop.message_items import answered_items, enqueue_with_items
 from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
 from notifications import (
     FeedbackItem,
+    MessageKind,
     Outbox,
     SenderIdentity,
-    compose_acknowledgments,
+    compose_grouped_acknowledgments,
     filter_suppressed,
     load_suppressions,
     needs_handoff,
@@ -108,14 +110,25 @@ def queue_acknowledgments(
     run_date: date,
     identity: SenderIdentity,
 ) -> AckQueued:
-    """Queue automatic acknowledgments for ``rows`` (idempotent by message key); no sending."""
+    """Queue one automatic acknowledgment per person for ``rows``; no sending.
+
+    Exactly once per item: an item any earlier acknowledgment answered is left out, and each
+    message is queued with the items it answers in one transaction (flows/loop/message_items.py),
+    so a re-run, a later night or a crash in between never answers an item twice.
+    """
+    con = outbox.connection
     due = [row for row in rows if is_acknowledgeable(row) and has_words_and_address(row)]
     automatic = [row for row in due if not routes_to_human(row)]
-    messages, rejected = compose_acknowledgments(automatic, sender=identity)
+    answered = answered_items(con, MessageKind.ACKNOWLEDGMENT.value)
+    owed = [row for row in automatic if str(row["item_id"]) not in answered]
+    grouped, rejected = compose_grouped_acknowledgments(owed, sender=identity)
     for bad in rejected:
         log.warning("acknowledgment not composed: %s", bad)
-    kept = filter_suppressed(messages, load_suppressions(outbox.connection))
-    queued = outbox.enqueue(kept.kept, run_date=run_date)
+    kept = filter_suppressed([g.message for g in grouped], load_suppressions(con))
+    items_of = {g.message.key: g.item_ids for g in grouped}
+    queued = enqueue_with_items(
+        outbox, [(message, items_of[message.key]) for message in kept.kept], run_date=run_date
+    )
     return AckQueued(
         due=len(due),
         held_for_human=len(due) - len(automatic),

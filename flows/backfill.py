@@ -10,16 +10,31 @@ from prefect import flow, get_run_logger
 from flows.config import load_settings
 from flows.nightly import run_night
 from flows.summary import RunSummary
+from flows.warehouse.night_record import published_night
 
 
 class BackfillRangeError(ValueError):
-    """The range is empty or reversed."""
+    """The range is empty or reversed, or would move the published night backwards."""
 
 
 def nights(start: date, end: date) -> list[date]:
     if end < start:
         raise BackfillRangeError(f"end {end} is before start {start}")
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def check_published_night(warehouse: Path, end: date, *, publish_older: bool) -> None:
+    """Refuse a range ending before the night analysts read, unless ``publish_older``.
+
+    A backfill publishes its last night: without this, re-running last week would silently
+    replace tonight's warehouse with last week's.
+    """
+    held = published_night(warehouse)
+    if held is not None and end < held and not publish_older:
+        raise BackfillRangeError(
+            f"{warehouse} holds the night of {held}; a backfill ending {end} would publish an "
+            f"older night over it: end the range on {held} or later, or pass --publish-older"
+        )
 
 
 @flow(name="loopkeeper-backfill", log_prints=True)
@@ -30,14 +45,17 @@ def backfill(
     warehouse: Path | None = None,
     mail_dir: Path | None = None,
     send: bool = False,
+    publish_older: bool = False,
 ) -> list[RunSummary]:
     """Re-run the nightly steps for each night from ``start`` to ``end`` (inclusive).
 
     Customer emails are off unless ``send`` is true: a backfill over old nights should not
     acknowledge feedback weeks late. The outbox keys make a later sending run idempotent.
-    The warehouse analysts read is published once, after the last night.
+    The warehouse analysts read is published once, after the last night, and only when that
+    night is not older than the one published (``publish_older`` to publish it anyway).
     """
     settings = load_settings().with_overrides(inbox=inbox, warehouse=warehouse, mail_dir=mail_dir)
+    check_published_night(settings.warehouse, end, publish_older=publish_older)
     logger = get_run_logger()
     summaries = []
     # Analysts see the range once it is done: publishing every night would copy the warehouse

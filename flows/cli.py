@@ -233,13 +233,26 @@ def backfill(
             help="Also send the emails each night would have sent (off: a backfill should not email customers late).",
         ),
     ] = False,
+    publish_older: Annotated[
+        bool,
+        typer.Option(
+            "--publish-older",
+            help="Publish the range's last night even when the warehouse holds a later one.",
+        ),
+    ] = False,
 ) -> None:
     """Re-run the nightly steps for every night from --start to --end, oldest first."""
     if end < start:
         raise _fail(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
     settings = _settings(inbox, warehouse, mail_dir)
     _refuse_a_second_run(settings)
+    from flows.backfill import BackfillRangeError, check_published_night
     from flows.backfill import backfill as backfill_flow
+
+    try:
+        check_published_night(settings.warehouse, end.date(), publish_older=publish_older)
+    except BackfillRangeError as exc:
+        raise _fail(str(exc)) from None
 
     try:
         summaries = backfill_flow(
@@ -249,6 +262,7 @@ def backfill(
             warehouse=settings.warehouse,
             mail_dir=settings.mail_dir,
             send=send,
+            publish_older=publish_older,
         )
     except _run_errors() as exc:
         _print_summary_of(exc)
@@ -636,12 +650,20 @@ def bench(
     if ingest:
         from flows.bench_ingest import run_ingest_bench
 
-        for line in run_ingest_bench(rows=items, workdir=workdir):
+        try:
+            lines = run_ingest_bench(rows=items, workdir=workdir)
+        except FileExistsError as exc:  # a --workdir that holds an earlier run
+            raise _fail(str(exc)) from None
+        for line in lines:
             typer.echo(line)
         return
     from flows.bench import run_bench
 
-    for line in run_bench(items=items, days=days, workdir=workdir):
+    try:
+        lines = run_bench(items=items, days=days, workdir=workdir)
+    except FileExistsError as exc:  # a --workdir that holds an earlier run
+        raise _fail(str(exc)) from None
+    for line in lines:
         typer.echo(line)
 
 

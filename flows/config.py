@@ -6,11 +6,13 @@ Prefect Secret block, so it can never end up in a committed file or a flow param
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -135,6 +137,17 @@ class Settings(BaseModel):
         description="Per source, export header -> raw column, for CSV exports whose headers Loopkeeper does not know (`[loopkeeper.columns.nps]`; env: JSON).",
     )
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "not a known IANA timezone name (e.g. UTC, Europe/Berlin, America/New_York)"
+            ) from None
+        return value
+
     @field_validator("columns", mode="before")
     @classmethod
     def _columns_from_json(cls, value: Any) -> Any:
@@ -144,7 +157,38 @@ class Settings(BaseModel):
     def with_overrides(self, **overrides: Any) -> Settings:
         """Copy with the given non-None values replaced (CLI options win over file and env)."""
         values = {k: v for k, v in overrides.items() if v is not None}
-        return _build({**self.model_dump(), **values}, source="command-line options")
+        origins = dict.fromkeys(values, "command-line option")
+        return _build({**self.model_dump(), **values}, origins)
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    """The `[loopkeeper]` table of the file; an unknown section or setting is an error."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    for section in document:
+        if section != "loopkeeper":
+            # A misspelt section would otherwise be ignored, and every setting in it with it.
+            raise ConfigError(
+                f"{path}: unknown section [{section}]{_did_you_mean(section, ['loopkeeper'])}; "
+                "settings go under [loopkeeper]"
+            )
+    values = document.get("loopkeeper", {})
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: `loopkeeper` must be a section ([loopkeeper])")
+    known = list(Settings.model_fields)
+    for key in values:
+        if key not in known:
+            raise ConfigError(
+                f"{path}: unknown setting `{key}` in [loopkeeper]{_did_you_mean(key, known)}"
+            )
+    return dict(values)
 
 
 def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -153,24 +197,33 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
     path = path or Path(environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
     values: dict[str, Any] = {}
     if path.exists():
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8")).get("loopkeeper", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        values = _read_file(path)
     elif CONFIG_ENV in environ:
         raise ConfigError(f"{path}: configuration file named by {CONFIG_ENV} does not exist")
+    origins = dict.fromkeys(values, str(path))
     for name in Settings.model_fields:
         key = ENV_PREFIX + name.upper()
         if key in environ:
             values[name] = environ[key]
-    return _build(values, source=str(path))
+            origins[name] = f"environment variable {key}"
+    return _build(values, origins)
 
 
-def _build(values: dict[str, Any], *, source: str) -> Settings:
+def _build(values: dict[str, Any], origins: dict[str, str]) -> Settings:
+    """Validate every setting; an error names each bad setting, its value and where it came from."""
     try:
         return Settings.model_validate(values)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(f"invalid configuration ({source}): {problems}") from None
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else ""
+            where = ".".join(str(p) for p in err["loc"])
+            origin = origins.get(name, "default")
+            shown = (
+                f" = {values[name]!r}"
+                if name in values and err["type"] != "extra_forbidden"
+                else ""
+            )
+            message = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}{shown} (from {origin}): {message}")
+        raise ConfigError("invalid setting " + "; ".join(problems)) from None

@@ -23,6 +23,7 @@ from flows.tasks import (
     validate_loaded,
 )
 from flows.warehouse.connection import open_warehouse, scalar
+from flows.warehouse.night_record import record_night, record_stages
 from flows.warehouse.publish import night_lock, seed_work_copy, work_path
 from flows.warehouse.publish import publish as publish_warehouse
 
@@ -84,14 +85,21 @@ def _stages(
     lap("stage")
     summary.tagged = tag_new(writing, as_of)
     lap("tag")
-    build_marts(writing, as_of)
+    build_marts(writing, as_of, run_date)
     lap("marts")
     if send:
         summary.acks = notify(writing, run_date, as_of)
-    lap("notify")
-    with open_warehouse(writing.warehouse, read_only=True) as con:
+        lap("notify")
+        # The night's messages and escalations belong to it: status, analysts and the reports
+        # of this same night see them (the marts read them through done_by_night).
+        build_marts(writing, as_of, run_date)
+        lap("marts")
+    with open_warehouse(writing.warehouse) as con:
+        record_stages(con, run_date)
         summary.items = int(scalar(con, "select count(*) from marts.fct_feedback"))
     if publish:
+        with open_warehouse(writing.warehouse) as con:
+            record_night(con, run_date, as_of)
         publish_warehouse(writing.warehouse, settings.warehouse)
         lap("publish")
         # Reports read what analysts read: the night just published.

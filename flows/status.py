@@ -9,6 +9,7 @@ import duckdb
 
 from flows.sources.base import printable
 from flows.warehouse.connection import open_warehouse, scalar
+from flows.warehouse.night_record import night_held
 from flows.warehouse.publish import run_in_progress
 from notifications.outbox_decisions import count_needing_decision
 
@@ -38,7 +39,10 @@ def render_status(path: Path, work: Path | None = None) -> list[str]:
             return [f"{path}: another process has it open read-write; open it read-only"]
         raise
     published = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    lines.insert(1, f"published {published:%Y-%m-%d %H:%M} UTC")
+    with open_warehouse(path, read_only=True) as con:
+        night = night_held(con)
+    night_of = f"night of {night:%Y-%m-%d} " if night else ""
+    lines.insert(1, f"{night_of}published at {published:%Y-%m-%d %H:%M} UTC")
     if building:
         lines.insert(2, "a run is building the next night now; this is the last published one")
     return lines

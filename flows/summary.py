@@ -35,6 +35,22 @@ class RunSummary:
     def rows_quarantined(self) -> int:
         return sum(load.rows_quarantined for load in self.loads)
 
+    def _normal_states(self) -> list[str]:
+        """One line for each state that is normal but worth saying: nothing new, no exports yet."""
+        if self.loads and not any(load.files_read or load.files_skipped for load in self.loads):
+            return ["  the inbox is empty: nothing to load yet; the night completed"]
+        out = []
+        if self.loads and not any(load.files_read for load in self.loads):
+            out.append("  no new exports tonight: the night ran on what the warehouse holds")
+        for load in self.loads:
+            if load.files_read or load.files_skipped or load.files_quarantined:
+                continue
+            if load.source == "roadmap":
+                out.append("  roadmap: no export yet, so nobody is told that something shipped")
+            else:
+                out.append(f"  {load.source}: no exports yet")
+        return out
+
     def lines(self) -> list[str]:
         out = [f"Night of {self.run_date} (as of {self.as_of:%Y-%m-%d %H:%M} UTC)"]
         for load in self.loads:
@@ -58,6 +74,7 @@ class RunSummary:
                 )
             out.extend(f"      ! {m}" for m in load.messages[:5])
         out.append(f"  loaded {self.rows_loaded} rows, quarantined {self.rows_quarantined}")
+        out.extend(self._normal_states())
         if self.gate is not None:
             out.append(
                 f"  validation: {sum(self.gate.checked_rows.values())} rows checked, "

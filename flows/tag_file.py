@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from flows.spreadsheet import neutralise_formulas
 from nlp import Tagger
 from nlp.theme_book import ThemeBook
 
@@ -143,7 +144,7 @@ def tag_file(
 
 def _write(out: IO[str], frame: pd.DataFrame, kind: str, *, header: bool) -> None:
     if kind == "csv":
-        frame.to_csv(out, index=False, header=header)
+        neutralise_formulas(frame).to_csv(out, index=False, header=header)
     else:
         text = frame.to_json(orient="records", lines=True, force_ascii=False) or ""
         out.write(text if not text or text.endswith("\n") else text + "\n")

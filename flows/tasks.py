@@ -121,12 +121,14 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> int:
 
 
 @task(name="marts", cache_policy=NO_CACHE)
-def build_marts(settings: Settings, as_of: datetime) -> DbtOutcome:
+def build_marts(settings: Settings, as_of: datetime, night: date | None = None) -> DbtOutcome:
     """dbt: the marts analysts and notifications read, with their data tests."""
-    return _dbt_build(settings, "marts", as_of)
+    return _dbt_build(settings, "marts", as_of, night)
 
 
-def _dbt_build(settings: Settings, selector: str, as_of: datetime) -> DbtOutcome:
+def _dbt_build(
+    settings: Settings, selector: str, as_of: datetime, night: date | None = None
+) -> DbtOutcome:
     """`dbt build` of one selector from dbt_project/selectors.yml."""
     return run_dbt(
         ["build", "--selector", selector],
@@ -134,6 +136,7 @@ def _dbt_build(settings: Settings, selector: str, as_of: datetime) -> DbtOutcome
         as_of=as_of,
         project_dir=settings.dbt_project_dir,
         target=settings.dbt_target,
+        night=night,
     )
 
 

@@ -17,7 +17,13 @@ from notifications.closed_loop import (
     compose_closed_loop,
     compose_declined_notes,
 )
-from notifications.compose import RejectedItem, compose_acknowledgment, compose_acknowledgments
+from notifications.compose import (
+    GroupedAcknowledgment,
+    RejectedItem,
+    compose_acknowledgment,
+    compose_acknowledgments,
+    compose_grouped_acknowledgments,
+)
 from notifications.delivery import DeliveryReport, deliver
 from notifications.digest import EscalationWait, RenewalWatch, StaleItem, compose_stale_digests
 from notifications.escalation import (
@@ -81,6 +87,7 @@ __all__ = [
     "EscalationWait",
     "FeedbackItem",
     "FileSender",
+    "GroupedAcknowledgment",
     "HandoffReason",
     "MessageKind",
     "Outbox",
@@ -109,6 +116,7 @@ __all__ = [
     "compose_at_risk_alert",
     "compose_closed_loop",
     "compose_declined_notes",
+    "compose_grouped_acknowledgments",
     "compose_handoff",
     "compose_qbr_followup",
     "compose_stale_digests",

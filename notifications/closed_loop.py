@@ -92,7 +92,7 @@ def _compose(
             **extra,
             "subject": subject,
             "first_name": first_name(newest.contact_name),
-            "quote": shorten(newest.quoted_text, _QUOTE_LIMIT),
+            "quote": shorten(newest.author_quote, _QUOTE_LIMIT),
             "said_on": long_date(newest.received_at),
             "times": len(group),
             "owner": signer.owner,

@@ -1,8 +1,10 @@
-"""Turning a new feedback item into the acknowledgment email its author receives."""
+"""Turning new feedback into the acknowledgment email its author receives: one per person and
+night, naming each piece of feedback they gave."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,20 +12,19 @@ from notifications import wording
 from notifications.feedback_item import FeedbackItem, first_name
 from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
 from notifications.redaction import shorten
-from notifications.rendering import template_environment
+from notifications.rendering import plural, template_environment
 from notifications.signature import Signer, signer_for
 
 QUOTE_LIMIT = 300
 
 
-def _context(item: FeedbackItem, sender: SenderIdentity, signer: Signer) -> dict[str, Any]:
+def _piece(item: FeedbackItem, sender: SenderIdentity, signer: Signer) -> dict[str, str]:
+    """What the email says about one piece of feedback: when it came, their words, what next."""
     quote = ""
     if item.source in wording.QUOTED_SOURCES:
-        quote = shorten(item.quoted_text, QUOTE_LIMIT)
+        quote = shorten(item.author_quote, QUOTE_LIMIT)
     area = wording.display_area(item.product_area)
     return {
-        "subject": wording.subject_line(item.source, area),
-        "first_name": first_name(item.contact_name),
         "received": wording.received(
             item.source,
             product=sender.product_name,
@@ -34,42 +35,87 @@ def _context(item: FeedbackItem, sender: SenderIdentity, signer: Signer) -> dict
         "quote": quote,
         "score_remark": wording.score_remark(item.nps_score if item.source == "nps" else None),
         "next_step": wording.next_step(item.intent, signer.owner),
+    }
+
+
+def _context(
+    items: Sequence[FeedbackItem], sender: SenderIdentity, signer: Signer
+) -> dict[str, Any]:
+    newest = items[0]
+    area = wording.display_area(newest.product_area)
+    return {
+        "subject": (
+            wording.subject_line(newest.source, area)
+            if len(items) == 1
+            else f"We got your {plural(len(items), 'piece')} of feedback"
+        ),
+        "first_name": first_name(newest.contact_name),
+        "opening": f"Thank you for the {plural(len(items), 'piece')} of feedback you sent us. "
+        "Here is each of them, and what happens next.",
+        "pieces": [_piece(item, sender, signer) for item in items],
         "signature": signer.signature,
         "product_name": sender.product_name,
         "replies_reach": signer.replies_reach,
-        "also_ask_name": signer.also_ask_name,
+        # Each fact once: an account manager a next step already names is not named again.
+        "also_ask_name": ""
+        if any(wording.next_step_names_owner(item.intent) for item in items)
+        else signer.also_ask_name,
         "also_ask_email": signer.also_ask_email,
     }
 
 
-def compose_acknowledgment(item: Mapping[str, Any], *, sender: SenderIdentity) -> EmailMessage:
+def acknowledgment_subject_id(item_ids: Sequence[str]) -> str:
+    """What an acknowledgment's key is about: its item, or all its items in order."""
+    return item_ids[0] if len(item_ids) == 1 else json.dumps(sorted(item_ids))
+
+
+def compose_acknowledgment(
+    item: Mapping[str, Any] | Sequence[Mapping[str, Any]], *, sender: SenderIdentity
+) -> EmailMessage:
     """The email telling a customer their feedback arrived, what happens next and who owns it.
 
-    Enterprise accounts with a CSM get a note signed by their CSM (replies go to the CSM); every
-    other account gets one signed by the team. Raises ValueError naming the item and the field.
+    Given several items of one person, one email names each piece of feedback (newest first);
+    its key covers every item. Enterprise accounts with a CSM get a note signed by their CSM
+    (replies go to the CSM); every other account gets one signed by the team. Raises
+    ValueError naming the item and the field.
     """
+    given = [item] if isinstance(item, Mapping) else list(item)
     try:
-        feedback = FeedbackItem.from_mapping(item)
-        signer = signer_for(feedback, sender)
-        context = _context(feedback, sender, signer)
+        if not given:
+            raise ValueError("no items to acknowledge")
+        items = sorted(
+            (FeedbackItem.from_mapping(one) for one in given),
+            key=lambda one: (one.received_at, one.item_id),
+            reverse=True,
+        )
+        addresses = {one.contact_email.strip().lower() for one in items}
+        if len(addresses) > 1:
+            raise ValueError(f"items of several people ({', '.join(sorted(addresses))})")
+        newest = items[0]
+        signer = signer_for(newest, sender)
+        context = _context(items, sender, signer)
         environment = template_environment()
         kind = MessageKind.ACKNOWLEDGMENT.value
+        item_ids = [one.item_id for one in items]
         return EmailMessage(
-            key=message_key(kind, feedback.contact_email, feedback.item_id, "received"),
+            key=message_key(
+                kind, newest.contact_email, acknowledgment_subject_id(item_ids), "received"
+            ),
             kind=kind,
-            to_email=feedback.contact_email,
-            to_name=feedback.contact_name,
+            to_email=newest.contact_email,
+            to_name=newest.contact_name,
             from_email=sender.from_email,
             from_name=signer.from_name,
             reply_to=signer.reply_to,
             subject=context["subject"],
             text=environment.get_template("acknowledgment.txt.j2").render(context),
             html=environment.get_template("acknowledgment.html.j2").render(context),
-            item_id=feedback.item_id,
-            account_id=feedback.account_id,
+            item_id=newest.item_id,
+            account_id=newest.account_id,
         )
     except ValueError as error:
-        raise ValueError(f"acknowledgment for item {item.get('item_id')!r}: {error}") from error
+        ids = ", ".join(repr(one.get("item_id")) for one in given)
+        raise ValueError(f"acknowledgment for item {ids}: {error}") from error
 
 
 @dataclass(frozen=True)
@@ -93,3 +139,44 @@ def compose_acknowledgments(
             item_id = item.get("item_id")
             rejected.append(RejectedItem(None if item_id is None else str(item_id), str(error)))
     return messages, rejected
+
+
+@dataclass(frozen=True)
+class GroupedAcknowledgment:
+    """One person's acknowledgment and every item it answers (the outbox keeps one row per
+    message; which items it covers is the caller's to record)."""
+
+    message: EmailMessage
+    item_ids: tuple[str, ...]
+
+
+def compose_grouped_acknowledgments(
+    items: Iterable[Mapping[str, Any]], *, sender: SenderIdentity
+) -> tuple[list[GroupedAcknowledgment], list[RejectedItem]]:
+    """One acknowledgment per person for a night's items, naming each piece of feedback.
+
+    An item with bad data is set aside with the reason; the person's other items are still
+    acknowledged together.
+    """
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    rejected: list[RejectedItem] = []
+    for item in items:
+        try:
+            address = FeedbackItem.from_mapping(item).contact_email.strip().lower()
+            if not address:
+                raise ValueError("contact_email: no address to write to")
+        except ValueError as error:
+            item_id = item.get("item_id")
+            reason = f"acknowledgment for item {item_id!r}: {error}"
+            rejected.append(RejectedItem(None if item_id is None else str(item_id), reason))
+            continue
+        groups.setdefault(address, []).append(item)
+    composed: list[GroupedAcknowledgment] = []
+    for group in groups.values():
+        try:
+            message = compose_acknowledgment(group, sender=sender)
+        except ValueError as error:  # e.g. an address the message check refuses
+            rejected.extend(RejectedItem(str(item.get("item_id")), str(error)) for item in group)
+            continue
+        composed.append(GroupedAcknowledgment(message, tuple(str(i["item_id"]) for i in group)))
+    return composed, rejected

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from notifications.internal import Recipient, csm_or_team, due_text, internal_message
 from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
 from notifications.redaction import redact_contact_details, shorten
-from notifications.rendering import long_date, money
+from notifications.rendering import long_date, money, plural
 from notifications.suppressions import normalise_address
 
 
@@ -30,6 +30,35 @@ class StaleItem:
     stage: str
     due_at: datetime
     summary: str
+    # What lets a CSM find the item where it came from: its source, the id that source shows
+    # (a ticket number), who gave it and when. Without them the digest shows the item id.
+    source: str = ""
+    source_record_id: str = ""
+    contact: str = ""
+    received_at: datetime | None = None
+
+
+_SOURCE_NAMES = {
+    "nps": "NPS answer",
+    "ticket": "ticket",
+    "widget": "in-app feedback",
+    "note": "call note",
+}
+
+
+def item_reference(row: StaleItem, as_of: datetime) -> str:
+    """How a person finds the item: "ticket #40020 from Priya Raman, 12 days old"."""
+    if not row.source:
+        return row.item_id
+    what = _SOURCE_NAMES.get(row.source, row.source)
+    if row.source == "ticket" and row.source_record_id:
+        what = f"ticket #{row.source_record_id}"
+    if row.contact:
+        what += f" from {row.contact}"
+    if row.received_at is not None:
+        days = max((as_of - row.received_at).days, 0)
+        what += ", under a day old" if days == 0 else f", {plural(days, 'day')} old"
+    return what
 
 
 @dataclass(frozen=True)
@@ -95,8 +124,8 @@ def compose_stale_digests(
         )
         context: dict[str, object] = {
             "day": long_date(digest_date),
-            "breached": [_stale(r) for r in items if r.due_at <= as_of],
-            "due_soon": [_stale(r) for r in items if r.due_at > as_of],
+            "breached": [_stale(r, as_of) for r in items if r.due_at <= as_of],
+            "due_soon": [_stale(r, as_of) for r in items if r.due_at > as_of],
             "waiting": [
                 {
                     "account": f"{r.account_name} ({r.tier}, {money(r.arr)})",
@@ -124,7 +153,7 @@ def compose_stale_digests(
                     key=message_key(kind, to.email, "digest", digest_date.isoformat()),
                     kind=kind,
                     to=to,
-                    subject=f"{count} thing(s) slipping on your accounts, {long_date(digest_date)}",
+                    subject=f"{plural(count, 'thing')} slipping on your accounts, {long_date(digest_date)}",
                     context=context,
                     sender=sender,
                 )
@@ -134,11 +163,11 @@ def compose_stale_digests(
     return messages
 
 
-def _stale(row: StaleItem) -> dict[str, str]:
+def _stale(row: StaleItem, as_of: datetime) -> dict[str, str]:
     return {
         "account": f"{row.account_name} ({row.tier}, {money(row.arr)})",
         "stage": row.stage,
         "due": due_text(row.due_at),
         "summary": shorten(redact_contact_details(row.summary), 200),
-        "item_id": row.item_id,
+        "item_id": item_reference(row, as_of),
     }

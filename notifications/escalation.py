@@ -7,7 +7,6 @@ live it, their redacted words with tier and ARR, the workaround, and the ask wit
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -15,8 +14,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from notifications import wording
 from notifications.feedback_item import FeedbackItem
+from notifications.markdown import markdown_text
 from notifications.redaction import shorten
-from notifications.rendering import TEMPLATES, long_date, money
+from notifications.rendering import TEMPLATES, long_date, money, plural
 
 VERBATIM_LIMIT = 5
 
@@ -150,23 +150,11 @@ def representative_verbatims(
     return [(item, accounts.get(item.account_id or "")) for item in chosen]
 
 
-def markdown_text(value: object) -> str:
-    """Data made inert in Markdown: one line, HTML and Markdown punctuation escaped."""
-    text = " ".join(str(value).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for mark in ("\\", "`", "*", "_", "[", "]", "#", "|", "~", "!"):
-        text = text.replace(mark, "\\" + mark)
-    # A value opening a line must not start a list, a setext underline or a numbered item.
-    if text[:1] in ("-", "+", "="):
-        text = "\\" + text
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
-
-
 @functools.cache
 def markdown_environment() -> Environment:
     """Every value written into the document passes ``markdown_text``; the template's markup does
     not, so a verbatim can never open a heading, a link or a script."""
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=False,  # Markdown, not HTML; escaping is finalize's job
         finalize=markdown_text,
@@ -175,6 +163,8 @@ def markdown_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["plural"] = plural
+    return environment
 
 
 def escalation_document(
@@ -188,7 +178,8 @@ def escalation_document(
     area = wording.display_area(theme.product_area)
     items = len(theme.items)
     problem = theme.problem or (
-        f"Customers on {figures.accounts} account(s) raised {items} piece(s) of feedback about "
+        f"Customers on {plural(figures.accounts, 'account')} raised "
+        f"{plural(items, 'piece')} of feedback about "
         f"{theme.theme_label}{' in ' + area if area else ''}."
     )
     answer_by = long_date(answer_needed_by(theme, as_of, thresholds))

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from notifications.messages import check_address
-from notifications.redaction import redact_contact_details
+from notifications.redaction import quote_for_author, redact_contact_details
 
 SOURCES = ("nps", "ticket", "widget", "note")
 TIERS = ("Enterprise", "Mid-Market", "SMB")
@@ -140,6 +140,12 @@ class FeedbackItem:
         if self.redacted_text is not None:
             return self.redacted_text
         return redact_contact_details(self.text)
+
+    @property
+    def author_quote(self) -> str:
+        """The customer's words as an email to their author quotes them: no placeholder, no
+        sign-off, no sentence carrying contact details (``quote_for_author``)."""
+        return quote_for_author(self.text, self.redacted_text)
 
     @classmethod
     def from_mapping(cls, item: Mapping[str, Any]) -> FeedbackItem:

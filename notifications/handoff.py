@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -10,7 +12,7 @@ from notifications.feedback_item import FeedbackItem, first_name
 from notifications.internal import due_text, internal_message, item_recipient
 from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
 from notifications.redaction import shorten
-from notifications.rendering import long_date, money
+from notifications.rendering import long_date, money, plural
 
 HANDOFF_DUE = timedelta(hours=24)
 DETRACTOR_MAX_NPS = 6
@@ -86,52 +88,75 @@ def _draft(item: FeedbackItem, reasons: tuple[HandoffReason, ...], product: str)
 
 
 def compose_handoff(
-    item: FeedbackItem,
+    item: FeedbackItem | Sequence[FeedbackItem],
     *,
     sender: SenderIdentity,
     handed_off_at: datetime,
     reasons: tuple[HandoffReason, ...] | None = None,
 ) -> EmailMessage:
-    """The email handing one item to its owning CSM (the team inbox when nobody owns the account).
+    """The email handing an item to its owning CSM (the team inbox when nobody owns the account).
 
-    It carries the account (tier, ARR, renewal), why it was handed off, the customer's words
-    (redacted), and a drafted reply; the reply is due ``HANDOFF_DUE`` after ``handed_off_at``.
-    Raises ValueError when the item needs no hand-off or a field would break the email.
+    Given several items of one person, one email lists each (newest first) with why it was
+    handed off; its key covers every item. It carries the account (tier, ARR, renewal), the
+    customer's words (redacted), and a drafted reply; the reply is due ``HANDOFF_DUE`` after
+    ``handed_off_at``. Raises ValueError when an item needs no hand-off or a field would break
+    the email.
     """
-    reasons = handoff_reasons(item) if reasons is None else reasons
-    if not reasons:
-        raise ValueError(f"hand-off for item {item.item_id!r}: the item needs no hand-off")
+    items = sorted(
+        [item] if isinstance(item, FeedbackItem) else list(item),
+        key=lambda one: (one.received_at, one.item_id),
+        reverse=True,
+    )
+    ids = ", ".join(repr(one.item_id) for one in items)
+    if not items:
+        raise ValueError("hand-off: no items")
+    if len({one.contact_email.strip().lower() for one in items}) > 1:
+        raise ValueError(f"hand-off for items {ids}: items of several people")
+    why = {one.item_id: handoff_reasons(one) if reasons is None else reasons for one in items}
+    for one in items:
+        if not why[one.item_id]:
+            raise ValueError(f"hand-off for item {one.item_id!r}: the item needs no hand-off")
+    newest = items[0]
+    every = tuple(reason for reason in HandoffReason if any(reason in r for r in why.values()))
     moment = handed_off_at.astimezone(UTC) if handed_off_at.tzinfo else handed_off_at
-    to = item_recipient(item, sender)
-    who = item.account_name or item.contact_name or item.contact_email or "a customer"
+    to = item_recipient(newest, sender)
+    who = newest.account_name or newest.contact_name or newest.contact_email or "a customer"
     due = due_text(moment + HANDOFF_DUE)
     kind = MessageKind.HANDOFF.value
     context: dict[str, object] = {
-        "account_name": item.account_name or "Unmatched account",
-        "tier": item.tier or "tier unknown",
-        "arr": money(item.arr),
-        "renewal": long_date(item.renewal_date),
-        "reasons": [reason.value for reason in reasons],
-        "contact_name": item.contact_name or "not known",
-        "contact_email": item.contact_email or "not known",
-        "source": item.source,
-        "received": long_date(item.received_at),
-        "product_area": wording.display_area(item.product_area) or "not tagged",
-        "quote": shorten(item.quoted_text, _QUOTE_LIMIT),
+        "account_name": newest.account_name or "Unmatched account",
+        "tier": newest.tier or "tier unknown",
+        "arr": money(newest.arr),
+        "renewal": long_date(newest.renewal_date),
+        "contact_name": newest.contact_name or "not known",
+        "contact_email": newest.contact_email or "not known",
+        "pieces": [
+            {
+                "reasons": [reason.value for reason in why[one.item_id]],
+                "source": one.source,
+                "received": long_date(one.received_at),
+                "product_area": wording.display_area(one.product_area) or "not tagged",
+                "quote": shorten(one.quoted_text, _QUOTE_LIMIT),
+            }
+            for one in items
+        ],
         "due": due,
-        "draft": _draft(item, reasons, sender.product_name),
+        "draft": _draft(newest, every, sender.product_name),
     }
+    item_ids = sorted(one.item_id for one in items)
+    subject_id = item_ids[0] if len(item_ids) == 1 else json.dumps(item_ids)
+    several = f" ({plural(len(items), 'piece')} of feedback)" if len(items) > 1 else ""
     try:
         return internal_message(
             stem="handoff",
-            key=message_key(kind, to.email, item.item_id, "handoff"),
+            key=message_key(kind, to.email, subject_id, "handoff"),
             kind=kind,
             to=to,
-            subject=f"Hand-off: {who} needs a personal reply by {due}",
+            subject=f"Hand-off: {who}{several} needs a personal reply by {due}",
             context=context,
             sender=sender,
-            item_id=item.item_id,
-            account_id=item.account_id,
+            item_id=newest.item_id,
+            account_id=newest.account_id,
         )
     except ValueError as error:
-        raise ValueError(f"hand-off for item {item.item_id!r}: {error}") from error
+        raise ValueError(f"hand-off for item {ids}: {error}") from error

@@ -49,7 +49,7 @@ def compose_qbr_followup(note: QbrNote, *, sender: SenderIdentity) -> EmailMessa
     owner = "I" if not to.is_team else f"Our {sender.team_name} team"
     points = [
         {
-            "heard": shorten(item.quoted_text, 300),
+            "heard": shorten(item.author_quote, 300),
             "area": wording.display_area(item.product_area),
             "plan": note.plans.get(item.item_id) or wording.next_step(item.intent, owner),
         }

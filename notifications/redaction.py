@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from nlp.redact import redact
+import re
+
+from nlp.redact import SIGNOFF, redact
+
+# What the redaction puts where it took something out: "[email]", "[phone]", "[url]", "[name]".
+PLACEHOLDER = re.compile(r"\[[a-z]+\]")
+# A name redacted where its author signed: with the sign-off or dash that introduced it, to the
+# end of that line ("Regards, [name]", "— [name], Ops lead").
+_SIGNED_NAME = re.compile(
+    rf"(?:(?i:\b{SIGNOFF})(?:[ \t]+in[ \t]+advance)?[ \t]*[,.!:]?\s*|(?:--|—|–|~)[ \t]*)"
+    r"\[name\][^\n]*"
+)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+# A sign-off closing the text, with the name after it when the redaction left one.
+_TRAILING_SIGNOFF = re.compile(
+    rf"(?:^|(?<=[.!?,;]))\s*(?i:{SIGNOFF})(?:\s+in\s+advance)?\s*[,.!:]*"
+    r"(?:\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?\s*[.!]*\s*$"
+)
 
 
 def redact_contact_details(text: str) -> str:
@@ -12,6 +29,24 @@ def redact_contact_details(text: str) -> str:
     must hide exactly what the warehouse hides for a tagged one.
     """
     return redact(text)
+
+
+def quote_for_author(text: str, redacted: str | None = None) -> str:
+    """The words to quote back to the person who wrote them: theirs, with no placeholder in them.
+
+    A "[name]" in their own signature reads as if we had censored them, so the sign-off goes
+    instead; a sentence holding a phone number, an address or a link with a token is left out
+    (the message is stored and may be forwarded, so contact details stay out of it too).
+    """
+    masked = redact_contact_details(text) if redacted is None else redacted
+    masked = _SIGNED_NAME.sub("", masked)
+    kept = [
+        sentence
+        for sentence in _SENTENCES.split(masked)
+        if sentence.strip() and not any(p not in text for p in PLACEHOLDER.findall(sentence))
+    ]
+    quote = " ".join(sentence.strip() for sentence in kept)
+    return _TRAILING_SIGNOFF.sub("", quote).rstrip(" ,;:-—–")
 
 
 def shorten(text: str, limit: int = 300) -> str:

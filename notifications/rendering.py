@@ -23,6 +23,11 @@ def money(amount: float | None) -> str:
     return "ARR unknown" if amount is None else f"${amount:,.0f}"
 
 
+def plural(count: int, word: str, many: str = "") -> str:
+    """A count with its noun as people write it: "1 account", "21 accounts" (never "account(s)")."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
 def long_date(value: date | datetime | None) -> str:
     """``3 November 2026``; an unknown date says so."""
     return "not known" if value is None else f"{value.day} {value:%B %Y}"
@@ -53,6 +58,7 @@ def template_environment() -> Environment:
     environment.filters["wrap"] = wrap
     environment.filters["money"] = money
     environment.filters["long_date"] = long_date
+    environment.filters["plural"] = plural
     return environment
 
 

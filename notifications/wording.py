@@ -53,6 +53,11 @@ def next_step(intent: str, owner: str) -> str:
     return _NEXT_STEPS.get(intent, _DEFAULT_NEXT_STEP).format(owner=owner)
 
 
+def next_step_names_owner(intent: str) -> bool:
+    """True when the next step already says who follows up, so the email names them only there."""
+    return "{owner}" in _NEXT_STEPS.get(intent, _DEFAULT_NEXT_STEP)
+
+
 def display_area(area: str) -> str:
     """A product-area tag as a reader expects it ("sso" -> "SSO", "single_sign_on" -> words)."""
     words = area.replace("_", " ").split()

@@ -37,6 +37,7 @@ BACKGROUND_BUILDS = {
     "night": "flows/test_nightly.py::build_night",
     "backfill_with_send": "flows/test_nightly.py::build_backfill_with_send",
     "crashes": "flows/test_crash_safety.py::build_crashes",
+    "three_nights": "flows/test_record.py::build_three_nights",
 }
 # A build that has not finished by then is taken as hung (a whole run takes minutes).
 BUILD_TIMEOUT_SECONDS = 1800

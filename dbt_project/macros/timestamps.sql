@@ -24,3 +24,27 @@
     {%- endif -%}
     ({{ to_utc_timestamp("'" ~ (value | string | trim | replace("'", "''")) ~ "'", strict=true) }})
 {%- endmacro %}
+
+{#- True for an action Loopkeeper recorded (a message sent, an escalation written) that belongs to
+    the night or before it: done by as_of, or done by the run of a night up to var `night` (the
+    night's date, which the nightly passes). A night's messages go out after its as_of (the start
+    of the night's day), so without the second test the night's own acknowledgments would only
+    appear in the marts a day later. Without `night` only the clock counts. -#}
+{% macro done_by_night(at_column, run_date_column='run_date') -%}
+    {%- set night = var('night', none) -%}
+    {%- if night is none or night | string | trim == '' -%}
+        ({{ at_column }} <= {{ as_of() }})
+    {%- else -%}
+        ({{ at_column }} <= {{ as_of() }}
+        or {{ run_date_column }} <= cast('{{ night | string | trim | replace("'", "''") }}' as date))
+    {%- endif -%}
+{%- endmacro %}
+
+{#- When an action done_by_night admits happened, on the night's clock: a message or escalation
+    of the night's own run (done after as_of) is dated as_of, as the night's tagging is, so the
+    marts of a night do not depend on the wall-clock minute its run sent things (a backfill and
+    the nightly runs it repeats give the same marts). ops.outbox and ops.escalations keep the
+    real times. -#}
+{% macro night_clock(at_column) -%}
+    least({{ at_column }}, {{ as_of() }})
+{%- endmacro %}

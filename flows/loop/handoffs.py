@@ -12,15 +12,17 @@ QBR follow-ups: one draft per QBR note of the window, listing every bullet the n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flows.loop.message_items import answered_items, enqueue_with_items
 from flows.loop.outcome import StepCount
 from flows.loop.rows import log_rejected
 from notifications import (
     EmailMessage,
     FeedbackItem,
+    MessageKind,
     Outbox,
     QbrNote,
     RejectedItem,
@@ -32,17 +34,29 @@ from notifications import (
 
 
 def compose_handoffs(
-    items: Sequence[FeedbackItem], *, as_of: datetime, identity: SenderIdentity
-) -> tuple[list[EmailMessage], list[RejectedItem]]:
-    messages: list[EmailMessage] = []
+    items: Sequence[FeedbackItem],
+    *,
+    as_of: datetime,
+    identity: SenderIdentity,
+    answered: Collection[str] = (),
+) -> tuple[list[tuple[EmailMessage, tuple[str, ...]]], list[RejectedItem]]:
+    """One hand-off per person for the items that need one and no hand-off answers yet, each
+    with the items it lists; an item the library cannot compose is set aside with the reason."""
+    groups: dict[str, list[FeedbackItem]] = {}
     rejected: list[RejectedItem] = []
     for item in items:
-        if item.source == "note" or not needs_handoff(item):
+        if item.source == "note" or item.item_id in answered or not needs_handoff(item):
             continue
+        person = item.contact_email.strip().lower() or item.item_id
+        groups.setdefault(person, []).append(item)
+    messages: list[tuple[EmailMessage, tuple[str, ...]]] = []
+    for group in groups.values():
         try:
-            messages.append(compose_handoff(item, sender=identity, handed_off_at=as_of))
+            message = compose_handoff(group, sender=identity, handed_off_at=as_of)
         except ValueError as error:
-            rejected.append(RejectedItem(item.item_id, str(error)))
+            rejected.extend(RejectedItem(item.item_id, str(error)) for item in group)
+            continue
+        messages.append((message, tuple(item.item_id for item in group)))
     return messages, rejected
 
 
@@ -92,11 +106,12 @@ def queue_handoffs_and_followups(
     identity: SenderIdentity,
     next_update_days: int,
 ) -> tuple[StepCount, StepCount]:
-    handoffs, rejected = compose_handoffs(items, as_of=as_of, identity=identity)
+    answered = answered_items(outbox.connection, MessageKind.HANDOFF.value)
+    handoffs, rejected = compose_handoffs(items, as_of=as_of, identity=identity, answered=answered)
     handed = StepCount(
         composed=len(handoffs),
         rejected=len(rejected),
-        queued=outbox.enqueue(handoffs, run_date=run_date),
+        queued=enqueue_with_items(outbox, handoffs, run_date=run_date),
     )
     log_rejected("hand-off", rejected)
     rejected = []

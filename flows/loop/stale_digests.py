@@ -1,8 +1,9 @@
 """The stale-item digest: per CSM per day, what is slipping on their accounts, from the marts.
 
 - SLA clocks (fct_feedback): the acknowledgment clock of items the loop owes an answer (an
-  acknowledgment, a hand-off or a QBR follow-up) and the detractor-contact clock, not done,
-  falling due from ``stale_lookback_days`` ago to ``due_soon_hours`` ahead. One line per item,
+  acknowledgment, a hand-off or a QBR follow-up) received within the acknowledgment window,
+  and the detractor-contact clock, not done, falling due from ``stale_lookback_days`` ago to
+  ``due_soon_hours`` ahead. One line per item,
   its earliest such clock. Tickets support answers itself are support's clock, not the CSM's.
 - Customers waiting on product: accounts with items in an escalated theme product has not
   answered yet.
@@ -20,6 +21,7 @@ from typing import Any
 import duckdb
 
 from flows.acknowledge import has_words_and_address, is_acknowledgeable, routes_to_human
+from flows.loop.message_items import answered_items
 from flows.loop.outcome import StepCount
 from flows.loop.policy import LoopPolicy
 from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
@@ -55,7 +57,7 @@ select
     theme_escalated_at::date as escalated_on,
     product_response_due_at::date as answer_due
 from marts.fct_feedback
-where theme_escalated_at is not null and product_responded_at is null
+where theme_escalated_at < ? and product_responded_at is null
     and account_id is not null
 group by all
 order by all
@@ -93,10 +95,25 @@ def stale_items(
 ) -> list[StaleItem]:
     start = as_of - timedelta(days=policy.stale_lookback_days)
     end = as_of + timedelta(hours=policy.due_soon_hours)
+    # The marts were built before tonight's messages: what the loop answered tonight (queued
+    # earlier in this run) is not slipping.
+    answered = answered_items(con, "acknowledgment") | answered_items(con, "qbr_followup")
+    handed_off = answered_items(con, "handoff")
     out = []
     for row in fetch_dicts(con, CLOCKS_SQL, [start, end, start, end]):
+        if row["item_id"] in handed_off:
+            continue
         clocks = []
-        if row["acknowledged_at"] is None and start <= row["ack_due_at"] < end and owes_answer(row):
+        # The acknowledgment clock only of items the loop still answers: one received before the
+        # acknowledgment window (a first night over old feedback) is not the CSM's to chase.
+        answerable = row["received_at"] >= as_of - timedelta(days=policy.window_days)
+        if (
+            row["acknowledged_at"] is None
+            and start <= row["ack_due_at"] < end
+            and answerable
+            and row["item_id"] not in answered
+            and owes_answer(row)
+        ):
             clocks.append((row["ack_due_at"], "acknowledgment"))
         due = row["detractor_contact_due_at"]
         if row["detractor_contacted_at"] is None and due is not None and start <= due < end:
@@ -115,13 +132,19 @@ def stale_items(
                 stage=stage,
                 due_at=due_at,
                 summary=row["redacted_text"] or row["feedback_text"] or "",
+                source=row["source"] or "",
+                source_record_id=str(row["source_record_id"] or ""),
+                contact=row["contact_name"] or row["contact_email"] or "",
+                received_at=row["received_at"],
             )
         )
     return out
 
 
-def waiting_on_product(con: duckdb.DuckDBPyConnection) -> list[EscalationWait]:
-    return [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL)]
+def waiting_on_product(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[EscalationWait]:
+    """Customers in themes escalated before the night (one escalated by this night's own run,
+    dated as_of, has not had a day for product to answer: a re-run must compose the same)."""
+    return [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL, [as_of])]
 
 
 def renewals_with_open_items(
@@ -157,7 +180,7 @@ def queue_stale_digests(
     con = outbox.connection
     rows: list[StaleItem | EscalationWait | RenewalWatch] = [
         *stale_items(con, as_of=as_of, policy=policy),
-        *waiting_on_product(con),
+        *waiting_on_product(con, as_of),
         *renewals_with_open_items(con, as_of=as_of, policy=policy),
     ]
     messages: list[EmailMessage] = []

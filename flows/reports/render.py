@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from flows.reports import charts
 from flows.reports.figures import MonthlyFigures, WeeklyFigures
 from flows.reports.formatting import count, money, number, pct, signed
+from notifications.markdown import markdown_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 CHANNELS = ("nps", "ticket", "widget", "note")
@@ -16,17 +17,20 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _environment(autoescape: bool) -> Environment:
+    # The Markdown twin is pasted into memos and wikis: every value it writes is made inert there
+    # (the escalation documents' rule), as autoescape does for the HTML report.
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=autoescape,
+        finalize=None if autoescape else markdown_text,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(money=money, pct=pct, count=count, number=number, signed=signed)
-    # Markdown tables break on a pipe or a newline inside a cell.
-    env.filters["cell"] = lambda text: " ".join(str(text or "").split()).replace("|", "\\|")
+    # A table cell of no value reads empty; pipes and newlines are finalize's to make inert.
+    env.filters["cell"] = lambda text: "" if text is None else text
     return env
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +51,16 @@ def run_dbt(
     as_of: datetime,
     project_dir: Path | None = None,
     target: str = "dev",
+    night: date | None = None,
 ) -> DbtOutcome:
-    """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure."""
+    """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
+
+    ``night``: the night being run, whose own messages and escalations (sent after ``as_of``,
+    the start of its day) count as done by it (macro ``done_by_night``).
+    """
+    variables = {"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")}
+    if night is not None:
+        variables["night"] = night.isoformat()
     from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
 
     project = (project_dir or DBT_PROJECT_DIR).resolve()
@@ -70,7 +78,7 @@ def run_dbt(
         "--log-path",
         str(work / "logs"),
         "--vars",
-        json.dumps({"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")}),
+        json.dumps(variables),
         "--quiet",
         "--no-use-colors",
     ]

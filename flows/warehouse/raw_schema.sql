@@ -94,6 +94,25 @@ create table if not exists raw._quarantine (
     content varchar, quarantined_at timestamp
 );
 
+-- The action stages each item has reached, as the night's marts showed them (written after the
+-- marts by flows/warehouse/night_record.py). Stages known from a theme follow its roadmap link,
+-- which can change as the theme grows; the record keeps a stage once reached, so an item's
+-- stage never moves back from one night to the next.
+create table if not exists raw.feedback_stages_reached (
+    item_id varchar not null, stage varchar not null, entered_at timestamp not null,
+    run_date date not null,
+    primary key (item_id, stage)
+);
+
+-- Which items a message answers when it answers several (one acknowledgment per person and
+-- night): written with the message, in the same transaction (flows/acknowledge.py). An item
+-- covered here is never acknowledged again; the marts count the message for each item.
+create schema if not exists ops;
+create table if not exists ops.message_items (
+    message_key varchar not null, item_id varchar not null, kind varchar not null,
+    primary key (message_key, item_id)
+);
+
 -- Added after the first release: survey exports that also ask a CES or CSAT question.
 -- `add column if not exists` upgrades warehouses created before; nulls where not asked.
 alter table raw.nps_responses add column if not exists ces_score varchar;

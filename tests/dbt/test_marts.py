@@ -18,15 +18,25 @@ def test_stages_follow_messages_tags_escalation_and_roadmap_history(
         " where item_id = 'nps:r1' order by stage_sequence"
     ).fetchall()
 
-    # planned since before the response, so planned on arrival; shipped after as_of is not seen
+    # The theme's stages (escalated, planned) come no earlier than the tagging that put the item
+    # in the theme (4 Nov 03:00); the acknowledgment came before the tagging, so triage is no
+    # step of its own; shipped after as_of is not seen.
     assert stages == [
-        ("new", datetime(2026, 11, 3, 14, 22, 5), datetime(2026, 11, 3, 14, 22, 5), False),
-        ("planned", datetime(2026, 11, 3, 14, 22, 5), datetime(2026, 11, 3, 20), False),
-        ("acknowledged", datetime(2026, 11, 3, 20), datetime(2026, 11, 4), False),
-        ("escalated", datetime(2026, 11, 4), datetime(2026, 11, 4, 3), False),
-        ("triaged", datetime(2026, 11, 4, 3), datetime(2026, 11, 6, 2), False),
+        ("new", datetime(2026, 11, 3, 14, 22, 5), datetime(2026, 11, 3, 20), False),
+        ("acknowledged", datetime(2026, 11, 3, 20), datetime(2026, 11, 4, 3), False),
+        ("escalated", datetime(2026, 11, 4, 3), datetime(2026, 11, 4, 3), False),
+        ("planned", datetime(2026, 11, 4, 3), datetime(2026, 11, 6, 2), False),
         ("in_progress", datetime(2026, 11, 6, 2), None, True),
     ]
+
+
+def test_stages_never_move_backwards(warehouse: duckdb.DuckDBPyConnection) -> None:
+    backwards = warehouse.execute(
+        "select count(*) from marts.fct_feedback_stages s join marts.fct_feedback_stages t"
+        " on s.item_id = t.item_id and t.stage_sequence = s.stage_sequence + 1"
+        " where t.stage_rank <= s.stage_rank"
+    ).fetchone()
+    assert backwards == (0,)
 
 
 def test_declined_note_closes_the_loop(warehouse: duckdb.DuckDBPyConnection) -> None:

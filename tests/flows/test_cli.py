@@ -117,3 +117,38 @@ def test_a_missing_model_is_reported_without_a_traceback(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "cannot load the tagger" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["nightly"], id="nightly"),
+        pytest.param(["status"], id="status"),
+        pytest.param(["backfill", "--start", "2026-12-01", "--end", "2026-12-02"], id="backfill"),
+    ],
+)
+def test_a_bad_timezone_is_one_line_naming_its_origin(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no loopkeeper.toml here: the environment is to blame
+    monkeypatch.setenv("LOOPKEEPER_TIMEZONE", "Mars/Olympus")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "error: invalid setting timezone = 'Mars/Olympus' (from environment variable "
+        "LOOPKEEPER_TIMEZONE): not a known IANA timezone name (e.g. UTC, Europe/Berlin, "
+        "America/New_York)"
+    ]
+
+
+def test_bench_on_a_used_workdir_is_one_line(tmp_path: Path) -> None:
+    used = tmp_path / "inbox" / "accounts"
+    used.mkdir(parents=True)
+    (used / "accounts.csv").write_text("account_id\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["bench", "--items", "100", "--days", "7", "--workdir", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: {used} is not empty; generate the demo inbox into a new folder"
+    ]

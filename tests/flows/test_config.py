@@ -35,12 +35,34 @@ def test_missing_default_file_gives_defaults(tmp_path: Path) -> None:
         pytest.param(
             '[loopkeeper]\nwarehous = "x"\n',
             {},
-            "warehous: Extra inputs are not permitted",
+            r"unknown setting `warehous` in \[loopkeeper\] \(did you mean `warehouse`\?\)",
             id="misspelt setting",
+        ),
+        pytest.param(
+            '[loopkeper]\nwarehouse = "x"\n',
+            {},
+            r"unknown section \[loopkeper\] \(did you mean `loopkeeper`\?\)",
+            id="misspelt section",
+        ),
+        pytest.param(
+            "",
+            {"LOOPKEEPER_TIMEZONE": "Mars/Olympus"},
+            r"timezone = 'Mars/Olympus' \(from environment variable LOOPKEEPER_TIMEZONE\): "
+            "not a known IANA timezone",
+            id="unknown timezone from the environment",
+        ),
+        pytest.param(
+            '[loopkeeper]\ntimezone = "Mars/Olympus"\n',
+            {},
+            r"timezone = 'Mars/Olympus' \(from .*loopkeeper.toml\)",
+            id="unknown timezone from the file",
         ),
         pytest.param("[loopkeeper\n", {}, "not valid TOML", id="broken toml"),
         pytest.param(
-            "", {"LOOPKEEPER_ACK_WINDOW_DAYS": "soon"}, "ack_window_days", id="bad env value"
+            "",
+            {"LOOPKEEPER_ACK_WINDOW_DAYS": "soon"},
+            r"ack_window_days = 'soon' \(from environment variable LOOPKEEPER_ACK_WINDOW_DAYS\)",
+            id="bad env value",
         ),
         pytest.param(
             "", {"LOOPKEEPER_MAIL_SENDER": "carrier-pigeon"}, "mail_sender", id="unknown sender"
@@ -52,6 +74,12 @@ def test_bad_configuration_names_the_setting(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(write(tmp_path, text), environ=environ)
+
+
+def test_an_environment_value_is_not_blamed_on_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(tmp_path / "absent.toml", environ={"LOOPKEEPER_TIMEZONE": "Mars/Olympus"})
+    assert "absent.toml" not in str(raised.value)
 
 
 def test_named_config_file_must_exist(tmp_path: Path) -> None:

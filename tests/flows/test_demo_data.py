@@ -15,6 +15,7 @@ import yaml
 from flows.demo import DemoSummary, generate_inbox
 from flows.demo.compose import AREAS, Slots, sentence
 from flows.demo.intents import FRAMES
+from flows.spreadsheet import safe_cell
 
 END = date(2026, 11, 21)
 DAYS = 30
@@ -238,3 +239,11 @@ def test_every_ask_uses_a_roadmap_keyword_of_its_idea():
         for idea in area.ideas:
             for ask in idea.asks:
                 assert any(k in ask.lower() for k in idea.keywords), (idea.title, ask)
+
+
+def test_demo_csv_files_hold_no_cell_a_spreadsheet_would_run(inbox):
+    root, _ = inbox
+    for path in sorted(root.rglob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.reader(handle):
+                assert [safe_cell(cell) for cell in row] == row, path

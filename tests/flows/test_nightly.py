@@ -176,9 +176,15 @@ def test_backfill_sends_nothing_unless_asked(night, backfill_without_send) -> No
     assert [s.run_date for s in summaries] == [NIGHT]
     assert not list(mail.glob("*.eml"))
     assert query(warehouse, "select count(*) from ops.outbox") == [(0,)]
-    # The nightly's emails went out after its night's clock, so its marts do not count them either.
-    sql = "select * from marts.fct_feedback order by item_id"
+    # The same items, tags and clocks; only the nightly's marts count the messages it sent.
+    sql = (
+        "select item_id, source, received_at, redacted_text, account_id, intents, sentiment,"
+        " severity, theme_key, ack_due_at from marts.fct_feedback order by item_id"
+    )
     assert query(warehouse, sql) == query(paths["warehouse"], sql)
+    acknowledged = "select count(acknowledged_at) from marts.fct_feedback"
+    assert query(warehouse, acknowledged) == [(0,)]
+    assert query(paths["warehouse"], acknowledged)[0][0] > 0
 
 
 # Columns that record when a step ran, not what it produced.
@@ -278,3 +284,38 @@ def test_a_monday_night_writes_last_weeks_report_from_the_published_warehouse(ni
     weekly = paths["mail_dir"].parent / "reports" / "weekly-2026-W46.html"
     assert str(weekly) in first.reports and weekly.with_suffix(".md").exists()
     assert "<svg" in weekly.read_text(encoding="utf-8")
+
+
+def test_status_names_the_published_night(night) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["status", "--warehouse", str(night[1]["warehouse"])])
+    assert f"night of {NIGHT:%Y-%m-%d} published at " in result.output
+
+
+def test_backfill_of_older_nights_keeps_the_published_night(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    published = night[1]["warehouse"]
+    before = published.read_bytes()
+    result = CliRunner().invoke(
+        app,
+        [
+            "backfill",
+            "--start", "2026-11-10", "--end", "2026-11-12",
+            "--inbox", str(night[1]["inbox"]),
+            "--warehouse", str(published),
+            "--mail-dir", str(tmp_path / "mail"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"error: {published} holds the night of {NIGHT}; a backfill ending 2026-11-12 would "
+        f"publish an older night over it: end the range on {NIGHT} or later, or pass "
+        "--publish-older"
+    ]
+    assert published.read_bytes() == before

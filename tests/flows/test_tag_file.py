@@ -127,3 +127,34 @@ def test_command_line_reports_rows_and_writes_the_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "tagged 6 rows" in result.output
     assert len(read_csv(out)) == 6
+
+
+def test_formula_like_cells_are_written_as_text_numbers_stay_numbers(
+    tagger: Tagger, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.csv"
+    pd.DataFrame(
+        {
+            "id": ["1", "2", "3", "4", "5"],
+            "comment": [
+                '=HYPERLINK("http://evil.example","export")',
+                "+1 555 0100 call me, exports fail",
+                "@SUM(A1:A9) is what I typed",
+                "-- exports are slow",
+                "Exports are slow",
+            ],
+            "delta": ["-3.5", "+2", "=1+1", "7", "-"],
+        }
+    ).to_csv(source, index=False)
+    out = tmp_path / "out.csv"
+    tag_file(source, out, text_column="comment", tagger=tagger)
+    frame = read_csv(out)
+    assert frame["comment"].tolist() == [
+        '\'=HYPERLINK("http://evil.example","export")',
+        "'+1 555 0100 call me, exports fail",
+        "'@SUM(A1:A9) is what I typed",
+        "'-- exports are slow",
+        "Exports are slow",
+    ]
+    assert frame["delta"].tolist() == ["-3.5", "+2", "'=1+1", "7", "'-"]
+    assert not any(str(v).startswith("'") for v in frame["sentiment_score"])

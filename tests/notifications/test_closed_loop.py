@@ -162,3 +162,15 @@ def test_declined_note_without_a_reason_says_so_plainly(
     [note] = compose_declined_notes([make_item()], decision, sender=sender_identity).messages
     assert "decided not to build Dark mode for now." in flat(note.text)
     assert "What you can do instead" not in note.text
+
+
+def test_we_heard_you_quotes_their_words_without_a_redacted_signature(
+    make_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    item = make_item(text="Please let us export to Excel.\nBest,\nPriya Raman")
+
+    [message] = compose_closed_loop([item], SHIPPED, sender=sender_identity).messages
+
+    for body in (flat(message.text), flat(message.html)):
+        assert "Please let us export to Excel." in body
+        assert "[name]" not in body and "Best," not in body

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -168,25 +169,73 @@ def test_feedback_text_is_escaped_in_html_and_verbatim_in_text(
     assert '<script>alert("x")</script> & slow' in message.text
 
 
-def test_contact_details_in_the_feedback_are_redacted(
+def test_contact_details_in_the_feedback_stay_out_of_the_quote(
     feedback_item: ItemFactory, sender_identity: SenderIdentity
 ) -> None:
-    item = feedback_item(text="Call me on +44 20 7946 0958 or write to priya@home.example.org")
+    item = feedback_item(
+        text="Exports fail. Call me on +44 20 7946 0958 or write to priya@home.example.org"
+    )
     message = compose_acknowledgment(item, sender=sender_identity)
     for body in (message.text, message.html):
+        assert "Exports fail." in body
         assert "7946" not in body
         assert "priya@home" not in body
-        assert "[phone]" in body
-        assert "[email]" in body
+        assert "[phone]" not in body and "[email]" not in body
 
 
-def test_redacted_text_given_by_the_caller_is_quoted_instead(
+def test_redacted_text_given_by_the_caller_decides_what_is_left_out(
     feedback_item: ItemFactory, sender_identity: SenderIdentity
 ) -> None:
-    item = feedback_item(text="My name is Priya Raman", redacted_text="My name is [person]")
+    item = feedback_item(
+        text="Exports fail. My name is Priya Raman",
+        redacted_text="Exports fail. My name is [person]",
+    )
     message = compose_acknowledgment(item, sender=sender_identity)
-    assert "[person]" in message.text
-    assert "Priya Raman" not in message.html
+    assert "Exports fail." in message.text
+    assert "[person]" not in message.text
+    assert "Priya Raman" not in message.html.split("<blockquote", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        pytest.param(
+            "Exports time out.\nThanks,\nMaria Lopez", "Exports time out.", id="name under sign-off"
+        ),
+        pytest.param(
+            "Exports time out. Regards, Tariq Aziz", "Exports time out.", id="sign-off closing text"
+        ),
+        pytest.param(
+            "Exports time out — Jan Kowalski, Ops lead", "Exports time out", id="name after a dash"
+        ),
+        pytest.param(
+            "Exports time out. Thanks in advance! Tariq", "Exports time out.", id="unredacted name"
+        ),
+        pytest.param(
+            "Big fan. Best tool in our stack.", "Big fan. Best tool in our stack.", id="no sign-off"
+        ),
+    ],
+)
+def test_a_quote_to_its_author_has_no_placeholder_and_no_sign_off(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity, text: str, quoted: str
+) -> None:
+    message = compose_acknowledgment(feedback_item(text=text, tier="SMB"), sender=sender_identity)
+    quote = message.html.split("<blockquote", 1)[1].split(">", 1)[1].split("</blockquote>")[0]
+    assert quote == quoted
+    assert "[name]" not in message.text and "[name]" not in message.html
+
+
+def test_the_account_manager_is_named_once_when_the_next_step_names_them(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    item = feedback_item(tier="Mid-Market", intent="pricing", text="Seats cost too much.")
+    message = compose_acknowledgment(item, sender=sender_identity)
+    for body in (message.text, " ".join(message.html.split())):
+        assert " ".join(body.split()).count("Dana Whitfield") == 1
+    other = compose_acknowledgment(
+        feedback_item(tier="Mid-Market", intent="bug"), sender=sender_identity
+    )
+    assert "Your account manager, Dana Whitfield" in " ".join(other.text.split())
 
 
 def test_long_feedback_is_trimmed(
@@ -309,3 +358,35 @@ def test_a_batch_sets_bad_items_aside_and_composes_the_rest(
             "acknowledgment for item 'nps:2': to_email: not a valid email address: 'not-an-address'",
         )
     ]
+
+
+def test_two_pieces_of_feedback_from_one_person_get_one_email_naming_each(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    older = feedback_item(
+        item_id="widget:w1",
+        source="widget",
+        text="The export button is hard to find.",
+        intent="usability",
+        received_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+    )
+    newer = feedback_item(item_id="nps:r1", text="Exports keep timing out.", nps_score=8)
+    message = compose_acknowledgment([older, newer], sender=sender_identity)
+    text = " ".join(message.text.split())
+    assert message.subject == "We got your 2 pieces of feedback"
+    assert text.index("Exports keep timing out.") < text.index("The export button is hard")
+    assert text.count("What happens next:") == 2
+    assert text.count("Hi Priya,") == 1
+    singles = {compose_acknowledgment(one, sender=sender_identity).key for one in (older, newer)}
+    assert message.key not in singles
+    assert message.key == compose_acknowledgment([newer, older], sender=sender_identity).key
+
+
+def test_one_email_never_mixes_people(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    with pytest.raises(ValueError, match="several people"):
+        compose_acknowledgment(
+            [feedback_item(), feedback_item(item_id="nps:2", contact_email="sam@example.com")],
+            sender=sender_identity,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -140,10 +141,10 @@ def test_stale_digest_is_one_per_csm_with_breached_due_soon_waiting_and_renewals
     assert dana.index("PAST THEIR SLA") < dana.index("nps:1") < dana.index("ABOUT TO BREACH")
     assert dana.index("ABOUT TO BREACH") < dana.index("nps:2")
     assert "export timeouts" in dana and "escalated 10 November 2026" in dana
-    assert "Fabrikam (SMB, $12,000) renews 1 December 2026 with 4 open item(s)" in dana
+    assert "Fabrikam (SMB, $12,000) renews 1 December 2026 with 4 open items" in dana
     assert "priya@northwind.com" not in dana  # summaries are redacted
     assert "nps:3" not in dana
-    assert "4 thing(s) slipping" in by_csm[DANA[1]].subject
+    assert "4 things slipping" in by_csm[DANA[1]].subject
     assert "Waiting on an escalation" in by_csm[DANA[1]].html
 
 
@@ -246,3 +247,35 @@ def test_at_risk_alert_key_is_per_account_signal_and_crossing(
     assert key(health(), churn) != key(health(account_id="001A000002"), churn)
     assert key(health(), churn, date(2026, 11, 1)) == key(health(), churn, date(2026, 11, 1))
     assert key(health(), churn, date(2026, 11, 1)) != key(health(), churn, date(2027, 2, 1))
+
+
+def test_a_digest_item_is_named_as_a_person_finds_it_not_by_its_id(
+    sender_identity: SenderIdentity,
+) -> None:
+    as_of = datetime(2026, 11, 22)
+    item = dataclasses.replace(
+        stale(DANA, "ticket:40020", datetime(2026, 11, 21, 9)),
+        source="ticket",
+        source_record_id="40020",
+        contact="Priya Raman",
+        received_at=datetime(2026, 11, 10, 8),
+    )
+    widget = dataclasses.replace(
+        stale(DANA, "widget:wfb_06GYq81", datetime(2026, 11, 21, 10)),
+        source="widget",
+        source_record_id="wfb_06GYq81",
+        contact="Sam Okafor",
+        received_at=datetime(2026, 11, 21, 10),
+    )
+    [message] = compose_stale_digests(
+        digest_date=date(2026, 11, 22),
+        as_of=as_of,
+        stale=[item, widget],
+        waiting=[],
+        renewals=[],
+        sender=sender_identity,
+    )
+    for body in (flat(message.text), flat(message.html)):
+        assert "(ticket #40020 from Priya Raman, 11 days old)" in body
+        assert "(in-app feedback from Sam Okafor, under a day old)" in body
+        assert "widget:" not in body and "wfb_06GY" not in body

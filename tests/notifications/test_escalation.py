@@ -146,7 +146,7 @@ def test_document_puts_business_impact_first(make_item: ItemFactory) -> None:
         "## The ask",
     ]
     impact = document[document.index("## Business impact") : document.index("## The problem")]
-    assert "$420,000 across 2 account(s), 1 of them Enterprise" in impact
+    assert "$420,000 across 2 accounts, 1 of them Enterprise" in impact
     assert "Account 1 (Enterprise, $400,000) renews 10 January 2027" in impact
     assert "Answer needed by 6 December 2026" in document  # 14 days: sooner
     assert "Export one quarter at a time." in document
@@ -161,7 +161,7 @@ def test_document_quotes_redacted_inert_verbatims_biggest_account_first(
     assert said.index("Enterprise customer, $400,000 ARR") < said.index("SMB customer, $20,000")
     assert "sam@fabrikam.com" not in document
     assert "<script>" not in document and "&lt;script&gt;" in document
-    assert "\\# Exports \\[fail\\](http://evil)" in document  # no heading, no link
+    assert "[fail\\](http://evil)" in document  # no link
 
 
 def test_verbatims_take_one_item_per_account_first_then_the_rest_biggest_arr_first(
@@ -221,3 +221,18 @@ def test_an_escalation_is_recorded_once(
         "select accounts, arr, reasons, document_path from ops.escalations"
     ).fetchone()
     assert row == (2, 420_000.0, "$420,000 ARR (threshold $250,000)", str(path))
+
+
+def test_counts_are_written_in_words_one_and_many(make_item: ItemFactory) -> None:
+    one = theme(
+        (account(1, tier="Enterprise", at_retention_risk=True),),
+        (make_item(item_id="nps:1", account_id="A1", text="SSO & login breaks"),),
+        theme_label="SSO & login",
+    )
+    document = escalation_document(one, as_of=AS_OF)
+    assert "across 1 account, 1 of them Enterprise" in document
+    assert "1 account mentioned leaving" in document
+    assert "1 of 1 item shown" in document
+    assert "raised 1 piece of feedback" in document
+    assert "(s)" not in document
+    assert "# Escalation: SSO & login" in document and "&amp;" not in document

@@ -3,13 +3,16 @@
 {#- One row per item and action stage it entered, with the first time it did, at as_of. A
     table: the stages and SLA marts both read it.
     - new: received_at.
-    - acknowledged: first acknowledgment, hand-off or QBR follow-up about the item sent.
     - triaged: first tagged.
+    - acknowledged: first acknowledgment, hand-off or QBR follow-up about the item sent.
     - escalated: its theme escalated to product (an item arriving later enters on arrival).
     - planned, in_progress, shipped, declined: the status of its theme's primary roadmap item
       (int_roadmap_theme_links), entered no earlier than the item arrived.
     - closed_loop: a closed_loop or declined_note message about the item sent.
-    Messages count once sent by as_of; tags and escalations once written by it. -#}
+    - and every stage an earlier night's marts showed (raw.feedback_stages_reached): a theme's
+      roadmap link can change as the theme grows, a stage once reached stays reached.
+    Messages and escalations count once done by the night (done_by_night: by as_of, or by the
+    run of this night or an earlier one); tags once written by as_of. -#}
 with
 
 items as (
@@ -20,18 +23,20 @@ items as (
 
 sent_messages as (
 
-    select * from {{ ref('stg_loopkeeper__outbox') }}
+    -- a message counts for every item it answers (int_message_items)
+    select * replace ({{ night_clock('sent_at') }} as sent_at)
+    from {{ ref('int_message_items') }}
     where
         status = 'sent'
-        and sent_at <= {{ as_of() }}
-        and item_id is not null
+        and {{ done_by_night('sent_at') }}
 
 ),
 
 escalations as (
 
-    select * from {{ ref('stg_loopkeeper__escalations') }}
-    where escalated_at <= {{ as_of() }}
+    select * replace ({{ night_clock('escalated_at') }} as escalated_at)
+    from {{ ref('stg_loopkeeper__escalations') }}
+    where {{ done_by_night('escalated_at') }}
 
 ),
 
@@ -52,6 +57,14 @@ primary_links as (
 status_changes as (
 
     select * from {{ ref('int_roadmap_status_changes') }}
+
+),
+
+reached as (
+
+    -- stages an earlier night's marts showed: kept when tonight's links no longer give them
+    select * from {{ ref('stg_loopkeeper__feedback_stages_reached') }}
+    where {{ done_by_night('entered_at') }}
 
 ),
 
@@ -118,7 +131,17 @@ roadmap_events as (
 
 ),
 
-events as (
+reached_events as (
+
+    select
+        item_id,
+        stage,
+        entered_at
+    from reached
+
+),
+
+all_events as (
 
     select * from new_events
     union all
@@ -129,6 +152,19 @@ events as (
     select * from escalation_events
     union all
     select * from roadmap_events
+    union all
+    select * from reached_events
+
+),
+
+events as (
+
+    select
+        item_id,
+        stage,
+        min(entered_at) as entered_at
+    from all_events
+    group by item_id, stage
 
 ),
 
@@ -140,8 +176,9 @@ final as (
         events.stage,
         case events.stage
             when 'new' then 1
-            when 'acknowledged' then 2
-            when 'triaged' then 3
+            -- tagging runs as an item is loaded, before anything answers it
+            when 'triaged' then 2
+            when 'acknowledged' then 3
             when 'escalated' then 4
             when 'planned' then 5
             when 'in_progress' then 6

@@ -19,11 +19,10 @@ handed_off_items as (
 
     -- a hand-off queued by as_of counts, sent or not: the item was escalated to a human
     select distinct item_id
-    from {{ ref('stg_loopkeeper__outbox') }}
+    from {{ ref('int_message_items') }}
     where
         kind = 'handoff'
-        and created_at <= {{ as_of() }}
-        and item_id is not null
+        and {{ done_by_night('created_at') }}
 
 ),
 

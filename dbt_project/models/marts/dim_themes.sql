@@ -39,8 +39,9 @@ roadmap_statuses as (
 
 escalations as (
 
-    select * from {{ ref('stg_loopkeeper__escalations') }}
-    where escalated_at <= {{ as_of() }}
+    select * replace ({{ night_clock('escalated_at') }} as escalated_at)
+    from {{ ref('stg_loopkeeper__escalations') }}
+    where {{ done_by_night('escalated_at') }}
 
 ),
 

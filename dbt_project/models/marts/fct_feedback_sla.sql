@@ -29,9 +29,9 @@ sla_policies as (
 
 ),
 
-outbox as (
+message_items as (
 
-    select * from {{ ref('stg_loopkeeper__outbox') }}
+    select * from {{ ref('int_message_items') }}
 
 ),
 
@@ -43,8 +43,9 @@ notes as (
 
 escalations as (
 
-    select * from {{ ref('stg_loopkeeper__escalations') }}
-    where escalated_at <= {{ as_of() }}
+    select * replace ({{ night_clock('escalated_at') }} as escalated_at)
+    from {{ ref('stg_loopkeeper__escalations') }}
+    where {{ done_by_night('escalated_at') }}
 
 ),
 
@@ -89,12 +90,12 @@ handoffs as (
 
     select
         item_id,
-        min(sent_at) as handed_off_at
-    from outbox
+        min({{ night_clock('sent_at') }}) as handed_off_at
+    from message_items
     where
         kind = 'handoff'
         and status = 'sent'
-        and sent_at <= {{ as_of() }}
+        and {{ done_by_night('sent_at') }}
     group by item_id
 
 ),

@@ -17,11 +17,12 @@ feedback as (
 
 closed_loop_messages as (
 
-    select * from {{ ref('stg_loopkeeper__outbox') }}
+    select * replace ({{ night_clock('sent_at') }} as sent_at)
+    from {{ ref('stg_loopkeeper__outbox') }}
     where
         kind in ('closed_loop', 'declined_note')
         and status = 'sent'
-        and sent_at <= {{ as_of() }}
+        and {{ done_by_night('sent_at') }}
 
 ),
 

@@ -17,7 +17,7 @@ def test_the_document_leads_with_business_impact_and_quotes_customers(nights) ->
     assert path.name.startswith("escalation-exports-")
     assert "Export timeouts" in text
     assert "Exports keep timing out on big files." in text
-    assert text.index("$830,500 across 4 account(s)") < text.index("Exports keep timing out")
+    assert text.index("$830,500 across 4 accounts") < text.index("Exports keep timing out")
 
 
 def test_the_escalation_is_not_repeated_on_later_nights(nights) -> None:

@@ -1,0 +1,55 @@
+"""Messages that answer several items (one per person and night): which items each answers.
+
+The outbox keeps one row per message, keyed for at-most-once sending; ``ops.message_items``
+records the items each combined message answers, written in the same transaction as the
+message. An item some earlier message of the kind answered is never answered again, whether it
+was alone in its message (its outbox row names it) or one of several (this table names it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import duckdb
+
+from notifications import EmailMessage, Outbox
+
+ANSWERED_SQL = """
+select item_id from ops.message_items where kind = ?
+union
+select item_id from ops.outbox where kind = ? and item_id is not null
+"""
+
+
+def answered_items(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
+    """Items a message of ``kind`` already answers (queued, sent or waiting for a decision)."""
+    return {str(row[0]) for row in con.execute(ANSWERED_SQL, [kind, kind]).fetchall()}
+
+
+def enqueue_with_items(
+    outbox: Outbox,
+    messages: Sequence[tuple[EmailMessage, Sequence[str]]],
+    *,
+    run_date: date,
+) -> int:
+    """Queue the messages and record the items each answers, all or nothing; returns how many
+    messages were new."""
+    con = outbox.connection
+    covered = [
+        (message.key, item_id, message.kind)
+        for message, item_ids in messages
+        for item_id in item_ids
+    ]
+    con.execute("begin transaction")
+    try:
+        queued = outbox.enqueue([message for message, _ in messages], run_date=run_date)
+        if covered:
+            con.executemany(
+                "insert into ops.message_items values (?, ?, ?) on conflict do nothing", covered
+            )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return queued

@@ -1,0 +1,123 @@
+"""The record shows what happened: over three nights no item's stage moves back, and each
+night's own acknowledgments are in the marts and `status` of that same night."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.demo import generate_inbox
+from flows.nightly import nightly
+
+FIRST = date(2026, 11, 16)
+NIGHTS = [FIRST + timedelta(days=n) for n in range(3)]
+
+
+def _stages(path: Path) -> dict[str, int]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return dict(
+            con.execute(
+                "select item_id, stage_rank from marts.fct_feedback_stages where is_current_stage"
+            ).fetchall()
+        )
+
+
+def _status(path: Path) -> str:
+    return CliRunner().invoke(app, ["status", "--warehouse", str(path)]).output
+
+
+def build_three_nights(root: Path, built: dict[str, Any]) -> dict[str, Any]:
+    """Three nights in a row on one small company (run by the background worker)."""
+    generate_inbox(root / "inbox", accounts=12, days=20, end=FIRST - timedelta(days=1), seed=5)
+    paths = {
+        "inbox": root / "inbox",
+        "warehouse": root / "wh" / "lk.duckdb",
+        "mail_dir": root / "mail",
+    }
+    stages, acks, statuses, uncounted = [], [], [], []
+    for night in NIGHTS:
+        nightly(run_date=night, **paths)
+        stages.append(_stages(paths["warehouse"]))
+        with duckdb.connect(str(paths["warehouse"]), read_only=True) as con:
+            acks.append(
+                con.execute(
+                    "select f.item_id, f.acknowledged_at is not null, f.ack_sla_status,"
+                    " f.current_stage from ops.outbox as o join marts.fct_feedback as f"
+                    " using (item_id) where o.kind = 'acknowledgment' and o.status = 'sent'"
+                    " and o.run_date = ?",
+                    [night],
+                ).fetchall()
+            )
+            uncounted.append(
+                con.execute(
+                    "select count(*), count(f.acknowledged_at) from ops.message_items as m"
+                    " join ops.outbox as o using (message_key)"
+                    " join marts.fct_feedback as f on f.item_id = m.item_id"
+                    " where o.status = 'sent'"
+                ).fetchone()
+            )
+        statuses.append(_status(paths["warehouse"]))
+    return {"stages": stages, "acks": acks, "statuses": statuses, "answered": uncounted}
+
+
+@pytest.fixture(scope="module")
+def three_nights(background: Any) -> dict[str, Any]:
+    return background.result("three_nights")
+
+
+def test_no_stage_regression_over_three_nights(three_nights: dict[str, Any]) -> None:
+    stages = three_nights["stages"]
+    assert all(stages), "every night should have items"
+    for before, after in itertools.pairwise(stages):
+        moved_back = {
+            item: (rank, after[item])
+            for item, rank in before.items()
+            if item in after and after[item] < rank
+        }
+        assert moved_back == {}
+
+
+def test_the_nights_acknowledgments_are_in_its_own_marts(three_nights: dict[str, Any]) -> None:
+    first = three_nights["acks"][0]
+    assert first, "the first night should have acknowledged someone"
+    for _item, acknowledged, sla, stage in first:
+        assert acknowledged and sla in {"met", "breached"}
+        assert stage != "new"
+
+
+def test_status_counts_the_nights_acknowledgments_as_done(three_nights: dict[str, Any]) -> None:
+    # Met or breached, not open: a test runs past nights, so its messages go out late.
+    status, acks = three_nights["statuses"][0], three_nights["acks"][0]
+    line = next(line for line in status.splitlines() if line.strip().startswith("ack "))
+    _clock, met, breached, _open = line.split()
+    assert int(met) + int(breached) >= len(acks) > 0, status
+
+
+def test_every_item_a_combined_acknowledgment_answers_counts_as_acknowledged(
+    three_nights: dict[str, Any],
+) -> None:
+    for items, acknowledged in three_nights["answered"]:
+        assert items == acknowledged
+    assert three_nights["answered"][0][0] > 0
+
+
+def test_an_empty_inbox_night_completes_and_says_so(tmp_path: Path, prefect_harness: None) -> None:
+    (tmp_path / "inbox").mkdir()
+    summary = nightly(
+        run_date=FIRST,
+        inbox=tmp_path / "inbox",
+        warehouse=tmp_path / "wh" / "lk.duckdb",
+        mail_dir=tmp_path / "mail",
+    )
+    lines = summary.lines()
+    assert "  the inbox is empty: nothing to load yet; the night completed" in lines
+    assert summary.items == 0
+    assert (tmp_path / "wh" / "lk.duckdb").exists()  # published, so status and reports read it
+    assert f"night of {FIRST:%Y-%m-%d} published at" in _status(tmp_path / "wh" / "lk.duckdb")
