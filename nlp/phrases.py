@@ -65,7 +65,11 @@ class PhraseIndex:
         """The phrase word this word is one slip away from, if any."""
         found = self._slips.get(word)
         if found is None:
-            found = next((d for d in _deletions(word) if d in self._by_first), None)
+            # Sorted: a set's order changes with each process's string hashing, and a word one
+            # slip from two phrase words ("timer": "time", a speed word, and "tier", a pricing
+            # one) must get the same one in every process, or a text's tags change with the
+            # worker that reads it.
+            found = next((d for d in sorted(_deletions(word)) if d in self._by_first), None)
         return found
 
     def find(self, words: Sequence[str]) -> list[Found]:

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from nlp.phrases import PhraseIndex
@@ -46,3 +50,23 @@ def test_found_spans_point_at_the_words() -> None:
     words = words_of("Honestly, it takes 40 minutes.")
     (hit,) = INDEX.find(words)
     assert words[hit.start : hit.end] == ["takes", "40", "minutes"]
+
+
+def test_a_slip_between_two_phrase_words_reads_the_same_in_every_process() -> None:
+    # "timer" is one letter from "time" and from "tier"; which one it reads as must not depend
+    # on the process's string hashing, or a worker tags a text otherwise than the main process.
+    script = (
+        "from nlp.phrases import PhraseIndex;"
+        "print(PhraseIndex([('speed', 'time'), ('price', 'tier')]).correct('timer'))"
+    )
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert answers == {"tier"}
