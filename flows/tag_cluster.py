@@ -29,7 +29,7 @@ import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.tagging import Batch, Classify, tag_items
+from flows.tagging import WRITE_ROWS, Batch, Classify, tag_items
 
 if TYPE_CHECKING:
     from nlp import Tagger
@@ -57,6 +57,7 @@ def tag_on_cluster(
     workers: int,
     address: str = "",
     batch_size: int = 1000,
+    write_rows: int = WRITE_ROWS,
     progress: Callable[[int], None] | None = None,
     tagged_at: datetime | None = None,
 ) -> int:
@@ -86,6 +87,7 @@ def tag_on_cluster(
         con,
         tagger,
         batch_size=batch_size,
+        write_rows=write_rows,
         progress=progress,
         tagged_at=tagged_at,
         classify=classify,

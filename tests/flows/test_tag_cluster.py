@@ -72,6 +72,7 @@ def test_two_workers_give_the_same_tags_and_themes_as_one_process(
             taxonomy_dir=None,
             workers=2,
             batch_size=BATCH,
+            write_rows=BATCH,
             progress=marks.append,
         )
         stored = _stored(con)

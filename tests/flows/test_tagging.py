@@ -63,8 +63,9 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 def test_everything_is_tagged_once_in_batches(con: duckdb.DuckDBPyConnection) -> None:
     tagger = FakeTagger("1.0")
     marks: list[int] = []
-    assert tag_items(con, tagger, batch_size=1000, progress=marks.append) == 2500  # type: ignore[arg-type]
-    assert marks == [1000, 2000, 2500]
+    done = tag_items(con, tagger, batch_size=500, write_rows=1000, progress=marks.append)  # type: ignore[arg-type]
+    assert done == 2500
+    assert marks == [1000, 2000, 2500]  # committed every 1,000 items, two batches at a time
     assert count_untagged(con, "1.0") == 0
     again = FakeTagger("1.0")
     assert tag_items(con, again) == 0  # type: ignore[arg-type]
