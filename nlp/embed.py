@@ -44,6 +44,16 @@ class Sentences:
     texts: numpy.ndarray  # (n, DIM) unit vectors, one per text
     sentences: numpy.ndarray  # (m, DIM) unit vectors of sentences
     owner: numpy.ndarray  # (m,) the row in `texts` each sentence belongs to
+    # (m,) each sentence's (start, end) in its text's word list, so that other classifiers
+    # read the same sentences
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def sentence_words(self, word_lists: list[list[str]]) -> list[list[str]]:
+        """The words of each sentence, in the order of `sentences`."""
+        return [
+            word_lists[row][a:b]
+            for row, (a, b) in zip(self.owner.tolist(), self.spans, strict=True)
+        ]
 
 
 def theme_vectors(vectors: numpy.ndarray) -> numpy.ndarray:
@@ -95,6 +105,7 @@ class Embedder:
         first: list[int] = []  # index of each non-empty text's first run
         owners: list[int] = []
         kept: list[int] = []
+        spans: list[tuple[int, int]] = []
         for row, words in enumerate(word_lists):
             if not words:
                 continue
@@ -111,6 +122,7 @@ class Embedder:
             if len(full) >= 2:
                 kept.extend(full)
                 owners.extend([row] * len(full))
+                spans.extend(runs[i - len(lengths)] for i in full)
             lengths.extend(b - a for a, b in runs)
         texts = numpy.zeros((len(word_lists), self.dim), dtype="float32")
         if not lengths:
@@ -124,7 +136,10 @@ class Embedder:
         nonempty = numpy.fromiter((bool(words) for words in word_lists), bool, len(word_lists))
         texts[nonempty] = numpy.add.reduceat(sums, numpy.asarray(first, "int64"), axis=0)
         return Sentences(
-            _unit(texts), _unit(sums[numpy.asarray(kept, "int64")]), numpy.asarray(owners, "int64")
+            _unit(texts),
+            _unit(sums[numpy.asarray(kept, "int64")]),
+            numpy.asarray(owners, "int64"),
+            tuple(spans),
         )
 
     def _sum_runs(self, flat: numpy.ndarray, lengths: numpy.ndarray) -> numpy.ndarray:

@@ -140,18 +140,29 @@ class Tagger:
             return self._classify(redacted)
 
     def _classify(self, redacted: list[str]) -> Classified:
+        import numpy
+
         from nlp.bow import score
         from nlp.embed import theme_vectors
+        from nlp.embedding_intents import best_of_sentences
 
         states = [new_state(text) for text in redacted]
-        features = self._features([state.words for state in states])
+        words = [state.words for state in states]
+        features = self._features(words)
         columns: list[tuple[tuple[str, ...], Any]] = []
-        embedded = self._embedder.sentences([state.words for state in states])
+        embedded = self._embedder.sentences(words)
         head_probs = None
         if len(features[0]):
             columns = [(labels, score(model, features)) for model, labels in self._classifiers]
             if self._head is not None and self._head.trained:
                 head_probs = self._head.text_probabilities(embedded)
+                if len(embedded.owner) and CLASSIFIERS[0] in self.nlp.pipe_names:
+                    # The textcat, too, reads a text of several sentences by its best one.
+                    model, labels = self._classifiers[0]
+                    sentences = self._features(embedded.sentence_words(words))
+                    best_of_sentences(
+                        columns[0][1], numpy.asarray(score(model, sentences)), embedded.owner
+                    )
         for row, state in enumerate(states):
             cats: dict[str, float] = {}
             for labels, probs in columns:

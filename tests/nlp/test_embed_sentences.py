@@ -45,9 +45,9 @@ def test_a_text_scores_an_intent_by_its_best_sentence(embed: Embedder) -> None:
     # "bug", the praise around it low, and the long text keeps the sentence's score.
     crash = embed(["it crashes every time i open it"])[0]
     head = EmbeddingIntents()
-    head.W = numpy.zeros((crash.shape[0], len(INTENTS)), "f")
-    head.W[:, INTENTS.index("bug")] = crash
-    head.b = numpy.zeros(len(INTENTS), "f")
+    weights = numpy.zeros((crash.shape[0], len(INTENTS)), "f")
+    weights[:, INTENTS.index("bug")] = crash
+    head.layers = [(weights, numpy.zeros(len(INTENTS), "f"))]
     text = "I really love this lovely app and use it daily. It crashes every time I open it."
     embedded = embed.sentences([words_of(text)])
     whole = head.probabilities(embedded.texts)[0]
