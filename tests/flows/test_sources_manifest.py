@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from flows.sources import SOURCES, inbox
-from flows.sources.loader import load_source
+from flows.sources.loader import SourceLoad, load_source
 from flows.warehouse.connection import open_warehouse
 
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
@@ -49,7 +49,7 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-def load(con: duckdb.DuckDBPyConnection, root: Path):  # type: ignore[no-untyped-def]
+def load(con: duckdb.DuckDBPyConnection, root: Path) -> SourceLoad:
     """One night's load: each a minute after the warehouse's last, as nights are."""
     last = con.execute("select max(loaded_at) from raw._files").fetchone()
     stamp = LOADED_AT if last is None or last[0] is None else last[0] + timedelta(minutes=1)
