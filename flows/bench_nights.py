@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,10 @@ def _deliver(night_folder: Path, inbox: Path) -> int:
     return count
 
 
-def run_nights_bench(*, items: int, days: int, nights: int, workdir: Path) -> list[str]:
+def run_nights_bench(
+    *, items: int, days: int, nights: int, workdir: Path, echo: Callable[[str], None]
+) -> None:
+    """Run the nights, printing each night's table through ``echo`` as soon as it is measured."""
     from flows.bench import ITEMS_PER_ACCOUNT_DAY, stage_lines
     from flows.demo import generate_inbox
 
@@ -136,19 +140,19 @@ def run_nights_bench(*, items: int, days: int, nights: int, workdir: Path) -> li
     )
     split_deliveries(workdir / "exports", workdir / "deliveries", first, later)
     shutil.rmtree(workdir / "exports")
-    lines = [
+    echo(
         f"bench --nights {nights}: {accounts} accounts, {demo.feedback_items} feedback items over"
-        f" {days + nights} days, generated and split by night in {time.perf_counter() - started:.1f} s",
-    ]
+        f" {days + nights} days, generated and split by night in {time.perf_counter() - started:.1f} s"
+    )
     for index, night in enumerate([first, *later]):
         files = _deliver(workdir / "deliveries" / night.isoformat(), workdir / "inbox")
         kept = _night_in_process(workdir, night)
         label = "first night" if index == 0 else f"night {index + 1}"
-        lines.append(
+        lines = [
             f"{label} ({night}): {files} new export files, {kept['rows_loaded']} rows loaded,"
             f" {kept['tagged']} items tagged, {kept['items']} items in the warehouse,"
             f" {kept['emails']} emails written"
-        )
+        ]
         lines += stage_lines(
             kept["stage_seconds"],
             kept["stage_peak_mb"],
@@ -156,13 +160,17 @@ def run_nights_bench(*, items: int, days: int, nights: int, workdir: Path) -> li
             kept["total"],
             kept["peak_mb"],
         )
-    return lines
+        for line in lines:
+            echo(line)
 
 
 def _night_in_process(workdir: Path, night: date) -> dict[str, Any]:
     """One nightly in a fresh Python process; returns what it measured."""
     command = [sys.executable, "-m", "flows.bench_nights", str(workdir), night.isoformat()]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Prefect's temporary API gets 20 s to start by default: on a busy machine that is too short
+    # for a measurement that should say what the night costs, not fail on start-up.
+    env = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180", **os.environ}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise RuntimeError(
             f"the bench's nightly of {night} failed (exit {done.returncode}):\n{done.stderr[-4000:]}"

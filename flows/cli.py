@@ -655,13 +655,15 @@ def bench(
 
         with tempfile.TemporaryDirectory(prefix="loopkeeper-bench-") as tmp:
             try:
-                lines = run_nights_bench(
-                    items=items, days=days, nights=nights, workdir=workdir or Path(tmp)
+                run_nights_bench(
+                    items=items,
+                    days=days,
+                    nights=nights,
+                    workdir=workdir or Path(tmp),
+                    echo=typer.echo,
                 )
             except FileExistsError as exc:  # a --workdir that holds an earlier run
                 raise _fail(str(exc)) from None
-        for line in lines:
-            typer.echo(line)
         return
     if dbt:
         from flows.bench_dbt import run_dbt_bench
