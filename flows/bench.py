@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -37,22 +38,42 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
             mail_dir=root / "mail",
         )
         total = time.perf_counter() - started
-        staged = sum(summary.stage_seconds.values())
         lines = [
             f"bench: {demo.feedback_items} feedback items ({accounts} accounts x {days} days), "
             f"model dir {settings.model_dir or 'bundled'}",
-            f"  {'stage':<10} {'wall s':>8} {'items/s':>10} {'peak MB':>9}",
-            f"  {'generate':<10} {generated:>8.2f} {demo.feedback_items / generated:>10.0f} {generated_peak:>9.0f}",
         ]
-        for stage, seconds in summary.stage_seconds.items():
-            rate = demo.feedback_items / seconds if seconds > 0 else float("inf")
-            lines.append(
-                f"  {stage:<10} {seconds:>8.2f} {rate:>10.0f} {summary.stage_peak_mb.get(stage, 0):>9.0f}"
-            )
-        lines += [
-            f"  {'nightly':<10} {total:>8.2f} {demo.feedback_items / total:>10.0f} {peak_rss_mb():>9.0f}"
-            f"  (stages {staged:.2f} s + Prefect start-up and bookkeeping {total - staged:.2f} s)",
+        generate = f"  {'generate':<10} {generated:>8.2f} {demo.feedback_items / generated:>10.0f} {generated_peak:>9.0f}"
+        lines += stage_lines(
+            summary.stage_seconds,
+            summary.stage_peak_mb,
+            demo.feedback_items,
+            total,
+            peak_rss_mb(),
+            before=[generate],
+        )
+        lines.append(
             f"  loaded {summary.rows_loaded} rows, tagged {summary.tagged}, "
-            f"{summary.acks.delivery.sent if summary.acks else 0} emails written",
-        ]
+            f"{summary.acks.delivery.sent if summary.acks else 0} emails written"
+        )
         return lines
+
+
+def stage_lines(
+    seconds: dict[str, float],
+    peaks: dict[str, float],
+    items: int,
+    total: float,
+    peak: float,
+    before: Sequence[str] = (),
+) -> list[str]:
+    """One night's stages: wall time, items (of that night) per second and peak memory."""
+    lines = [f"  {'stage':<10} {'wall s':>8} {'items/s':>10} {'peak MB':>9}", *before]
+    for stage, spent in seconds.items():
+        rate = items / spent if spent > 0 else float("inf")
+        lines.append(f"  {stage:<10} {spent:>8.2f} {rate:>10.0f} {peaks.get(stage, 0):>9.0f}")
+    staged = sum(seconds.values())
+    lines.append(
+        f"  {'nightly':<10} {total:>8.2f} {items / total:>10.0f} {peak:>9.0f}"
+        f"  (stages {staged:.2f} s + Prefect start-up and bookkeeping {total - staged:.2f} s)"
+    )
+    return lines

@@ -633,10 +633,38 @@ def bench(
             " on a copy of it.",
         ),
     ] = False,
+    nights: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="After the first night, run this many further nights, each adding one day's"
+            " exports (about --items / --days new items), each in its own process, and"
+            " print every night's stages.",
+        ),
+    ] = 0,
 ) -> None:
     """Generate N items, run the nightly on them and print per-stage wall time, items/s and peak memory."""
     if ingest and dbt:
         raise typer.BadParameter("choose one of --ingest and --dbt")
+    if nights and (ingest or dbt):
+        raise typer.BadParameter("--nights runs whole nightlies: leave out --ingest and --dbt")
+    if nights:
+        import tempfile
+
+        from flows.bench_nights import run_nights_bench
+
+        with tempfile.TemporaryDirectory(prefix="loopkeeper-bench-") as tmp:
+            try:
+                run_nights_bench(
+                    items=items,
+                    days=days,
+                    nights=nights,
+                    workdir=workdir or Path(tmp),
+                    echo=typer.echo,
+                )
+            except FileExistsError as exc:  # a --workdir that holds an earlier run
+                raise _fail(str(exc)) from None
+        return
     if dbt:
         from flows.bench_dbt import run_dbt_bench
 

@@ -15,10 +15,18 @@
     end
 {%- endmacro %}
 
-{#- The night being run (var `as_of`, default the run's start) as a UTC timestamp. A value that
-    does not parse fails the model: silently filtering every item out would be worse. -#}
+{#- The night being run as a UTC timestamp: var `as_of` (unit tests, a command line), else
+    environment variable LOOPKEEPER_AS_OF (what the nightly sets), else the run's start. A value
+    that does not parse fails the model: silently filtering every item out would be worse.
+    The environment is read only when executing, never while parsing: dbt re-parses the whole
+    project when a var changes, and every file that read an environment variable when its
+    value changes, so the night's clock must not be seen at parse time for partial parsing
+    to hold from one night to the next. -#}
 {% macro as_of() -%}
     {%- set value = var('as_of', none) -%}
+    {%- if (value is none or value | string | trim == '') and execute -%}
+        {%- set value = env_var('LOOPKEEPER_AS_OF', '') -%}
+    {%- endif -%}
     {%- if value is none or value | string | trim == '' -%}
         {%- set value = run_started_at.strftime('%Y-%m-%dT%H:%M:%S.%fZ') -%}
     {%- endif -%}
@@ -26,12 +34,16 @@
 {%- endmacro %}
 
 {#- True for an action Loopkeeper recorded (a message sent, an escalation written) that belongs to
-    the night or before it: done by as_of, or done by the run of a night up to var `night` (the
-    night's date, which the nightly passes). A night's messages go out after its as_of (the start
+    the night or before it: done by as_of, or done by the run of a night up to the night's date
+    (var `night`, else environment variable LOOPKEEPER_NIGHT, which the nightly sets; read at
+    execution only, as in as_of). A night's messages go out after its as_of (the start
     of the night's day), so without the second test the night's own acknowledgments would only
     appear in the marts a day later. Without `night` only the clock counts. -#}
 {% macro done_by_night(at_column, run_date_column='run_date') -%}
     {%- set night = var('night', none) -%}
+    {%- if (night is none or night | string | trim == '') and execute -%}
+        {%- set night = env_var('LOOPKEEPER_NIGHT', '') -%}
+    {%- endif -%}
     {%- if night is none or night | string | trim == '' -%}
         ({{ at_column }} <= {{ as_of() }})
     {%- else -%}

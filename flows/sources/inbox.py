@@ -1,6 +1,7 @@
 """An inbox folder's new files, read: which files are new (by content hash) and their rows.
 
-A file is new when its sha256 is not among the files a source has loaded. A big export of a size
+A file is new when its sha256 is not among the files a source has loaded. A file unchanged since
+it was last hashed takes its hash from the manifest (``flows.sources.manifest``) unopened. A big export of a size
 never loaded is hashed on a second thread while DuckDB reads it (the read is the slow part and
 is needed anyway); any other file is hashed first and skipped unread if its content was loaded
 (same content, same size: a re-delivered export never pays a read). A reader of many files
@@ -29,6 +30,7 @@ from flows.sources.base import (
     quote,
 )
 from flows.sources.grouped import GROUP_BYTES, GROUP_FILES, ReadsMany
+from flows.sources.manifest import Manifest
 
 # Files at least this big and of a size not loaded before are hashed while they are read.
 OVERLAP_BYTES = 8 << 20
@@ -44,9 +46,10 @@ def file_sha256(path: Path) -> str:
 
 def inbox_files(
     inbox: Path, source: Source, settle_seconds: float = 0.0
-) -> tuple[list[Path], list[tuple[Path, str]], list[Path]]:
-    """The files of a source's folder to read, the ones refused with the reason, and the ones
-    still arriving (modified in the last ``settle_seconds``), left for the next run.
+) -> tuple[list[tuple[Path, os.stat_result]], list[tuple[Path, str]], list[Path]]:
+    """The files of a source's folder to read (with what ``lstat`` said of them), the ones
+    refused with the reason, and the ones still arriving (modified in the last
+    ``settle_seconds``), left for the next run.
 
     The inbox is a boundary: only regular files inside it are read. A symbolic link (wherever it
     points), a folder that resolves outside the inbox, a FIFO or a device is refused unopened,
@@ -64,7 +67,7 @@ def inbox_files(
     # A file written to in the last `settle_seconds` may still be growing: a truncated last row
     # would load, and the complete one a night later would be a new version of it.
     settled_before = time.time() - settle_seconds
-    files: list[Path] = []
+    files: list[tuple[Path, os.stat_result]] = []
     refused: list[tuple[Path, str]] = []
     waiting: list[Path] = []
     for directory, subfolders, names in os.walk(folder):
@@ -90,8 +93,8 @@ def inbox_files(
             elif settle_seconds and info.st_mtime > settled_before:
                 waiting.append(path)
             else:
-                files.append(path)
-    return sorted(files), sorted(refused), sorted(waiting)
+                files.append((path, info))
+    return sorted(files, key=lambda f: f[0]), sorted(refused), sorted(waiting)
 
 
 LINK_REASON = (
@@ -114,9 +117,14 @@ def new_files(
     on_skip: Callable[[], None],
     on_wait: Callable[[Path], None] | None = None,
     settle_seconds: float = 0.0,
+    manifest: Manifest | None = None,
 ) -> Iterator[list[Read]]:
     """The files whose content was not loaded before, read: (path, sha256, size, rows or why
-    not), one at a time, or a group at a time for a reader of many files."""
+    not), one at a time, or a group at a time for a reader of many files.
+
+    A file the ``manifest`` holds unchanged since it was hashed, with a hash already loaded, is
+    skipped without being opened; every hash computed is recorded in it.
+    """
     grouped: list[tuple[Path, str, int]] = []
     many = source.read if isinstance(source.read, ReadsMany) else None
     files, refused, waiting = inbox_files(inbox, source, settle_seconds)
@@ -126,19 +134,25 @@ def new_files(
     for path, why in refused:
         yield [(path, "", 0, FileRefused(f"{path.name}: {why}"), False)]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
-        for path in files:
+        for path, info in files:
             if on_file:
                 on_file(path)
+            relative = path.relative_to(inbox).as_posix()
+            if manifest is not None and manifest.digest(relative, info) in seen:
+                on_skip()
+                continue
+            size = info.st_size
             # One file's fault is that file's: a file that cannot be opened or hashed (no read
             # permission, gone since it was listed) is reported and the others still load.
             try:
-                size = path.stat().st_size
                 if many is not None or size < OVERLAP_BYTES or size in sizes:
                     digest = file_sha256(path)
             except Exception as exc:
                 yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
                 continue
             if many is not None or size < OVERLAP_BYTES or size in sizes:
+                if manifest is not None:
+                    manifest.record(relative, info, digest)
                 if digest in seen:
                     on_skip()
                     continue
@@ -159,6 +173,8 @@ def new_files(
                     discard(con, read)
                     yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
                     continue
+                if manifest is not None:
+                    manifest.record(relative, info, digest)
                 if digest in seen:
                     discard(con, read)
                     on_skip()

@@ -30,6 +30,7 @@ from flows.sources.base import (
     quote,
 )
 from flows.sources.inbox import new_files
+from flows.sources.manifest import Manifest
 
 BATCH_ROWS = 250_000
 BATCH_FILES = 1_000
@@ -135,6 +136,7 @@ def load_source(
         ).fetchall()
     }
     batch = _Batch()
+    manifest = Manifest.load(con, source.name)
 
     def skipped() -> None:
         result.files_skipped += 1
@@ -157,6 +159,7 @@ def load_source(
         on_skip=skipped,
         on_wait=waiting,
         settle_seconds=settle_seconds,
+        manifest=manifest,
     )
     for group in groups:
         for path, digest, size, read, filed in group:
@@ -169,6 +172,7 @@ def load_source(
             _flush(con, source, batch, loaded_at, now, result, prior)
             batch = _Batch()
     _flush(con, source, batch, loaded_at, now, result, prior)
+    manifest.save(con)
     result.cursors = dict(
         con.execute(
             "select cursor, value from raw._cursors where source = ?", [source.name]

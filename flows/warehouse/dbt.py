@@ -6,7 +6,6 @@ DuckDB allows one writer: ``run_dbt`` closes dbt's connection before handing the
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -57,10 +56,14 @@ def run_dbt(
 
     ``night``: the night being run, whose own messages and escalations (sent after ``as_of``,
     the start of its day) count as done by it (macro ``done_by_night``).
+
+    Both go to dbt as environment variables read only at execution (macro ``as_of``), not as
+    ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
     """
-    variables = {"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")}
-    if night is not None:
-        variables["night"] = night.isoformat()
+    clock = {
+        "LOOPKEEPER_AS_OF": as_of.strftime("%Y-%m-%d %H:%M:%S"),
+        "LOOPKEEPER_NIGHT": night.isoformat() if night is not None else "",
+    }
     from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
 
     project = (project_dir or DBT_PROJECT_DIR).resolve()
@@ -77,8 +80,6 @@ def run_dbt(
         str(work / "target"),
         "--log-path",
         str(work / "logs"),
-        "--vars",
-        json.dumps(variables),
         "--quiet",
         "--no-use-colors",
     ]
@@ -86,6 +87,7 @@ def run_dbt(
         {
             "LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            **clock,
         }
     ):
         try:

@@ -133,3 +133,12 @@ create table if not exists raw.feedback_tag_texts (
     item_id varchar, model_version varchar, text_hash varchar,
     primary key (item_id, model_version)
 );
+
+-- Each inbox file as it was when last hashed (flows/sources/manifest.py): a file whose size,
+-- times and inode are unchanged is not hashed again. A cache of hashes only: whether a file is
+-- new is decided by raw._files.
+create table if not exists raw._inbox_manifest (
+    source varchar, file varchar, size_bytes bigint, mtime_ns bigint, ctime_ns bigint,
+    inode bigint, content_sha256 varchar, hashed_at_ns bigint,
+    primary key (source, file)
+);

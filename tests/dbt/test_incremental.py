@@ -1,4 +1,5 @@
-"""int_feedback_items_tagged is incremental: a night's incremental run equals a full rebuild."""
+"""int_feedback_items and int_feedback_items_tagged are incremental: a night's incremental run
+equals a full rebuild."""
 
 from __future__ import annotations
 
@@ -16,25 +17,49 @@ EARLIER = "2026-11-06T00:00:00Z"
 LATER = "2026-11-10T00:00:00Z"
 MODELS = ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
 COMPARED = (
+    "intermediate.int_feedback_items",
     "intermediate.int_feedback_items_tagged",
     "marts.fct_feedback",
     "marts.fct_feedback_stages",
     "marts.fct_theme_impact",
 )
 
-# What changes between two nights: a re-tagging, a renamed account, a new ticket.
+# The first night's last load: the first build's items were loaded up to it, later than
+# wfb_2's, so wfb_2 is rebuilt the next night only because the account it names arrives.
+FIRST_LOADS = """
+insert into raw.nps_responses (
+    response_id, email, score, comment, responded_at, survey_id,
+    _source, _file, _record, _loaded_at, _row_hash
+) values
+    ('r9', 'kim@tailspin.dev', '8', 'Fine', '2026-11-05T09:00:00Z', 'q4',
+     'nps', 'nps/export-1.csv', 1, '2026-11-13 02:30:00', 'n9');
+"""
+
+# What changes between two nights: a re-tagging, a renamed account, a new ticket, the account
+# wfb_2 names arriving in the CRM (it matched another account by its domain until then), and a
+# new version of r2 without a score (no NPS answer any more). Loaded after every load the first
+# night's build saw, as a later night's loads are (each night stamps its loads at its start).
 NEXT_LOADS = """
 insert into raw.feedback_tags values
     ('ticket:50231', 'tagger-3', 'bug', 'bug', 'negative', -0.4, 'high', 'exports', '',
-     'exports', 'Export timeouts', 'Export fails', '2026-11-07 03:00:00');
+     'exports', 'Export timeouts', 'Export fails', '2026-11-14 03:00:00');
 insert into raw.crm_accounts values
     ('003C', 'Tailspin Toys', 'http://tailspin.dev/', 'SMB', '14000', '2027-06-01', 'Ari Lund',
      'ari@loopkeeper-demo.io', 'Kim Doe', 'kim@tailspin.dev',
-     'accounts', 'accounts/crm-1107.csv', 1, '2026-11-07 02:00:00', 'a5');
+     'accounts', 'accounts/crm-1107.csv', 1, '2026-11-14 02:00:00', 'a5'),
+    ('999Z', 'Pat Industries', 'pat-industries.example', 'SMB', '9000', '2027-02-01', 'Ari Lund',
+     'ari@loopkeeper-demo.io', 'Pat Lee', 'pat@northwind-logistics.com',
+     'accounts', 'accounts/crm-1107.csv', 2, '2026-11-14 02:00:00', 'a6');
 insert into raw.zendesk_tickets values
     ('50300', 'kim@tailspin.dev', 'Kim Doe', 'Slow reports', 'Reports take a minute.', 'reports',
      'normal', 'open', '2026-11-07T10:00:00Z', '2026-11-07T10:00:00Z', 'unoffered', '',
-     'tickets', 'tickets/tickets-000003.json', 1, '2026-11-08 02:00:00', 't3');
+     'tickets', 'tickets/tickets-000003.json', 1, '2026-11-14 02:00:00', 't3');
+insert into raw.nps_responses (
+    response_id, email, score, comment, responded_at, survey_id,
+    _source, _file, _record, _loaded_at, _row_hash
+) values
+    ('r2', 'sam.ortiz@contoso-health.io', '', 'Great support', '2026-11-04T10:00:00+02:00', 'q4',
+     'nps', 'nps/export-2.csv', 1, '2026-11-14 02:00:00', 'n2b');
 """
 
 
@@ -49,10 +74,10 @@ def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         con.close()
 
 
-def _load_next_night(path: Path) -> None:
+def _load(path: Path, loads: str) -> None:
     con = duckdb.connect(str(path))
     try:
-        con.execute(NEXT_LOADS)
+        con.execute(loads)
     finally:
         con.close()
 
@@ -63,8 +88,9 @@ def test_incremental_run_equals_full_refresh(
     incremental = tmp_path / "incremental" / "loopkeeper.duckdb"
     incremental.parent.mkdir()
     raw_layer(incremental)
+    _load(incremental, FIRST_LOADS)
     dbt(MODELS, incremental, EARLIER)
-    _load_next_night(incremental)
+    _load(incremental, NEXT_LOADS)
     dbt(MODELS, incremental, LATER)
 
     rebuilt = tmp_path / "rebuilt" / "loopkeeper.duckdb"
@@ -76,6 +102,18 @@ def test_incremental_run_equals_full_refresh(
     assert got == want
     tagged = {row[0] for row in got["intermediate.int_feedback_items_tagged"]}
     assert {"ticket:50300", "nps:r3", "widget:wfb_1"} <= tagged
+    assert "nps:r2" not in tagged
+    con = duckdb.connect(str(incremental), read_only=True)
+    try:
+        accounts = dict(
+            con.execute(
+                "select item_id, account_id from intermediate.int_feedback_items"
+                " where item_id in ('widget:wfb_2', 'widget:wfb_1')"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert accounts == {"widget:wfb_2": "999Z", "widget:wfb_1": "003C"}
 
 
 def test_incremental_run_for_an_earlier_night_drops_items_not_yet_visible(

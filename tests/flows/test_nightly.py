@@ -197,6 +197,7 @@ RUN_TIME_COLUMNS = {
     "claimed_at",
     "sent_at",
     "escalated_at",
+    "hashed_at_ns",
 }
 
 

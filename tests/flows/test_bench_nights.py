@@ -1,0 +1,57 @@
+"""bench --nights splits one generated company into the exports each night finds: every record
+once, each later night only the day before it."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from flows.bench_nights import split_deliveries
+from flows.demo import generate_inbox
+
+FIRST = date(2026, 11, 20)
+LATER = [date(2026, 11, 21), date(2026, 11, 22)]
+
+
+def _records(inbox: Path) -> dict[str, list[str]]:
+    """Each source's records as (its date, its id) text, from an inbox's files."""
+    out: dict[str, list[str]] = {"nps": [], "tickets": [], "widget": [], "notes": []}
+    for path in inbox.glob("nps/*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            out["nps"] += [
+                f"{r['Responded At'][:10]} {r['Response ID']}" for r in csv.DictReader(handle)
+            ]
+    for path in inbox.glob("tickets/*.json"):
+        page = json.loads(path.read_text(encoding="utf-8"))
+        out["tickets"] += [
+            f"{t['updated_at'][:10]} {t['id']}:{t['updated_at']}" for t in page["tickets"]
+        ]
+    for path in inbox.glob("widget/*.jsonl"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        out["widget"] += [
+            f"{json.loads(x)['created_at'][:10]} {json.loads(x)['id']}" for x in lines
+        ]
+    out["notes"] = [f"{p.name[:10]} {p.name}" for p in inbox.glob("notes/*.md")]
+    return out
+
+
+def test_every_record_lands_once_and_later_nights_bring_their_eve_only(tmp_path: Path) -> None:
+    generate_inbox(
+        tmp_path / "exports", accounts=40, days=30, end=LATER[-1] - timedelta(days=1), seed=3
+    )
+    split_deliveries(tmp_path / "exports", tmp_path / "nights", FIRST, LATER)
+
+    everything = _records(tmp_path / "exports")
+    nights = {n: _records(tmp_path / "nights" / n.isoformat()) for n in [FIRST, *LATER]}
+    for source, records in everything.items():
+        delivered = [r for night in nights.values() for r in night[source]]
+        assert sorted(delivered) == sorted(records), source
+        assert all(r[:10] < FIRST.isoformat() for r in nights[FIRST][source]), source
+        for night in LATER:
+            eve = (night - timedelta(days=1)).isoformat()
+            assert {r[:10] for r in nights[night][source]} <= {eve}, (source, night)
+    assert sum(len(nights[LATER[0]][s]) for s in everything) > 0
+    assert (tmp_path / "nights" / FIRST.isoformat() / "accounts" / "accounts.csv").exists()
+    assert not (tmp_path / "nights" / LATER[0].isoformat() / "accounts").exists()
