@@ -100,6 +100,17 @@ class Settings(BaseModel):
         ge=1,
         description="...or this many of them mentioned leaving or a competitor, or are flagged at risk.",
     )
+    at_risk_min_escalations_30d: int = Field(
+        2,
+        ge=1,
+        description="An account is at risk (dim_accounts, and its CSM alerted) with this many items of the last 30 days handed off or critical; also on a churn or competitor mention in 90 days, falling CSAT or a detractor NPS.",
+    )
+    csat_falling_min_drop: float = Field(
+        0.1,
+        gt=0,
+        le=1,
+        description="CSAT counts as falling (an at-risk signal) when the satisfied share of the last 30 days is this much below the 30 days before.",
+    )
     model_dir: Path | None = Field(
         None, description="Trained spaCy tagger; empty means the bundled `models/tagger`."
     )
@@ -153,6 +164,13 @@ class Settings(BaseModel):
     def _columns_from_json(cls, value: Any) -> Any:
         # An environment variable can only hold text: there the mapping is JSON.
         return json.loads(value) if isinstance(value, str) else value
+
+    def dbt_vars(self) -> dict[str, object]:
+        """The business thresholds dbt's models read as vars: set here and nowhere else."""
+        return {
+            "at_risk_min_escalations_30d": self.at_risk_min_escalations_30d,
+            "csat_falling_min_drop": self.csat_falling_min_drop,
+        }
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Copy with the given non-None values replaced (CLI options win over file and env)."""

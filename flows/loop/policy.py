@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from notifications import AtRiskThresholds, EscalationThresholds
+from notifications import EscalationThresholds
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,8 @@ class LoopPolicy:
     theme_window_days: int = 90
     qbr_next_update_days: int = 14
     escalation: EscalationThresholds = field(default_factory=EscalationThresholds)
-    # Two escalated items in 30 days: the marts' `at_risk_min_escalations_30d`, so an alert and
-    # dim_accounts.is_at_risk agree on what "several" is.
-    at_risk: AtRiskThresholds = field(
-        default_factory=lambda: AtRiskThresholds(escalations_30d=2, csat_drop=0.5)
-    )
+    # No at-risk thresholds here: what "at risk" means is dbt's (int_account_risk_signals, its
+    # thresholds vars fed from the settings); the alert step reads loop.loop_at_risk_alerts.
 
     def __post_init__(self) -> None:
         for name in (

@@ -79,9 +79,7 @@ def close_the_loop(
         next_update_days=policy.qbr_next_update_days,
     )
     escalations = escalate_themes(con, as_of=as_of, run_date=run_date, policy=policy)
-    at_risk = queue_at_risk_alerts(
-        outbox, as_of=as_of, run_date=run_date, policy=policy, identity=identity
-    )
+    at_risk = queue_at_risk_alerts(outbox, run_date=run_date, identity=identity)
     digests = queue_stale_digests(
         outbox, as_of=as_of, run_date=run_date, policy=policy, identity=identity
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -52,13 +52,21 @@ def run_dbt(
     project_dir: Path | None = None,
     target: str = "dev",
     night: date | None = None,
+    thresholds: Mapping[str, object] | None = None,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
     ``night``: the night being run, whose own messages and escalations (sent after ``as_of``,
     the start of its day) count as done by it (macro ``done_by_night``).
+    ``thresholds``: the business thresholds the models read as vars (``Settings.dbt_vars``);
+    without them, the settings' defaults.
     """
-    variables = {"as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")}
+    from flows.config import Settings
+
+    variables: dict[str, object] = {
+        **(Settings.model_validate({}).dbt_vars() if thresholds is None else thresholds),
+        "as_of": as_of.strftime("%Y-%m-%d %H:%M:%S"),
+    }
     if night is not None:
         variables["night"] = night.isoformat()
     from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
