@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 import duckdb
 
-from flows.acknowledge import items_in_window, queue_acknowledgments
 from flows.config import Settings
+from flows.loop.acknowledgments import items_in_window, queue_acknowledgments
 from flows.loop.at_risk import queue_at_risk_alerts
 from flows.loop.closed_loop import queue_closed_loop
 from flows.loop.escalations import escalate_themes

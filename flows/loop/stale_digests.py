@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from flows.acknowledge import has_words_and_address, is_acknowledgeable, routes_to_human
+from flows.loop.acknowledgments import has_words_and_address, is_acknowledgeable, routes_to_human
 from flows.loop.message_items import answered_items
 from flows.loop.outcome import StepCount
 from flows.loop.policy import LoopPolicy

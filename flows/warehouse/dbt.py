@@ -58,13 +58,11 @@ def run_dbt(
 
     ``night``: the night being run, whose own messages and escalations (sent after ``as_of``,
     the start of its day) count as done by it (macro ``done_by_night``).
-    ``thresholds``: the business thresholds the models read as vars (``Settings.dbt_vars``);
-    without them, the settings' defaults.
+    ``thresholds``: business thresholds set by the deployment (``Settings.dbt_vars``), passed
+    as vars over dbt_project.yml's defaults.
     """
-    from flows.config import Settings
-
     variables: dict[str, object] = {
-        **(Settings.model_validate({}).dbt_vars() if thresholds is None else thresholds),
+        **(thresholds or {}),
         "as_of": as_of.strftime("%Y-%m-%d %H:%M:%S"),
     }
     if night is not None:

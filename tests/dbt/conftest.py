@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.config import Settings
 from notifications.outbox_schema import OUTBOX_DDL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,7 +61,7 @@ def run_dbt(command: Sequence[str], warehouse: Path, as_of: str) -> None:
                 "--profiles-dir", str(PROJECT_DIR),
                 "--target-path", str(work / "target"),
                 "--log-path", str(work / "logs"),
-                "--vars", json.dumps({**Settings.model_validate({}).dbt_vars(), "as_of": as_of}),
+                "--vars", json.dumps({"as_of": as_of}),
             ]
         )  # fmt: skip
     finally:
