@@ -77,7 +77,7 @@ inner join marts.fct_feedback as feedback
     on accounts.account_id = feedback.account_id
 where accounts.renewal_date >= ?::date and accounts.renewal_date <= ?::date
     and feedback.received_at >= ?
-    and feedback.current_stage not in ('shipped', 'declined', 'closed_loop')
+    and feedback.is_open
 group by all
 order by all
 """

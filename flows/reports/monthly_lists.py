@@ -76,7 +76,7 @@ def top_themes(
 def risky_items(con: duckdb.DuckDBPyConnection, period: Period) -> list[RiskyItem]:
     """Accounts renewing soon with a negative or hand-off item still open: the worst one each.
 
-    Open means not shipped, declined or closed_loop at as_of; one row per account so a single
+    Open is fct_feedback.is_open (at as_of); one row per account so a single
     noisy account cannot fill the list.
     """
     found = rows(
@@ -94,7 +94,7 @@ def risky_items(con: duckdb.DuckDBPyConnection, period: Period) -> list[RiskyIte
             from marts.fct_feedback as f
             join marts.dim_accounts as a on a.account_id = f.account_id
             where f.received_at < ?
-                and f.current_stage not in ('shipped', 'declined', 'closed_loop')
+                and f.is_open
                 and a.days_to_renewal between 0 and {RENEWAL_HORIZON_DAYS}
                 and (f.is_handoff_case or f.sentiment = 'negative')
         )
