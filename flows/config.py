@@ -100,6 +100,17 @@ class Settings(BaseModel):
         ge=1,
         description="...or this many of them mentioned leaving or a competitor, or are flagged at risk.",
     )
+    at_risk_min_escalations_30d: int | None = Field(
+        None,
+        ge=1,
+        description="An account is at risk (dim_accounts, and its CSM alerted) with this many items of the last 30 days handed off or critical; also on a churn or competitor mention in 90 days, falling CSAT or a detractor NPS. Empty means the dbt var's default in `dbt_project.yml`.",
+    )
+    csat_falling_min_drop: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="CSAT counts as falling (an at-risk signal) when the satisfied share of the last 30 days is this much below the 30 days before. Empty means the dbt var's default.",
+    )
     model_dir: Path | None = Field(
         None, description="Trained spaCy tagger; empty means the bundled `models/tagger`."
     )
@@ -153,6 +164,15 @@ class Settings(BaseModel):
     def _columns_from_json(cls, value: Any) -> Any:
         # An environment variable can only hold text: there the mapping is JSON.
         return json.loads(value) if isinstance(value, str) else value
+
+    def dbt_vars(self) -> dict[str, object]:
+        """The business thresholds this deployment sets, as dbt vars; the unset ones keep their
+        one default, in dbt_project.yml."""
+        thresholds = {
+            "at_risk_min_escalations_30d": self.at_risk_min_escalations_30d,
+            "csat_falling_min_drop": self.csat_falling_min_drop,
+        }
+        return {name: value for name, value in thresholds.items() if value is not None}
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Copy with the given non-None values replaced (CLI options win over file and env)."""

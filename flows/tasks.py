@@ -137,6 +137,7 @@ def _dbt_build(
         project_dir=settings.dbt_project_dir,
         target=settings.dbt_target,
         night=night,
+        thresholds=settings.dbt_vars(),
     )
 
 

@@ -6,8 +6,6 @@ A pure library: it never imports Prefect or the flows, and it is handed its Duck
 from notifications.at_risk import (
     AccountHealth,
     AtRiskSignal,
-    AtRiskThresholds,
-    at_risk_signals,
     compose_at_risk_alert,
 )
 from notifications.closed_loop import (
@@ -76,7 +74,6 @@ __all__ = [
     "AccountHealth",
     "ApiKeyError",
     "AtRiskSignal",
-    "AtRiskThresholds",
     "ComposedBatch",
     "DeclinedDecision",
     "DeliveryReport",
@@ -109,7 +106,6 @@ __all__ = [
     "ThemeEvidence",
     "add_suppressions",
     "answer_needed_by",
-    "at_risk_signals",
     "check_api_key",
     "compose_acknowledgment",
     "compose_acknowledgments",

@@ -15,25 +15,31 @@ from notifications.rendering import long_date, money
 
 
 class AtRiskSignal(StrEnum):
-    ESCALATIONS = "escalations_30d"
-    CHURN_MENTION = "churn_mention"
-    COMPETITOR_MENTION = "competitor_mention"
+    """Why an account is at risk: the reason codes of dbt's int_account_risk_signals, which
+    alone decides them (thresholds are dbt vars set from the settings)."""
+
+    SEVERAL_ESCALATIONS = "several_escalations_30d"
+    CHURN_OR_COMPETITOR_MENTION = "churn_or_competitor_mention"
     CSAT_FALLING = "csat_falling"
+    DETRACTOR = "detractor"
 
 
 _HEADLINES = {
-    AtRiskSignal.ESCALATIONS: "has had {escalations} escalations in the last 30 days",
-    AtRiskSignal.CHURN_MENTION: "mentioned leaving or cancelling",
-    AtRiskSignal.COMPETITOR_MENTION: "mentioned a competitor{competitors}",
-    AtRiskSignal.CSAT_FALLING: "has falling CSAT ({previous} to {recent} out of 5)",
+    AtRiskSignal.SEVERAL_ESCALATIONS: "has had {escalations} escalated items in the last 30 days",
+    AtRiskSignal.CHURN_OR_COMPETITOR_MENTION: (
+        "mentioned leaving or a competitor{competitors} in the last 90 days"
+    ),
+    AtRiskSignal.CSAT_FALLING: "has falling CSAT ({previous} to {recent} satisfied)",
+    AtRiskSignal.DETRACTOR: "gave a detractor NPS score ({nps} out of 10)",
 }
 
 
 @dataclass(frozen=True)
 class AccountHealth:
-    """One account's risk figures over the last 30 days (a row of an account-health mart).
+    """One at-risk account's figures, as the warehouse judged them (a row of dbt's
+    loop_at_risk_alerts): what an alert states, never what decides it.
 
-    CSAT averages are on the 1-5 scale; ``csat_previous`` is the 30 days before the last 30.
+    CSAT shares are the satisfied share (0-1) of the last 30 days and of the 30 before.
     """
 
     account_id: str
@@ -43,35 +49,15 @@ class AccountHealth:
     renewal_date: date | None
     csm_name: str
     csm_email: str
-    escalations_30d: int = 0
-    churn_mentions_30d: int = 0
-    competitor_mentions_30d: int = 0
+    escalated_items_30d: int = 0
     competitors: tuple[str, ...] = ()
-    csat_recent: float | None = None
-    csat_previous: float | None = None
+    csat_satisfied_share_30d: float | None = None
+    csat_satisfied_share_prior_30d: float | None = None
+    latest_nps_score: int | None = None
 
 
-@dataclass(frozen=True)
-class AtRiskThresholds:
-    escalations_30d: int = 3
-    csat_drop: float = 0.5  # points on the 1-5 scale
-
-
-def at_risk_signals(
-    health: AccountHealth, thresholds: AtRiskThresholds = AtRiskThresholds()
-) -> tuple[AtRiskSignal, ...]:
-    """The signals an account is over tonight; pure, so the marts' figures decide it alone."""
-    signals = []
-    if health.escalations_30d >= thresholds.escalations_30d:
-        signals.append(AtRiskSignal.ESCALATIONS)
-    if health.churn_mentions_30d > 0:
-        signals.append(AtRiskSignal.CHURN_MENTION)
-    if health.competitor_mentions_30d > 0:
-        signals.append(AtRiskSignal.COMPETITOR_MENTION)
-    recent, previous = health.csat_recent, health.csat_previous
-    if recent is not None and previous is not None and previous - recent >= thresholds.csat_drop:
-        signals.append(AtRiskSignal.CSAT_FALLING)
-    return tuple(signals)
+def _share(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0%}"
 
 
 def compose_at_risk_alert(
@@ -92,10 +78,11 @@ def compose_at_risk_alert(
     to = csm_or_team(health.csm_name, health.csm_email, sender)
     competitors = ", ".join(health.competitors)
     headline = _HEADLINES[signal].format(
-        escalations=health.escalations_30d,
+        escalations=health.escalated_items_30d,
         competitors=f" ({competitors})" if competitors else "",
-        previous=f"{health.csat_previous:.1f}" if health.csat_previous is not None else "?",
-        recent=f"{health.csat_recent:.1f}" if health.csat_recent is not None else "?",
+        previous=_share(health.csat_satisfied_share_prior_30d),
+        recent=_share(health.csat_satisfied_share_30d),
+        nps="?" if health.latest_nps_score is None else health.latest_nps_score,
     )
     kind = MessageKind.AT_RISK_ALERT.value
     stage = signal.value if crossed_on is None else f"{signal.value}:{crossed_on.isoformat()}"

@@ -73,8 +73,9 @@ def _score(value: Any, field: str = "nps_score", low: int = 0, high: int = 10) -
     return int(value)
 
 
-def _intents(value: Any) -> tuple[str, ...]:
-    """Intent labels from a list (DuckDB list column) or a ``;``-joined string."""
+def parse_intents(value: Any) -> tuple[str, ...]:
+    """Intent labels from a list (DuckDB list column) or a ``;``-joined string: the one parser
+    of the mart's (and the tag file's) intents column."""
     if isinstance(value, str):
         labels: list[Any] = value.split(";")
     elif isinstance(value, float) or not hasattr(value, "__iter__"):
@@ -171,7 +172,7 @@ class FeedbackItem:
             check_address("csm_email", csm_email)
         redacted = item.get("redacted_text")
         account_id = item.get("account_id")
-        intents = _intents(item.get("intents"))
+        intents = parse_intents(item.get("intents"))
         intent = _text(item["intent"])
         if intent and intent not in intents:
             intents = (intent, *intents)

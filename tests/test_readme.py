@@ -14,7 +14,9 @@ README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_in_the_configuration_table() -> None:
-    documented = set(re.findall(r"^\| `([a-z_]+)` \| `LOOPKEEPER_([A-Z_]+)` \|", README, re.M))
+    documented = set(
+        re.findall(r"^\| `([a-z0-9_]+)` \| `LOOPKEEPER_([A-Z0-9_]+)` \|", README, re.M)
+    )
     assert documented == {(name, name.upper()) for name in Settings.model_fields}
 
 

@@ -1,8 +1,9 @@
 """At-risk alerts: the CSM hears the night an account crosses a risk signal, once per crossing.
 
-The figures come from the marts: dim_accounts' escalated items of the last 30 days, and from
-fct_feedback the churn and competitor mentions of the last 30 days and the mean CSAT of the last
-30 days against the 30 before (survey answers 1-5 as given, a ticket's "good" as 5 and "bad" as 1).
+Which accounts are at risk, and why, is dbt's: loop.loop_at_risk_alerts (one row per account
+and signal, from int_account_risk_signals, the model dim_accounts.is_at_risk reads) and
+loop.loop_at_risk_evidence (the items that raised each flag). This step only remembers
+crossings and composes.
 
 ``ops.risk_signals`` remembers each crossing: the night a signal first shows is its
 ``crossed_on``, and it stays the same every night the signal lasts, so the alert's key does too;
@@ -13,14 +14,12 @@ a new alert. A first run alerts on every account at risk that night: that is new
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import duckdb
 
 from flows.loop.outcome import StepCount
-from flows.loop.policy import LoopPolicy
-from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts
+from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts, log_rejected
 from notifications import (
     AccountHealth,
     AtRiskSignal,
@@ -28,9 +27,7 @@ from notifications import (
     FeedbackItem,
     Outbox,
     SenderIdentity,
-    at_risk_signals,
     compose_at_risk_alert,
-    needs_handoff,
 )
 
 log = logging.getLogger(__name__)
@@ -46,66 +43,45 @@ create table if not exists ops.risk_signals (
 );
 """
 
-HEALTH_SQL = """
-with recent as (
-    select
-        account_id,
-        count(*) filter (
-            where received_at >= ? and list_contains(coalesce(intents, []), 'churn_risk')
-        ) as churn_mentions_30d,
-        count(*) filter (
-            where received_at >= ? and (
-                list_contains(coalesce(intents, []), 'competitor')
-                or len(coalesce(competitors, [])) > 0
-            )
-        ) as competitor_mentions_30d,
-        list_sort(list_distinct(flatten(
-            list(coalesce(competitors, [])) filter (where received_at >= ?)
-        ))) as competitors,
-        avg(coalesce(csat_score, case csat_rating when 'good' then 5 when 'bad' then 1 end))
-            filter (where received_at >= ?) as csat_recent,
-        avg(coalesce(csat_score, case csat_rating when 'good' then 5 when 'bad' then 1 end))
-            filter (where received_at < ?) as csat_previous
-    from marts.fct_feedback
-    where account_id is not null and received_at >= ?
-    group by account_id
-)
-select
-    accounts.account_id,
-    accounts.account_name,
-    coalesce(accounts.tier, '') as tier,
-    accounts.arr,
-    accounts.renewal_date,
-    coalesce(accounts.csm_name, '') as csm_name,
-    coalesce(accounts.csm_email, '') as csm_email,
-    accounts.escalated_items_30d as escalations_30d,
-    coalesce(recent.churn_mentions_30d, 0) as churn_mentions_30d,
-    coalesce(recent.competitor_mentions_30d, 0) as competitor_mentions_30d,
-    coalesce(recent.competitors, []) as competitors,
-    recent.csat_recent,
-    recent.csat_previous
-from marts.dim_accounts as accounts
-left join recent on accounts.account_id = recent.account_id
-order by accounts.account_id
+ALERTS_SQL = """
+select * exclude (at_risk_alert_id, churn_or_competitor_mentions_90d)
+from loop.loop_at_risk_alerts
+order by account_id, at_risk_signal
 """
 
 EVIDENCE_SQL = f"""
-select {FEEDBACK_COLUMNS},
-    coalesce(csat_score <= 2, csat_rating = 'bad', false) as is_csat_unhappy
-from marts.fct_feedback
-where account_id = ? and received_at >= ? and received_at < ?
-order by received_at desc, item_id
+select evidence.at_risk_alert_id, {FEEDBACK_COLUMNS}
+from loop.loop_at_risk_evidence as evidence
+inner join marts.fct_feedback using (item_id)
+where evidence.evidence_rank <= 5
+order by evidence.at_risk_alert_id, evidence.evidence_rank
 """
 
 
-def account_health(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[AccountHealth]:
-    recent, previous = as_of - timedelta(days=30), as_of - timedelta(days=60)
-    rows = fetch_dicts(con, HEALTH_SQL, [recent, recent, recent, recent, recent, previous])
-    for row in rows:
-        row["competitors"] = tuple(row["competitors"])
-        for name in ("csat_recent", "csat_previous"):
-            row[name] = None if row[name] is None else float(row[name])
-    return [AccountHealth(**row) for row in rows]
+def at_risk_tonight(
+    con: duckdb.DuckDBPyConnection,
+) -> dict[str, tuple[AccountHealth, list[AtRiskSignal]]]:
+    """Per account, its figures and the signals dbt flagged it for (loop_at_risk_alerts)."""
+    found: dict[str, tuple[AccountHealth, list[AtRiskSignal]]] = {}
+    for row in fetch_dicts(con, ALERTS_SQL):
+        signal = AtRiskSignal(row.pop("at_risk_signal"))
+        row["competitors"] = tuple(row.pop("competitors_mentioned_90d") or ())
+        _, signals = found.setdefault(row["account_id"], (AccountHealth(**row), []))
+        signals.append(signal)
+    return found
+
+
+def evidence_by_alert(con: duckdb.DuckDBPyConnection) -> dict[str, list[FeedbackItem]]:
+    """The items behind each alert (loop_at_risk_evidence), newest first; an unreadable row is
+    left out with a warning (the alert still goes)."""
+    rows = fetch_dicts(con, EVIDENCE_SQL)
+    items, rejected = feedback_items(rows)
+    log_rejected("at-risk evidence", rejected)
+    alert_of = {str(row["item_id"]): str(row["at_risk_alert_id"]) for row in rows}
+    evidence: dict[str, list[FeedbackItem]] = {}
+    for item in items:
+        evidence.setdefault(alert_of[item.item_id], []).append(item)
+    return evidence
 
 
 def record_crossings(
@@ -132,31 +108,17 @@ def record_crossings(
     return {key: crossed[key] for key in active}
 
 
-def _evidence(
-    signal: AtRiskSignal, items: Sequence[FeedbackItem], unhappy: set[str]
-) -> list[FeedbackItem]:
-    if signal is AtRiskSignal.CHURN_MENTION:
-        return [i for i in items if "churn_risk" in i.intents]
-    if signal is AtRiskSignal.COMPETITOR_MENTION:
-        return [i for i in items if "competitor" in i.intents]
-    if signal is AtRiskSignal.ESCALATIONS:
-        return [i for i in items if needs_handoff(i)]
-    return [i for i in items if i.item_id in unhappy]
-
-
 def queue_at_risk_alerts(
     outbox: Outbox,
     *,
-    as_of: datetime,
     run_date: date,
-    policy: LoopPolicy,
     identity: SenderIdentity,
 ) -> StepCount:
+    """Queue an alert per at-risk account and signal of tonight; the signal's crossing (its
+    first night) is part of the key, so an alert goes once per crossing."""
     con = outbox.connection
-    signals = {
-        health.account_id: (health, at_risk_signals(health, policy.at_risk))
-        for health in account_health(con, as_of)
-    }
+    signals = at_risk_tonight(con)
+    evidence = evidence_by_alert(con)
     active = {(a, s.value) for a, (_, found) in signals.items() for s in found}
     messages: list[EmailMessage] = []
     rejected = 0
@@ -164,11 +126,6 @@ def queue_at_risk_alerts(
     try:
         crossed = record_crossings(con, active, run_date)
         for account_id, (health, found) in signals.items():
-            if not found:
-                continue
-            rows = fetch_dicts(con, EVIDENCE_SQL, [account_id, as_of - timedelta(days=30), as_of])
-            items, _ = feedback_items(rows)
-            unhappy = {str(row["item_id"]) for row in rows if row["is_csat_unhappy"]}
             for signal in found:
                 try:
                     messages.append(
@@ -177,7 +134,7 @@ def queue_at_risk_alerts(
                             signal,
                             sender=identity,
                             crossed_on=crossed[(account_id, signal.value)],
-                            evidence=_evidence(signal, items, unhappy),
+                            evidence=evidence.get(f"{account_id}|{signal.value}", []),
                         )
                     )
                 except ValueError as error:

@@ -1,10 +1,9 @@
 """Escalating themes to product: the marts' themes over a threshold get a document, once.
 
-A theme is weighed on its items of the last ``theme_window_days`` (the marts' current view):
-the accounts they came from, with ARR and renewal from dim_accounts; an account is at retention
-risk when one of those items mentions leaving or a competitor, or dim_accounts flags it at risk.
-Praise themes are never escalated, nor themes whose roadmap item has shipped or been declined:
-product has answered those already. The document is written first under its stable name, then
+Which themes product could still be asked about, and the accounts and items each is weighed
+on, are dbt's (loop.loop_theme_escalation_accounts and loop_theme_escalation_items: the marts'
+current window, praise and answered themes left out); the thresholds (notifications) decide
+which cross. The document is written first under its stable name, then
 its ``ops.escalations`` row in its own transaction: a crash in between leaves a file the next
 night rewrites, identically named, before recording it.
 """
@@ -12,7 +11,7 @@ night rewrites, identically named, before recording it.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import duckdb
 
@@ -31,45 +30,24 @@ from notifications import (
 log = logging.getLogger(__name__)
 
 THEME_ACCOUNTS_SQL = """
-select
-    themes.theme_key,
-    themes.theme_label,
-    coalesce(themes.product_area, '') as product_area,
-    feedback.account_id,
-    accounts.account_name,
-    coalesce(accounts.tier, '') as tier,
-    coalesce(accounts.arr, 0) as arr,
-    accounts.renewal_date,
-    bool_or(coalesce(feedback.has_churn_or_competitor_mention, false) or accounts.is_at_risk)
-        as at_retention_risk
-from marts.dim_themes as themes
-inner join marts.fct_feedback as feedback
-    on themes.theme_key = feedback.theme_key
-inner join marts.dim_accounts as accounts
-    on feedback.account_id = accounts.account_id
-where not themes.is_praise
-    and coalesce(themes.roadmap_status, '') not in ('shipped', 'declined')
-    and feedback.received_at >= ? and feedback.received_at < ?
-group by all
-order by themes.theme_key, feedback.account_id
+select * from loop.loop_theme_escalation_accounts
+order by theme_key, account_id
 """
 
 THEME_ITEMS_SQL = f"""
 select {FEEDBACK_COLUMNS}
-from marts.fct_feedback
-where theme_key = ? and received_at >= ? and received_at < ?
-order by received_at desc, item_id
+from loop.loop_theme_escalation_items as theme_items
+inner join marts.fct_feedback using (item_id)
+where theme_items.theme_key = ?
+order by fct_feedback.received_at desc, fct_feedback.item_id
 """
 
 
-def candidate_themes(
-    con: duckdb.DuckDBPyConnection, *, as_of: datetime, policy: LoopPolicy
-) -> list[ThemeEvidence]:
+def candidate_themes(con: duckdb.DuckDBPyConnection) -> list[ThemeEvidence]:
     """Themes not escalated yet, with their accounts (no items yet: thresholds need none)."""
     already = escalated_theme_keys(con)
-    start = as_of - timedelta(days=policy.theme_window_days)
     themes: dict[str, ThemeEvidence] = {}
-    for row in fetch_dicts(con, THEME_ACCOUNTS_SQL, [start, as_of]):
+    for row in fetch_dicts(con, THEME_ACCOUNTS_SQL):
         if row["theme_key"] in already:
             continue
         account = ThemeAccount(
@@ -78,7 +56,7 @@ def candidate_themes(
             tier=row["tier"],
             arr=float(row["arr"]),
             renewal_date=row["renewal_date"],
-            at_retention_risk=bool(row["at_retention_risk"]),
+            at_retention_risk=bool(row["is_at_retention_risk"]),
         )
         theme = themes.get(row["theme_key"]) or ThemeEvidence(
             theme_key=row["theme_key"],
@@ -106,15 +84,14 @@ def escalate_themes(
 ) -> EscalationOutcome:
     """Write and record a document for every theme crossing a threshold for the first time."""
     judged_on = run_date
-    start = as_of - timedelta(days=policy.theme_window_days)
     crossing = [
         theme
-        for theme in candidate_themes(con, as_of=as_of, policy=policy)
+        for theme in candidate_themes(con)
         if escalation_reasons(theme, judged_on, policy.escalation)
     ]
     written = []
     for theme in crossing:
-        rows = fetch_dicts(con, THEME_ITEMS_SQL, [theme.theme_key, start, as_of])
+        rows = fetch_dicts(con, THEME_ITEMS_SQL, [theme.theme_key])
         items, rejected = feedback_items(rows)
         for bad in rejected:
             log.warning(

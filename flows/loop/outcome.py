@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.acknowledge import AckQueued
+from flows.loop.acknowledgments import AckQueued
 from notifications import DeliveryReport
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from notifications import AtRiskThresholds, EscalationThresholds
+from notifications import EscalationThresholds
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,8 @@ class LoopPolicy:
       night closes the loop; one that changed earlier is history, not news.
     - ``stale_lookback_days``: SLA clocks that fell due this long ago still appear in the digest.
     - ``due_soon_hours``: clocks falling due this soon appear as "due soon".
-    - ``renewal_watch_days`` / ``open_item_days``: accounts renewing this soon, with items of
-      this many days not yet shipped, declined or closed.
-    - ``theme_window_days``: the accounts and items a theme is escalated on (the marts' current
-      view is 90 days).
+    Windows the warehouse applies (the stale digest's renewal watch, the theme window of an
+    escalation) are dbt vars in dbt_project.yml, read by the models in models/loop.
     - ``qbr_next_update_days``: the next update a QBR follow-up promises, after the meeting.
     """
 
@@ -31,25 +29,16 @@ class LoopPolicy:
     closed_loop_window_days: int = 30
     stale_lookback_days: int = 14
     due_soon_hours: int = 24
-    renewal_watch_days: int = 60
-    open_item_days: int = 90
-    theme_window_days: int = 90
     qbr_next_update_days: int = 14
     escalation: EscalationThresholds = field(default_factory=EscalationThresholds)
-    # Two escalated items in 30 days: the marts' `at_risk_min_escalations_30d`, so an alert and
-    # dim_accounts.is_at_risk agree on what "several" is.
-    at_risk: AtRiskThresholds = field(
-        default_factory=lambda: AtRiskThresholds(escalations_30d=2, csat_drop=0.5)
-    )
+    # No at-risk thresholds here: what "at risk" means is dbt's (int_account_risk_signals, its
+    # thresholds vars fed from the settings); the alert step reads loop.loop_at_risk_alerts.
 
     def __post_init__(self) -> None:
         for name in (
             "window_days",
             "closed_loop_window_days",
             "stale_lookback_days",
-            "renewal_watch_days",
-            "open_item_days",
-            "theme_window_days",
             "qbr_next_update_days",
         ):
             if getattr(self, name) < 1:

@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 import duckdb
 
-from flows.acknowledge import items_in_window, queue_acknowledgments
 from flows.config import Settings
+from flows.loop.acknowledgments import items_in_window, queue_acknowledgments
 from flows.loop.at_risk import queue_at_risk_alerts
 from flows.loop.closed_loop import queue_closed_loop
 from flows.loop.escalations import escalate_themes
@@ -79,9 +79,7 @@ def close_the_loop(
         next_update_days=policy.qbr_next_update_days,
     )
     escalations = escalate_themes(con, as_of=as_of, run_date=run_date, policy=policy)
-    at_risk = queue_at_risk_alerts(
-        outbox, as_of=as_of, run_date=run_date, policy=policy, identity=identity
-    )
+    at_risk = queue_at_risk_alerts(outbox, run_date=run_date, identity=identity)
     digests = queue_stale_digests(
         outbox, as_of=as_of, run_date=run_date, policy=policy, identity=identity
     )

@@ -6,9 +6,9 @@
   ``due_soon_hours`` ahead. One line per item,
   its earliest such clock. Tickets support answers itself are support's clock, not the CSM's.
 - Customers waiting on product: accounts with items in an escalated theme product has not
-  answered yet.
-- Renewals: accounts renewing within ``renewal_watch_days`` with items of the last
-  ``open_item_days`` not yet shipped, declined or closed.
+  answered yet (loop.loop_stale_waiting_on_product).
+- Renewals: accounts renewing within dbt var ``renewal_watch_days`` with open items of the last
+  ``open_item_days`` (loop.loop_stale_renewals).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from flows.acknowledge import has_words_and_address, is_acknowledgeable, routes_to_human
+from flows.loop.acknowledgments import has_words_and_address, is_acknowledgeable, routes_to_human
 from flows.loop.message_items import answered_items
 from flows.loop.outcome import StepCount
 from flows.loop.policy import LoopPolicy
@@ -47,38 +47,14 @@ order by item_id
 """
 
 WAITING_SQL = """
-select
-    coalesce(csm_name, '') as csm_name,
-    coalesce(csm_email, '') as csm_email,
-    account_name,
-    coalesce(tier, '') as tier,
-    arr,
-    theme_label,
-    theme_escalated_at::date as escalated_on,
-    product_response_due_at::date as answer_due
-from marts.fct_feedback
-where theme_escalated_at < ? and product_responded_at is null
-    and account_id is not null
-group by all
+select * exclude (waiting_id, account_id, theme_key)
+from loop.loop_stale_waiting_on_product
 order by all
 """
 
 RENEWALS_SQL = """
-select
-    coalesce(accounts.csm_name, '') as csm_name,
-    coalesce(accounts.csm_email, '') as csm_email,
-    accounts.account_name,
-    coalesce(accounts.tier, '') as tier,
-    accounts.arr,
-    accounts.renewal_date,
-    count(*) as open_items
-from marts.dim_accounts as accounts
-inner join marts.fct_feedback as feedback
-    on accounts.account_id = feedback.account_id
-where accounts.renewal_date >= ?::date and accounts.renewal_date <= ?::date
-    and feedback.received_at >= ?
-    and feedback.current_stage not in ('shipped', 'declined', 'closed_loop')
-group by all
+select * exclude (account_id)
+from loop.loop_stale_renewals
 order by all
 """
 
@@ -141,21 +117,14 @@ def stale_items(
     return out
 
 
-def waiting_on_product(con: duckdb.DuckDBPyConnection, as_of: datetime) -> list[EscalationWait]:
-    """Customers in themes escalated before the night (one escalated by this night's own run,
-    dated as_of, has not had a day for product to answer: a re-run must compose the same)."""
-    return [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL, [as_of])]
+def waiting_on_product(con: duckdb.DuckDBPyConnection) -> list[EscalationWait]:
+    """Customers in themes escalated before the night that product has not answered."""
+    return [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL)]
 
 
-def renewals_with_open_items(
-    con: duckdb.DuckDBPyConnection, *, as_of: datetime, policy: LoopPolicy
-) -> list[RenewalWatch]:
-    params = [
-        as_of.date(),
-        as_of.date() + timedelta(days=policy.renewal_watch_days),
-        as_of - timedelta(days=policy.open_item_days),
-    ]
-    return [RenewalWatch(**row) for row in fetch_dicts(con, RENEWALS_SQL, params)]
+def renewals_with_open_items(con: duckdb.DuckDBPyConnection) -> list[RenewalWatch]:
+    """Accounts renewing soon with open items (dbt vars renewal_watch_days, open_item_days)."""
+    return [RenewalWatch(**row) for row in fetch_dicts(con, RENEWALS_SQL)]
 
 
 def _by_csm(
@@ -180,8 +149,8 @@ def queue_stale_digests(
     con = outbox.connection
     rows: list[StaleItem | EscalationWait | RenewalWatch] = [
         *stale_items(con, as_of=as_of, policy=policy),
-        *waiting_on_product(con, as_of),
-        *renewals_with_open_items(con, as_of=as_of, policy=policy),
+        *waiting_on_product(con),
+        *renewals_with_open_items(con),
     ]
     messages: list[EmailMessage] = []
     rejected = 0

@@ -1,4 +1,5 @@
-"""The monthly loop-health report's figures, read from the marts."""
+"""The monthly loop-health report's figures, read from the marts and the report models
+(dbt_project/models/reports: rpt_monthly_*); this module composes, the models count."""
 
 from __future__ import annotations
 
@@ -17,16 +18,10 @@ from flows.reports.figures import (
 )
 from flows.reports.monthly_lists import risky_items, top_themes
 from flows.reports.periods import Period, months_back
-from flows.reports.queries import ack_sla_hours, as_of_date, require_items, rows
+from flows.reports.queries import Row, ack_sla_hours, as_of_date, require_items, rows
 from flows.reports.recommendations import monthly_findings
 
 TREND_MONTHS = 12
-CLOSED_STAGES = ("shipped", "declined", "closed_loop")
-
-
-def nps_value(promoters: int, detractors: int, responses: int) -> float | None:
-    """Percent promoters minus percent detractors, one decimal, as the marts round it."""
-    return round(100.0 * (promoters - detractors) / responses, 1) if responses else None
 
 
 def monthly_figures(con: duckdb.DuckDBPyConnection, period: Period, name: str) -> MonthlyFigures:
@@ -79,32 +74,22 @@ def _nps_trend(
         r["response_month"]: r
         for r in rows(
             con,
-            """
-            select response_month, sum(responses) as responses, sum(promoters) as promoters,
-                sum(passives) as passives, sum(detractors) as detractors
-            from marts.fct_nps_monthly
-            where response_month >= ? and response_month < ?
-            group by response_month
-            """,
+            "select * from reports.rpt_monthly_nps"
+            " where response_month >= ? and response_month < ?",
             window,
         )
     }
-    trend = []
-    for month in months:
-        r = found.get(month, {})
-        responses, promoters = int(r.get("responses") or 0), int(r.get("promoters") or 0)
-        passives, detractors = int(r.get("passives") or 0), int(r.get("detractors") or 0)
-        trend.append(
-            NpsMonth(
-                month=month,
-                responses=responses,
-                promoters=promoters,
-                passives=passives,
-                detractors=detractors,
-                nps=nps_value(promoters, detractors, responses),
-            )
+    return [
+        NpsMonth(
+            month=month,
+            responses=int(found.get(month, {}).get("responses") or 0),
+            promoters=int(found.get(month, {}).get("promoters") or 0),
+            passives=int(found.get(month, {}).get("passives") or 0),
+            detractors=int(found.get(month, {}).get("detractors") or 0),
+            nps=found.get(month, {}).get("nps"),
         )
-    return trend
+        for month in months
+    ]
 
 
 def _nps_by_tier(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, NpsMonth]:
@@ -140,39 +125,31 @@ def _volume(con: duckdb.DuckDBPyConnection, window: list[object]) -> list[Channe
     ]
 
 
-def _ack_trend(
-    con: duckdb.DuckDBPyConnection, months: list[date], window: list[object]
-) -> list[AckMonth]:
-    found = {
-        r["month"]: r
+def _loop_months(con: duckdb.DuckDBPyConnection, window: list[object]) -> dict[date, Row]:
+    return {
+        r["activity_month"]: r
         for r in rows(
             con,
-            """
-            select cast(date_trunc('month', s.received_at) as date) as month, count(*) as items,
-                count(*) filter (where s.ack_sla_status = 'met') as met,
-                count(*) filter (where s.ack_sla_status = 'breached') as breached,
-                count(*) filter (where s.ack_sla_status = 'open') as open,
-                any_value(h.avg_hours_to_ack) as avg_hours_to_ack,
-                any_value(h.acknowledged_within_48h_share) as share_48h
-            from marts.fct_feedback_sla as s
-            left join marts.fct_loop_health_monthly as h
-                on h.activity_month = cast(date_trunc('month', s.received_at) as date)
-                and h.channel = 'all'
-            where s.received_at >= ? and s.received_at < ?
-            group by 1
-            """,
+            "select * from reports.rpt_monthly_loop"
+            " where activity_month >= ? and activity_month < ?",
             window,
         )
     }
+
+
+def _ack_trend(
+    con: duckdb.DuckDBPyConnection, months: list[date], window: list[object]
+) -> list[AckMonth]:
+    found = _loop_months(con, window)
     return [
         AckMonth(
             month=m,
-            items=found.get(m, {}).get("items", 0),
-            met=found.get(m, {}).get("met", 0),
-            breached=found.get(m, {}).get("breached", 0),
-            open=found.get(m, {}).get("open", 0),
+            items=int(found.get(m, {}).get("ack_items") or 0),
+            met=int(found.get(m, {}).get("ack_met") or 0),
+            breached=int(found.get(m, {}).get("ack_breached") or 0),
+            open=int(found.get(m, {}).get("ack_open") or 0),
             avg_hours_to_ack=found.get(m, {}).get("avg_hours_to_ack"),
-            acknowledged_within_48h_share=found.get(m, {}).get("share_48h"),
+            acknowledged_within_48h_share=found.get(m, {}).get("acknowledged_within_48h_share"),
         )
         for m in months
     ]
@@ -181,48 +158,19 @@ def _ack_trend(
 def _close_loop_trend(
     con: duckdb.DuckDBPyConnection, months: list[date], window: list[object]
 ) -> list[CloseLoopMonth]:
-    found = {
-        r["month"]: r
-        for r in rows(
-            con,
-            f"""
-            select cast(date_trunc('month', received_at) as date) as month,
-                count(*) filter (where current_stage in {CLOSED_STAGES}) as resolved,
-                count(*) filter (where current_stage = 'closed_loop') as closed
-            from marts.fct_feedback
-            where received_at >= ? and received_at < ?
-            group by 1
-            """,
-            window,
-        )
-    }
-    emails = {
-        r["activity_month"]: r["closed_loop_emails_sent"]
-        for r in rows(
-            con,
-            "select activity_month, closed_loop_emails_sent from marts.fct_loop_health_monthly"
-            " where channel = 'all' and activity_month >= ? and activity_month < ?",
-            window,
-        )
-    }
+    found = _loop_months(con, window)
     return [
         CloseLoopMonth(
             month=m,
-            resolved_items=found.get(m, {}).get("resolved", 0),
-            closed_loop_items=found.get(m, {}).get("closed", 0),
-            closed_loop_emails_sent=emails.get(m) or 0,
+            resolved_items=int(found.get(m, {}).get("resolved_items") or 0),
+            closed_loop_items=int(found.get(m, {}).get("closed_loop_items") or 0),
+            closed_loop_emails_sent=int(found.get(m, {}).get("closed_loop_emails_sent") or 0),
         )
         for m in months
     ]
 
 
 def _breaches_by_tier(con: duckdb.DuckDBPyConnection, period: Period) -> list[TierBreaches]:
-    clocks = ("ack", "detractor_contact", "first_plan", "product_response")
-    due = ", ".join(
-        f"count(*) filter (where {c}_sla_status in ('met', 'breached')) as {c}_due,"
-        f" count(*) filter (where {c}_sla_status = 'breached') as {c}_breached"
-        for c in clocks
-    )
     return [
         TierBreaches(
             tier=r["tier"],
@@ -238,12 +186,8 @@ def _breaches_by_tier(con: duckdb.DuckDBPyConnection, period: Period) -> list[Ti
         )
         for r in rows(
             con,
-            f"""
-            select coalesce(tier, 'Unmatched') as tier, count(*) as items, {due}
-            from marts.fct_feedback_sla
-            where received_at >= ? and received_at < ?
-            group by 1 order by 1
-            """,
-            [period.start_at, period.end_at],
+            "select * from reports.rpt_monthly_tier_breaches where activity_month = ?"
+            " order by tier",
+            [period.start],
         )
     ]

@@ -1,4 +1,5 @@
-"""The monthly report's ranked lists: themes by ARR affected, and the riskiest open items."""
+"""The monthly report's ranked lists: themes by ARR affected (fct_theme_impact), and the
+riskiest open items (rpt_monthly_risky_items)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from flows.reports.queries import rows
 
 TOP_THEMES = 8
 RISKY_ITEMS = 10
-RENEWAL_HORIZON_DAYS = 90
 QUOTE_CHARS = 220
 
 
@@ -74,35 +74,13 @@ def top_themes(
 
 
 def risky_items(con: duckdb.DuckDBPyConnection, period: Period) -> list[RiskyItem]:
-    """Accounts renewing soon with a negative or hand-off item still open: the worst one each.
-
-    Open means not shipped, declined or closed_loop at as_of; one row per account so a single
-    noisy account cannot fill the list.
-    """
+    """Accounts renewing soon with a negative or hand-off item still open: the worst one each
+    (rpt_monthly_risky_items, which says what open, soon and worst mean)."""
     found = rows(
         con,
-        f"""
-        with candidates as (
-            select f.item_id, a.account_name, a.tier, a.arr, a.days_to_renewal, a.csm_name,
-                f.source, f.theme_label, f.current_stage, f.age_days, f.breached_slas,
-                f.redacted_text,
-                count(*) over (partition by f.account_id) as open_items,
-                row_number() over (
-                    partition by f.account_id
-                    order by f.breached_slas desc, f.age_days desc, f.item_id
-                ) as worst
-            from marts.fct_feedback as f
-            join marts.dim_accounts as a on a.account_id = f.account_id
-            where f.received_at < ?
-                and f.current_stage not in ('shipped', 'declined', 'closed_loop')
-                and a.days_to_renewal between 0 and {RENEWAL_HORIZON_DAYS}
-                and (f.is_handoff_case or f.sentiment = 'negative')
-        )
-        select * from candidates where worst = 1
-        order by days_to_renewal, arr desc, item_id
-        limit {RISKY_ITEMS}
-        """,
-        [period.end_at],
+        "select * from reports.rpt_monthly_risky_items where report_month = ? and risk_rank <= ?"
+        " order by risk_rank",
+        [period.start, RISKY_ITEMS],
     )
     return [
         RiskyItem(

@@ -34,6 +34,15 @@ def read_marts(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             raise ReportError(
                 f"{warehouse}: the warehouse has no marts yet (run `loopkeeper nightly` first)"
             )
+        reports = scalar(
+            con,
+            "select count(*) from information_schema.tables where table_schema = 'reports'",
+        )
+        if not reports:
+            raise ReportError(
+                f"{warehouse}: the warehouse has no report models (schema reports) yet; it was"
+                " built by an older Loopkeeper: run `loopkeeper nightly` once to build them"
+            )
         yield con
 
 

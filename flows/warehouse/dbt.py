@@ -6,8 +6,9 @@ DuckDB allows one writer: ``run_dbt`` closes dbt's connection before handing the
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,14 +52,17 @@ def run_dbt(
     project_dir: Path | None = None,
     target: str = "dev",
     night: date | None = None,
+    thresholds: Mapping[str, object] | None = None,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
     ``night``: the night being run, whose own messages and escalations (sent after ``as_of``,
     the start of its day) count as done by it (macro ``done_by_night``).
+    ``thresholds``: business thresholds set by the deployment (``Settings.dbt_vars``), passed
+    as ``--vars`` over dbt_project.yml's defaults; they change only with the settings.
 
-    Both go to dbt as environment variables read only at execution (macro ``as_of``), not as
-    ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
+    The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
+    not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
     """
     clock = {
         "LOOPKEEPER_AS_OF": as_of.strftime("%Y-%m-%d %H:%M:%S"),
@@ -82,6 +86,7 @@ def run_dbt(
         str(work / "logs"),
         "--quiet",
         "--no-use-colors",
+        *(["--vars", json.dumps(dict(thresholds), sort_keys=True)] if thresholds else []),
     ]
     with _env(
         {

@@ -20,7 +20,7 @@ NIGHT = date(2026, 12, 3)
 
 
 def summary_with(delivery: DeliveryReport, warehouse: Path) -> RunSummary:
-    from flows.acknowledge import AckQueued
+    from flows.loop.acknowledgments import AckQueued
     from flows.loop.outcome import EscalationOutcome, LoopOutcome, StepCount
 
     summary = RunSummary(NIGHT, datetime(2026, 12, 3, tzinfo=UTC), warehouse, Path("mail"))

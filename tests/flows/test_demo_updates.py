@@ -91,15 +91,26 @@ def test_an_updated_ticket_turning_into_a_churn_threat_is_tagged_again_and_hande
     for _, text, competitors, mention, _ in rows:
         assert ESCALATION in text
         assert "Gainsight" in competitors and mention
-    # The account's alert: a competitor mention it did not have the night before.
+    # The account is at risk for a churn or competitor mention (dim_accounts' one definition)
+    # and its CSM has the alert for that crossing: sent the night it began (an earlier churn
+    # mention may have opened it already; a crossing alerts once).
     accounts = sorted({account for *_, account in rows if account})
+    flagged = query(
+        warehouse,
+        "select account_id from marts.dim_accounts where list_contains(?, account_id)"
+        " and list_contains(at_risk_reasons, 'churn_or_competitor_mention') order by 1",
+        [accounts],
+    )
     alerts = query(
         warehouse,
-        "select distinct account_id from ops.outbox where kind = 'at_risk_alert'"
-        " and run_date = ? and list_contains(?, account_id)",
+        "select distinct o.account_id from ops.outbox as o join ops.risk_signals as r"
+        " on o.account_id = r.account_id and o.run_date = r.crossed_on"
+        " where o.kind = 'at_risk_alert' and r.signal = 'churn_or_competitor_mention'"
+        " and r.cleared_on is null and o.run_date <= ? and list_contains(?, o.account_id)",
         [NEXT_NIGHT, accounts],
     )
-    assert accounts and sorted(a for (a,) in alerts) == accounts
+    assert accounts and [a for (a,) in flagged] == accounts
+    assert sorted(a for (a,) in alerts) == accounts
     handoffs = query(
         warehouse,
         "select item_id from ops.outbox where kind = 'handoff' and list_contains(?, item_id)",

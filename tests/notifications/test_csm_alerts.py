@@ -11,14 +11,12 @@ import pytest
 from notifications import (
     AccountHealth,
     AtRiskSignal,
-    AtRiskThresholds,
     EscalationWait,
     FeedbackItem,
     QbrNote,
     RenewalWatch,
     SenderIdentity,
     StaleItem,
-    at_risk_signals,
     compose_at_risk_alert,
     compose_qbr_followup,
     compose_stale_digests,
@@ -193,40 +191,63 @@ def health(**changes: object) -> AccountHealth:
 
 
 @pytest.mark.parametrize(
-    ("changes", "expected"),
+    ("signal", "changes", "headline"),
     [
-        pytest.param({"escalations_30d": 3}, (AtRiskSignal.ESCALATIONS,), id="3 escalations"),
-        pytest.param({"escalations_30d": 2}, (), id="2 escalations are not"),
-        pytest.param({"churn_mentions_30d": 1}, (AtRiskSignal.CHURN_MENTION,), id="churn"),
         pytest.param(
-            {"competitor_mentions_30d": 1}, (AtRiskSignal.COMPETITOR_MENTION,), id="competitor"
+            AtRiskSignal.SEVERAL_ESCALATIONS,
+            {"escalated_items_30d": 3},
+            "has had 3 escalated items in the last 30 days",
+            id="several escalations",
         ),
         pytest.param(
-            {"csat_previous": 4.5, "csat_recent": 4.0},
-            (AtRiskSignal.CSAT_FALLING,),
-            id="csat down half a point",
+            AtRiskSignal.CHURN_OR_COMPETITOR_MENTION,
+            {},
+            "mentioned leaving or a competitor in the last 90 days",
+            id="churn mention, no competitor named",
         ),
-        pytest.param({"csat_previous": 4.5, "csat_recent": 4.1}, (), id="csat down less"),
-        pytest.param({"csat_recent": 2.0}, (), id="csat with nothing to compare"),
+        pytest.param(
+            AtRiskSignal.CSAT_FALLING,
+            {"csat_satisfied_share_prior_30d": 0.8, "csat_satisfied_share_30d": 0.5},
+            "has falling CSAT (80% to 50% satisfied)",
+            id="csat falling",
+        ),
+        pytest.param(
+            AtRiskSignal.DETRACTOR,
+            {"latest_nps_score": 3},
+            "gave a detractor NPS score (3 out of 10)",
+            id="detractor",
+        ),
     ],
 )
-def test_at_risk_signals(changes: dict[str, object], expected: tuple[AtRiskSignal, ...]) -> None:
-    assert at_risk_signals(health(**changes), AtRiskThresholds()) == expected
+def test_the_alert_headline_states_the_reason_with_its_figures(
+    signal: AtRiskSignal,
+    changes: dict[str, object],
+    headline: str,
+    sender_identity: SenderIdentity,
+) -> None:
+    message = compose_at_risk_alert(health(**changes), signal, sender=sender_identity)
+
+    assert message.subject == f"At risk: Northwind Logistics {headline}"
+    assert headline in flat(message.text)
 
 
 def test_at_risk_alert_names_the_signal_and_quotes_the_evidence(
     make_item: ItemFactory, sender_identity: SenderIdentity
 ) -> None:
-    account = health(competitor_mentions_30d=2, competitors=("Looker", "Tableau"))
+    account = health(competitors=("Looker", "Tableau"))
     evidence = [make_item(text="Looker does this out of the box.")]
 
     message = compose_at_risk_alert(
-        account, AtRiskSignal.COMPETITOR_MENTION, sender=sender_identity, evidence=evidence
+        account,
+        AtRiskSignal.CHURN_OR_COMPETITOR_MENTION,
+        sender=sender_identity,
+        evidence=evidence,
     )
 
     assert message.to_email == DANA[1] and message.kind == "at_risk_alert"
     assert (
-        message.subject == "At risk: Northwind Logistics mentioned a competitor (Looker, Tableau)"
+        message.subject == "At risk: Northwind Logistics mentioned leaving or a competitor"
+        " (Looker, Tableau) in the last 90 days"
     )
     for body in (flat(message.text), flat(message.html)):
         assert "Looker does this out of the box." in body
@@ -241,9 +262,9 @@ def test_at_risk_alert_key_is_per_account_signal_and_crossing(
             account, signal, sender=sender_identity, crossed_on=crossed_on
         ).key
 
-    churn = AtRiskSignal.CHURN_MENTION
-    assert key(health(), churn) == key(health(escalations_30d=9), churn)
-    assert key(health(), churn) != key(health(), AtRiskSignal.COMPETITOR_MENTION)
+    churn = AtRiskSignal.CHURN_OR_COMPETITOR_MENTION
+    assert key(health(), churn) == key(health(escalated_items_30d=9), churn)
+    assert key(health(), churn) != key(health(), AtRiskSignal.DETRACTOR)
     assert key(health(), churn) != key(health(account_id="001A000002"), churn)
     assert key(health(), churn, date(2026, 11, 1)) == key(health(), churn, date(2026, 11, 1))
     assert key(health(), churn, date(2026, 11, 1)) != key(health(), churn, date(2027, 2, 1))

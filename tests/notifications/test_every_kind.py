@@ -85,10 +85,9 @@ def build(
             None,
             item.csm_name,
             item.csm_email,
-            churn_mentions_30d=1,
         )
         return compose_at_risk_alert(
-            health, AtRiskSignal.CHURN_MENTION, sender=sender, evidence=[item]
+            health, AtRiskSignal.CHURN_OR_COMPETITOR_MENTION, sender=sender, evidence=[item]
         )
     if kind == "closed_loop":
         change = ShippedChange("theme:x", "x", "X", date(2026, 11, 20), "It works now.")

@@ -71,6 +71,9 @@ final as (
         items.model_version,
         current_stages.stage as current_stage,
         current_stages.entered_at as current_stage_entered_at,
+        -- the one definition of an open item: its loop has not ended (shipped, declined, or
+        -- the customer told); the loop, the reports and fct_loop_health_monthly read this
+        current_stages.stage not in ('shipped', 'declined', 'closed_loop') as is_open,
         sla.acknowledged_at,
         sla.ack_due_at,
         sla.hours_to_ack,

@@ -42,7 +42,7 @@ item_months as (
         count(*) filter (
             where
             age_days > 30
-            and current_stage not in ('shipped', 'declined', 'closed_loop')
+            and is_open
         ) as open_over_30d_items,
         count(nps_category) as nps_responses,
         count(*) filter (where nps_category = 'promoter') as promoters,
@@ -113,7 +113,7 @@ final as (
         closed_loop_emails_sent,
         open_over_30d_items,
         nps_responses,
-        round(100.0 * (promoters - detractors) / nullif(nps_responses, 0), 1) as nps
+        {{ nps('promoters', 'detractors', 'nps_responses') }} as nps
     from joined
 
 )

@@ -38,7 +38,7 @@ final as (
         promoters,
         passives,
         detractors,
-        round(100.0 * (promoters - detractors) / responses, 1) as nps,
+        {{ nps('promoters', 'detractors', 'responses') }} as nps,
         null::bigint as survey_sends,
         null::double as response_rate
     from counted

@@ -31,7 +31,7 @@ final as (
         promoters,
         passives,
         detractors,
-        round(100.0 * (promoters - detractors) / responses, 1) as nps
+        {{ nps('promoters', 'detractors', 'responses') }} as nps
     from counted
 
 )

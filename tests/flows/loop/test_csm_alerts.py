@@ -37,13 +37,19 @@ def test_the_digest_names_the_breached_clock_and_the_renewal(nights) -> None:
 def test_an_at_risk_alert_fires_once_and_not_again_the_next_night(nights) -> None:
     alerts = nights.query(
         "select account_id, to_email, run_date from ops.outbox where kind = 'at_risk_alert'"
+        " order by account_id"
     )
-    assert alerts == [("A4", "dana@loopkeeper-demo.io", date(2026, 11, 16))]
-    assert nights.first.at_risk_alerts.queued == 1
-    assert nights.second.at_risk_alerts.composed == 1
+    # dim_accounts' reasons: Fabrikam's churn mention, Contoso's detractor (nps:det)
+    assert alerts == [
+        ("A2", "ari@loopkeeper-demo.io", date(2026, 11, 16)),
+        ("A4", "dana@loopkeeper-demo.io", date(2026, 11, 16)),
+    ]
+    assert nights.first.at_risk_alerts.queued == 2
+    assert nights.second.at_risk_alerts.composed == 2
     assert nights.second.at_risk_alerts.queued == 0
-    assert nights.query("select * from ops.risk_signals") == [
-        ("A4", "churn_mention", date(2026, 11, 16), None)
+    assert nights.query("select * from ops.risk_signals order by account_id") == [
+        ("A2", "detractor", date(2026, 11, 16), None),
+        ("A4", "churn_or_competitor_mention", date(2026, 11, 16), None),
     ]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from flows.acknowledge import is_acknowledgeable, routes_to_human
+from flows.loop.acknowledgments import is_acknowledgeable, routes_to_human
 
 
 def kinds_for(outbox: list[dict[str, Any]], item_id: str) -> dict[str, str]:

@@ -9,8 +9,8 @@ from flows.loop.policy import LoopPolicy
 
 def test_running_the_same_night_again_queues_and_sends_nothing(nights) -> None:
     assert (
-        nights.first.queued == len(nights.outbox_after_first) == 10
-    )  # one stale digest: Ari has nothing to chase
+        nights.first.queued == len(nights.outbox_after_first) == 11
+    )  # one stale digest (Ari has nothing to chase); two at-risk alerts (A4 churn, A2 detractor)
     assert nights.again.queued == 0
     assert nights.again.delivery.sent == 0
     assert nights.outbox_after_again == nights.outbox_after_first
@@ -33,7 +33,7 @@ def test_the_summary_has_a_line_per_step(nights) -> None:
     lines = nights.first.lines()
     assert lines[0].startswith("  acknowledgments: 5 due, 2 handed to a CSM")
     assert any("escalations:" in line and "1 documents written" in line for line in lines)
-    assert lines[-1].startswith("  delivery:        10 sent")
+    assert lines[-1].startswith("  delivery:        11 sent")
 
 
 def test_a_policy_window_of_zero_days_is_refused(tmp_path) -> None:

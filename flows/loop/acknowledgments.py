@@ -33,7 +33,7 @@ from notifications import (
     load_suppressions,
     needs_handoff,
 )
-from notifications.feedback_item import is_missing
+from notifications.feedback_item import is_missing, parse_intents
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +61,13 @@ class AckQueued:
     queued: int
 
 
-def _intents(item: Mapping[str, Any]) -> set[str]:
-    """The item's intent labels, whether the mart gives a list or a `;`-joined string."""
-    value = item.get("intents")
-    if value is None or isinstance(value, float):
-        return set()
-    labels = value.split(";") if isinstance(value, str) else list(value)
-    return {str(label) for label in labels if label}
-
-
 def is_acknowledgeable(item: Mapping[str, Any]) -> bool:
     """Sources a customer expects an answer from us on (a note is the CSM's own writing)."""
     if item["source"] == "note":
         return False
-    return item["source"] != "ticket" or bool(_intents(item) & FEEDBACK_TICKET_INTENTS)
+    return item["source"] != "ticket" or bool(
+        set(parse_intents(item.get("intents"))) & FEEDBACK_TICKET_INTENTS
+    )
 
 
 def has_words_and_address(item: Mapping[str, Any]) -> bool:
@@ -113,7 +106,7 @@ def queue_acknowledgments(
     """Queue one automatic acknowledgment per person for ``rows``; no sending.
 
     Exactly once per item: an item any earlier acknowledgment answered is left out, and each
-    message is queued with the items it answers in one transaction (flows/loop/message_items.py),
+    message is queued with the items it answers in one transaction (message_items.py),
     so a re-run, a later night or a crash in between never answers an item twice.
     """
     con = outbox.connection

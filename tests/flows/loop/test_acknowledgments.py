@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from flows.acknowledge import queue_acknowledgments
+from flows.loop.acknowledgments import queue_acknowledgments
 from flows.warehouse.connection import open_warehouse
 from notifications import Outbox, SenderIdentity
 

@@ -1,0 +1,75 @@
+{#- One row per matched feedback item with what it says about its account's risk at as_of:
+    which at-risk signal it is evidence of. int_account_risk_signals counts these flags into
+    the signals, and the at-risk alert quotes the same items, so what an alert quotes is what
+    raised its flag. -#}
+with
+
+items as (
+
+    select * from {{ ref('int_feedback_items_tagged') }}
+    where account_id is not null
+
+),
+
+handed_off_items as (
+
+    -- a hand-off queued by the night counts, sent or not: the item was escalated to a human
+    select distinct item_id
+    from {{ ref('int_message_items') }}
+    where
+        kind = 'handoff'
+        and {{ done_by_night('created_at') }}
+
+),
+
+windows as (
+
+    select
+        items.item_id,
+        items.account_id,
+        items.received_at,
+        items.source,
+        items.nps_score,
+        items.competitors,
+        items.is_csat_satisfied,
+        coalesce(items.has_churn_or_competitor_mention, false)
+            as has_churn_or_competitor_mention,
+        items.severity = 'critical' or handed_off_items.item_id is not null as is_escalated,
+        items.received_at >= {{ as_of() }} - interval 30 day as is_in_last_30d,
+        items.received_at >= {{ as_of() }} - interval 60 day
+        and items.received_at < {{ as_of() }} - interval 30 day as is_in_prior_30d,
+        items.received_at >= {{ as_of() }} - interval 90 day as is_in_last_90d,
+        items.source = 'nps'
+        and row_number() over (
+            partition by items.account_id, items.source = 'nps'
+            order by items.received_at desc, items.item_id desc
+        ) = 1 as is_latest_nps
+    from items
+    left join handed_off_items
+        on items.item_id = handed_off_items.item_id
+
+),
+
+final as (
+
+    select
+        item_id,
+        account_id,
+        received_at,
+        source,
+        nps_score,
+        coalesce(competitors, []) as competitors,
+        is_csat_satisfied,
+        is_in_last_30d,
+        is_in_prior_30d,
+        is_latest_nps,
+        is_in_last_30d and is_escalated as is_escalation_30d,
+        is_in_last_90d and has_churn_or_competitor_mention
+            as is_churn_or_competitor_mention_90d,
+        coalesce(is_in_last_30d and not is_csat_satisfied, false) as is_csat_unsatisfied_30d,
+        coalesce(is_latest_nps and nps_score <= 6, false) as is_detractor_response
+    from windows
+
+)
+
+select * from final
