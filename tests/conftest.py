@@ -1,27 +1,29 @@
-"""Shared fixtures. Prefect's test harness costs ~10 s, so it is one session fixture, opt-in.
+"""Shared fixtures, and how the suite spreads over the cores (pytest-xdist, ``-n auto``).
 
-The slowest fixtures (whole nightlies) are built in the background: a second process
-(``background_worker.py``) runs the builds ``BACKGROUND_BUILDS`` names while this one runs the
-other tests, so the suite uses both cores. A build is a function ``(root, built)`` beside the
-tests that read it; its fixture asks ``background.result(name)`` for the value it returned. Only
-the builds that the collected tests use are started, and those tests run last, when the builds
-are most likely done.
+The slowest fixtures are whole nightlies. Each is a *shared build*: a function ``(root) -> value``
+beside the tests that read it, run once per session by whichever worker asks first, under a file
+lock in the folder all workers share; the others load its pickled value (``SharedBuilds``).
+
+Tests are handed to the workers in units (``UNITS``, xdist's scopes): the tests reading one build
+form one unit, and every other module is a unit of its own, so a module fixture is built once.
+The slowest units start first and the short ones fill the gaps; a worker is handed its next unit
+only when it reaches the last test of the one it has (``SlowestFirst``), so two long units do not
+queue on one worker while the other runs out of work.
+
+Prefect's test harness costs ~10 s, so it is one session fixture per worker, opt-in.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from filelock import FileLock
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -29,111 +31,128 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 # Tests write inbox files just before a nightly reads them: no waiting for files to settle.
 os.environ.setdefault("LOOPKEEPER_INBOX_SETTLE_SECONDS", "0")
 
-TESTS = Path(__file__).parent
-WORKER = TESTS / "background_worker.py"
-# Fixture name -> the build function, in the order the worker runs them.
-BACKGROUND_BUILDS = {
-    "report_warehouse": "flows/reports/conftest.py::build_report_warehouse",
-    "night": "flows/test_nightly.py::build_night",
-    "backfill_with_send": "flows/test_nightly.py::build_backfill_with_send",
-    "crashes": "flows/test_crash_safety.py::build_crashes",
-    "three_nights": "flows/test_record.py::build_three_nights",
-}
-# A build that has not finished by then is taken as hung (a whole run takes minutes).
-BUILD_TIMEOUT_SECONDS = 1800
+T = TypeVar("T")
+
+# The units that take longest, slowest first (`pytest --durations`: the night's three runs and
+# what reads them, three nights, the kill chains, the analysts' two nights, ...): (group, a
+# folder or module of its tests). The tests that read one build belong in one unit; every module
+# not named here is a unit of its own, started after these in the order it is collected. Units
+# only decide speed: a build read from two units is still made once (SharedBuilds), and the kill
+# chains, started after the night's build, find it done when they compare with it.
+UNITS: list[tuple[str, str]] = [
+    ("night", "tests/flows/test_nightly.py"),
+    ("night", "tests/flows/test_demo_updates.py"),
+    ("record", "tests/flows/test_record.py"),
+    ("crashes", "tests/flows/test_crash_safety.py"),
+    ("analysts", "tests/flows/test_analyst_access.py"),
+    ("reports", "tests/flows/reports/"),
+    ("dbt-incremental", "tests/dbt/test_incremental.py"),
+    ("dbt-warehouse", "tests/dbt/test_marts.py"),
+    ("dbt-warehouse", "tests/dbt/test_models.py"),
+    ("tag-cluster", "tests/flows/test_tag_cluster.py"),
+    ("loop", "tests/flows/loop/"),
+]
 
 
-class BackgroundBuildError(RuntimeError):
-    """A background build failed or its worker died; the message carries why."""
-
-
-class Background:
-    """The worker process and the values of the builds it finished."""
-
-    def __init__(self, out: Path, names: list[str]) -> None:
-        self.out, self.names, self.values = out, names, dict[str, Any]()
-        self.log = out / "worker.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        if names:
-            with self.log.open("wb") as log:
-                self.process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        str(WORKER),
-                        str(out),
-                        *(f"{name}={TESTS / BACKGROUND_BUILDS[name]}" for name in names),
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # its Prefect server can be stopped with it
-                )
-
-    def result(self, name: str) -> Any:
-        """The build's value, waiting for the worker to finish it."""
-        if name in self.values:
-            return self.values[name]
-        assert name in self.names and self.process is not None, f"{name} was not started"
-        done, failed = self.out / f"{name}.pickle", self.out / f"{name}.error"
-        deadline = time.monotonic() + BUILD_TIMEOUT_SECONDS
-        while not done.exists() and not failed.exists():
-            if self.process.poll() is not None and not done.exists() and not failed.exists():
-                raise BackgroundBuildError(f"the worker exited before {name}:\n{self._log_tail()}")
-            if time.monotonic() > deadline:
-                raise BackgroundBuildError(f"{name} not built in {BUILD_TIMEOUT_SECONDS} s")
-            time.sleep(0.2)
-        if failed.exists():
-            raise BackgroundBuildError(f"{name} failed in the worker:\n{failed.read_text()}")
-        self.values[name] = pickle.loads(done.read_bytes())
-        return self.values[name]
-
-    def _log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-    def stop(self) -> None:
-        """Let a worker that is done exit; stop one still building (the session ended early)."""
-        if self.process is None:
-            return
-        if self.process.poll() is None and self._all_done():  # stopping its Prefect server
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=30)
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-    def _all_done(self) -> bool:
-        return all(
-            (self.out / f"{n}.pickle").exists() or (self.out / f"{n}.error").exists()
-            for n in self.names
-        )
-
-
-def _uses_background(item: pytest.Item) -> bool:
-    return any(name in BACKGROUND_BUILDS for name in getattr(item, "fixturenames", ()))
+def unit_of(nodeid: str) -> str:
+    """The unit a test belongs to: its entry in ``UNITS``, or its module."""
+    module = nodeid.split("::", 1)[0]
+    return next((group for group, where in UNITS if module.startswith(where)), module)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that read a background build run last, in their usual order."""
-    items[:] = [i for i in items if not _uses_background(i)] + [
-        i for i in items if _uses_background(i)
-    ]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def background(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Background]:
-    used = {n for item in request.session.items for n in getattr(item, "fixturenames", ())}
-    worker = Background(
-        tmp_path_factory.mktemp("background"), [n for n in BACKGROUND_BUILDS if n in used]
+    """The slowest units first, each unit's tests together and in their usual order."""
+    rank: dict[str, int] = {}
+    for group, _ in UNITS:
+        rank.setdefault(group, len(rank))
+    first_seen: dict[str, int] = {}
+    for n, item in enumerate(items):
+        first_seen.setdefault(unit_of(item.nodeid), n)
+    items.sort(
+        key=lambda i: (rank.get(unit_of(i.nodeid), len(rank)), first_seen[unit_of(i.nodeid)])
     )
-    try:
-        yield worker
-    finally:
-        worker.stop()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadscope`` (pyproject), by our units rather than by module alone."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SlowestFirst(LoadScopeScheduling):
+        """xdist's scope scheduling with ``UNITS`` for scopes, in collection order (slowest
+        first), handing a worker its next unit when it reaches its last test rather than its
+        last two: a unit of two tests (the crash chains) would otherwise take the next long
+        unit with it while the other worker runs out of work. (Not xdist's ``loadgroup``: under
+        pytest 9.2 its ``xdist_group`` marks no longer reach the scheduler.)"""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+        def _reschedule(self, node: Any) -> None:
+            if (
+                not node.shutting_down
+                and self.workqueue
+                and self._pending_of(self.assigned_work[node]) > 1
+            ):
+                return
+            super()._reschedule(node)
+
+    config.option.loadscopereorder = False  # the units in the order the collection put them
+    return SlowestFirst(config, log)
+
+
+class SharedBuildError(RuntimeError):
+    """A shared build failed on another worker; the message carries its traceback."""
+
+
+class SharedBuilds:
+    """Builds run once per session across the xdist workers (the pattern xdist documents: a
+    file lock in the session's shared temporary folder), and the values already loaded here."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.values = root, dict[str, Any]()
+
+    def get(
+        self, name: str, build: Callable[[Path], T], request: pytest.FixtureRequest, *,
+        prefect: bool = True,
+    ) -> T:  # fmt: skip
+        """The value of ``build(folder)``, built here if no worker has yet; ``prefect`` starts
+        this worker's Prefect harness first (only when it builds)."""
+        if name not in self.values:
+            self.values[name] = self._load_or_build(name, build, request, prefect)
+        return self.values[name]  # type: ignore[no-any-return]
+
+    def _load_or_build(
+        self, name: str, build: Callable[[Path], Any], request: pytest.FixtureRequest,
+        prefect: bool,
+    ) -> Any:  # fmt: skip
+        done, failed = self.root / f"{name}.pickle", self.root / f"{name}.error"
+        with FileLock(self.root / f"{name}.lock"):
+            if done.exists():
+                return pickle.loads(done.read_bytes())
+            if failed.exists():
+                raise SharedBuildError(f"{name} failed on another worker:\n{failed.read_text()}")
+            if prefect:
+                request.getfixturevalue("prefect_harness")
+            folder = self.root / name
+            folder.mkdir()
+            try:
+                value = build(folder)
+                done.write_bytes(pickle.dumps(value))
+            except BaseException:
+                failed.write_text(traceback.format_exc())
+                raise
+            return value
+
+
+@pytest.fixture(scope="session")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> SharedBuilds:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # popen-gwN's parent: one folder per session, shared by its workers.
+        return SharedBuilds(tmp_path_factory.getbasetemp().parent)
+    return SharedBuilds(tmp_path_factory.mktemp("shared"))
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from flows.status import render_status
 from flows.warehouse.publish import work_path
 from notifications import CUSTOMER_KINDS
 
-NIGHT = "2026-11-16"  # the night the background "night" build ran, on the same inbox
+NIGHT = "2026-11-16"  # the night the shared "night" build ran (tests/flows/conftest.py)
 
 # Where a run stops for its kill: "<hook>:<n>" is the n-th time the run reaches the hook.
 DRIVER = r"""
@@ -241,12 +242,11 @@ def sendgrid_chain(paths: dict[str, Path]) -> dict[str, Any]:
     }
 
 
-def build_crashes(root: Path, built: dict[str, Any]) -> dict[str, Any]:
-    """The kill chains on a copy of the "night" build's inbox (run by the background worker,
-    beside the other tests: the chains take minutes of subprocesses)."""
-    baseline = built["night"][1]  # the same inbox, run through once without a kill
+def build_crashes(root: Path, write_inbox: Callable[[Path], object]) -> dict[str, Any]:
+    """The kill chains on the "night" build's inbox, written afresh (the same files), so that
+    they start without waiting for that build: they take minutes of subprocesses."""
     paths = {"inbox": root / "inbox", "warehouse": root / "wh" / "lk.duckdb", "mail": root / "mail"}
-    shutil.copytree(baseline["inbox"], paths["inbox"])
+    write_inbox(paths["inbox"])
     started = time.monotonic()
     kills: list[str] = []
     seen: dict[str, int] = {}
@@ -294,14 +294,14 @@ SQL_ITEMS = "select item_id, intents, sentiment, product_area from marts.fct_fee
 SQL_OUTBOX = "select message_key, kind, to_email, status, error from ops.outbox order by all"
 
 
-@pytest.fixture(scope="module")
-def night(background: Any) -> tuple[Any, ...]:
-    return background.result("night")
-
-
-@pytest.fixture(scope="module")
-def crashes(background: Any) -> dict[str, Any]:
-    return background.result("crashes")
+@pytest.fixture(scope="session")  # as `night` is: set up before it when a test reads both
+def crashes(
+    shared: Any, night_inbox: Callable[[Path], object], request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    # The runs call the stages' functions without Prefect: no harness to start.
+    return shared.get(
+        "crashes", lambda root: build_crashes(root, night_inbox), request, prefect=False
+    )
 
 
 @pytest.mark.slow

@@ -23,12 +23,6 @@ NEXT_NIGHT = date(2026, 11, 17)
 
 
 @pytest.fixture(scope="module")
-def night(background: Any) -> tuple[Any, ...]:
-    """The nightly test's three runs of 2026-11-16 (built by the background worker)."""
-    return background.result("night")
-
-
-@pytest.fixture(scope="module")
 def later(
     night: tuple[Any, ...], tmp_path_factory: pytest.TempPathFactory, prefect_harness: None
 ) -> dict[str, Any]:

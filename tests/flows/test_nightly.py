@@ -11,49 +11,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows.demo import DemoSummary, generate_inbox
+from flows.demo import DemoSummary
 from flows.nightly import nightly
-from flows.warehouse.connection import open_warehouse, scalar
 
-NIGHT = date(2026, 11, 16)
-
-
-def warehouse_counts(path: Path) -> dict[str, int]:
-    """Row counts of every table and view in the warehouse."""
-    with open_warehouse(path, read_only=True) as con:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables"
-            " where table_schema not in ('information_schema', 'pg_catalog') order by 1, 2"
-        ).fetchall()
-        return {
-            f"{schema}.{name}": int(scalar(con, f'select count(*) from "{schema}"."{name}"'))
-            for schema, name in tables
-        }
-
-
-def build_night(root: Path, built: dict[str, Any]) -> tuple[Any, ...]:
-    """The night of NIGHT three times on one warehouse (run by the background worker)."""
-    demo = generate_inbox(root / "inbox", accounts=15, days=10, end=date(2026, 11, 15), seed=3)
-    # A page the run cannot read: it must be named and the other sources must still load.
-    (root / "inbox" / "tickets" / "tickets-broken.json").write_text(
-        '{"tickets": [{"id": 1,', encoding="utf-8"
-    )
-    paths = {
-        "inbox": root / "inbox",
-        "warehouse": root / "wh" / "lk.duckdb",
-        "mail_dir": root / "mail",
-    }
-    first = nightly(run_date=NIGHT, **paths)
-    counts = warehouse_counts(paths["warehouse"])
-    mails = sorted(p.name for p in paths["mail_dir"].glob("*.eml"))
-    second = nightly(run_date=NIGHT, **paths)
-    third = nightly(run_date=NIGHT, **paths)
-    return demo, paths, first, second, counts, mails, third
-
-
-@pytest.fixture(scope="module")
-def night(background: Any) -> tuple[Any, ...]:
-    return background.result("night")
+NIGHT = date(2026, 11, 16)  # the night the shared "night" build ran (tests/flows/conftest.py)
 
 
 def query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -124,7 +85,7 @@ def test_unreadable_file_is_named_and_the_rest_still_loads(night) -> None:  # ty
     assert tickets.rows_loaded == night[0].ticket_versions
 
 
-def test_running_the_same_night_again_changes_nothing(night) -> None:  # type: ignore[no-untyped-def]
+def test_running_the_same_night_again_changes_nothing(night, warehouse_counts) -> None:  # type: ignore[no-untyped-def]
     paths, second, counts, mails = night[1], night[3], night[4], night[5]
     assert warehouse_counts(paths["warehouse"]) == counts
     assert sorted(p.name for p in paths["mail_dir"].glob("*.eml")) == mails
@@ -156,10 +117,7 @@ def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignor
 def backfill_without_send(
     night: tuple[Any, ...], tmp_path_factory: pytest.TempPathFactory, prefect_harness: None
 ) -> tuple[Any, ...]:
-    """The night's inbox backfilled over NIGHT into a warehouse of its own, without --send.
-
-    Built in this process, while the background worker is still on the range comparison.
-    """
+    """The night's inbox backfilled over NIGHT into a warehouse of its own, without --send."""
     from flows.backfill import backfill
 
     root = tmp_path_factory.mktemp("backfill")
@@ -237,11 +195,10 @@ def _first_difference(left: list[tuple], right: list[tuple]) -> object:  # type:
 RANGE_FIRST, RANGE_LAST = date(2026, 11, 14), date(2026, 11, 15)
 
 
-def build_backfill_with_send(root: Path, built: dict[str, Any]) -> Path:
+def build_backfill_with_send(root: Path, inbox: Path) -> Path:
     """The night's inbox run night by night over the range, and backfilled over it with --send."""
     from flows.backfill import backfill
 
-    inbox = built["night"][1]["inbox"]
     for day in (RANGE_FIRST, RANGE_LAST):
         nightly(
             run_date=day, inbox=inbox, warehouse=root / "nightly.duckdb", mail_dir=root / "mail-n"
@@ -258,8 +215,11 @@ def build_backfill_with_send(root: Path, built: dict[str, Any]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def backfill_with_send(background: Any) -> Path:
-    return background.result("backfill_with_send")
+def backfill_with_send(night: tuple[Any, ...], shared: Any, request: pytest.FixtureRequest) -> Path:
+    inbox = night[1]["inbox"]
+    return shared.get(
+        "backfill_with_send", lambda root: build_backfill_with_send(root, inbox), request
+    )
 
 
 def test_backfill_with_send_equals_the_nightly_runs_over_the_range(

@@ -33,8 +33,8 @@ def _status(path: Path) -> str:
     return CliRunner().invoke(app, ["status", "--warehouse", str(path)]).output
 
 
-def build_three_nights(root: Path, built: dict[str, Any]) -> dict[str, Any]:
-    """Three nights in a row on one small company (run by the background worker)."""
+def build_three_nights(root: Path) -> dict[str, Any]:
+    """Three nights in a row on one small company (a shared build, tests/conftest.py)."""
     generate_inbox(root / "inbox", accounts=12, days=20, end=FIRST - timedelta(days=1), seed=5)
     paths = {
         "inbox": root / "inbox",
@@ -68,8 +68,8 @@ def build_three_nights(root: Path, built: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def three_nights(background: Any) -> dict[str, Any]:
-    return background.result("three_nights")
+def three_nights(shared: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
+    return shared.get("three_nights", build_three_nights, request)
 
 
 def test_no_stage_regression_over_three_nights(three_nights: dict[str, Any]) -> None:

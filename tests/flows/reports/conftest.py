@@ -1,6 +1,6 @@
 """One small demo company, two nights (the second sees the first's acknowledgments), shared by
-the report tests: the nightly is the slow part, so it runs once per session, in the background
-worker (tests/conftest.py)."""
+the report tests: the nightly is the slow part, so it runs once per session (a shared build,
+tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ FIRST_NIGHT = date(2026, 11, 16)
 SECOND_NIGHT = date(2026, 11, 17)
 
 
-def build_report_warehouse(root: Path, built: dict[str, Any]) -> Path:
+def build_report_warehouse(root: Path) -> Path:
     generate_inbox(root / "inbox", accounts=25, days=50, end=date(2026, 11, 15), seed=11)
     paths = {
         "inbox": root / "inbox",
@@ -30,5 +30,5 @@ def build_report_warehouse(root: Path, built: dict[str, Any]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def report_warehouse(background: Any) -> Path:
-    return background.result("report_warehouse")
+def report_warehouse(shared: Any, request: pytest.FixtureRequest) -> Path:
+    return shared.get("report_warehouse", build_report_warehouse, request)
