@@ -35,12 +35,18 @@ order by item.item_id
 """
 
 # Tags written before their texts were kept were made from the text the item has now (texts
-# only got versions with them): they are stamped with it, not tagged again.
+# only got versions with them): they are stamped with it, not tagged again. Only unstamped
+# tags are read, so a night with every tag stamped hashes no text (without the filter, the
+# conflict check joined every tag with its item: 1-4 s a night on a million items).
 STAMP_SQL = """
 insert into raw.feedback_tag_texts
 select tag.item_id, tag.model_version, md5(item.feedback_text)
 from raw.feedback_tags as tag
 join intermediate.int_feedback_items as item on tag.item_id = item.item_id
+where not exists (
+    select 1 from raw.feedback_tag_texts as text
+    where text.item_id = tag.item_id and text.model_version = tag.model_version
+)
 on conflict do nothing
 """
 
@@ -109,16 +115,20 @@ def tag_items(
     classify = classify or in_process(tagger)
     done = 0
     touched: set[str] = set()
-    pending: list[tuple[Batch, list[Tag]]] = []
+    pending: list[tuple[Batch, list[Tag], list[tuple[str, str]]]] = []
 
     def write() -> None:
         nonlocal done
         if not pending:
             return
-        item_ids = [i for (ids, _), _ in pending for i in ids]
-        texts = [t for (_, batch_texts), _ in pending for t in batch_texts]
+        item_ids = [i for (ids, _), _, _ in pending for i in ids]
+        texts = [t for (_, batch_texts), _, _ in pending for t in batch_texts]
         frame = _tag_frame(
-            item_ids, [t for _, tags in pending for t in tags], tagger.version, stamp
+            item_ids,
+            [tag for _, tags, _ in pending for tag in tags],
+            [theme for _, _, themes in pending for theme in themes],
+            tagger.version,
+            stamp,
         )
         themes = _theme_frame(tagger.themes.take_new(), tagger.version, stamp)
         terms = _terms_frame(tagger.themes.terms.take_added(), tagger.version)
@@ -150,8 +160,8 @@ def tag_items(
 
     try:
         for batch, classified in classify(read_batches(reader, batch_size)):
-            pending.append((batch, tagger.place(classified)))
-            if sum(len(ids) for (ids, _), _ in pending) >= write_rows:
+            pending.append((batch, classified.tags, tagger.place_themes(classified)))
+            if sum(len(ids) for (ids, _), _, _ in pending) >= write_rows:
                 write()
         write()
         _relabel(writer, tagger, touched)
@@ -251,7 +261,14 @@ def _text_frame(item_ids: list[str], texts: list[str | None], version: str) -> p
     )
 
 
-def _tag_frame(item_ids: list[str], tags: list[Tag], version: str, now: datetime) -> pd.DataFrame:
+def _tag_frame(
+    item_ids: list[str],
+    tags: list[Tag],
+    themes: list[tuple[str, str]],
+    version: str,
+    now: datetime,
+) -> pd.DataFrame:
+    """Tags as raw.feedback_tags rows; each item's theme from `themes` (key, label)."""
     return pd.DataFrame(
         {
             "item_id": item_ids,
@@ -263,8 +280,8 @@ def _tag_frame(item_ids: list[str], tags: list[Tag], version: str, now: datetime
             "severity": [t.severity for t in tags],
             "product_area": [t.product_area for t in tags],
             "competitors": [";".join(t.competitors) for t in tags],
-            "theme_key": [t.theme_key for t in tags],
-            "theme_label": [t.theme_label for t in tags],
+            "theme_key": [key for key, _ in themes],
+            "theme_label": [label for _, label in themes],
             "redacted_text": [t.redacted_text for t in tags],
             "tagged_at": now,
         }

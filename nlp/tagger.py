@@ -187,27 +187,25 @@ class Tagger:
         The theme book is stateful (an item joins a theme an earlier item started), so batches
         are placed one after another, in the order of their items, whoever classified them.
         """
-        with _collector_paused():
-            return self._place(batch)
-
-    def _place(self, batch: Classified) -> list[Tag]:
-        names = batch.names
-        themes = self.themes.assign(
-            [bucket for bucket, _, _ in names],
-            batch.vectors,
-            [(w, label) for _, w, label in names],
-        )
-        for terms, (key, _) in zip(batch.terms, themes, strict=True):
-            self.themes.terms.add(key, terms)
-        named = (
-            {key: self.theme_label(key) for key in dict.fromkeys(k for k, _ in themes)}
-            if self.live_labels
-            else dict(themes)
-        )
+        themes = self.place_themes(batch)
         return [
-            replace(tag, theme_key=key, theme_label=named[key])
-            for tag, (key, _) in zip(batch.tags, themes, strict=True)
+            replace(tag, theme_key=key, theme_label=label)
+            for tag, (key, label) in zip(batch.tags, themes, strict=True)
         ]
+
+    def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
+        """`place`, giving each item's (theme_key, theme_label) rather than a new Tag."""
+        with _collector_paused():
+            themes = self.themes.assign(
+                [bucket for bucket, _, _ in batch.names],
+                batch.vectors,
+                [(word, label) for _, word, label in batch.names],
+            )
+            self.themes.terms.add_many([key for key, _ in themes], batch.terms)
+            if not self.live_labels:
+                return themes
+            named = {key: self.theme_label(key) for key in dict.fromkeys(k for k, _ in themes)}
+            return [(key, named[key]) for key, _ in themes]
 
     def theme_label(self, theme_key: str) -> str:
         """The theme's label now: its template filled with its most distinctive words."""

@@ -29,6 +29,9 @@ from nlp.theme_labels import ThemeTerms
 # team's own pairs (tests/nlp/test_theme_book.py), not on any labelled set.
 JOIN_SIMILARITY: Final = 0.15
 JOIN_SIMILARITY_OTHER: Final = 0.55
+# Up to this many items of one bucket in a batch, their similarities to each other are one
+# matrix product (16 MB at most); a larger batch compares each item with the themes it started.
+GRAM_ROWS: Final = 2048
 
 
 @dataclass
@@ -99,38 +102,45 @@ class ThemeBook:
         members: dict[str, list[int]] = {}
         for i, name in enumerate(buckets):
             members.setdefault(name, []).append(i)
-        marks = {name: len(self._bucket(name).keys) for name in members}
-        # Against the themes that existed before this batch, all items at once...
-        best = numpy.full(len(buckets), -1.0)
-        where = numpy.full(len(buckets), -1)
+        out: list[tuple[str, str]] = [("", "")] * len(buckets)
+        # Items of different buckets never meet, so each bucket's items are placed on their
+        # own, in order: an item joins the nearest theme that existed before this batch or
+        # that an earlier item of the batch started, if close enough, or starts one.
         for name, rows in members.items():
-            mark = marks[name]
-            if not mark:
-                continue
-            sims = vectors[rows] @ self._bucket(name).vectors[:mark].T
-            where[rows] = sims.argmax(axis=1)
-            best[rows] = sims.max(axis=1)
-        # ...then in order against the themes this batch started, so a theme an item starts
-        # is there for the items after it.
-        out: list[tuple[str, str]] = []
-        for i, name in enumerate(buckets):
             target = self._bucket(name)
-            score, j = float(best[i]), int(where[i])
-            fresh = target.vectors[marks[name] :]
-            if len(fresh):
-                sims = fresh @ vectors[i]
-                k = int(sims.argmax())
-                if float(sims[k]) > score:
-                    score, j = float(sims[k]), marks[name] + k
+            mark = len(target.keys)
+            batch = vectors[rows]
+            if mark:
+                sims = batch @ target.vectors[:mark].T
+                where = sims.argmax(axis=1).tolist()
+                best = sims.max(axis=1).tolist()
+            else:
+                where, best = [-1] * len(rows), [-1.0] * len(rows)
+            # Similarities among the bucket's items of this batch, for the themes they start
+            # (one product for a batch of usual size, else item by item).
+            among = batch @ batch.T if len(rows) <= GRAM_ROWS else None
+            seeds: list[int] = []  # positions (in rows) of the items that started a theme
             bar = self.other_threshold if name.startswith("other.") else self.threshold
-            if j >= 0 and score >= bar:
-                out.append((target.keys[j], target.labels[j]))
-                continue
-            word, label = names[i]
-            key = ".".join(part for part in (name, word, _digest(vectors[i])) if part)
-            self._add(name, key, label, vectors[i])
-            self._new.append(ThemeRow(key, name, label, tuple(vectors[i].tolist())))
-            out.append((key, label))
+            for position, i in enumerate(rows):
+                score, j = best[position], where[position]
+                if seeds:
+                    to_seeds = (
+                        among[position, seeds]
+                        if among is not None
+                        else target.vectors[mark:] @ batch[position]
+                    )
+                    k = int(to_seeds.argmax())
+                    if float(to_seeds[k]) > score:
+                        score, j = float(to_seeds[k]), mark + k
+                if j >= 0 and score >= bar:
+                    out[i] = (target.keys[j], target.labels[j])
+                    continue
+                word, label = names[i]
+                key = ".".join(part for part in (name, word, _digest(vectors[i])) if part)
+                self._add(name, key, label, vectors[i])
+                self._new.append(ThemeRow(key, name, label, tuple(vectors[i].tolist())))
+                seeds.append(position)
+                out[i] = (key, label)
         return out
 
     def rows(self) -> list[ThemeRow]:

@@ -68,13 +68,21 @@ class ThemeTerms:
         self._added: dict[str, Counter[str]] = {}
 
     def add(self, theme_key: str, terms: Sequence[str]) -> None:
-        counts = self.counts.setdefault(theme_key, Counter())
-        counts.update(terms)
-        self.totals.update(terms)
-        self.total += len(terms)
-        self._added.setdefault(theme_key, Counter()).update(terms)
-        if len(counts) > TRIM_AT:
-            self.counts[theme_key] = Counter(dict(counts.most_common(KEEP_TERMS)))
+        self.add_many([theme_key], [terms])
+
+    def add_many(self, theme_keys: Sequence[str], terms: Sequence[Sequence[str]]) -> None:
+        """Each item's terms to its theme's counts: a batch's items, counted per theme at once."""
+        by_theme: dict[str, list[str]] = {}
+        for key, item_terms in zip(theme_keys, terms, strict=True):
+            by_theme.setdefault(key, []).extend(item_terms)
+        for key, words in by_theme.items():
+            counts = self.counts.setdefault(key, Counter())
+            counts.update(words)
+            self.totals.update(words)
+            self.total += len(words)
+            self._added.setdefault(key, Counter()).update(words)
+            if len(counts) > TRIM_AT:
+                self.counts[key] = Counter(dict(counts.most_common(KEEP_TERMS)))
 
     def add_rows(self, rows: Iterable[tuple[str, str, int]]) -> None:
         """Counts kept from earlier runs: (theme_key, term, count)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import duckdb
 import numpy
@@ -42,10 +41,8 @@ class FakeTagger:
         ]
         return Classified(tags, [], numpy.zeros((len(texts), 2), "f"), [])
 
-    def place(self, batch: Classified) -> list[Tag]:
-        return [
-            replace(t, theme_key="exports.xlsx", theme_label="Exports: xlsx") for t in batch.tags
-        ]
+    def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
+        return [("exports.xlsx", "Exports: xlsx")] * len(batch.tags)
 
 
 @pytest.fixture

@@ -42,12 +42,13 @@ class WordTagger:
                 theme_key="exports.speed", theme_label="Exports: speed",
             )  # fmt: skip
 
-    # The tag step's two halves (nlp.Tagger.classify_texts, then place): themes are as tagged.
+    # The tag step's two halves (nlp.Tagger.classify_texts, then place_themes): themes are as
+    # tagged.
     def classify_texts(self, texts: list[str | None]) -> Classified:
         return Classified(list(self.tag(texts)), [], numpy.zeros((len(texts), 2), "f"), [])
 
-    def place(self, batch: Classified) -> list[Tag]:
-        return batch.tags
+    def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
+        return [(tag.theme_key, tag.theme_label) for tag in batch.tags]
 
 
 @pytest.fixture

@@ -74,3 +74,23 @@ def test_a_book_kept_between_runs_gives_the_same_themes_as_one_long_run(embed: E
     night_two = themes_of(ThemeBook.from_rows(stored), embed, "other.bug", texts[2:])
     assert night_one + night_two == one_run
     assert len(set(one_run)) < len(texts)
+
+
+def test_a_bucket_too_large_for_one_product_is_placed_as_one_of_usual_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Near-duplicates in two buckets, interleaved, so items join themes their batch started.
+    rng = numpy.random.default_rng(7)
+    centres = rng.standard_normal((12, 16)).astype("f")
+    picks = rng.integers(0, len(centres), 300)
+    vectors = centres[picks] + 0.3 * rng.standard_normal((300, 16)).astype("f")
+    vectors /= numpy.linalg.norm(vectors, axis=1, keepdims=True)
+    buckets = ["other.bug" if i % 3 else "search.bug" for i in range(300)]
+    names = [(f"w{i}", f"label {i}") for i in range(300)]
+
+    usual = ThemeBook().assign(buckets, vectors, names)
+    monkeypatch.setattr("nlp.theme_book.GRAM_ROWS", 0)
+    one_by_one = ThemeBook().assign(buckets, vectors, names)
+
+    assert usual == one_by_one
+    assert len(set(usual)) < 100  # items did join themes started earlier in the batch
