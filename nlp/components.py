@@ -37,6 +37,9 @@ PROBLEM_CUES = frozenset(
     for kind in (CUE, HINT)
     for label in ("bug", "performance", "usability", "pricing")
 ) | {"churn"}
+FAULT_CUES = frozenset(
+    f"{CUE}{label}" for label in ("bug", "performance", "usability", "pricing")
+) | {"churn"}
 STATIC_ENTRIES = (
     [(CUE + label, p) for label, phrases in INTENT_PHRASES.items() for p in phrases]
     + [(HINT + label, p) for label, phrases in HINT_PHRASES.items() for p in phrases]
@@ -186,7 +189,11 @@ class IntentRules:
         elif churn == "negated":
             # The model sees "cancel" either way; the negation is the rules' to read.
             scores["churn_risk"] = min(scores["churn_risk"], self.negated_cap)
-        if "not_a_bug" in labels:
+        # A how-to question is not a fault report unless it words one ("how do I stop it
+        # crashing"); a hint ("reset" is near "resets") is not enough.
+        if "not_a_bug" in labels or (
+            rules.asks_how_to(state.words) and labels.isdisjoint(FAULT_CUES)
+        ):
             scores["bug"] = min(scores["bug"], self.negated_cap)
         if "request_ask" in labels and INFO_WORDS.isdisjoint(state.words):
             scores["question"] = min(scores["question"], self.negated_cap)

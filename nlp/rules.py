@@ -1,4 +1,5 @@
-"""Wording rules for routing: churn, competitor moves, "not a bug", sarcasm, and severity.
+"""Wording rules for routing: churn, competitor moves, "not a bug", how-to questions, sarcasm,
+and severity.
 
 Each rule is a phrase list (matched on whole words by one PhraseIndex with the intent cues) plus
 a little logic over where the phrases were found: a churn cue right after a negation ("no plans
@@ -128,6 +129,24 @@ PROBLEM_INTENTS: Final = frozenset({"bug", "performance"})
 ASK_INTENTS: Final = frozenset(
     {"feature_request", "question", "documentation", "usability", "praise", "competitor"}
 )
+
+
+# A one-sentence question opening with these asks how to do something ("How do I reset my
+# password?"): without wording of a fault, it reports none, whatever the subject's usual company.
+HOW_TO_OPENERS: Final = frozenset(
+    {("how", "do"), ("how", "can"), ("how", "to"), ("how", "should"), ("how", "would"),
+     ("where", "do"), ("where", "can"), ("is", "there")}
+)  # fmt: skip
+SENTENCE_ENDS: Final = frozenset({".", "!", "?", ";"})
+
+
+def asks_how_to(words: Sequence[str]) -> bool:
+    """Is the text one how-to question ("how do I ...", "where can we ...", "is there a way")?"""
+    if len(words) < 3 or (words[0], words[1]) not in HOW_TO_OPENERS:
+        return False
+    if words[0] == "is" and words[2] not in ("a", "any"):
+        return False
+    return not any(word in SENTENCE_ENDS for word in words[:-1])
 
 
 def rule_entries() -> list[tuple[str, str]]:

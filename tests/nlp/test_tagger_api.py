@@ -99,6 +99,27 @@ def test_negated_wording_does_not_give_the_intent(tagger: Tagger, text: str, abs
     assert absent not in tag_one(tagger, text).intents
 
 
+@pytest.mark.parametrize(
+    ("text", "bug"),
+    [
+        pytest.param("How do I reset my password?", False, id="how-to about logins"),
+        pytest.param("Is there a way to restore deleted contacts?", False, id="is there a way"),
+        pytest.param("How do I stop the app from crashing on launch?", True, id="how-to a crash"),
+        pytest.param(
+            "How do I get my invoices back? They disappeared after the update",
+            True,
+            id="how-to, then a fault",
+        ),
+    ],
+)
+def test_a_how_to_question_reports_a_fault_only_if_it_words_one(
+    tagger: Tagger, text: str, bug: bool
+) -> None:
+    tag = tag_one(tagger, text)
+    assert "question" in tag.intents
+    assert ("bug" in tag.intents) is bug
+
+
 def test_negated_love_is_not_positive(tagger: Tagger) -> None:
     assert tag_one(tagger, "I can't say I love it").sentiment != "positive"
 
