@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -74,13 +75,16 @@ def at_risk_tonight(
 def evidence_by_alert(con: duckdb.DuckDBPyConnection) -> dict[str, list[FeedbackItem]]:
     """The items behind each alert (loop_at_risk_evidence), newest first; an unreadable row is
     left out with a warning (the alert still goes)."""
-    rows = fetch_dicts(con, EVIDENCE_SQL)
-    items, rejected = feedback_items(rows)
-    log_rejected("at-risk evidence", rejected)
-    alert_of = {str(row["item_id"]): str(row["at_risk_alert_id"]) for row in rows}
+    # Grouped by alert before reading: one item can be behind two alerts of an account (a
+    # detractor's comment naming a competitor), and each alert quotes it once.
+    by_alert: dict[str, list[dict[str, Any]]] = {}
+    for row in fetch_dicts(con, EVIDENCE_SQL):
+        by_alert.setdefault(str(row.pop("at_risk_alert_id")), []).append(row)
     evidence: dict[str, list[FeedbackItem]] = {}
-    for item in items:
-        evidence.setdefault(alert_of[item.item_id], []).append(item)
+    for alert_id, rows in by_alert.items():
+        items, rejected = feedback_items(rows)
+        log_rejected("at-risk evidence", rejected)
+        evidence[alert_id] = items
     return evidence
 
 

@@ -111,6 +111,21 @@ def test_an_account_flagged_for_a_signal_gets_the_alert_with_that_reason(
     ) == [(reason,)]
 
 
+def test_an_item_behind_two_signals_is_quoted_once_in_each_alert(warehouse: Path) -> None:
+    alerts = query(
+        warehouse,
+        "select subject, body_text from ops.outbox"
+        " where kind = 'at_risk_alert' and account_id = 'B6' order by subject",
+    )
+
+    assert [subject.split(" ", 5)[-1] for subject, _ in alerts] == [
+        "gave a detractor NPS score (3 out of 10)",
+        "mentioned leaving or a competitor (Totpoint) in the last 90 days",
+    ]
+    for _, body in alerts:
+        assert " ".join(str(body).split()).count("Totpoint quoted us less for more.") == 1
+
+
 def test_an_account_not_at_risk_gets_no_alert(warehouse: Path) -> None:
     assert query(
         warehouse,
@@ -132,6 +147,6 @@ def test_the_weekly_report_says_told_for_exactly_the_accounts_alerted(warehouse:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         listed, total, told = at_risk_accounts(con, NIGHT)
 
-    assert alerted == {"B1", "B2", "B3", "B4"}
+    assert alerted == {"B1", "B2", "B3", "B4", "B6"}
     assert {str(names[a.account_name]) for a in listed if a.csm_told} == alerted
-    assert (total, told) == (4, 4)
+    assert (total, told) == (5, 5)
