@@ -6,6 +6,9 @@ A pure library: it never imports Prefect or the flows, and it is handed its Duck
 from notifications.at_risk import (
     AccountHealth,
     AtRiskSignal,
+    Crossing,
+    alert_key,
+    compose_account_alert,
     compose_at_risk_alert,
 )
 from notifications.closed_loop import (
@@ -75,6 +78,7 @@ __all__ = [
     "ApiKeyError",
     "AtRiskSignal",
     "ComposedBatch",
+    "Crossing",
     "DeclinedDecision",
     "DeliveryReport",
     "DeliveryUnavailable",
@@ -105,8 +109,10 @@ __all__ = [
     "ThemeAccount",
     "ThemeEvidence",
     "add_suppressions",
+    "alert_key",
     "answer_needed_by",
     "check_api_key",
+    "compose_account_alert",
     "compose_acknowledgment",
     "compose_acknowledgments",
     "compose_at_risk_alert",

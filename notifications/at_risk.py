@@ -11,7 +11,7 @@ from notifications.feedback_item import FeedbackItem
 from notifications.internal import csm_or_team, internal_message
 from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
 from notifications.redaction import shorten
-from notifications.rendering import long_date, money
+from notifications.rendering import long_date, money, plural
 
 
 class AtRiskSignal(StrEnum):
@@ -60,6 +60,26 @@ def _share(value: float | None) -> str:
     return "?" if value is None else f"{value:.0%}"
 
 
+@dataclass(frozen=True)
+class Crossing:
+    """One signal an account crossed: the day the crossing began (stable while it lasts) and
+    recent items behind it."""
+
+    signal: AtRiskSignal
+    crossed_on: date | None = None
+    evidence: Sequence[FeedbackItem] = ()
+
+
+# The order an alert names several signals in: what most threatens the renewal first.
+SIGNAL_ORDER = (
+    AtRiskSignal.CHURN_OR_COMPETITOR_MENTION,
+    AtRiskSignal.SEVERAL_ESCALATIONS,
+    AtRiskSignal.DETRACTOR,
+    AtRiskSignal.CSAT_FALLING,
+)
+QUOTED_ITEMS = 5
+
+
 def compose_at_risk_alert(
     health: AccountHealth,
     signal: AtRiskSignal,
@@ -68,46 +88,85 @@ def compose_at_risk_alert(
     crossed_on: date | None = None,
     evidence: Sequence[FeedbackItem] = (),
 ) -> EmailMessage:
-    """The alert for one account and signal, to its CSM (the team inbox when it has none).
+    """The alert for one account and signal (``compose_account_alert`` with one crossing).
 
     The key is per account and signal, plus ``crossed_on`` when given: pass the day the current
     crossing began (stable night after night while it lasts) to be alerted again after an
     account recovers and crosses anew; without it the alert fires once per account and signal.
     ``evidence`` are recent items behind the signal, quoted redacted.
     """
+    return compose_account_alert(health, [Crossing(signal, crossed_on, evidence)], sender=sender)
+
+
+def compose_account_alert(
+    health: AccountHealth, crossings: Sequence[Crossing], *, sender: SenderIdentity
+) -> EmailMessage:
+    """One alert for the signals an account crossed, to its CSM (the team inbox when it has
+    none): each signal's headline, and the items behind them quoted once each, newest first."""
+    if not crossings:
+        raise ValueError(f"at-risk alert for account {health.account_id!r}: no signal to name")
+    ordered = sorted(crossings, key=lambda crossing: SIGNAL_ORDER.index(crossing.signal))
     to = csm_or_team(health.csm_name, health.csm_email, sender)
-    competitors = ", ".join(health.competitors)
-    headline = _HEADLINES[signal].format(
-        escalations=health.escalated_items_30d,
-        competitors=f" ({competitors})" if competitors else "",
-        previous=_share(health.csat_satisfied_share_prior_30d),
-        recent=_share(health.csat_satisfied_share_30d),
-        nps="?" if health.latest_nps_score is None else health.latest_nps_score,
-    )
-    kind = MessageKind.AT_RISK_ALERT.value
-    stage = signal.value if crossed_on is None else f"{signal.value}:{crossed_on.isoformat()}"
+    headlines = [_headline(health, crossing.signal) for crossing in ordered]
+    quoted: dict[str, FeedbackItem] = {}
+    for crossing in ordered:
+        for item in crossing.evidence:
+            if item.quoted_text.strip():
+                quoted.setdefault(item.item_id, item)
+    newest = sorted(quoted.values(), key=lambda item: item.received_at, reverse=True)
     context: dict[str, object] = {
         "account_name": health.account_name,
         "tier": health.tier or "tier unknown",
         "arr": money(health.arr),
         "renewal": long_date(health.renewal_date),
-        "headline": headline,
+        "headline": headlines[0],
+        "headlines": headlines,
         "evidence": [
             {"quote": shorten(item.quoted_text, 300), "received": long_date(item.received_at)}
-            for item in evidence[:5]
-            if item.quoted_text.strip()
+            for item in newest[:QUOTED_ITEMS]
         ],
     }
+    more = len(headlines) - 1
+    subject = f"At risk: {health.account_name} {headlines[0]}" + (
+        f" (and {plural(more, 'more signal')})" if more else ""
+    )
     try:
         return internal_message(
             stem="at_risk_alert",
-            key=message_key(kind, to.email, health.account_id, stage),
-            kind=kind,
+            key=alert_key(health, ordered, sender=sender),
+            kind=MessageKind.AT_RISK_ALERT.value,
             to=to,
-            subject=f"At risk: {health.account_name} {headline}",
+            subject=subject,
             context=context,
             sender=sender,
             account_id=health.account_id,
         )
     except ValueError as error:
         raise ValueError(f"at-risk alert for account {health.account_id!r}: {error}") from error
+
+
+def alert_key(
+    health: AccountHealth, crossings: Sequence[Crossing], *, sender: SenderIdentity
+) -> str:
+    """The outbox key of the alert naming these crossings: per account, recipient and the set
+    of crossings, so the same crossings never alert twice (an alert naming one crossing has
+    the key an alert per signal always had)."""
+    to = csm_or_team(health.csm_name, health.csm_email, sender)
+    stages = sorted(
+        c.signal.value if c.crossed_on is None else f"{c.signal.value}:{c.crossed_on.isoformat()}"
+        for c in crossings
+    )
+    return message_key(
+        MessageKind.AT_RISK_ALERT.value, to.email, health.account_id, "+".join(stages)
+    )
+
+
+def _headline(health: AccountHealth, signal: AtRiskSignal) -> str:
+    competitors = ", ".join(health.competitors)
+    return _HEADLINES[signal].format(
+        escalations=health.escalated_items_30d,
+        competitors=f" ({competitors})" if competitors else "",
+        previous=_share(health.csat_satisfied_share_prior_30d),
+        recent=_share(health.csat_satisfied_share_30d),
+        nps="?" if health.latest_nps_score is None else health.latest_nps_score,
+    )

@@ -6,9 +6,12 @@ loop.loop_at_risk_evidence (the items that raised each flag). This step only rem
 crossings and composes.
 
 ``ops.risk_signals`` remembers each crossing: the night a signal first shows is its
-``crossed_on``, and it stays the same every night the signal lasts, so the alert's key does too;
-the night it is gone the crossing gets its ``cleared_on``, and a later crossing is a new one with
-a new alert. A first run alerts on every account at risk that night: that is news to its CSM.
+``crossed_on``, and it stays the same every night the signal lasts; the night it is gone the
+crossing gets its ``cleared_on``, and a later crossing is a new one with a new alert. Its
+``alerted_by`` is the key of the alert that told the CSM, written with the alert in one
+transaction: an account's CSM gets one alert a night naming every signal not told yet, and
+never hears of a crossing twice. A first run alerts on every account at risk that night: that
+is news to its CSM.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts, log_r
 from notifications import (
     AccountHealth,
     AtRiskSignal,
+    Crossing,
     EmailMessage,
     FeedbackItem,
     Outbox,
     SenderIdentity,
-    compose_at_risk_alert,
+    alert_key,
+    compose_account_alert,
 )
 
 log = logging.getLogger(__name__)
@@ -42,6 +47,9 @@ create table if not exists ops.risk_signals (
     cleared_on date,
     primary key (account_id, signal, crossed_on)
 );
+-- Added when an account's signals went into one alert: the key of the alert that told the
+-- CSM of the crossing (null: not told yet, or told by an alert per signal, before).
+alter table ops.risk_signals add column if not exists alerted_by varchar;
 """
 
 ALERTS_SQL = """
@@ -99,7 +107,10 @@ def record_crossings(
     ).fetchall()
     crossed = {(account, signal): day for account, signal, day in open_rows}
     for key in sorted(active - crossed.keys()):
-        con.execute("insert into ops.risk_signals values (?, ?, ?, null)", [*key, run_date])
+        con.execute(
+            "insert into ops.risk_signals (account_id, signal, crossed_on) values (?, ?, ?)",
+            [*key, run_date],
+        )
         crossed[key] = run_date
     for account, signal in sorted(crossed.keys() - active):
         # A crossing that began after this night (a backfill of an earlier date) stays open.
@@ -118,35 +129,70 @@ def queue_at_risk_alerts(
     run_date: date,
     identity: SenderIdentity,
 ) -> StepCount:
-    """Queue an alert per at-risk account and signal of tonight; the signal's crossing (its
-    first night) is part of the key, so an alert goes once per crossing."""
+    """Queue one alert per at-risk account naming the signals its CSM has not heard of yet;
+    each crossing is told once, by the alert its ``alerted_by`` names."""
     con = outbox.connection
     signals = at_risk_tonight(con)
     evidence = evidence_by_alert(con)
     active = {(a, s.value) for a, (_, found) in signals.items() for s in found}
     messages: list[EmailMessage] = []
+    # (alert key, account, signal, crossed_on) of each crossing an alert tells
+    told: list[tuple[str, str, str, date | None]] = []
     rejected = 0
     con.begin()
     try:
         crossed = record_crossings(con, active, run_date)
+        heard = told_crossings(con)
+        sent = alert_keys(con)
         for account_id, (health, found) in signals.items():
+            news: list[Crossing] = []
             for signal in found:
-                try:
-                    messages.append(
-                        compose_at_risk_alert(
-                            health,
-                            signal,
-                            sender=identity,
-                            crossed_on=crossed[(account_id, signal.value)],
-                            evidence=evidence.get(f"{account_id}|{signal.value}", []),
-                        )
-                    )
-                except ValueError as error:
-                    log.warning("at-risk alert not composed: %s", error)
-                    rejected += 1
+                crossing = Crossing(
+                    signal,
+                    crossed[(account_id, signal.value)],
+                    evidence.get(f"{account_id}|{signal.value}", []),
+                )
+                if (account_id, signal.value) in heard:
+                    continue
+                single = alert_key(health, [crossing], sender=identity)
+                if single in sent:  # told by an alert per signal, before they were combined
+                    told.append((single, account_id, signal.value, crossing.crossed_on))
+                else:
+                    news.append(crossing)
+            if not news:
+                continue
+            try:
+                message = compose_account_alert(health, news, sender=identity)
+            except ValueError as error:
+                log.warning("at-risk alert not composed: %s", error)
+                rejected += 1
+                continue
+            messages.append(message)
+            told += [(message.key, account_id, c.signal.value, c.crossed_on) for c in news]
         queued = outbox.enqueue(messages, run_date=run_date)
+        if told:
+            con.executemany(
+                "update ops.risk_signals set alerted_by = ?"
+                " where account_id = ? and signal = ? and crossed_on = ?",
+                told,
+            )
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return StepCount(composed=len(messages), rejected=rejected, queued=queued)
+
+
+def told_crossings(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """The open crossings (account, signal) a CSM has heard of."""
+    rows = con.execute(
+        "select account_id, signal from ops.risk_signals"
+        " where cleared_on is null and alerted_by is not null"
+    ).fetchall()
+    return {(str(account), str(signal)) for account, signal in rows}
+
+
+def alert_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every at-risk alert's key in the outbox."""
+    rows = con.execute("select message_key from ops.outbox where kind = 'at_risk_alert'")
+    return {str(key) for (key,) in rows.fetchall()}

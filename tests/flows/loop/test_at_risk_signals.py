@@ -111,19 +111,27 @@ def test_an_account_flagged_for_a_signal_gets_the_alert_with_that_reason(
     ) == [(reason,)]
 
 
-def test_an_item_behind_two_signals_is_quoted_once_in_each_alert(warehouse: Path) -> None:
-    alerts = query(
+def test_an_account_with_two_signals_gets_one_alert_naming_both(warehouse: Path) -> None:
+    [(subject, body)] = query(
         warehouse,
         "select subject, body_text from ops.outbox"
-        " where kind = 'at_risk_alert' and account_id = 'B6' order by subject",
+        " where kind = 'at_risk_alert' and account_id = 'B6'",
     )
+    text = " ".join(str(body).split())
 
-    assert [subject.split(" ", 5)[-1] for subject, _ in alerts] == [
-        "gave a detractor NPS score (3 out of 10)",
-        "mentioned leaving or a competitor (Totpoint) in the last 90 days",
-    ]
-    for _, body in alerts:
-        assert " ".join(str(body).split()).count("Totpoint quoted us less for more.") == 1
+    assert subject == (
+        "At risk: Graphic Design Institute mentioned leaving or a competitor (Totpoint)"
+        " in the last 90 days (and 1 more signal)"
+    )
+    assert "crossed 2 risk signals" in text
+    assert "- gave a detractor NPS score (3 out of 10)." in text
+    # the comment behind both signals is quoted once
+    assert text.count("Totpoint quoted us less for more.") == 1
+    assert query(
+        warehouse,
+        "select signal, alerted_by is not null from ops.risk_signals"
+        " where account_id = 'B6' order by signal",
+    ) == [("churn_or_competitor_mention", True), ("detractor", True)]
 
 
 def test_an_account_not_at_risk_gets_no_alert(warehouse: Path) -> None:

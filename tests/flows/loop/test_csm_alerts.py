@@ -45,11 +45,14 @@ def test_an_at_risk_alert_fires_once_and_not_again_the_next_night(nights) -> Non
         ("A4", "dana@loopkeeper-demo.io", date(2026, 11, 16)),
     ]
     assert nights.first.at_risk_alerts.queued == 2
-    assert nights.second.at_risk_alerts.composed == 2
+    # the second night the signals last, and their CSMs have heard of them: nothing to say
+    assert nights.second.at_risk_alerts.composed == 0
     assert nights.second.at_risk_alerts.queued == 0
+    keys = dict(nights.query("select account_id, message_key from ops.outbox"
+                             " where kind = 'at_risk_alert'"))  # fmt: skip
     assert nights.query("select * from ops.risk_signals order by account_id") == [
-        ("A2", "detractor", date(2026, 11, 16), None),
-        ("A4", "churn_or_competitor_mention", date(2026, 11, 16), None),
+        ("A2", "detractor", date(2026, 11, 16), None, keys["A2"]),
+        ("A4", "churn_or_competitor_mention", date(2026, 11, 16), None, keys["A4"]),
     ]
 
 
