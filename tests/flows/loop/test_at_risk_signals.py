@@ -3,18 +3,20 @@ quoting what raised it, and the weekly report's "CSM told?" agrees with the aler
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from flows.loop.at_risk import queue_at_risk_alerts
 from flows.loop.policy import LoopPolicy
 from flows.loop.run import close_the_loop
 from flows.reports.weekly_accounts import at_risk_accounts
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import run_dbt
-from notifications import FileSender, SenderIdentity
+from notifications import FileSender, Outbox, SenderIdentity, message_key
 
 RISK_LAYER = Path(__file__).parent / "fixtures" / "risk_layer.sql"
 NIGHT = date(2026, 11, 16)
@@ -132,6 +134,47 @@ def test_an_account_with_two_signals_gets_one_alert_naming_both(warehouse: Path)
         "select signal, alerted_by is not null from ops.risk_signals"
         " where account_id = 'B6' order by signal",
     ) == [("churn_or_competitor_mention", True), ("detractor", True)]
+
+
+def test_crossings_told_by_alerts_per_signal_before_are_not_told_again(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    # A warehouse from before alerts were combined: its crossings have no alerted_by, and the
+    # alerts that told them, one per signal, are in the outbox; B6's CSM had heard only of
+    # the detractor.
+    copy = tmp_path / "loopkeeper.duckdb"
+    shutil.copy(warehouse, copy)
+    with open_warehouse(copy) as con:
+        [(crossed_on,)] = con.execute(
+            "select crossed_on from ops.risk_signals"
+            " where account_id = 'B6' and signal = 'detractor'"
+        ).fetchall()
+        per_signal = message_key(
+            "at_risk_alert", "ari@loopkeeper-demo.io", "B6", f"detractor:{crossed_on}"
+        )
+        con.execute("update ops.risk_signals set alerted_by = null")
+        con.execute(
+            "insert into ops.outbox select * replace (? as message_key) from ops.outbox"
+            " where account_id = 'B6'",
+            [per_signal],
+        )
+        con.execute(
+            "delete from ops.outbox where account_id = 'B6' and message_key <> ?", [per_signal]
+        )
+        count = queue_at_risk_alerts(Outbox(con), run_date=NIGHT, identity=IDENTITY)
+        subjects = con.execute(
+            "select subject from ops.outbox where account_id = 'B6' and message_key <> ?",
+            [per_signal],
+        ).fetchall()
+
+    # B1-B4 are not told again; B6's CSM hears of the competitor mention alone
+    assert count.queued == 1
+    assert subjects == [
+        (
+            "At risk: Graphic Design Institute mentioned leaving or a competitor (Totpoint)"
+            " in the last 90 days",
+        )
+    ]
 
 
 def test_an_account_not_at_risk_gets_no_alert(warehouse: Path) -> None:
