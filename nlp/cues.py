@@ -128,6 +128,8 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "wrong", "twice", "drops", "dropped", "instead of", "resets", "still shows", "cut off",
         "cuts off", "stuck", "duplicate", "duplicates", "duplicated", "nan", "ignored", "rejected",
         "overlap", "truncated",
+        # what the writer cannot do: a fault more often than not ("can't export since Monday")
+        "can't", "cannot", "can not", "cant", "unable to", "not able to", "won't let me",
     ),
     "feature_request": (
         "allow", "please", "pls", "plz", "need a", "needs", "add", "would unblock", "ability",
