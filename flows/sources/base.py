@@ -123,6 +123,10 @@ class Source:
     mapping: tuple[tuple[str, str], ...] = ()
     # When each fact happened: its greatest loaded value is the source's `max_event_at` cursor.
     event_column: str | None = None
+    # The export's own version stamp of an item (Zendesk's `updated_at`): of two versions the
+    # later stamp is the newer, whatever order they were loaded in; without one, load order.
+    # The staging model ranks versions the same way (its `latest_first`), and so does the gate.
+    version_column: str | None = None
 
     @property
     def columns(self) -> list[str]:
