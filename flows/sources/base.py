@@ -25,7 +25,12 @@ MAX_TEXT_CHARS = 100_000
 
 
 class FileUnreadable(Exception):
-    """The whole file cannot be read (bad JSON, missing columns, undecodable bytes)."""
+    """The whole file cannot be read (bad JSON, missing columns, undecodable bytes).
+
+    ``head`` is the start of the file as it was read, kept in the quarantine (empty: nothing).
+    """
+
+    head = ""
 
 
 class FileRefused(FileUnreadable):
