@@ -131,3 +131,33 @@ def test_a_file_renamed_over_the_listed_name_waits_for_the_next_run(
     monkeypatch.undo()
     _, _, loaded, _ = load(root, "nps")
     assert loaded == 1
+
+
+def test_a_file_the_service_may_not_open_is_unreadable_and_the_others_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As root (the tests here) chmod 000 blocks nothing: the open of the file is refused instead,
+    # as the kernel refuses it to a service user for an upload written with umask 077.
+    import flows.sources.pinning as pinning
+
+    root = tmp_path / "inbox"
+    write(root / "nps" / "umask-077.csv", GOOD_NPS.replace("r1", "r9"))
+    write(root / "nps" / "ok.csv", GOOD_NPS)
+    real = os.open
+
+    def open_(name: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if name == "umask-077.csv":
+            raise PermissionError(13, "Permission denied", name)
+        return real(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(pinning.os, "open", open_)
+    _, rows, loaded, files = load(root, "nps")
+    assert (loaded, files) == (1, [("nps/ok.csv", "loaded")])
+    assert [r[:4] for r in rows] == [
+        (
+            "nps/umask-077.csv",
+            0,
+            "file",
+            "umask-077.csv: cannot be read: permission denied (check the file's owner and mode)",
+        )
+    ]
