@@ -8,6 +8,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from flows.config import load_settings
+from flows.mail import DeliveryIncomplete
 from flows.nightly import run_night
 from flows.summary import RunSummary
 from flows.warehouse.night_record import published_night
@@ -63,7 +64,32 @@ def backfill(
     dates = nights(start, end)
     for night in dates:
         logger.info("backfill: night of %s", night)
-        summaries.append(run_night(settings, night, send=send, publish=night == dates[-1]))
+        try:
+            summaries.append(run_night(settings, night, send=send, publish=night == dates[-1]))
+        except DeliveryIncomplete as exc:  # the last night: published, its delivery stopped
+            summaries.append(exc.summary)
     for line in summaries[-1].lines() if summaries else []:
         logger.info(line)
+    stopped = delivery_stopped(summaries)
+    if stopped:
+        # Later nights retry what an earlier one left pending, but the scheduler and the shell
+        # must still see that mail did not go out when it should have.
+        raise DeliveryIncomplete(stopped, summaries[-1])
     return summaries
+
+
+def delivery_stopped(summaries: list[RunSummary]) -> str | None:
+    """Which nights' delivery stopped and why, in one line; None when every night's went out."""
+    stopped = [
+        (summary.run_date, delivery)
+        for summary in summaries
+        if summary.acks is not None
+        and (delivery := summary.acks.delivery) is not None
+        and delivery.stopped is not None
+    ]
+    if not stopped:
+        return None
+    named = ", ".join(f"{night} ({delivery.stopped})" for night, delivery in stopped)
+    left = summaries[-1].acks.delivery if summaries[-1].acks is not None else None
+    waiting = f"; {left.deferred} message(s) wait for the next run" if left and left.stopped else ""
+    return f"delivery stopped on {len(stopped)} of {len(summaries)} night(s): {named}{waiting}"

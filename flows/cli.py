@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -140,16 +142,20 @@ def _print_summary_of(exc: Exception) -> None:
             typer.echo(line)
 
 
-def _refuse_a_second_run(settings: Settings) -> None:
-    """One line and exit 1 when another run holds the warehouse, before Prefect starts (its
-    traceback would bury the line); the flow takes the lock again for itself."""
-    from flows.warehouse.publish import RunInProgress, night_lock
+@contextmanager
+def _holding_the_night(settings: Settings) -> Iterator[None]:
+    """The run's locks, taken before Prefect starts and held until the flow ends: another run
+    holding them is one line and exit 1 (a flow run's traceback would bury the line), and no
+    run can start between this check and the flow (which passes through the locks held here)."""
+    from flows.warehouse.publish import RunInProgress, held_for_run
 
+    held = ExitStack()
     try:
-        with night_lock(settings):
-            pass
+        held.enter_context(held_for_run(settings))
     except RunInProgress as exc:
         raise _fail(str(exc)) from None
+    with held:
+        yield
 
 
 def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
@@ -199,16 +205,16 @@ def nightly(
         raise _fail(
             f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)"
         )
-    _refuse_a_second_run(settings)
     from flows.nightly import nightly as nightly_flow
 
     try:
-        summary = nightly_flow(
-            run_date=date_.date() if date_ else None,
-            inbox=settings.inbox,
-            warehouse=settings.warehouse,
-            mail_dir=settings.mail_dir,
-        )
+        with _holding_the_night(settings):
+            summary = nightly_flow(
+                run_date=date_.date() if date_ else None,
+                inbox=settings.inbox,
+                warehouse=settings.warehouse,
+                mail_dir=settings.mail_dir,
+            )
     except _run_errors() as exc:
         _print_summary_of(exc)
         raise _fail(str(exc)) from None
@@ -245,25 +251,23 @@ def backfill(
     if end < start:
         raise _fail(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
     settings = _settings(inbox, warehouse, mail_dir)
-    _refuse_a_second_run(settings)
     from flows.backfill import BackfillRangeError, check_published_night
     from flows.backfill import backfill as backfill_flow
 
     try:
-        check_published_night(settings.warehouse, end.date(), publish_older=publish_older)
+        with _holding_the_night(settings):
+            check_published_night(settings.warehouse, end.date(), publish_older=publish_older)
+            summaries = backfill_flow(
+                start=start.date(),
+                end=end.date(),
+                inbox=settings.inbox,
+                warehouse=settings.warehouse,
+                mail_dir=settings.mail_dir,
+                send=send,
+                publish_older=publish_older,
+            )
     except BackfillRangeError as exc:
         raise _fail(str(exc)) from None
-
-    try:
-        summaries = backfill_flow(
-            start=start.date(),
-            end=end.date(),
-            inbox=settings.inbox,
-            warehouse=settings.warehouse,
-            mail_dir=settings.mail_dir,
-            send=send,
-            publish_older=publish_older,
-        )
     except _run_errors() as exc:
         _print_summary_of(exc)
         raise _fail(str(exc)) from None

@@ -2,7 +2,9 @@
 
 Tags are keyed by the text's version: beside each item's tags, ``raw.feedback_tag_texts`` keeps
 the md5 of the text they were computed from, so an item whose text changed (a Zendesk ticket updated, a comment added to
-an NPS response) is tagged again, and the loop judges it again on its new words.
+an NPS response) is tagged again, and the loop judges it again on its new words. The words an
+item added to its theme's label counts are kept too (``raw.feedback_tag_terms``), and taken back
+out when it is tagged again, so its old text no longer labels the theme.
 """
 
 from __future__ import annotations
@@ -67,6 +69,54 @@ on conflict (item_id, model_version) do update set text_hash = excluded.text_has
 """
 
 
+# Items about to be tagged again whose earlier words are known: those words leave their theme's
+# counts first, in one transaction, so a theme is labelled from what its items say now. A crash
+# after it and before the new tags commit loses nothing: the items are still untagged, and
+# their rows here are gone, so nothing is taken out twice.
+FORGET_TERMS_SQL = (
+    f"""
+    create or replace temp table _retagged as
+    select old.item_id, old.theme_key, unnest(old.terms) as term
+    from raw.feedback_tag_terms as old
+    where old.model_version = $version
+        and old.item_id in (select item_id from ({UNTAGGED_SQL.replace("?", "$version")}))
+    """,
+    """
+    update raw.theme_terms set items = theme_terms.items - gone.items
+    from (select theme_key, term, count(*)::integer as items from _retagged group by all) as gone
+    where theme_terms.theme_key = gone.theme_key and theme_terms.term = gone.term
+    """,
+    "delete from raw.theme_terms where items <= 0",
+    """
+    delete from raw.feedback_tag_terms
+    where model_version = $version and item_id in (select item_id from _retagged)
+    """,
+)
+UPSERT_TERMS_SQL = """
+insert into raw.feedback_tag_terms select * from _item_terms
+on conflict (item_id, model_version) do update set
+    theme_key = excluded.theme_key, terms = excluded.terms
+"""
+
+
+def forget_old_words(con: duckdb.DuckDBPyConnection, version: str) -> set[str]:
+    """Take the words of items about to be tagged again out of their themes' term counts;
+    the themes they leave (to be labelled again)."""
+    con.execute("begin")
+    try:
+        for statement in FORGET_TERMS_SQL:
+            con.execute(statement, {"version": version} if "$version" in statement else None)
+        keys = {
+            row[0] for row in con.execute("select distinct theme_key from _retagged").fetchall()
+        }
+        con.execute("drop table _retagged")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return keys
+
+
 def count_untagged(con: duckdb.DuckDBPyConnection, version: str) -> int:
     """Items without tags of ``version`` for their current text (stamping old tags first)."""
     con.execute(STAMP_SQL)
@@ -106,6 +156,7 @@ def tag_items(
     """
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
     con.execute(STAMP_SQL)
+    left = forget_old_words(con, tagger.version)
     tagger.themes = load_themes(con, tagger.version)
     tagger.live_labels = False  # the labels are written once, at the end (_relabel)
     # Read on one cursor, write on another: the read streams while finished batches commit.
@@ -114,21 +165,31 @@ def tag_items(
     reader.execute(UNTAGGED_SQL, [tagger.version])
     classify = classify or in_process(tagger)
     done = 0
-    touched: set[str] = set()
-    pending: list[tuple[Batch, list[Tag], list[tuple[str, str]]]] = []
+    touched: set[str] = set(left)
+    # (batch, its tags, each item's (theme key, label), each item's labelling terms)
+    pending: list[tuple[Batch, list[Tag], list[tuple[str, str]], list[list[str]]]] = []
 
     def write() -> None:
         nonlocal done
         if not pending:
             return
-        item_ids = [i for (ids, _), _, _ in pending for i in ids]
-        texts = [t for (_, batch_texts), _, _ in pending for t in batch_texts]
+        item_ids = [i for (ids, _), _, _, _ in pending for i in ids]
+        texts = [t for (_, batch_texts), _, _, _ in pending for t in batch_texts]
+        themed = [theme for _, _, themes, _ in pending for theme in themes]
         frame = _tag_frame(
             item_ids,
-            [tag for _, tags, _ in pending for tag in tags],
-            [theme for _, _, themes in pending for theme in themes],
+            [tag for _, tags, _, _ in pending for tag in tags],
+            themed,
             tagger.version,
             stamp,
+        )
+        item_terms = pd.DataFrame(
+            {
+                "item_id": item_ids,
+                "model_version": tagger.version,
+                "theme_key": [key for key, _ in themed],
+                "terms": pd.Series([w for _, _, _, words in pending for w in words], dtype=object),
+            }
         )
         themes = _theme_frame(tagger.themes.take_new(), tagger.version, stamp)
         terms = _terms_frame(tagger.themes.terms.take_added(), tagger.version)
@@ -142,6 +203,9 @@ def tag_items(
         writer.register("_texts", _text_frame(item_ids, texts, tagger.version))
         writer.execute(UPSERT_TEXTS_SQL)
         writer.unregister("_texts")
+        writer.register("_item_terms", item_terms)
+        writer.execute(UPSERT_TERMS_SQL)
+        writer.unregister("_item_terms")
         if len(themes):
             writer.register("_themes", themes)
             writer.execute("insert into raw.themes select * from _themes on conflict do nothing")
@@ -160,8 +224,10 @@ def tag_items(
 
     try:
         for batch, classified in classify(read_batches(reader, batch_size)):
-            pending.append((batch, classified.tags, tagger.place_themes(classified)))
-            if sum(len(ids) for (ids, _), _, _ in pending) >= write_rows:
+            pending.append(
+                (batch, classified.tags, tagger.place_themes(classified), classified.terms)
+            )
+            if sum(len(ids) for (ids, _), _, _, _ in pending) >= write_rows:
                 write()
         write()
         _relabel(writer, tagger, touched)

@@ -19,7 +19,7 @@ from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.tag_cluster import tag_on_cluster, worker_count
 from flows.tagging import count_untagged, tag_items
-from flows.validate import GateReport, failure, gate
+from flows.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DbtOutcome, run_dbt
 
@@ -60,7 +60,7 @@ def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
     logger = get_run_logger()
     with open_warehouse(settings.warehouse) as con:
         # This run's rows and the rows of loads an earlier run held (flows.validate).
-        report = gate(con, [(s.table, s.identity) for s in SOURCES], loaded_at)
+        report = gate(con, gated_tables(SOURCES), loaded_at)
     for finding in report.warnings:
         logger.warning(finding.line())
     if stop := failure(report):

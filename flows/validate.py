@@ -24,6 +24,8 @@ import pandas as pd
 if TYPE_CHECKING:
     import great_expectations as gx
 
+    from flows.sources.base import Source
+
 CRITICAL = {"severity": "critical"}
 WARNING = {"severity": "warning"}
 
@@ -211,23 +213,42 @@ FIX_HINT = (
 )
 
 
+# A raw table, its items' natural key and the column holding the export's own version stamp.
+GatedTable = tuple[str, Sequence[str], str | None]
+
+
+def gated_tables(sources: Sequence[Source]) -> list[GatedTable]:
+    return [(s.table, s.identity, s.version_column) for s in sources]
+
+
+def _version_rank(alias: str, version_column: str | None) -> str:
+    """The tuple that ranks an item's versions as its staging model does: the export's own
+    stamp first when the source has one (nulls last), then load order."""
+    order = f"{alias}._loaded_at, {alias}._file, {alias}._record"
+    if version_column is None:
+        return f"({order})"
+    # Raw keeps loaded timestamps as `YYYY-MM-DDTHH:MM:SSZ` (flows.sources.checks).
+    stamp = f"try_strptime({alias}.{version_column}, '%Y-%m-%dT%H:%M:%SZ')"
+    return f"({stamp} is not null, {stamp}, {order})"
+
+
 def gate_batches(
     con: duckdb.DuckDBPyConnection,
-    tables: Sequence[tuple[str, Sequence[str]]],
+    tables: Sequence[GatedTable],
     loaded_at: datetime,
 ) -> dict[str, pd.DataFrame]:
-    """Per raw table (with its items' natural key): this run's rows, and the rows of loads an
-    earlier run held that are still the latest version of their item."""
+    """Per raw table: this run's rows, and the rows of loads an earlier run held that are still
+    the latest version of their item (by the export's own version stamp where it has one)."""
     stamp = loaded_at.replace(tzinfo=None)
     batches = {}
-    for table, key in tables:
+    for table, key, version_column in tables:
         superseded = "false"
         if key:
             same = " and ".join(f"newer.{c} = held.{c}" for c in key)
             superseded = (
                 f"exists (select 1 from raw.{table} as newer where {same} and"
-                " (newer._loaded_at, newer._file, newer._record)"
-                " > (held._loaded_at, held._file, held._record))"
+                f" {_version_rank('newer', version_column)}"
+                f" > {_version_rank('held', version_column)})"
             )
         batches[table] = con.execute(
             f"select * from raw.{table} as held where _loaded_at = ?"
@@ -270,7 +291,7 @@ def hold_or_release(
 
 def gate(
     con: duckdb.DuckDBPyConnection,
-    tables: Sequence[tuple[str, Sequence[str]]],
+    tables: Sequence[GatedTable],
     loaded_at: datetime,
 ) -> GateReport:
     """The night's gate: this run's rows and the held ones validated, the holds updated."""

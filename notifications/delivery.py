@@ -19,6 +19,7 @@ from notifications.secrets import redact_secrets
 from notifications.senders import (
     DeliveryUnavailable,
     DeliveryUnknown,
+    LeavesLeftovers,
     Reconciling,
     Sender,
     SendRejected,
@@ -72,6 +73,8 @@ def deliver(
     DeliveryUnavailable leaves it pending and stops the pass. Errors writing the outbox itself
     propagate: the claims they leave are settled on the next pass.
     """
+    if isinstance(sender, LeavesLeftovers) and (removed := sender.remove_leftovers()):
+        log.warning("removed %d half-written message file(s) a killed run left", removed)
     reconciled, settled = _settle_stale_claims(outbox, sender, stale_after)
     requeued = outbox.requeue_unknown_alerts(max_attempts=max_alert_attempts)
     if requeued:

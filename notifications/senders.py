@@ -12,9 +12,11 @@ import email.message
 import email.parser
 import email.policy
 import os
+import re
 import tempfile
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.utils import format_datetime
 from pathlib import Path
@@ -66,6 +68,15 @@ class Reconciling(Protocol):
         ...
 
 
+@runtime_checkable
+class LeavesLeftovers(Protocol):
+    """A sender whose killed writes can leave partial files behind: each pass removes them first."""
+
+    def remove_leftovers(self) -> int:
+        """Remove what killed writes left; how many."""
+        ...
+
+
 # CRLF line ends as RFC 5322 asks; lines up to its hard limit of 998, because the 78-column
 # soft limit would fold the long X-Loopkeeper-Key into encoded words nobody can grep for.
 _POLICY = email.policy.SMTP.clone(max_line_length=998)
@@ -107,6 +118,26 @@ def eml_file_name(message: EmailMessage) -> str:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# A half-written .eml of FileSender: `.<pid of the writer>.<random>.eml.tmp`.
+# (Files of earlier versions, without the pid, go by age alone.)
+_TEMPORARY = re.compile(r"\.(?:(\d+)\.)?[^/.]+\.eml\.tmp")
+# Writing one .eml takes milliseconds: a temporary file this old is a leftover, whoever wrote it.
+LEFTOVER_AGE = timedelta(hours=1)
+
+
+def _writer_alive(pid: int) -> bool:
+    """Whether the process that wrote a temporary file may still be writing it."""
+    if pid == os.getpid():
+        return False  # this process writes one file at a time, and not while it sweeps
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists (another user's): leave its file to the age limit
+    return True
 
 
 class FileSender:
@@ -151,9 +182,40 @@ class FileSender:
             return None
         return str(headers["Message-ID"] or message_id(as_message(message)))
 
+    def remove_leftovers(self) -> int:
+        """Delete the hidden ``.eml.tmp`` files a killed run left half-written; how many.
+
+        A temporary file names the process writing it (``.<pid>.….eml.tmp``): one is removed
+        when that process is gone, or when it is older than ``LEFTOVER_AGE`` (the process id
+        was reused), never a file a live run may still be writing. Only regular files of that
+        shape are touched, never a link or anything else in the folder.
+        """
+        try:
+            entries = list(os.scandir(self.mail_dir))
+        except OSError:
+            return 0  # no folder yet, or unreadable: the send itself reports it
+        removed = 0
+        now = time.time()
+        for entry in entries:
+            match = _TEMPORARY.fullmatch(entry.name)
+            if match is None or not entry.is_file(follow_symlinks=False):
+                continue
+            try:
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+                writer = int(match.group(1)) if match.group(1) else None
+                if age < LEFTOVER_AGE.total_seconds() and (writer is None or _writer_alive(writer)):
+                    continue
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed += 1
+        return removed
+
     def _write(self, target: Path, data: bytes) -> None:
         self.mail_dir.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.mail_dir, prefix=".", suffix=".eml.tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=self.mail_dir, prefix=f".{os.getpid()}.", suffix=".eml.tmp"
+        )
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)

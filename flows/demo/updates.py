@@ -86,8 +86,10 @@ def write_updates(inbox: Path, *, at: datetime, responses: int = 3, tickets: int
 
 def _latest_without_comment(folder: Path, count: int) -> list[list[str]]:
     rows = []
-    for path in sorted(folder.glob("*.csv")):
-        with path.open(newline="", encoding="utf-8") as handle:
+    # The demo's own exports only: other files dropped in a demo inbox (tries of bad input)
+    # may be anything, and are the nightly's to judge, not this writer's.
+    for path in sorted(folder.glob("nps-*.csv")):
+        with path.open(newline="", encoding="utf-8", errors="replace") as handle:
             reader = csv.reader(handle)
             next(reader, None)
             rows += [row for row in reader if len(row) == len(HEADER) and not row[3].strip()]
@@ -100,7 +102,10 @@ def _latest_open_tickets(
     latest: dict[Any, dict[str, Any]] = {}
     users: dict[Any, dict[str, Any]] = {}
     for path in sorted(folder.glob("tickets-0*.json")):
-        page = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            page = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:  # not one of the demo's pages (UnicodeDecodeError is one too)
+            continue
         users |= {user["id"]: user for user in page.get("users", [])}
         for version in page.get("tickets", []):
             if version["updated_at"] >= latest.get(version["id"], {}).get("updated_at", ""):

@@ -25,7 +25,12 @@ MAX_TEXT_CHARS = 100_000
 
 
 class FileUnreadable(Exception):
-    """The whole file cannot be read (bad JSON, missing columns, undecodable bytes)."""
+    """The whole file cannot be read (bad JSON, missing columns, undecodable bytes).
+
+    ``head`` is the start of the file as it was read, kept in the quarantine (empty: nothing).
+    """
+
+    head = ""
 
 
 class FileRefused(FileUnreadable):
@@ -123,6 +128,10 @@ class Source:
     mapping: tuple[tuple[str, str], ...] = ()
     # When each fact happened: its greatest loaded value is the source's `max_event_at` cursor.
     event_column: str | None = None
+    # The export's own version stamp of an item (Zendesk's `updated_at`): of two versions the
+    # later stamp is the newer, whatever order they were loaded in; without one, load order.
+    # The staging model ranks versions the same way (its `latest_first`), and so does the gate.
+    version_column: str | None = None
 
     @property
     def columns(self) -> list[str]:

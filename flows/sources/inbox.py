@@ -16,6 +16,7 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import duckdb
@@ -31,6 +32,7 @@ from flows.sources.base import (
 )
 from flows.sources.grouped import GROUP_BYTES, GROUP_FILES, ReadsMany
 from flows.sources.manifest import Manifest
+from flows.sources.pinning import ChangedSinceListed, open_listed, read_path, scratch_folder
 
 # Files at least this big and of a size not loaded before are hashed while they are read.
 OVERLAP_BYTES = 8 << 20
@@ -123,17 +125,25 @@ def new_files(
     not), one at a time, or a group at a time for a reader of many files.
 
     A file the ``manifest`` holds unchanged since it was hashed, with a hash already loaded, is
-    skipped without being opened; every hash computed is recorded in it.
+    skipped without being opened; every hash computed is recorded in it. Any other file is
+    opened once, as listed (``flows.sources.pinning``), and hashed and read through that open
+    file only.
     """
-    grouped: list[tuple[Path, str, int]] = []
+    grouped: list[tuple[Path, Path, str, int]] = []
+    held = ExitStack()  # the open files of the group being gathered
     many = source.read if isinstance(source.read, ReadsMany) else None
+    folder = inbox / source.name
     files, refused, waiting = inbox_files(inbox, source, settle_seconds)
     for path in waiting:
         if on_wait:
             on_wait(path)
     for path, why in refused:
         yield [(path, "", 0, FileRefused(f"{path.name}: {why}"), False)]
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher,
+        scratch_folder() as scratch,
+        held,
+    ):
         for path, info in files:
             if on_file:
                 on_file(path)
@@ -144,35 +154,58 @@ def new_files(
             size = info.st_size
             # One file's fault is that file's: a file that cannot be opened or hashed (no read
             # permission, gone since it was listed) is reported and the others still load.
+            opened = ExitStack()
             try:
-                if many is not None or size < OVERLAP_BYTES or size in sizes:
-                    digest = file_sha256(path)
+                fd = open_listed(folder, path, info)
+                opened.callback(os.close, fd)
+                reading = opened.enter_context(read_path(fd, path, scratch, len(grouped)))
+            except ChangedSinceListed:
+                opened.close()
+                if on_wait:
+                    on_wait(path)
+                continue
+            except FileRefused as exc:
+                opened.close()
+                yield [(path, "", 0, exc, False)]
+                continue
             except Exception as exc:
+                opened.close()
                 yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
                 continue
             if many is not None or size < OVERLAP_BYTES or size in sizes:
+                try:
+                    digest = file_sha256(reading)
+                except Exception as exc:
+                    opened.close()
+                    yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
+                    continue
                 if manifest is not None:
                     manifest.record(relative, info, digest)
                 if digest in seen:
+                    opened.close()
                     on_skip()
                     continue
                 seen.add(digest)
                 if many is not None:
-                    grouped.append((path, digest, size))
-                    if len(grouped) >= GROUP_FILES or sum(g[2] for g in grouped) >= GROUP_BYTES:
+                    held.enter_context(opened)
+                    grouped.append((path, reading, digest, size))
+                    if len(grouped) >= GROUP_FILES or sum(g[3] for g in grouped) >= GROUP_BYTES:
                         yield read_group(many, source, inbox, grouped, con)
                         grouped = []
+                        held.close()
                     continue
-                read: ReadResult | Exception = read_file(source, path, con)
+                with opened:
+                    read: ReadResult | Exception = read_file(source, reading, con)
             else:
-                pending = hasher.submit(file_sha256, path)
-                read = read_file(source, path, con)
-                try:
-                    digest = pending.result()
-                except Exception as exc:
-                    discard(con, read)
-                    yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
-                    continue
+                with opened:
+                    pending = hasher.submit(file_sha256, reading)
+                    read = read_file(source, reading, con)
+                    try:
+                        digest = pending.result()
+                    except Exception as exc:
+                        discard(con, read)
+                        yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
+                        continue
                 if manifest is not None:
                     manifest.record(relative, info, digest)
                 if digest in seen:
@@ -182,8 +215,8 @@ def new_files(
                 seen.add(digest)
             sizes.add(size)
             yield [(path, digest, size, read, False)]
-    if many is not None and grouped:
-        yield read_group(many, source, inbox, grouped, con)
+        if many is not None and grouped:
+            yield read_group(many, source, inbox, grouped, con)
 
 
 def unreadable_reason(path: Path, exc: BaseException) -> str:
@@ -205,20 +238,21 @@ def read_group(
     many: ReadsMany,
     source: Source,
     inbox: Path,
-    group: list[tuple[Path, str, int]],
+    group: list[tuple[Path, Path, str, int]],
     con: duckdb.DuckDBPyConnection,
 ) -> list[Read]:
-    """A group read in one go; a file the group read leaves out is read alone."""
-    files = [(path, path.relative_to(inbox).as_posix()) for path, _, _ in group]
+    """A group read in one go; a file the group read leaves out is read alone. Each entry is
+    (inbox path, the path its open file is read through, sha256, size)."""
+    files = [(reading, path.relative_to(inbox).as_posix()) for path, reading, _, _ in group]
     try:
         reads: list[ReadResult | None] = many.many(files, source, con)
     except Exception:
         reads = [None] * len(group)
     return [
-        (path, digest, size, read_file(source, path, con), False)
+        (path, digest, size, read_file(source, reading, con), False)
         if read is None
         else (path, digest, size, read, True)
-        for (path, digest, size), read in zip(group, reads, strict=True)
+        for (path, reading, digest, size), read in zip(group, reads, strict=True)
     ]
 
 
@@ -231,7 +265,24 @@ def read_file(source: Source, path: Path, con: duckdb.DuckDBPyConnection) -> Rea
     try:
         return source.read(path, source, con)
     except Exception as exc:
-        return FileUnreadable(unreadable_reason(path, exc))
+        failed = FileUnreadable(unreadable_reason(path, exc))
+        failed.head = file_head(path)
+        return failed
+
+
+# What the quarantine keeps of a file that could not be read at all: its head, for a person to
+# see what it is; never a whole file (it may be anything at all that was dropped in the inbox).
+EXCERPT_BYTES = 2_000
+
+
+def file_head(path: Path) -> str:
+    """The first ``EXCERPT_BYTES`` of a file being read (through its open file), as text."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(EXCERPT_BYTES)
+    except OSError:
+        return ""
+    return head.decode("utf-8", errors="replace")
 
 
 def discard(con: duckdb.DuckDBPyConnection, read: ReadResult | Exception) -> None:

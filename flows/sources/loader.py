@@ -21,6 +21,7 @@ import pandas as pd
 from flows.sources import checks
 from flows.sources.base import (
     FileRefused,
+    FileUnreadable,
     ReadResult,
     Reject,
     Source,
@@ -207,21 +208,12 @@ def _add(
     result.messages.extend(entry.warnings)
 
 
-# What the quarantine keeps of a file that could not be read at all: its head, for a person to
-# see what it is; never a whole file (it may be anything at all that was dropped in the inbox).
-EXCERPT_BYTES = 2_000
-
-
 def excerpt(path: Path, why: Exception) -> str:
-    """The head of a file that failed whole; nothing of a refused one, nothing if unopenable."""
+    """The head of a file that failed whole, as it was read; nothing of a refused one. The
+    inbox path is never opened again here: its name may lead elsewhere by now."""
     if isinstance(why, FileRefused):
         return ""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(EXCERPT_BYTES)
-    except OSError:
-        return ""
-    return head.decode("utf-8", errors="replace")
+    return why.head if isinstance(why, FileUnreadable) else ""
 
 
 def _flush(

@@ -27,6 +27,7 @@ from flows.sources.base import (
     quote,
 )
 from flows.sources.encodings import Utf8Scan, scan_utf8, transcode_windows_1252
+from flows.sources.width import check_line_widths
 
 # How DuckDB names a malformed row, as a reason a person can act on.
 _ROW_ERRORS = {
@@ -80,6 +81,7 @@ def read_csv_table(path: Path, con: duckdb.DuckDBPyConnection) -> CsvTable:
         # One stray NUL is a bad value (quarantined by row); many are a binary file.
         hint = " (an Excel workbook renamed .csv?)" if head.startswith(b"PK") else ""
         raise FileUnreadable(f"{path.name}: a binary file, not CSV text{hint}")
+    check_line_widths(path)  # before DuckDB: its reader is quadratic in a row's fields
     table = temp_name("csv")
     errors = _duck_csv(con, path, table, encoding)
     stray: Utf8Scan | None = None

@@ -161,4 +161,5 @@ SOURCE = Source(
     key=("ticket_id", "updated_at"),
     identity=("ticket_id",),
     event_column="updated_at",
+    version_column="updated_at",
 )

@@ -90,9 +90,47 @@ def run_lock(
         yield
 
 
+# Locks this process took for a run it then starts (``held_for_run``): the run's own
+# ``run_lock`` on the same paths passes through them instead of refusing itself.
+_HANDED_ON: set[Path] = set()
+
+
+@contextmanager
+def held_for_run(settings: Settings) -> Iterator[None]:
+    """Take the night's locks and keep them until the run this process starts has ended.
+
+    The command line takes them before Prefect starts (a refusal is then one line, not a flow
+    run's traceback) and holds them across the flow, so no second run can slip in between its
+    check and the flow taking the same locks: the flow's ``night_lock`` here passes through.
+    """
+    paths = _night_paths(settings)
+    with run_lock(*paths):
+        locks = {
+            _lock_key(path)
+            for path in (
+                _lock_path(paths[0]),
+                warehouse_lock_path(paths[1]),
+                *([mail_lock_path(paths[2])] if paths[2] is not None else []),
+            )
+        }
+        _HANDED_ON.update(locks)
+        try:
+            yield
+        finally:
+            _HANDED_ON.difference_update(locks)
+
+
+def _lock_key(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
 @contextmanager
 def _locked(path: Path, *, required: bool) -> Iterator[None]:
-    """flock ``path``; an optional lock whose file cannot be made is skipped."""
+    """flock ``path``; an optional lock whose file cannot be made is skipped; a lock this
+    process holds for the run it started (``held_for_run``) is already held."""
+    if _lock_key(path) in _HANDED_ON:
+        yield
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("a")
@@ -118,8 +156,13 @@ def _locked(path: Path, *, required: bool) -> Iterator[None]:
 def night_lock(settings: Settings) -> AbstractContextManager[None]:
     """The lock one run holds: on the published warehouse, the mail folder the file sender
     writes and the working copy, so two runs never overlap whatever their ``work_dir``."""
+    return run_lock(*_night_paths(settings))
+
+
+def _night_paths(settings: Settings) -> tuple[Path, Path, Path | None]:
+    """The working copy, the published warehouse and the mail folder (if files are the mail)."""
     mail_dir = settings.mail_dir if settings.mail_sender == "file" else None
-    return run_lock(work_path(settings.warehouse, settings.work_dir), settings.warehouse, mail_dir)
+    return work_path(settings.warehouse, settings.work_dir), settings.warehouse, mail_dir
 
 
 def run_in_progress(work: Path, warehouse: Path | None = None) -> bool:

@@ -72,6 +72,14 @@ create table if not exists raw.theme_terms (
     primary key (theme_key, term)
 );
 
+-- Written by the tag step beside raw.feedback_tags: the theme each item's tags put it in and
+-- the terms it added to that theme's raw.theme_terms, so when the item's text changes and it is
+-- tagged again its old words are taken back out (flows/tagging.py).
+create table if not exists raw.feedback_tag_terms (
+    item_id varchar, model_version varchar, theme_key varchar, terms varchar[],
+    primary key (item_id, model_version)
+);
+
 -- Which files were read, by content hash: a file seen before is skipped.
 create table if not exists raw._files (
     source varchar, file varchar, content_sha256 varchar, size_bytes bigint,

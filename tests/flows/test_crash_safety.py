@@ -282,6 +282,8 @@ def build_crashes(root: Path, write_inbox: Callable[[Path], object]) -> dict[str
         "finished": finished,
         "rewritten": rewritten,
         "emls": sorted(seen),
+        # Half-written .eml files a kill left: the whole night's delivery removes them.
+        "leftovers": sorted(p.name for p in paths["mail"].glob(".*.eml.tmp")),
         "items": query(published, SQL_ITEMS),
         "outbox": query(published, SQL_OUTBOX),
         "status": render_status(published, work),
@@ -314,6 +316,7 @@ def test_twenty_kills_then_a_whole_night_equal_an_uninterrupted_night(
     assert crashes["finished"]
     assert crashes["rewritten"] == []  # no .eml written twice, whatever the kill
     assert crashes["emls"] == night[5]  # the same .eml files as the uninterrupted night
+    assert crashes["leftovers"] == []
     baseline = night[1]["warehouse"]
     assert crashes["items"] == query(baseline, SQL_ITEMS)
     outbox = crashes["outbox"]

@@ -85,3 +85,67 @@ def test_the_nightly_command_prints_the_summary_and_exits_non_zero(
     assert result.output.rstrip().endswith(
         "error: delivery stopped, 9 message(s) wait for the next run: refused"
     )
+
+
+def test_a_backfill_exits_non_zero_when_any_nights_delivery_stopped_and_names_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import logging
+
+    import flows.backfill
+
+    went = DeliveryReport(sent=3, parked=0, unknown=0)
+    stopped = DeliveryReport(
+        sent=0, parked=0, unknown=0, deferred=4, stopped="SendGrid unreachable: refused"
+    )
+    # The middle night meets the outage; the last night's delivery sends what it left.
+    by_night = {date(2026, 12, 1): went, date(2026, 12, 2): stopped, date(2026, 12, 3): went}
+    published: list[date] = []
+
+    def stages(
+        settings: Settings, writing: Settings, run_date: date, send: bool, publish: bool
+    ) -> Any:
+        if publish:
+            published.append(run_date)
+        summary = summary_with(by_night[run_date], settings.warehouse)
+        summary.run_date = run_date
+        return summary
+
+    monkeypatch.setattr(flows.nightly, "_stages", stages)
+    monkeypatch.setattr(flows.backfill, "get_run_logger", lambda: logging.getLogger("test"))
+    monkeypatch.setenv("LOOPKEEPER_WORK_DIR", str(tmp_path / "work"))
+    with pytest.raises(DeliveryIncomplete) as raised:
+        flows.backfill.backfill.fn(
+            start=date(2026, 12, 1),
+            end=date(2026, 12, 3),
+            inbox=tmp_path,
+            warehouse=tmp_path / "lk.duckdb",
+            mail_dir=tmp_path / "mail",
+            send=True,
+        )
+    assert str(raised.value) == (
+        "delivery stopped on 1 of 3 night(s): 2026-12-02 (SendGrid unreachable: refused)"
+    )
+    assert published == [date(2026, 12, 3)]  # every night ran; the last was published
+    assert raised.value.summary.run_date == date(2026, 12, 3)
+
+
+def test_a_backfill_whose_every_delivery_went_out_returns_its_nights(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import logging
+
+    import flows.backfill
+
+    def stages(
+        settings: Settings, writing: Settings, run_date: date, send: bool, publish: bool
+    ) -> Any:
+        return summary_with(DeliveryReport(sent=1, parked=0, unknown=0), settings.warehouse)
+
+    monkeypatch.setattr(flows.nightly, "_stages", stages)
+    monkeypatch.setattr(flows.backfill, "get_run_logger", lambda: logging.getLogger("test"))
+    monkeypatch.setenv("LOOPKEEPER_WORK_DIR", str(tmp_path / "work"))
+    summaries = flows.backfill.backfill.fn(
+        start=date(2026, 12, 1), end=date(2026, 12, 2), warehouse=tmp_path / "lk.duckdb"
+    )
+    assert len(summaries) == 2

@@ -175,3 +175,35 @@ def test_the_later_nights_incremental_models_equal_a_rebuild_from_scratch(
         got = query(nightly_built, f"select * from {model} order by all")
         want = query(rebuilt, f"select * from {model} order by all")
         assert len(got) > 0 and got == want, model
+
+
+def test_demo_data_later_ignores_bad_files_someone_dropped_in_the_demo_inbox(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    runner = CliRunner()
+    inbox, clean = tmp_path / "inbox", tmp_path / "clean"
+    base = [
+        "demo-data",
+        "--out",
+        str(inbox),
+        "--accounts",
+        "8",
+        "--days",
+        "5",
+        "--end",
+        "2026-11-15",
+    ]
+    assert runner.invoke(app, base).exit_code == 0
+    shutil.copytree(inbox, clean)
+    (inbox / "nps" / "stray.csv").write_bytes(b"Response ID,Score\nr1,bad \xff byte\n")
+    (inbox / "nps" / "nps-typo.csv").write_bytes(b"Response ID,Score\nr2,\xff\xfe\n")
+    (inbox / "tickets" / "tickets-0-broken.json").write_text('{"tickets": [')
+    later = ["--end", "2026-11-15", "--later"]
+    result = runner.invoke(app, ["demo-data", "--out", str(inbox), *later])
+    assert result.exit_code == 0, result.output
+    expected = runner.invoke(app, ["demo-data", "--out", str(clean), *later]).output
+    assert result.output == expected  # the same delivery as without the bad files

@@ -90,3 +90,61 @@ def test_a_second_run_is_refused_in_one_line_and_touches_nothing(
     assert "Traceback" not in result.output
     assert not (tmp_path / "work-b").exists() and not (tmp_path / "other-mail").exists()
     assert first_run["warehouse"].read_bytes() == before
+
+
+# Another process trying to take the night's locks: prints what happened.
+TRIER = r"""
+import sys
+from pathlib import Path
+from flows.warehouse.publish import RunInProgress, run_lock
+
+work, warehouse = (Path(p) for p in sys.argv[1:3])
+try:
+    with run_lock(work, warehouse):
+        print("took it")
+except RunInProgress:
+    print("refused")
+"""
+
+
+def test_the_command_holds_the_lock_from_its_check_to_the_flows_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.nightly
+    from flows.config import load_settings
+    from flows.warehouse.publish import night_lock, work_path
+
+    (tmp_path / "inbox").mkdir()
+    warehouse = tmp_path / "wh" / "lk.duckdb"
+    seen: list[str] = []
+
+    def nightly(**kwargs: object) -> None:
+        # Where the race was: Prefect starting, between the command's check and the flow's lock.
+        work = work_path(warehouse, tmp_path / "work-b")
+        other = subprocess.run(
+            [sys.executable, "-c", TRIER, str(work), str(warehouse)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.append(other.stdout.strip())
+        settings = load_settings().with_overrides(
+            inbox=tmp_path / "inbox", warehouse=warehouse, mail_dir=tmp_path / "mail"
+        )
+        with night_lock(settings):  # the flow's own lock: already this process's
+            seen.append("flow ran")
+        raise KeyboardInterrupt  # stop before a summary is needed
+
+    monkeypatch.setenv("LOOPKEEPER_WORK_DIR", str(tmp_path / "work-a"))
+    monkeypatch.setattr(flows.nightly, "nightly", nightly)
+    args = ["nightly", "--inbox", str(tmp_path / "inbox"), "--warehouse", str(warehouse)]
+    CliRunner().invoke(app, [*args, "--mail-dir", str(tmp_path / "mail")])
+
+    assert seen == ["refused", "flow ran"]
+    after = subprocess.run(
+        [sys.executable, "-c", TRIER, str(tmp_path / "w" / "lk.duckdb"), str(warehouse)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert after.stdout.strip() == "took it"  # released when the command ended

@@ -39,7 +39,7 @@ class FakeTagger:
             )
             for text in texts
         ]
-        return Classified(tags, [], numpy.zeros((len(texts), 2), "f"), [])
+        return Classified(tags, [], numpy.zeros((len(texts), 2), "f"), [[] for _ in texts])
 
     def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
         return [("exports.xlsx", "Exports: xlsx")] * len(batch.tags)

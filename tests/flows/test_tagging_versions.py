@@ -45,7 +45,9 @@ class WordTagger:
     # The tag step's two halves (nlp.Tagger.classify_texts, then place_themes): themes are as
     # tagged.
     def classify_texts(self, texts: list[str | None]) -> Classified:
-        return Classified(list(self.tag(texts)), [], numpy.zeros((len(texts), 2), "f"), [])
+        return Classified(
+            list(self.tag(texts)), [], numpy.zeros((len(texts), 2), "f"), [[] for _ in texts]
+        )
 
     def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
         return [(tag.theme_key, tag.theme_label) for tag in batch.tags]
@@ -128,3 +130,58 @@ def test_a_truncated_row_completed_a_night_later_is_tagged_on_the_complete_text(
     )
     tag_items(con, WordTagger())  # type: ignore[arg-type]
     assert tags(con, "ticket:1")[2] == "Gainsight"
+
+
+class ThemedTagger(WordTagger):
+    """Adds each item's words to its theme's label counts, as nlp.Tagger.place_themes does; a
+    threat joins another theme than a slow export."""
+
+    def classify_texts(self, texts: list[str | None]) -> Classified:
+        tags = list(self.tag(texts))
+        terms = [sorted({w.strip(",.").lower() for w in (t or "").split()}) for t in texts]
+        return Classified(tags, [], numpy.zeros((len(texts), 2), "f"), terms)
+
+    def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
+        keys = ["accounts.churn" if tag.competitors else "exports.speed" for tag in batch.tags]
+        self.themes.terms.add_many(keys, batch.terms)
+        return [(key, key) for key in keys]
+
+    def theme_label(self, key: str) -> str:
+        return key
+
+
+def theme_words(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    words: dict[str, dict[str, int]] = {}
+    for key, term, items in con.execute(
+        "select * exclude (model_version) from raw.theme_terms"
+    ).fetchall():
+        words.setdefault(key, {})[term] = items
+    return words
+
+
+@pytest.mark.parametrize("nights_between", [0, 1], ids=["next night", "a night later"])
+def test_a_retagged_items_old_words_leave_its_old_theme(
+    con: duckdb.DuckDBPyConnection, nights_between: int
+) -> None:
+    # Another slow-export item shares the theme and its word "slow".
+    con.execute("insert into intermediate.int_feedback_items values ('nps:r2', 'Slow export')")
+    tag_items(con, ThemedTagger())  # type: ignore[arg-type]
+    before = theme_words(con)["exports.speed"]
+    assert before["slow"] == 2 and before["bit"] == 1
+    for _ in range(nights_between):
+        tag_items(con, ThemedTagger())  # type: ignore[arg-type]  # nothing changed: no-op
+    con.execute(
+        "update intermediate.int_feedback_items set feedback_text = ? where item_id = 'ticket:1'",
+        [THREAT],
+    )
+    tag_items(con, ThemedTagger())  # type: ignore[arg-type]
+    after = theme_words(con)
+    assert after["exports.speed"] == {"slow": 1, "export": 1, "ok": 1}  # the others' words
+    assert after["accounts.churn"]["gainsight"] == 1
+    # Tagged again with the same words: counted once, not twice.
+    con.execute(
+        "update intermediate.int_feedback_items set feedback_text = ? where item_id = 'ticket:1'",
+        [THREAT + "."],
+    )
+    tag_items(con, ThemedTagger())  # type: ignore[arg-type]
+    assert theme_words(con)["accounts.churn"]["gainsight"] == 1

@@ -17,7 +17,7 @@ from flows.cli import app
 from flows.config import Settings
 from flows.sources import SOURCES
 from flows.sources.loader import load_source
-from flows.validate import GateFailed, failure, gate
+from flows.validate import GateFailed, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.publish import work_path
 
@@ -43,7 +43,7 @@ def night(settings: Settings, at: datetime) -> None:
     with open_warehouse(settings.warehouse) as con:
         for source in SOURCES:
             load_source(con, settings.inbox, source, loaded_at=at)
-        report = gate(con, [(s.table, s.identity) for s in SOURCES], at)
+        report = gate(con, gated_tables(SOURCES), at)
     if stop := failure(report):
         raise stop
 
@@ -65,7 +65,7 @@ def test_a_critical_failure_names_the_rows_and_how_to_fix_them(tmp_path: Path) -
 
     with open_warehouse(settings.warehouse) as con:
         load_source(con, settings.inbox, SOURCES[0], loaded_at=NIGHTS[0])
-        report = run_gate(gate_batches(con, [(s.table, s.identity) for s in SOURCES], NIGHTS[0]))
+        report = run_gate(gate_batches(con, gated_tables(SOURCES), NIGHTS[0]))
         hold_or_release(con, report, NIGHTS[0])
         holds = con.execute("select source_table, loaded_at from raw._gate_holds").fetchall()
     [finding] = report.critical
@@ -134,3 +134,39 @@ def test_quarantine_names_what_it_could_not_find(tmp_path: Path) -> None:
     )
     assert missing.exit_code == 1
     assert "no rows of nps/none.csv records 3 in raw.nps_responses" in missing.output
+
+
+def _ticket(con, ticket: str, updated_at: str, loaded_at: datetime, file: str) -> None:  # type: ignore[no-untyped-def]
+    con.execute(
+        "insert into raw.zendesk_tickets (ticket_id, created_at, updated_at, subject, _source,"
+        " _file, _record, _loaded_at) values (?, '2026-11-01T09:00:00Z', ?, 'x', 'tickets', ?,"
+        " 1, ?)",
+        [ticket, updated_at, file, loaded_at],
+    )
+
+
+@pytest.mark.parametrize(
+    ("later_updated_at", "still_checked"),
+    [
+        pytest.param("2026-11-02T09:00:00Z", True, id="an older version loaded later: the held row stays latest"),
+        pytest.param("2026-11-04T09:00:00Z", False, id="a newer version loaded later replaces the held row"),
+    ],
+)  # fmt: skip
+def test_whether_a_held_row_is_replaced_goes_by_the_exports_own_version_stamp(
+    later_updated_at: str, still_checked: bool
+) -> None:
+    from flows.validate import gate_batches
+
+    tickets = next(s for s in SOURCES if s.name == "tickets")
+    with open_warehouse(Path(":memory:")) as con:
+        # Night 1's version of ticket 7 (updated on the 3rd) is held by the gate.
+        _ticket(con, "7", "2026-11-03T09:00:00Z", NIGHTS[0], "tickets/page-3.json")
+        con.execute(
+            "insert into raw._gate_holds values ('zendesk_tickets', ?, ?, 'test')",
+            [NIGHTS[0], NIGHTS[0]],
+        )
+        # Night 2 loads a page re-delivering ticket 7 as it was on another day.
+        _ticket(con, "7", later_updated_at, NIGHTS[1], "tickets/page-2.json")
+        batch = gate_batches(con, gated_tables([tickets]), NIGHTS[1])["zendesk_tickets"]
+    held = batch[batch["updated_at"] == "2026-11-03T09:00:00Z"]
+    assert len(held) == (1 if still_checked else 0)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from notifications import DeliveryUnavailable, EmailMessage, FileSender, Outbox
+from notifications.senders import eml_file_name
 
 MessageFactory = Callable[..., EmailMessage]
 SENT_AT = datetime(2026, 11, 22, 3, 15, tzinfo=UTC)
@@ -94,3 +95,91 @@ def test_file_sender_sends_an_outbox_row(
 
     [path] = tmp_path.iterdir()
     assert read_eml(path)["X-Loopkeeper-Key"] == message.key
+
+
+# A FileSender process killed with SIGKILL between writing a message's temporary file and
+# renaming it: the rename never happens.
+KILLED_WRITER = r"""
+import base64, os, pickle, sys, time
+from pathlib import Path
+from notifications import FileSender
+
+def stuck(source, target):
+    print("written", flush=True)
+    time.sleep(60)  # the SIGKILL comes here
+
+os.replace = stuck
+FileSender(Path(sys.argv[1])).send(pickle.loads(base64.b64decode(sys.argv[2])))
+"""
+
+
+def test_a_half_written_eml_a_killed_run_left_is_removed_by_the_next_delivery(
+    tmp_path: Path, outbox: Outbox, make_message: MessageFactory
+) -> None:
+    import base64
+    import pickle
+    import signal
+    import subprocess
+    import sys
+
+    from notifications import deliver
+
+    mail = tmp_path / "mail"
+    message = make_message(1)
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            KILLED_WRITER,
+            str(mail),
+            base64.b64encode(pickle.dumps(message)).decode(),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None and writer.stdout.readline() == "written\n"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    [left] = mail.iterdir()
+    assert left.name.startswith(f".{writer.pid}.") and left.name.endswith(".eml.tmp")
+
+    outbox.enqueue([message], date(2026, 11, 22))
+    report = deliver(outbox, FileSender(mail))
+
+    assert report.sent == 1
+    assert [p.name for p in mail.iterdir()] == [eml_file_name(message)]
+
+
+def test_only_leftovers_of_dead_writers_or_old_ones_are_removed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    living = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        files = {
+            "dead writer": f".{dead.pid}.k3j_x9a2.eml.tmp",
+            "living writer": f".{living.pid}.a8dk2_lq.eml.tmp",
+            "old, no pid": ".q1w2e3r4.eml.tmp",
+            "young, no pid": ".z9x8c7v6.eml.tmp",
+            "a message": "acknowledgment-0123456789abcdef.eml",
+            "someone's hidden file": ".notes.txt",
+        }
+        for name in files.values():
+            (tmp_path / name).write_text("x")
+        hour_ago = time.time() - 2 * 3600
+        os.utime(tmp_path / files["old, no pid"], (hour_ago, hour_ago))
+        (tmp_path / f".{dead.pid}.link.eml.tmp").symlink_to(tmp_path / files["a message"])
+
+        removed = FileSender(tmp_path).remove_leftovers()
+
+        left = {p.name for p in tmp_path.iterdir()}
+        assert removed == 2
+        assert files["dead writer"] not in left and files["old, no pid"] not in left
+        kept = ("living writer", "young, no pid", "a message", "someone's hidden file")
+        assert {files[k] for k in kept} | {f".{dead.pid}.link.eml.tmp"} == left
+    finally:
+        living.kill()
+        living.wait()
