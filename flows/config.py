@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from flows.roadmap_match import MIN_SIMILARITY
+
 CONFIG_ENV = "LOOPKEEPER_CONFIG"
 DEFAULT_CONFIG_FILE = Path("loopkeeper.toml")
 ENV_PREFIX = "LOOPKEEPER_"
@@ -86,6 +88,12 @@ class Settings(BaseModel):
         30,
         ge=1,
         description="A roadmap item shipped or declined this many days before the night tells the customers who asked for it; older decisions mail nobody.",
+    )
+    closed_loop_min_similarity: float = Field(
+        MIN_SIMILARITY,
+        ge=-1,
+        le=1,
+        description="How close by meaning (cosine of sentence embeddings) a customer's request must be to a shipped or declined roadmap item for them to be told; every score is kept in `fct_closed_loop_matches`.",
     )
     escalation_min_accounts: int = Field(
         5,
