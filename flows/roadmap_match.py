@@ -5,8 +5,8 @@ shared with the roadmap item are not enough ("Global search shows deleted record
 "search" with "Full-text search in attachments"), and a paraphrase that shares none must count
 ("Could the screen be black instead of white at night?" asks for "Dark mode"). So items and
 roadmap items are compared as sentence embeddings (nlp/embed.py, the tagger's own): the
-roadmap item is read as its title and as its title with its theme keywords, an item as its whole
-text and as each of its sentences, and the score is the best cosine of any pair. Which items may
+roadmap item is read as its title and as its title with its theme keywords, an item as each of
+its sentences, and the score is the best cosine of any pair. Which items may
 be matched at all (requests, not bug reports or praise) is the warehouse's definition
 (loop.loop_closed_loop_candidates); this module only scores.
 
@@ -34,10 +34,10 @@ if TYPE_CHECKING:
 # test_roadmap_match.py re-measures it on every run.
 MIN_SIMILARITY = 0.36
 # Stored beside every score, so an analyst knows how it was computed.
-METHOD = "wordllama-256 cosine, best sentence x (title | title + keywords)"
+METHOD = "wordllama-256 cosine, best sentence vs title or title + keywords"
 # A sentence shorter than this many words ("Thanks!") is no request of its own.
 MIN_SENTENCE_WORDS = 3
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,17 @@ class Scored:
 
 
 def sentences_of(text: str) -> list[str]:
-    """The text itself, then each of its sentences when it has two or more of some length."""
+    """The sentences of a text (a line break ends one too: a ticket's subject, greeting and
+    steps are lines), leaving out those shorter than MIN_SENTENCE_WORDS; the whole text when
+    none is that long.
+
+    An item is matched by its best sentence, not its whole text: a request is one sentence,
+    and a ticket's subject line or a complaint beside it should not carry it ("Invoice query"
+    above "The price increase caught us off guard" is no request for PO numbers on invoices).
+    """
     parts = [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
     long_enough = [part for part in parts if len(part.split()) >= MIN_SENTENCE_WORDS]
-    return [text.strip(), *long_enough] if len(long_enough) >= 2 else [text.strip()]
+    return long_enough or [text.strip()]
 
 
 def _embed(embedder: Embedder, texts: Sequence[str]) -> numpy.ndarray:

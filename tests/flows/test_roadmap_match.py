@@ -85,13 +85,15 @@ def test_the_best_sentence_of_a_longer_text_is_what_matched(embedder: Embedder) 
         pytest.param("Please add dark mode.", ["Please add dark mode."], id="one sentence"),
         pytest.param(
             "Thanks! Please add dark mode to the app. It hurts my eyes at night.",
-            [
-                "Thanks! Please add dark mode to the app. It hurts my eyes at night.",
-                "Please add dark mode to the app.",
-                "It hurts my eyes at night.",
-            ],
-            id="short greeting is no sentence of its own",
+            ["Please add dark mode to the app.", "It hurts my eyes at night."],
+            id="a greeting is no sentence of its own",
         ),
+        pytest.param(
+            "Invoice query\n\nHey,\n\nThe price increase caught us off guard.",
+            ["The price increase caught us off guard."],
+            id="a ticket's subject and greeting are lines, not requests",
+        ),
+        pytest.param("Hi there!", ["Hi there!"], id="only short ones: the whole text"),
     ],
 )
 def test_sentences_of(text: str, sentences: list[str]) -> None:
