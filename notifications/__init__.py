@@ -29,9 +29,11 @@ from notifications.escalation import (
     ThemeAccount,
     ThemeEvidence,
     answer_needed_by,
+    escalates,
     escalation_document,
     escalation_reasons,
 )
+from notifications.escalation_index import Escalated, write_escalation_index
 from notifications.escalation_store import (
     escalated_theme_keys,
     record_escalation,
@@ -80,6 +82,7 @@ __all__ = [
     "DeliveryUnavailable",
     "DeliveryUnknown",
     "EmailMessage",
+    "Escalated",
     "EscalationThresholds",
     "EscalationWait",
     "FeedbackItem",
@@ -118,6 +121,7 @@ __all__ = [
     "compose_stale_digests",
     "deliver",
     "escalated_theme_keys",
+    "escalates",
     "escalation_document",
     "escalation_reasons",
     "filter_suppressed",
@@ -130,4 +134,5 @@ __all__ = [
     "redact_secrets",
     "remember_secret",
     "write_escalation_document",
+    "write_escalation_index",
 ]
