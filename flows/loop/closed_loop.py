@@ -23,12 +23,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from flows.loop.message_items import enqueue_with_items
 from flows.loop.outcome import StepCount
 from flows.loop.rows import feedback_items, fetch_dicts, log_rejected
 from flows.roadmap_match import METHOD, RoadmapItem, Scored, score_items
 from notifications import (
     ComposedBatch,
     DeclinedDecision,
+    FeedbackItem,
     Outbox,
     SenderIdentity,
     ShippedChange,
@@ -37,6 +39,7 @@ from notifications import (
     filter_suppressed,
     load_suppressions,
 )
+from notifications.suppressions import normalise_address
 
 ROADMAP_SQL = """
 select roadmap_item_id, title, theme_keywords, status, status_entered_at, is_decided
@@ -64,16 +67,36 @@ where not closed_loop_matches.is_match
 """
 
 
-def _queue(outbox: Outbox, batches: list[ComposedBatch], run_date: date, what: str) -> StepCount:
-    messages = [message for batch in batches for message in batch.messages]
-    rejected = [bad for batch in batches for bad in batch.rejected]
+def _queue(
+    outbox: Outbox,
+    batches: list[tuple[ComposedBatch, list[FeedbackItem]]],
+    run_date: date,
+    what: str,
+) -> StepCount:
+    """Queue each message with every matched item of its customer (ops.message_items), so
+    each item that asked counts as answered, not only the one the email quotes."""
+    messages = [message for batch, _ in batches for message in batch.messages]
+    rejected = [bad for batch, _ in batches for bad in batch.rejected]
     log_rejected(what, rejected)
     kept = filter_suppressed(messages, load_suppressions(outbox.connection))
+    covered: dict[str, list[str]] = {}
+    for batch, items in batches:
+        for message in batch.messages:
+            address = normalise_address(message.to_email)
+            covered[message.key] = [
+                item.item_id
+                for item in items
+                if item.contact_email and normalise_address(item.contact_email) == address
+            ]
     return StepCount(
         composed=len(messages),
         rejected=len(rejected),
         suppressed=len(kept.skipped),
-        queued=outbox.enqueue(kept.kept, run_date=run_date),
+        queued=enqueue_with_items(
+            outbox,
+            [(message, covered.get(message.key, [])) for message in kept.kept],
+            run_date=run_date,
+        ),
     )
 
 
@@ -162,8 +185,8 @@ def queue_closed_loop(
     identity: SenderIdentity,
 ) -> tuple[StepCount, StepCount]:
     """Queue "we heard you" emails and declined notes; returns (shipped, declined) counts."""
-    shipped: list[ComposedBatch] = []
-    declined: list[ComposedBatch] = []
+    shipped: list[tuple[ComposedBatch, list[FeedbackItem]]] = []
+    declined: list[tuple[ComposedBatch, list[FeedbackItem]]] = []
     for decision, rows in match_decided(
         outbox.connection,
         as_of=as_of,
@@ -184,10 +207,10 @@ def queue_closed_loop(
                 # The roadmap export carries no release notes: say only what it does say.
                 what_changed=f"It is available now in {identity.product_name}.",
             )
-            shipped.append(compose_closed_loop(items, change, sender=identity))
+            shipped.append((compose_closed_loop(items, change, sender=identity), items))
         else:
             note = DeclinedDecision(theme_key=roadmap_item_id, theme_label=title, title=title)
-            declined.append(compose_declined_notes(items, note, sender=identity))
+            declined.append((compose_declined_notes(items, note, sender=identity), items))
     return (
         _queue(outbox, shipped, run_date, "we-heard-you email"),
         _queue(outbox, declined, run_date, "declined note"),

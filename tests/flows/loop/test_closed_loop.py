@@ -66,3 +66,19 @@ def test_the_matches_mart_says_why_each_customer_was_or_was_not_told(nights) -> 
     )
     assert rows["widget:rep2|RM-1"] == "told"
     assert rows["widget:rep2|RM-2"] == "below threshold"
+
+
+def test_every_item_that_asked_is_answered_by_its_customers_message(nights) -> None:
+    # A customer is written once per roadmap item, and that one message answers each of their
+    # items that asked for it, so each item counts as closed in the marts.
+    answered = {
+        item
+        for (item,) in nights.query(
+            "select item_id from ops.message_items where kind in ('closed_loop', 'declined_note')"
+        )
+    }
+    told = {
+        item
+        for (item,) in nights.query("select item_id from ops.closed_loop_matches where is_match")
+    }
+    assert told and told <= answered
