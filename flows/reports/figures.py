@@ -37,6 +37,13 @@ class AckMonth:
     avg_hours_to_ack: float | None
     acknowledged_within_48h_share: float | None
 
+    @property
+    def met_share(self) -> float | None:
+        """Share of the items due that were acknowledged within the SLA: the one figure the
+        report gives for the acknowledgment SLA."""
+        due = self.met + self.breached
+        return self.met / due if due else None
+
 
 @dataclass(frozen=True)
 class CloseLoopMonth:

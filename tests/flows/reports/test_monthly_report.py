@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from flows.reports.figures import MonthlyFigures
-from flows.reports.formatting import count, money, number
+from flows.reports.formatting import count, money, number, pct
 from flows.reports.monthly_figures import monthly_figures
 from flows.reports.periods import parse_month
 from flows.reports.queries import read_marts
@@ -157,6 +157,9 @@ def test_every_gap_says_what_to_do(figures: MonthlyFigures) -> None:
 def test_the_html_shows_the_figures(figures: MonthlyFigures, written: tuple[str, str]) -> None:
     html, markdown = written
     assert f'id="tile-items">{count(figures.health.items)}<' in html
+    # One figure for the acknowledgment SLA, at the SLA's own hours.
+    assert f'id="tile-ack">{pct(figures.ack_trend[-1].met_share)}<' in html
+    assert "48 h" not in html and "48 h" not in markdown
     assert figures.nps_months and figures.nps_months[0].responses
     for m in figures.nps_months:
         assert f'<td>{m.month:%Y-%m}</td><td class="num">{count(m.responses)}</td>' in html
