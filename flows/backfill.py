@@ -9,9 +9,10 @@ from prefect import flow, get_run_logger
 
 from flows.config import load_settings
 from flows.mail import DeliveryIncomplete
-from flows.nightly import run_night
+from flows.nightly import run_night, write_reports
 from flows.summary import RunSummary
 from flows.warehouse.night_record import published_night
+from flows.warehouse.publish import work_path
 
 
 class BackfillRangeError(ValueError):
@@ -54,6 +55,9 @@ def backfill(
     acknowledge feedback weeks late. The outbox keys make a later sending run idempotent.
     The warehouse analysts read is published once, after the last night, and only when that
     night is not older than the one published (``publish_older`` to publish it anyway).
+    Every night writes the reports it owes (a Monday's weekly, a 1st's monthly), as the
+    nightly would have: the nights before the last from the working copy, which holds that
+    night's marts and so that period's figures.
     """
     settings = load_settings().with_overrides(inbox=inbox, warehouse=warehouse, mail_dir=mail_dir)
     check_published_night(settings.warehouse, end, publish_older=publish_older)
@@ -62,12 +66,17 @@ def backfill(
     # Analysts see the range once it is done: publishing every night would copy the warehouse
     # once per night and show them a history that is still being rewritten.
     dates = nights(start, end)
+    working = settings.with_overrides(warehouse=work_path(settings.warehouse, settings.work_dir))
     for night in dates:
         logger.info("backfill: night of %s", night)
+        last = night == dates[-1]
         try:
-            summaries.append(run_night(settings, night, send=send, publish=night == dates[-1]))
-        except DeliveryIncomplete as exc:  # the last night: published, its delivery stopped
-            summaries.append(exc.summary)
+            summary = run_night(settings, night, send=send, publish=last)
+        except DeliveryIncomplete as exc:  # the night ran; its delivery stopped
+            summary = exc.summary
+        if not last:
+            summary.reports = write_reports(working, night)
+        summaries.append(summary)
     for line in summaries[-1].lines() if summaries else []:
         logger.info(line)
     stopped = delivery_stopped(summaries)

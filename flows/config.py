@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from flows.roadmap_match import MIN_SIMILARITY
+
 CONFIG_ENV = "LOOPKEEPER_CONFIG"
 DEFAULT_CONFIG_FILE = Path("loopkeeper.toml")
 ENV_PREFIX = "LOOPKEEPER_"
@@ -87,18 +89,24 @@ class Settings(BaseModel):
         ge=1,
         description="A roadmap item shipped or declined this many days before the night tells the customers who asked for it; older decisions mail nobody.",
     )
+    closed_loop_min_similarity: float = Field(
+        MIN_SIMILARITY,
+        ge=-1,
+        le=1,
+        description="How close by meaning (cosine of sentence embeddings) a customer's request must be to a shipped or declined roadmap item for them to be told; every score is kept in `fct_closed_loop_matches`.",
+    )
     escalation_min_accounts: int = Field(
-        5,
+        8,
         ge=1,
-        description="A theme is escalated to product (once) when this many accounts raised it in the last 90 days...",
+        description="A theme is escalated to product (once, a document of its own) when this many accounts raised it in the last 90 days...",
     )
     escalation_min_arr: float = Field(
-        250_000, ge=0, description="...or the ARR of those accounts adds up to this..."
+        250_000, ge=0, description="...and the ARR of those accounts adds up to this..."
     )
     escalation_min_retention_risk_accounts: int = Field(
         2,
         ge=1,
-        description="...or this many of them mentioned leaving or a competitor, or are flagged at risk.",
+        description="...and this many of them mentioned leaving or a competitor, or are flagged at risk. A theme crossing only some of the three is listed in the escalation index (`index.md` beside the documents).",
     )
     at_risk_min_escalations_30d: int | None = Field(
         None,

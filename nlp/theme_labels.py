@@ -122,23 +122,65 @@ class ThemeTerms:
         top = 0.0
         for weight, term in weighed:
             words = term.split()
-            if any(word in exclude for word in words) or any(
-                word in picked.split() for picked in chosen for word in words
-            ):
+            if any(word in exclude for word in words):
                 continue
             # a second term only when it weighs nearly as much as the first: a weak one is
             # noise from a few items ("ios later"), not part of the subject
             if chosen and weight < SECOND_TERM_SHARE * top:
                 break
+            said = len(" ".join(chosen).split())
+            grown = _continue_phrase(chosen, words)
+            if grown is not None:
+                # "bigger rate" then "rate limit": one phrase, "bigger rate limit", which may
+                # run one word past the limit rather than stop mid-phrase
+                if said < limit + 1:
+                    chosen = grown
+                continue
+            if said >= limit or any(word in picked.split() for picked in chosen for word in words):
+                continue
             chosen.append(term)
             top = top or weight
-            if len(" ".join(chosen).split()) >= limit:
-                break
         return chosen
 
 
+def _continue_phrase(chosen: list[str], words: list[str]) -> list[str] | None:
+    """The chosen terms with a pair that continues one of them ("bigger rate" + "rate limit"),
+    or None when it continues none."""
+    if len(words) != 2:
+        return None
+    for index, picked in enumerate(chosen):
+        said = picked.split()
+        if said[-1] == words[0] and words[1] not in said:
+            return [*chosen[:index], f"{picked} {words[1]}", *chosen[index + 1 :]]
+        if said[0] == words[1] and words[0] not in said:
+            return [*chosen[:index], f"{words[0]} {picked}", *chosen[index + 1 :]]
+    return None
+
+
+# How a label says the kind of feedback around its terms: "API: requests for bigger rate
+# limit", not "API: bigger rate limit requests"; "Mobile app: slow battery drain"... reads as
+# a product manager writes a line, the kind first where English puts it first.
+PHRASES: Final = {
+    "problems": "{terms} problems",
+    "requests": "requests for {terms}",
+    "questions": "questions about {terms}",
+    "docs": "docs on {terms}",
+    "ease of use": "{terms} hard to use",
+    "speed": "speed of {terms}",
+    "general feedback": "feedback on {terms}",
+}
+
+
 def fill(template: str, terms: Sequence[str], fallback: str) -> str:
-    """A label from its template ("Exports: {terms} problems") and terms; the fallback if none."""
+    """A label from its template ("Exports: {terms} problems") and terms; the fallback if none.
+
+    The kind of feedback after the slot is said as a phrase (PHRASES): "Exports: requests for
+    xlsx option", "Exports: xlsx fail problems".
+    """
     if not terms or "{terms}" not in template:
         return fallback
+    head, _, kind = template.partition("{terms}")
+    phrase = PHRASES.get(kind.strip())
+    if phrase is not None:
+        template = head + phrase
     return " ".join(template.replace("{terms}", " ".join(terms)).split())

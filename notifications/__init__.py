@@ -32,9 +32,11 @@ from notifications.escalation import (
     ThemeAccount,
     ThemeEvidence,
     answer_needed_by,
+    escalates,
     escalation_document,
     escalation_reasons,
 )
+from notifications.escalation_index import Escalated, write_escalation_index
 from notifications.escalation_store import (
     escalated_theme_keys,
     record_escalation,
@@ -84,6 +86,7 @@ __all__ = [
     "DeliveryUnavailable",
     "DeliveryUnknown",
     "EmailMessage",
+    "Escalated",
     "EscalationThresholds",
     "EscalationWait",
     "FeedbackItem",
@@ -124,6 +127,7 @@ __all__ = [
     "compose_stale_digests",
     "deliver",
     "escalated_theme_keys",
+    "escalates",
     "escalation_document",
     "escalation_reasons",
     "filter_suppressed",
@@ -136,4 +140,5 @@ __all__ = [
     "redact_secrets",
     "remember_secret",
     "write_escalation_document",
+    "write_escalation_index",
 ]

@@ -1,7 +1,14 @@
 """Escalating a theme to product: when it crosses the thresholds, and the document product reads.
 
-The document puts business impact first (ARR at risk, renewals), then the problem as customers
-live it, their redacted words with tier and ARR, the workaround, and the ask with a date.
+A theme that crosses every threshold set is escalated: a document of its own. One that crosses
+only some is on product's watch list, a line in the escalation index (escalation_index.py), so
+a first night over months of feedback asks product to read a handful of documents, not a
+hundred.
+
+The document puts business impact first (the ARR behind the theme, and at risk only where its
+accounts mentioned leaving or a competitor or are flagged at risk; renewals), then the problem as
+customers live it, their redacted words with tier and ARR, the workaround, and the ask with a
+date.
 """
 
 from __future__ import annotations
@@ -51,9 +58,10 @@ class ThemeEvidence:
 
 @dataclass(frozen=True)
 class EscalationThresholds:
-    """A theme escalates when it crosses any threshold; None switches one off."""
+    """A theme escalates when it crosses every threshold set, and is watched when it crosses
+    some; None switches one off."""
 
-    min_accounts: int | None = 5
+    min_accounts: int | None = 8
     min_arr: float | None = 250_000.0
     min_retention_risk_accounts: int | None = 2
     renewal_window_days: int = 90
@@ -99,7 +107,7 @@ def impact(theme: ThemeEvidence, as_of: date, thresholds: EscalationThresholds) 
 def escalation_reasons(
     theme: ThemeEvidence, as_of: date, thresholds: EscalationThresholds = DEFAULT_THRESHOLDS
 ) -> tuple[str, ...]:
-    """The thresholds the theme crosses, as sentences; empty when it does not escalate."""
+    """The thresholds the theme crosses, as sentences; empty when it crosses none."""
     figures = impact(theme, as_of, thresholds)
     reasons = []
     if thresholds.min_accounts is not None and figures.accounts >= thresholds.min_accounts:
@@ -112,6 +120,26 @@ def escalation_reasons(
             f"{figures.retention_risk_accounts} accounts at retention risk (threshold {risk})"
         )
     return tuple(reasons)
+
+
+def thresholds_set(thresholds: EscalationThresholds) -> int:
+    """How many of the thresholds are switched on."""
+    return sum(
+        value is not None
+        for value in (
+            thresholds.min_accounts,
+            thresholds.min_arr,
+            thresholds.min_retention_risk_accounts,
+        )
+    )
+
+
+def escalates(
+    theme: ThemeEvidence, as_of: date, thresholds: EscalationThresholds = DEFAULT_THRESHOLDS
+) -> bool:
+    """Whether the theme crosses every threshold set (and at least one is set)."""
+    needed = thresholds_set(thresholds)
+    return needed > 0 and len(escalation_reasons(theme, as_of, thresholds)) == needed
 
 
 def answer_needed_by(
@@ -150,6 +178,16 @@ def representative_verbatims(
     return [(item, accounts.get(item.account_id or "")) for item in chosen]
 
 
+# Intents of feedback that asks for something rather than reporting a fault.
+ASKING_INTENTS = frozenset({"feature_request", "question"})
+
+
+def asks_for_something(theme: ThemeEvidence) -> bool:
+    """Most of the theme's items ask for something: its ARR is asking, not affected."""
+    asking = sum(item.intent in ASKING_INTENTS for item in theme.items)
+    return asking * 2 > len(theme.items)
+
+
 @functools.cache
 def markdown_environment() -> Environment:
     """Every value written into the document passes ``markdown_text``; the template's markup does
@@ -177,10 +215,11 @@ def escalation_document(
     figures = impact(theme, as_of, thresholds)
     area = wording.display_area(theme.product_area)
     items = len(theme.items)
+    # A label names its area already ("API: rate limit problems"); only a bare one needs it.
+    where = f" in {area}" if area and ":" not in theme.theme_label else ""
     problem = theme.problem or (
         f"Customers on {plural(figures.accounts, 'account')} raised "
-        f"{plural(items, 'piece')} of feedback about "
-        f"{theme.theme_label}{' in ' + area if area else ''}."
+        f"{plural(items, 'piece')} of feedback about {theme.theme_label}{where}."
     )
     answer_by = long_date(answer_needed_by(theme, as_of, thresholds))
     verbatims = [
@@ -200,6 +239,7 @@ def escalation_document(
         "escalated_on": long_date(as_of),
         "answer_by": answer_by,
         "impact": figures,
+        "arr_heading": "ARR asking" if asks_for_something(theme) else "ARR affected",
         "arr": money(figures.arr),
         "risk_arr": money(figures.retention_risk_arr),
         "renewals": [

@@ -3,7 +3,9 @@
 Which themes product could still be asked about, and the accounts and items each is weighed
 on, are dbt's (loop.loop_theme_escalation_accounts and loop_theme_escalation_items: the marts'
 current window, praise and answered themes left out); the thresholds (notifications) decide
-which cross. The document is written first under its stable name, then
+which cross. A theme crossing every threshold gets a document; one crossing only some is
+listed in the escalation index (``index.md``, rewritten each night beside the documents) with
+every theme escalated so far. The document is written first under its stable name, then
 its ``ops.escalations`` row in its own transaction: a crash in between leaves a file the next
 night rewrites, identically named, before recording it.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -19,12 +22,15 @@ from flows.loop.outcome import EscalationOutcome
 from flows.loop.policy import LoopPolicy
 from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts
 from notifications import (
+    Escalated,
     ThemeAccount,
     ThemeEvidence,
     escalated_theme_keys,
+    escalates,
     escalation_reasons,
     record_escalation,
     write_escalation_document,
+    write_escalation_index,
 )
 
 log = logging.getLogger(__name__)
@@ -82,12 +88,16 @@ def escalate_themes(
     run_date: date,
     policy: LoopPolicy,
 ) -> EscalationOutcome:
-    """Write and record a document for every theme crossing a threshold for the first time."""
+    """Write and record a document for every theme crossing the thresholds for the first time,
+    and the index of all escalations and of the themes crossing only some thresholds."""
     judged_on = run_date
-    crossing = [
+    candidates = candidate_themes(con)
+    crossing = [theme for theme in candidates if escalates(theme, judged_on, policy.escalation)]
+    watched = [
         theme
-        for theme in candidate_themes(con)
+        for theme in candidates
         if escalation_reasons(theme, judged_on, policy.escalation)
+        and not escalates(theme, judged_on, policy.escalation)
     ]
     written = []
     for theme in crossing:
@@ -126,4 +136,19 @@ def escalate_themes(
         except BaseException:
             con.rollback()
             raise
-    return EscalationOutcome(crossed=len(crossing), documents=tuple(written))
+    escalated = [
+        Escalated(label, run, Path(document))
+        for label, run, document in con.execute(
+            "select theme_label, run_date, document_path from ops.escalations"
+        ).fetchall()
+    ]
+    index = write_escalation_index(
+        policy.escalation_dir,
+        escalated,
+        watched,
+        as_of=judged_on,
+        thresholds=policy.escalation,
+    )
+    return EscalationOutcome(
+        crossed=len(crossing), documents=tuple(written), watched=len(watched), index=index
+    )

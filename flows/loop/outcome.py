@@ -32,6 +32,9 @@ class EscalationOutcome:
 
     crossed: int = 0
     documents: tuple[Path, ...] = ()
+    # Themes crossing only some thresholds: listed in the index, no document of their own.
+    watched: int = 0
+    index: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,10 @@ class LoopOutcome:
             self.at_risk_alerts.line("at-risk alerts:"),
             self.closed_loop.line("we heard you:"),
             self.declined_notes.line("declined notes:"),
-            f"  escalations:     {self.escalations.crossed} themes crossed a threshold, "
-            f"{len(self.escalations.documents)} documents written to {self.escalation_dir}",
+            f"  escalations:     {self.escalations.crossed} themes crossed every threshold, "
+            f"{len(self.escalations.documents)} documents written to {self.escalation_dir}; "
+            f"{self.escalations.watched} below the bar listed in "
+            f"{self.escalations.index or self.escalation_dir / 'index.md'}",
             f"  delivery:        {d.sent} sent, {d.parked} parked, {d.unknown} unknown, "
             f"{d.requeued} alerts sent again, {d.suppressed} suppressed at send",
             *delivery_notes(d),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.roadmap_match import MIN_SIMILARITY
 from notifications import EscalationThresholds
 
 
@@ -17,6 +18,8 @@ class LoopPolicy:
       history writes to nobody about old feedback.
     - ``closed_loop_window_days``: a roadmap item shipped or declined this many days before the
       night closes the loop; one that changed earlier is history, not news.
+    - ``closed_loop_min_similarity``: how close by meaning an item must be to a roadmap item
+      to count as asking for it (flows/roadmap_match.py).
     - ``stale_lookback_days``: SLA clocks that fell due this long ago still appear in the digest.
     - ``due_soon_hours``: clocks falling due this soon appear as "due soon".
     Windows the warehouse applies (the stale digest's renewal watch, the theme window of an
@@ -27,6 +30,7 @@ class LoopPolicy:
     escalation_dir: Path
     window_days: int = 3
     closed_loop_window_days: int = 30
+    closed_loop_min_similarity: float = MIN_SIMILARITY
     stale_lookback_days: int = 14
     due_soon_hours: int = 24
     qbr_next_update_days: int = 14

@@ -35,6 +35,7 @@ def notify_tonight(settings: Settings, run_date: date, as_of: datetime) -> LoopO
         escalation_dir=settings.escalation_dir or settings.mail_dir.parent / "escalations",
         window_days=settings.ack_window_days,
         closed_loop_window_days=settings.closed_loop_window_days,
+        closed_loop_min_similarity=settings.closed_loop_min_similarity,
         escalation=EscalationThresholds(
             min_accounts=settings.escalation_min_accounts,
             min_arr=settings.escalation_min_arr,
@@ -88,6 +89,7 @@ def close_the_loop(
         as_of=as_of,
         run_date=run_date,
         window_days=policy.closed_loop_window_days,
+        min_score=policy.closed_loop_min_similarity,
         identity=identity,
     )
     return LoopOutcome(

@@ -37,19 +37,27 @@ class AckMonth:
     avg_hours_to_ack: float | None
     acknowledged_within_48h_share: float | None
 
+    @property
+    def met_share(self) -> float | None:
+        """Share of the items due that were acknowledged within the SLA: the one figure the
+        report gives for the acknowledgment SLA."""
+        due = self.met + self.breached
+        return self.met / due if due else None
+
 
 @dataclass(frozen=True)
 class CloseLoopMonth:
-    """Items received in a month whose theme shipped or was declined, and how many were told."""
+    """Items received in a month that asked for something shipped or declined, and how many
+    of their customers were told."""
 
     month: date
-    resolved_items: int
+    asked_items: int
     closed_loop_items: int
     closed_loop_emails_sent: int
 
     @property
     def rate(self) -> float | None:
-        return self.closed_loop_items / self.resolved_items if self.resolved_items else None
+        return self.closed_loop_items / self.asked_items if self.asked_items else None
 
 
 @dataclass(frozen=True)
@@ -148,6 +156,13 @@ class MonthlyFigures:
     theme_months: list[date]
     risky_items: list[RiskyItem]
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def nps_months(self) -> list[NpsMonth]:
+        """The NPS trend from the first month with responses: a new installation's table is not
+        padded with the empty months before its first survey."""
+        first = next((i for i, m in enumerate(self.nps_trend) if m.responses), None)
+        return [] if first is None else self.nps_trend[first:]
 
 
 @dataclass(frozen=True)

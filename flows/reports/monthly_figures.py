@@ -162,7 +162,7 @@ def _close_loop_trend(
     return [
         CloseLoopMonth(
             month=m,
-            resolved_items=int(found.get(m, {}).get("resolved_items") or 0),
+            asked_items=int(found.get(m, {}).get("asked_items") or 0),
             closed_loop_items=int(found.get(m, {}).get("closed_loop_items") or 0),
             closed_loop_emails_sent=int(found.get(m, {}).get("closed_loop_emails_sent") or 0),
         )

@@ -92,12 +92,13 @@ def _detractors_by_tier(f: MonthlyFigures) -> list[Finding]:
 
 def _close_loop(f: MonthlyFigures) -> list[Finding]:
     month = f.close_loop_trend[-1]
-    if not month.resolved_items or month.rate is None:
+    if not month.asked_items or month.rate is None:
         return []
-    untold = month.resolved_items - month.closed_loop_items
+    untold = month.asked_items - month.closed_loop_items
     text = (
-        f"{pct(month.rate)} of the month's {count(month.resolved_items)} items whose theme"
-        f" shipped or was declined were told so ({count(month.closed_loop_items)} closed loops)."
+        f"{pct(month.rate)} of the month's {count(month.asked_items)} items that asked for"
+        f" something shipped or declined were answered ({count(month.closed_loop_items)}"
+        " closed loops)."
     )
     if month.rate >= CLOSE_LOOP_GAP:
         return [Finding("strength", text)]
@@ -105,8 +106,8 @@ def _close_loop(f: MonthlyFigures) -> list[Finding]:
         Finding(
             "gap",
             text,
-            f"Send the {count(untold)} customers still waiting a closed-loop or declined note;"
-            " they asked, the answer exists, only the email is missing.",
+            f"Find out why {count(untold)} of them were not answered (an unsubscribed address,"
+            " a message waiting in `loopkeeper outbox`): they asked, and the answer exists.",
         )
     ]
 

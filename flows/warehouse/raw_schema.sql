@@ -150,3 +150,16 @@ create table if not exists raw._inbox_manifest (
     inode bigint, content_sha256 varchar, hashed_at_ns bigint,
     primary key (source, file)
 );
+
+-- Written by the closed loop (flows/loop/closed_loop.py): how each customer item that asked for
+-- something scored against each roadmap item shipped or declined in the window, by meaning,
+-- and whether it was told. An analyst reads why someone got "you asked, we built it" (the
+-- matched words, the score, the threshold of the night) and which ones fell just short. A row
+-- that matched is kept as written: it is the reason an email went out.
+create table if not exists ops.closed_loop_matches (
+    item_id varchar not null, roadmap_item_id varchar not null, roadmap_status varchar not null,
+    score double not null, matched_text varchar, method varchar not null,
+    nearest_roadmap_item_id varchar, nearest_score double, min_score double not null,
+    is_match boolean not null, run_date date not null,
+    primary key (item_id, roadmap_item_id)
+);

@@ -15,6 +15,7 @@ from flows.demo import DemoSummary
 from flows.nightly import nightly
 
 NIGHT = date(2026, 11, 16)  # the night the shared "night" build ran (tests/flows/conftest.py)
+TUESDAY = date(2026, 11, 17)
 
 
 def query(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -117,13 +118,14 @@ def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignor
 def backfill_without_send(
     night: tuple[Any, ...], tmp_path_factory: pytest.TempPathFactory, prefect_harness: None
 ) -> tuple[Any, ...]:
-    """The night's inbox backfilled over NIGHT into a warehouse of its own, without --send."""
+    """The night's inbox backfilled over NIGHT (a Monday) and the night after into a warehouse
+    of its own, without --send."""
     from flows.backfill import backfill
 
     root = tmp_path_factory.mktemp("backfill")
     warehouse, mail = root / "backfill.duckdb", root / "mail"
     summaries = backfill(
-        start=NIGHT, end=NIGHT, inbox=night[1]["inbox"], warehouse=warehouse, mail_dir=mail
+        start=NIGHT, end=TUESDAY, inbox=night[1]["inbox"], warehouse=warehouse, mail_dir=mail
     )
     return summaries, warehouse, mail
 
@@ -131,7 +133,7 @@ def backfill_without_send(
 def test_backfill_sends_nothing_unless_asked(night, backfill_without_send) -> None:  # type: ignore[no-untyped-def]
     paths = night[1]
     summaries, warehouse, mail = backfill_without_send
-    assert [s.run_date for s in summaries] == [NIGHT]
+    assert [s.run_date for s in summaries] == [NIGHT, TUESDAY]
     assert not list(mail.glob("*.eml"))
     assert query(warehouse, "select count(*) from ops.outbox") == [(0,)]
     # The same items, tags and clocks; only the nightly's marts count the messages it sent.
@@ -245,6 +247,24 @@ def test_a_monday_night_writes_last_weeks_report_from_the_published_warehouse(ni
     weekly = paths["mail_dir"].parent / "reports" / "weekly-2026-W46.html"
     assert str(weekly) in first.reports and weekly.with_suffix(".md").exists()
     assert "<svg" in weekly.read_text(encoding="utf-8")
+
+
+def test_a_backfill_writes_the_reports_due_inside_its_range_with_that_nights_figures(
+    night: tuple[Any, ...], backfill_without_send: tuple[Any, ...]
+) -> None:
+    summaries, _, mail = backfill_without_send
+    weekly = mail.parent / "reports" / "weekly-2026-W46.md"
+    monday, tuesday = summaries
+    assert monday.reports == [str(weekly.with_suffix(".html")), str(weekly)]
+    assert tuesday.reports == []  # a Tuesday owes no report
+    text = weekly.read_text(encoding="utf-8")
+    # Judged as the Monday night, not the last night of the range the warehouse holds now.
+    assert "accounts as of the night of 2026-11-16" in text
+    nightly_report = (night[1]["mail_dir"].parent / "reports" / "weekly-2026-W46.md").read_text(
+        encoding="utf-8"
+    )
+    items = next(line for line in nightly_report.splitlines() if line.startswith("- Items:"))
+    assert items in text.splitlines()
 
 
 def test_status_names_the_published_night(night) -> None:  # type: ignore[no-untyped-def]

@@ -60,7 +60,7 @@ def build_three_nights(root: Path) -> dict[str, Any]:
                     "select count(*), count(f.acknowledged_at) from ops.message_items as m"
                     " join ops.outbox as o using (message_key)"
                     " join marts.fct_feedback as f on f.item_id = m.item_id"
-                    " where o.status = 'sent'"
+                    " where o.status = 'sent' and m.kind = 'acknowledgment'"
                 ).fetchone()
             )
         statuses.append(_status(paths["warehouse"]))

@@ -55,3 +55,20 @@ def test_counts_kept_between_runs_give_the_same_labels() -> None:
     kept = ThemeTerms()
     kept.add_rows(one.take_added())
     assert kept.top_terms("ui") == one.top_terms("ui") == ["dark mode"]
+
+
+def test_pairs_that_continue_each_other_name_the_theme_as_one_phrase() -> None:
+    terms = ThemeTerms()
+    for text in ["need bigger rate limit for sync", "bigger rate limit please"]:
+        terms.add("api", terms_of(text))
+    terms.add("other", terms_of("sync of contacts"))
+    assert terms.top_terms("api") == ["bigger rate limit"]
+
+
+def test_the_kind_of_feedback_is_said_as_a_product_manager_writes_it() -> None:
+    template, _ = theme_template("api.feature_request.rate-limit", "API")
+    assert fill(template, ["bigger rate limit"], "-") == "API: requests for bigger rate limit"
+    template, _ = theme_template("mobile.performance.mobile-app", "Mobile app")
+    assert fill(template, ["battery drain"], "-") == "Mobile app: speed of battery drain"
+    template, _ = theme_template("exports.question.csv", "Exports")
+    assert fill(template, ["filtered rows"], "-") == "Exports: questions about filtered rows"

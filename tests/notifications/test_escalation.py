@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from notifications import (
+    Escalated,
     EscalationThresholds,
     FeedbackItem,
     Outbox,
@@ -15,10 +16,12 @@ from notifications import (
     ThemeEvidence,
     answer_needed_by,
     escalated_theme_keys,
+    escalates,
     escalation_document,
     escalation_reasons,
     record_escalation,
     write_escalation_document,
+    write_escalation_index,
 )
 from notifications.escalation import representative_verbatims
 from notifications.escalation_store import escalation_file_name
@@ -231,8 +234,79 @@ def test_counts_are_written_in_words_one_and_many(make_item: ItemFactory) -> Non
     )
     document = escalation_document(one, as_of=AS_OF)
     assert "across 1 account, 1 of them Enterprise" in document
-    assert "1 account mentioned leaving" in document
+    assert "on 1 account that mentioned leaving" in document
     assert "1 of 1 item shown" in document
     assert "raised 1 piece of feedback" in document
     assert "(s)" not in document
     assert "# Escalation: SSO & login" in document and "&amp;" not in document
+
+
+BAR = EscalationThresholds(min_accounts=3, min_arr=100_000.0, min_retention_risk_accounts=1)
+
+
+@pytest.mark.parametrize(
+    ("accounts", "arr", "risk", "escalated", "watched"),
+    [
+        pytest.param(3, 50_000.0, True, True, True, id="every threshold: a document"),
+        pytest.param(3, 50_000.0, False, False, True, id="accounts and ARR only: watched"),
+        pytest.param(1, 150_000.0, False, False, True, id="ARR only: watched"),
+        pytest.param(1, 20_000.0, False, False, False, id="none: neither"),
+    ],
+)
+def test_a_theme_is_escalated_when_it_crosses_every_threshold_and_watched_on_some(
+    accounts: int, arr: float, risk: bool, escalated: bool, watched: bool
+) -> None:
+    evidence = theme(tuple(account(n, arr, at_retention_risk=risk) for n in range(accounts)))
+    assert escalates(evidence, AS_OF, BAR) is escalated
+    assert bool(escalation_reasons(evidence, AS_OF, BAR)) is watched
+
+
+def test_requests_are_headed_arr_asking_and_at_risk_only_with_a_retention_signal(
+    make_item: ItemFactory,
+) -> None:
+    asks = tuple(
+        make_item(item_id=f"nps:{n}", account_id=f"A{n}", intent="feature_request", text="Add X")
+        for n in (1, 2)
+    )
+    calm = theme((account(1), account(2)), asks, theme_label="Exports: requests for xlsx")
+    document = escalation_document(calm, as_of=AS_OF)
+    assert "**ARR asking:** $100,000 across 2 accounts" in document
+    assert "ARR at risk" not in document
+    assert "none of these accounts mentioned leaving" in document
+
+    faults = tuple(
+        make_item(item_id=f"nps:{n}", account_id=f"A{n}", intent="bug", text="X breaks")
+        for n in (1, 2)
+    )
+    risky = theme((account(1, at_retention_risk=True), account(2)), faults)
+    document = escalation_document(risky, as_of=AS_OF)
+    assert "**ARR affected:** $100,000 across 2 accounts" in document
+    assert "**ARR at risk:** $50,000 on 1 account that mentioned leaving" in document
+
+
+def test_the_problem_line_names_the_area_once(make_item: ItemFactory) -> None:
+    item = make_item(item_id="nps:1", account_id="A1", text="Rate limits hurt")
+    named = theme(
+        (account(1),), (item,), theme_label="API: rate limit problems", product_area="api"
+    )
+    document = escalation_document(named, as_of=AS_OF)
+    assert "raised 1 piece of feedback about API: rate limit problems." in document
+    bare = theme((account(1),), (item,), theme_label="rate limits", product_area="api")
+    assert "about rate limits in API." in escalation_document(bare, as_of=AS_OF)
+
+
+def test_the_index_links_escalations_and_lists_watched_themes_biggest_arr_first(
+    tmp_path: Path,
+) -> None:
+    watched = [
+        theme((account(1, 150_000.0),), theme_key="t:small", theme_label="Small | pipes"),
+        theme((account(2, 300_000.0),), theme_key="t:big", theme_label="Big & bold"),
+    ]
+    escalated = [Escalated("Exports: fails", date(2026, 11, 20), tmp_path / "escalation-x.md")]
+    path = write_escalation_index(tmp_path, escalated, watched, as_of=AS_OF, thresholds=BAR)
+    text = path.read_text(encoding="utf-8")
+    assert path.name == "index.md"
+    assert "1 theme escalated" in text and "2 more themes below the escalation bar" in text
+    assert "[escalation-x.md](escalation-x.md)" in text
+    assert text.index("Big & bold") < text.index("Small \\| pipes")
+    assert "$300,000 ARR (threshold $100,000)" in text

@@ -14,6 +14,15 @@ feedback as (
 
 ),
 
+asked as (
+
+    -- items that asked for a roadmap item shipped or declined (fct_closed_loop_matches): the
+    -- ones owed a closed-loop email or declined note
+    select distinct item_id from {{ ref('fct_closed_loop_matches') }}
+    where is_match
+
+),
+
 health as (
 
     select * from {{ ref('fct_loop_health_monthly') }}
@@ -37,11 +46,15 @@ ack_months as (
 stage_months as (
 
     select
-        date_trunc('month', received_at)::date as activity_month,
-        count(*) filter (where not is_open) as resolved_items,
-        count(*) filter (where current_stage = 'closed_loop') as closed_loop_items
+        date_trunc('month', feedback.received_at)::date as activity_month,
+        count(asked.item_id) as asked_items,
+        count(asked.item_id) filter (
+            where feedback.current_stage = 'closed_loop'
+        ) as closed_loop_items
     from feedback
-    group by date_trunc('month', received_at)::date
+    left join asked
+        on feedback.item_id = asked.item_id
+    group by date_trunc('month', feedback.received_at)::date
 
 ),
 
@@ -68,7 +81,7 @@ final as (
         case
             when ack_months.ack_items > 0 then health.acknowledged_within_48h_share
         end as acknowledged_within_48h_share,
-        coalesce(stage_months.resolved_items, 0) as resolved_items,
+        coalesce(stage_months.asked_items, 0) as asked_items,
         coalesce(stage_months.closed_loop_items, 0) as closed_loop_items,
         coalesce(health.closed_loop_emails_sent, 0) as closed_loop_emails_sent
     from months

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from flows.reports.figures import MonthlyFigures
-from flows.reports.formatting import count, money, number
+from flows.reports.formatting import count, money, number, pct
 from flows.reports.monthly_figures import monthly_figures
 from flows.reports.periods import parse_month
 from flows.reports.queries import read_marts
@@ -103,18 +103,18 @@ def test_ack_outcomes_and_breaches_by_tier_equal_fct_feedback(
     } == by_tier
 
 
-def test_close_the_loop_counts_current_stages(
+def test_close_the_loop_counts_the_items_that_asked_and_those_answered(
     figures: MonthlyFigures, report_warehouse: Path
 ) -> None:
-    [(resolved, closed)] = sql(
+    [(asked, closed)] = sql(
         report_warehouse,
-        "select count(*) filter (where s.stage in ('shipped', 'declined', 'closed_loop')),"
-        " count(*) filter (where s.stage = 'closed_loop')"
-        " from marts.fct_feedback_stages as s join marts.fct_feedback as f using (item_id)"
-        f" where s.is_current_stage and strftime(f.received_at, '%Y-%m') = '{MONTH}'",
+        "select count(distinct m.item_id), count(distinct m.item_id) filter"
+        " (where f.current_stage = 'closed_loop')"
+        " from marts.fct_closed_loop_matches as m join marts.fct_feedback as f using (item_id)"
+        f" where m.is_match and strftime(f.received_at, '%Y-%m') = '{MONTH}'",
     )
     month = figures.close_loop_trend[-1]
-    assert (month.resolved_items, month.closed_loop_items) == (resolved, closed)
+    assert (month.asked_items, month.closed_loop_items) == (asked, closed)
 
 
 def test_top_themes_are_the_months_largest_arr(
@@ -157,9 +157,16 @@ def test_every_gap_says_what_to_do(figures: MonthlyFigures) -> None:
 def test_the_html_shows_the_figures(figures: MonthlyFigures, written: tuple[str, str]) -> None:
     html, markdown = written
     assert f'id="tile-items">{count(figures.health.items)}<' in html
-    for m in figures.nps_trend:
+    # One figure for the acknowledgment SLA, at the SLA's own hours.
+    assert f'id="tile-ack">{pct(figures.ack_trend[-1].met_share)}<' in html
+    assert "48 h" not in html and "48 h" not in markdown
+    assert figures.nps_months and figures.nps_months[0].responses
+    for m in figures.nps_months:
         assert f'<td>{m.month:%Y-%m}</td><td class="num">{count(m.responses)}</td>' in html
         assert f"| {m.month:%Y-%m} | {count(m.responses)} |" in markdown
+    # Months before the first survey do not pad the table.
+    for m in figures.nps_trend[: len(figures.nps_trend) - len(figures.nps_months)]:
+        assert f"<td>{m.month:%Y-%m}</td>" not in html
     assert f">{number(figures.nps_trend[-1].nps)}<" in html
     for t in figures.top_themes:
         assert money(t.arr_affected) in html and money(t.arr_affected) in markdown
