@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from flows.loop.message_items import enqueue_with_items
+from flows.loop.message_items import answered_items, enqueue_with_items
 from flows.loop.outcome import StepCount
 from flows.loop.rows import feedback_items, fetch_dicts, log_rejected
 from flows.roadmap_match import METHOD, RoadmapItem, Scored, score_items
@@ -31,6 +31,7 @@ from notifications import (
     ComposedBatch,
     DeclinedDecision,
     FeedbackItem,
+    MessageKind,
     Outbox,
     SenderIdentity,
     ShippedChange,
@@ -187,6 +188,12 @@ def queue_closed_loop(
     """Queue "we heard you" emails and declined notes; returns (shipped, declined) counts."""
     shipped: list[tuple[ComposedBatch, list[FeedbackItem]]] = []
     declined: list[tuple[ComposedBatch, list[FeedbackItem]]] = []
+    # An item a message of the kind answered is not answered again, whatever that message's
+    # key: emails keyed per theme (before matching by meaning) are keyed otherwise.
+    answered = {
+        kind: answered_items(outbox.connection, kind)
+        for kind in (MessageKind.CLOSED_LOOP.value, MessageKind.DECLINED_NOTE.value)
+    }
     for decision, rows in match_decided(
         outbox.connection,
         as_of=as_of,
@@ -197,6 +204,12 @@ def queue_closed_loop(
         roadmap_item_id = decision["roadmap_item_id"]
         items, unreadable = feedback_items(rows)
         log_rejected(f"{decision['status']} roadmap item {roadmap_item_id}", unreadable)
+        kind = (
+            MessageKind.CLOSED_LOOP
+            if decision["status"] == "shipped"
+            else MessageKind.DECLINED_NOTE
+        )
+        items = [item for item in items if item.item_id not in answered[kind.value]]
         title = decision["title"] or roadmap_item_id
         if decision["status"] == "shipped":
             change = ShippedChange(

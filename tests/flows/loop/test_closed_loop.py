@@ -3,7 +3,15 @@ those whose own item asked for it, by meaning, and every score is kept for an an
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
+
+from flows.loop.closed_loop import queue_closed_loop
+from flows.loop.policy import LoopPolicy
+from flows.warehouse.connection import open_warehouse
+from notifications import Outbox
+from tests.flows.loop.conftest import FIRST, IDENTITY, midnight
 
 
 def sent(outbox: list[dict[str, Any]], kind: str) -> list[tuple[str, str]]:
@@ -82,3 +90,41 @@ def test_every_item_that_asked_is_answered_by_its_customers_message(nights) -> N
         for (item,) in nights.query("select item_id from ops.closed_loop_matches where is_match")
     }
     assert told and told <= answered
+
+
+def test_an_item_told_by_an_email_keyed_per_theme_before_is_not_told_again(
+    nights, tmp_path: Path
+) -> None:
+    # A warehouse from before matching by meaning: Priya's "we heard you" went out keyed per
+    # theme, naming her item in its own outbox row, with no ops.message_items rows.
+    copy = tmp_path / "loopkeeper.duckdb"
+    shutil.copy(nights.warehouse, copy)
+    with open_warehouse(copy) as con:
+        [(key, item_id)] = con.execute(
+            "select o.message_key, min(m.item_id) from ops.outbox as o"
+            " join ops.message_items as m using (message_key)"
+            " where o.kind = 'closed_loop' group by all"
+        ).fetchall()
+        con.execute(
+            "insert into ops.outbox select * replace ('closed_loop:per-theme' as message_key,"
+            " ? as item_id) from ops.outbox where message_key = ?",
+            [item_id, key],
+        )
+        con.execute("delete from ops.message_items where message_key = ?", [key])
+        con.execute("delete from ops.outbox where message_key = ?", [key])
+        policy = LoopPolicy(escalation_dir=tmp_path / "escalations")
+        shipped, _ = queue_closed_loop(
+            Outbox(con),
+            as_of=midnight(FIRST),
+            run_date=FIRST,
+            window_days=policy.closed_loop_window_days,
+            min_score=policy.closed_loop_min_similarity,
+            identity=IDENTITY,
+        )
+        told = con.execute(
+            "select count(*) from ops.outbox where kind = 'closed_loop'"
+            " and to_email = 'priya@northwind-logistics.com'"
+        ).fetchall()
+
+    assert shipped.queued == 0
+    assert told == [(1,)]
