@@ -8,8 +8,6 @@ index is rewritten every night under one name (``index.md``), through a temporar
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +19,7 @@ from notifications.escalation import (
     escalation_reasons,
     impact,
 )
+from notifications.escalation_store import write_atomically
 from notifications.markdown import markdown_text
 from notifications.rendering import long_date, money, plural
 
@@ -114,14 +113,5 @@ def write_escalation_index(
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / INDEX_FILE
     content = escalation_index(escalated, watched, as_of=as_of, thresholds=thresholds)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".md.tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, content)
     return target

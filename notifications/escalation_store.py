@@ -53,7 +53,14 @@ def write_escalation_document(
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / escalation_file_name(theme.theme_key)
     content = escalation_document(theme, as_of=as_of, thresholds=thresholds)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".md.tmp")
+    write_atomically(target, content)
+    return target
+
+
+def write_atomically(target: Path, content: str) -> None:
+    """Write ``content`` to ``target`` through a hidden temporary file in the same folder,
+    synced, then renamed over it: a reader sees the old file or the new one, never half."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".md.tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(content)
@@ -63,7 +70,6 @@ def write_escalation_document(
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return target
 
 
 def escalated_theme_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
