@@ -111,7 +111,14 @@ def test_a_backfill_exits_non_zero_when_any_nights_delivery_stopped_and_names_it
         summary.run_date = run_date
         return summary
 
+    reported: list[date] = []
+
+    def reports(settings: Settings, night: date) -> list[str]:
+        reported.append(night)
+        return []
+
     monkeypatch.setattr(flows.nightly, "_stages", stages)
+    monkeypatch.setattr(flows.backfill, "write_reports", reports)
     monkeypatch.setattr(flows.backfill, "get_run_logger", lambda: logging.getLogger("test"))
     monkeypatch.setenv("LOOPKEEPER_WORK_DIR", str(tmp_path / "work"))
     with pytest.raises(DeliveryIncomplete) as raised:
@@ -127,6 +134,8 @@ def test_a_backfill_exits_non_zero_when_any_nights_delivery_stopped_and_names_it
         "delivery stopped on 1 of 3 night(s): 2026-12-02 (SendGrid unreachable: refused)"
     )
     assert published == [date(2026, 12, 3)]  # every night ran; the last was published
+    # the nights before the last wrote their reports, the stopped one too
+    assert reported == [date(2026, 12, 1), date(2026, 12, 2)]
     assert raised.value.summary.run_date == date(2026, 12, 3)
 
 
@@ -143,6 +152,7 @@ def test_a_backfill_whose_every_delivery_went_out_returns_its_nights(
         return summary_with(DeliveryReport(sent=1, parked=0, unknown=0), settings.warehouse)
 
     monkeypatch.setattr(flows.nightly, "_stages", stages)
+    monkeypatch.setattr(flows.backfill, "write_reports", lambda settings, night: [])
     monkeypatch.setattr(flows.backfill, "get_run_logger", lambda: logging.getLogger("test"))
     monkeypatch.setenv("LOOPKEEPER_WORK_DIR", str(tmp_path / "work"))
     summaries = flows.backfill.backfill.fn(
