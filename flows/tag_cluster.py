@@ -14,6 +14,7 @@ and the Prefect API's address (PREFECT_API_URL). Each worker loads the model onc
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections import deque
@@ -159,7 +160,11 @@ class Texts:
 def _worker_tagger(model_dir: str, taxonomy_dir: str | None) -> Tagger:
     from nlp import Tagger
 
-    return Tagger.load(Path(model_dir), taxonomy_dir=Path(taxonomy_dir) if taxonomy_dir else None)
+    tagger = Tagger.load(Path(model_dir), taxonomy_dir=Path(taxonomy_dir) if taxonomy_dir else None)
+    # The model lives as long as the worker: the collector need not walk it again each time a
+    # task's texts are unpickled or its results pickled.
+    gc.freeze()
+    return tagger
 
 
 def _api_url() -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from flows.warehouse.connection import scalar
 from nlp import Tag, Tagger
-from nlp.tagger import Classified
+from nlp.tagger import Classified, frozen_heap
 from nlp.theme_book import ThemeBook, ThemeRow
 
 # One batch of untagged items: their ids and their texts (None for an item with no text).
@@ -223,14 +223,15 @@ def tag_items(
             progress(done)
 
     try:
-        for batch, classified in classify(read_batches(reader, batch_size)):
-            pending.append(
-                (batch, classified.tags, tagger.place_themes(classified), classified.terms)
-            )
-            if sum(len(ids) for (ids, _), _, _, _ in pending) >= write_rows:
-                write()
-        write()
-        _relabel(writer, tagger, touched)
+        with frozen_heap():
+            for batch, classified in classify(read_batches(reader, batch_size)):
+                pending.append(
+                    (batch, classified.tags, tagger.place_themes(classified), classified.terms)
+                )
+                if sum(len(ids) for (ids, _), _, _, _ in pending) >= write_rows:
+                    write()
+            write()
+            _relabel(writer, tagger, touched)
     finally:
         reader.close()
         writer.close()

@@ -262,6 +262,24 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Keep the collector off the objects alive now (the loaded pipeline, the theme book) for a
+    long run of batches, and give them back to it afterwards.
+
+    Between batches the collector still runs (unpickled results, data frames), and each full
+    collection walked every object of the loaded model again: on a hundred thousand items that
+    was half the time of the process that places and writes tags. `gc.freeze` moves today's
+    objects out of its sight; nothing is leaked, since objects freed by reference counting are
+    freed as ever, and `gc.unfreeze` hands them back at the end.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _rule_pipes() -> tuple[str, ...]:
     from nlp.components import RULE_PIPES
 

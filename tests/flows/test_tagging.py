@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import duckdb
 import numpy
 import pytest
 
-from flows.tagging import count_untagged, tag_items
+from flows.tagging import Batch, count_untagged, in_process, tag_items
 from flows.warehouse.connection import RAW_SCHEMA
 from nlp import Tag, Tagger
 from nlp.tagger import Classified
@@ -67,6 +68,35 @@ def test_everything_is_tagged_once_in_batches(con: duckdb.DuckDBPyConnection) ->
     again = FakeTagger("1.0")
     assert tag_items(con, again) == 0  # type: ignore[arg-type]
     assert again.seen == []
+
+
+def test_the_step_keeps_the_collector_off_the_loaded_model_and_hands_it_back(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The objects alive when the step starts are out of the collector's sight while batches
+    run (each full collection walked the whole model again) and back in it afterwards, also
+    when the step fails, so nothing stays frozen for the rest of the process."""
+    tagger = FakeTagger("1.0")
+    frozen_during: list[int] = []
+
+    def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
+        for batch, classified in in_process(tagger)(batches):  # type: ignore[arg-type]
+            frozen_during.append(gc.get_freeze_count())
+            yield batch, classified
+
+    before = gc.get_freeze_count()
+    tag_items(con, tagger, batch_size=1000, classify=classify)  # type: ignore[arg-type]
+    assert len(frozen_during) == 3 and min(frozen_during) > before
+    assert gc.get_freeze_count() == before
+
+    def failing(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
+        raise RuntimeError("worker lost")
+        yield from ()
+
+    con.execute("insert into intermediate.int_feedback_items values ('late', 'a late item')")
+    with pytest.raises(RuntimeError, match="worker lost"):
+        tag_items(con, FakeTagger("1.0"), classify=failing)  # type: ignore[arg-type]
+    assert gc.get_freeze_count() == before
 
 
 def test_only_new_items_are_tagged(con: duckdb.DuckDBPyConnection) -> None:
