@@ -55,6 +55,8 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
             f"  loaded {summary.rows_loaded} rows, tagged {summary.tagged}, "
             f"{summary.acks.delivery.sent if summary.acks else 0} emails written"
         )
+        if classified := summary.classifiers.line():
+            lines.append(f"  tag step: {classified}")
         return lines
 
 

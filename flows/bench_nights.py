@@ -161,6 +161,8 @@ def run_nights_bench(
             kept["total"],
             kept["peak_mb"],
         )
+        if kept.get("classifiers"):
+            lines.append(f"  tag step: {kept['classifiers']}")
         for line in lines:
             echo(line)
 
@@ -197,6 +199,7 @@ def _night(workdir: Path, night: date) -> dict[str, Any]:
         "peak_mb": peak_rss_mb(),
         "rows_loaded": summary.rows_loaded,
         "tagged": summary.tagged,
+        "classifiers": summary.classifiers.line(),
         "items": summary.items,
         "emails": summary.acks.delivery.sent if summary.acks else 0,
     }

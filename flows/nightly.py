@@ -83,7 +83,7 @@ def _stages(
     lap("validate")
     build_staging(writing, as_of)
     lap("stage")
-    summary.tagged = tag_new(writing, as_of)
+    summary.tagged, summary.classifiers = tag_new(writing, as_of)
     lap("tag")
     build_marts(writing, as_of, run_date)
     lap("marts")

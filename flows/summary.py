@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flows.loop.outcome import LoopOutcome
 from flows.sources.loader import SourceLoad
+from flows.tagging import Classifiers
 from flows.validate import GateReport
 
 
@@ -20,6 +21,8 @@ class RunSummary:
     loads: list[SourceLoad] = field(default_factory=list)
     gate: GateReport | None = None
     tagged: int = 0
+    # What each process that classified tonight's items did (per-worker throughput).
+    classifiers: Classifiers = field(default_factory=Classifiers)
     items: int = 0
     acks: LoopOutcome | None = None
     # Paths of the reports written tonight (or why none was).
@@ -82,6 +85,8 @@ class RunSummary:
             )
             out.extend(f"      ~ {w.line()}" for w in self.gate.warnings[:5])
         out.append(f"  feedback items in warehouse: {self.items}; tagged tonight: {self.tagged}")
+        if classified := self.classifiers.line():
+            out.append(f"      {classified}")
         if self.acks is not None:
             out.extend(self.acks.lines())
         out.extend(f"  report:    {line}" for line in self.reports)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -30,7 +31,7 @@ import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.tagging import WRITE_ROWS, Batch, Classify, tag_items
+from flows.tagging import WRITE_ROWS, Batch, Classifiers, Classify, tag_items, this_process
 
 if TYPE_CHECKING:
     from nlp import Tagger
@@ -61,8 +62,10 @@ def tag_on_cluster(
     write_rows: int = WRITE_ROWS,
     progress: Callable[[int], None] | None = None,
     tagged_at: datetime | None = None,
+    classifiers: Classifiers | None = None,
 ) -> int:
-    """`tag_items`, with classification on a Dask cluster (a local one unless `address`)."""
+    """`tag_items`, with classification on a Dask cluster (a local one unless `address`);
+    each worker's items and seconds go into `classifiers` if given."""
     from prefect_dask import DaskTaskRunner
 
     runner: Any  # prefect-dask's runner, typed against an older TaskRunner generic
@@ -81,7 +84,9 @@ def tag_on_cluster(
                 "env": {"PREFECT_API_URL": _api_url()},
             }
         )
-    classify = submitting(str(model_dir), str(taxonomy_dir) if taxonomy_dir else None, workers)
+    classify = submitting(
+        str(model_dir), str(taxonomy_dir) if taxonomy_dir else None, workers, classifiers
+    )
     run = uuid4().hex
     _RUNS[run] = partial(
         tag_items,
@@ -115,7 +120,9 @@ def _run(run: str) -> int:
     return _RUNS[run]()
 
 
-def submitting(model_dir: str, taxonomy_dir: str | None, workers: int) -> Classify:
+def submitting(
+    model_dir: str, taxonomy_dir: str | None, workers: int, classifiers: Classifiers | None = None
+) -> Classify:
     """Classify batches as tasks on the running flow's task runner, yielding them in order."""
 
     def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
@@ -129,16 +136,24 @@ def submitting(model_dir: str, taxonomy_dir: str | None, workers: int) -> Classi
             if not in_flight:
                 return
             group, future = in_flight.popleft()
-            yield from zip(group, future.result(), strict=True)
+            worker, seconds, results = future.result()
+            if classifiers is not None:
+                classifiers.add(worker, sum(len(ids) for ids, _ in group), seconds)
+            yield from zip(group, results, strict=True)
 
     return classify
 
 
 @task(name="classify", cache_policy=NO_CACHE, retries=1)
-def classify_batches(model_dir: str, taxonomy_dir: str | None, texts: Texts) -> list[Classified]:
-    """Classify batches of texts on a worker (the model is loaded once per worker process)."""
+def classify_batches(
+    model_dir: str, taxonomy_dir: str | None, texts: Texts
+) -> tuple[str, float, list[Classified]]:
+    """Classify batches of texts on a worker (the model is loaded once per worker process):
+    the worker's name, the seconds spent classifying (model loading apart) and the results."""
     tagger = _worker_tagger(model_dir, taxonomy_dir)
-    return [tagger.classify_texts(batch) for batch in texts.batches]
+    started = time.perf_counter()
+    results = [tagger.classify_texts(batch) for batch in texts.batches]
+    return this_process(), time.perf_counter() - started, results
 
 
 class Texts:

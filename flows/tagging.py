@@ -10,7 +10,11 @@ out when it is tagged again, so its old text no longer labels the theme.
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
@@ -133,6 +137,33 @@ WRITE_ROWS = 10_000
 Classify = Callable[[Iterator[Batch]], Iterator[tuple[Batch, Classified]]]
 
 
+@dataclass
+class Classifiers:
+    """What each process that classified tonight's items did: items and seconds spent
+    classifying, by process ("host:pid"), for a per-worker throughput."""
+
+    work: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+    def add(self, worker: str, items: int, seconds: float) -> None:
+        done, spent = self.work.get(worker, (0, 0.0))
+        self.work[worker] = (done + items, spent + seconds)
+
+    def line(self) -> str:
+        """ "2 workers classified 1,000,000 items at 2,610 and 2,598 items/s each" (or "")."""
+        rates = [items / spent for items, spent in self.work.values() if spent > 0]
+        if not rates:
+            return ""
+        items = sum(done for done, _ in self.work.values())
+        count = f"{len(rates)} worker{'s' if len(rates) > 1 else ''}"
+        each = " and ".join(f"{rate:,.0f}" for rate in rates)
+        return f"{count} classified {items:,} items at {each} items/s each"
+
+
+def this_process() -> str:
+    """The name a classifying process goes by in `Classifiers`."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def tag_items(
     con: duckdb.DuckDBPyConnection,
     tagger: Tagger,
@@ -142,6 +173,7 @@ def tag_items(
     progress: Callable[[int], None] | None = None,
     tagged_at: datetime | None = None,
     classify: Classify | None = None,
+    classifiers: Classifiers | None = None,
 ) -> int:
     """Tag every untagged item, committing every ``write_rows`` items so a crash keeps
     finished work.
@@ -151,7 +183,7 @@ def tag_items(
     without it, the wall clock.
 
     ``classify`` may classify batches elsewhere (flows/tag_cluster.py: on Dask workers); by
-    default this process does. Either way, batches are placed in themes and written here, one
+    default this process does, timed into ``classifiers`` if given. Either way, batches are placed in themes and written here, one
     after another in item order, so the tags and themes are the same whoever classified them.
     """
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
@@ -163,7 +195,7 @@ def tag_items(
     reader = con.cursor()
     writer = con.cursor()
     reader.execute(UNTAGGED_SQL, [tagger.version])
-    classify = classify or in_process(tagger)
+    classify = classify or in_process(tagger, classifiers)
     done = 0
     touched: set[str] = set(left)
     # (batch, its tags, each item's (theme key, label), each item's labelling terms)
@@ -244,12 +276,16 @@ def read_batches(reader: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator
         yield [row[0] for row in rows], [row[1] for row in rows]
 
 
-def in_process(tagger: Tagger) -> Classify:
-    """Classify each batch here, as it is read."""
+def in_process(tagger: Tagger, classifiers: Classifiers | None = None) -> Classify:
+    """Classify each batch here, as it is read (timed into `classifiers` if given)."""
 
     def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
         for batch in batches:
-            yield batch, tagger.classify_texts(batch[1])
+            started = time.perf_counter()
+            classified = tagger.classify_texts(batch[1])
+            if classifiers is not None:
+                classifiers.add(this_process(), len(batch[0]), time.perf_counter() - started)
+            yield batch, classified
 
     return classify
 

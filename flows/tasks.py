@@ -18,7 +18,7 @@ from flows.loop.outcome import LoopOutcome
 from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.tag_cluster import tag_on_cluster, worker_count
-from flows.tagging import count_untagged, tag_items
+from flows.tagging import Classifiers, count_untagged, tag_items
 from flows.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DbtOutcome, run_dbt
@@ -75,8 +75,9 @@ def build_staging(settings: Settings, as_of: datetime) -> DbtOutcome:
 
 
 @task(name="tag", cache_policy=NO_CACHE)
-def tag_new(settings: Settings, as_of: datetime | None = None) -> int:
-    """Tag items the current model version has not tagged yet."""
+def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Classifiers]:
+    """Tag items the current model version has not tagged yet: how many, and what each
+    classifying process did."""
     from nlp import MODEL_DIR, Tagger
 
     logger = get_run_logger()
@@ -95,12 +96,13 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> int:
                 next_mark = next(marks, None)
 
         workers = worker_count(settings.tag_workers)
+        classifiers = Classifiers()
         if pending and (
             settings.dask_address or (workers > 1 and pending >= settings.tag_cluster_min_items)
         ):
             where = settings.dask_address or f"a local Dask cluster of {workers} processes"
             logger.info("classifying on %s", where)
-            return tag_on_cluster(
+            done = tag_on_cluster(
                 con,
                 tagger,
                 model_dir=settings.model_dir or MODEL_DIR,
@@ -110,14 +112,20 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> int:
                 batch_size=settings.tag_batch_size,
                 progress=progress,
                 tagged_at=as_of,
+                classifiers=classifiers,
             )
-        return tag_items(
-            con,
-            tagger,
-            batch_size=settings.tag_batch_size,
-            progress=progress,
-            tagged_at=as_of,
-        )
+        else:
+            done = tag_items(
+                con,
+                tagger,
+                batch_size=settings.tag_batch_size,
+                progress=progress,
+                tagged_at=as_of,
+                classifiers=classifiers,
+            )
+    if classifiers.work:
+        logger.info("%s", classifiers.line())
+    return done, classifiers
 
 
 @task(name="marts", cache_policy=NO_CACHE)

@@ -11,7 +11,7 @@ import pytest
 
 from flows import tag_cluster
 from flows.tag_cluster import tag_on_cluster, worker_count
-from flows.tagging import tag_items
+from flows.tagging import Classifiers, tag_items, this_process
 from flows.warehouse.connection import RAW_SCHEMA
 from nlp import MODEL_DIR, Tagger
 from nlp.bench import CORPUS, items
@@ -64,6 +64,7 @@ def test_two_workers_give_the_same_tags_and_themes_as_one_process(
     # Small tasks, so that several are in flight and come back out of order on two workers.
     monkeypatch.setattr(tag_cluster, "BATCHES_PER_TASK", 2)
     marks: list[int] = []
+    classifiers = Classifiers()
     with _warehouse(tmp_path / "wh.duckdb") as con:
         done = tag_on_cluster(
             con,
@@ -74,9 +75,14 @@ def test_two_workers_give_the_same_tags_and_themes_as_one_process(
             batch_size=BATCH,
             write_rows=BATCH,
             progress=marks.append,
+            classifiers=classifiers,
         )
         stored = _stored(con)
     assert done == ITEMS
+    # Both workers classified (not this process), and their counts add up to every item.
+    assert len(classifiers.work) == 2 and this_process() not in classifiers.work
+    assert sum(items for items, _ in classifiers.work.values()) == ITEMS
+    assert classifiers.line().startswith(f"2 workers classified {ITEMS:,} items at ")
     assert marks == list(range(BATCH, ITEMS + 1, BATCH))
     assert stored["tags"] == one_process["tags"]
     assert stored["themes"] == one_process["themes"]

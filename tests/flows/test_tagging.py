@@ -9,7 +9,7 @@ import duckdb
 import numpy
 import pytest
 
-from flows.tagging import Batch, count_untagged, in_process, tag_items
+from flows.tagging import Batch, Classifiers, count_untagged, in_process, tag_items, this_process
 from flows.warehouse.connection import RAW_SCHEMA
 from nlp import Tag, Tagger
 from nlp.tagger import Classified
@@ -97,6 +97,16 @@ def test_the_step_keeps_the_collector_off_the_loaded_model_and_hands_it_back(
     with pytest.raises(RuntimeError, match="worker lost"):
         tag_items(con, FakeTagger("1.0"), classify=failing)  # type: ignore[arg-type]
     assert gc.get_freeze_count() == before
+
+
+def test_in_process_classifying_is_timed_as_one_worker(con: duckdb.DuckDBPyConnection) -> None:
+    classifiers = Classifiers()
+    tag_items(con, FakeTagger("1.0"), batch_size=1000, classifiers=classifiers)  # type: ignore[arg-type]
+    assert list(classifiers.work) == [this_process()]
+    items, seconds = classifiers.work[this_process()]
+    assert items == 2500 and seconds > 0
+    assert classifiers.line().startswith("1 worker classified 2,500 items at ")
+    assert Classifiers().line() == ""  # nothing classified (a quiet night): nothing to say
 
 
 def test_only_new_items_are_tagged(con: duckdb.DuckDBPyConnection) -> None:
