@@ -82,7 +82,10 @@ def tag_on_cluster(
                 "silence_logs": logging.ERROR,
                 # Workers are new processes: they report their task runs to this run's API.
                 "env": {"PREFECT_API_URL": _api_url()},
-            }
+            },
+            # Results come straight from the workers, not relayed by the scheduler, which
+            # runs in this same process: relaying each result cost it a second handling.
+            client_kwargs={"direct_to_workers": True},
         )
     classify = submitting(
         str(model_dir), str(taxonomy_dir) if taxonomy_dir else None, workers, classifiers

@@ -103,6 +103,38 @@ on conflict (item_id, model_version) do update set
 """
 
 
+# Themes an item with no words started, before such items got no theme (nlp/theme_book.py):
+# one per NPS score without a comment, none of which another item could ever join. Their
+# items leave them and they go, once; on a warehouse without any it is one count.
+WORDLESS_THEMES_SQL = """
+select theme_key from raw.themes
+where not coalesce(list_bool_or(list_transform(vector, lambda x: x <> 0)), false)
+"""
+DROP_WORDLESS_THEMES_SQL = (
+    f"update raw.feedback_tags set theme_key = '', theme_label = ''"
+    f" where theme_key in ({WORDLESS_THEMES_SQL})",
+    f"update raw.feedback_tag_terms set theme_key = '' where theme_key in ({WORDLESS_THEMES_SQL})",
+    f"delete from raw.theme_terms where theme_key in ({WORDLESS_THEMES_SQL})",
+    f"delete from raw.themes where theme_key in ({WORDLESS_THEMES_SQL})",
+)
+
+
+def drop_wordless_themes(con: duckdb.DuckDBPyConnection) -> int:
+    """Take items with no words out of the one-item themes they started; how many themes went."""
+    wordless = int(scalar(con, f"select count(*) from ({WORDLESS_THEMES_SQL})") or 0)
+    if not wordless:
+        return 0
+    con.execute("begin")
+    try:
+        for statement in DROP_WORDLESS_THEMES_SQL:
+            con.execute(statement)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return wordless
+
+
 def forget_old_words(con: duckdb.DuckDBPyConnection, version: str) -> set[str]:
     """Take the words of items about to be tagged again out of their themes' term counts;
     the themes they leave (to be labelled again)."""
@@ -188,6 +220,7 @@ def tag_items(
     """
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
     con.execute(STAMP_SQL)
+    drop_wordless_themes(con)
     left = forget_old_words(con, tagger.version)
     tagger.themes = load_themes(con, tagger.version)
     tagger.live_labels = False  # the labels are written once, at the end (_relabel)

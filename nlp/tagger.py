@@ -208,7 +208,10 @@ class Tagger:
             return [(key, named[key]) for key, _ in themes]
 
     def theme_label(self, theme_key: str) -> str:
-        """The theme's label now: its template filled with its most distinctive words."""
+        """The theme's label now: its template filled with its most distinctive words ("" for
+        no theme: an item with no words)."""
+        if not theme_key:
+            return ""
         book = self.themes
         bucket = book.bucket_of[theme_key]
         area = bucket.partition(".")[0]

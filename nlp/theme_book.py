@@ -89,7 +89,9 @@ class ThemeBook:
     def from_rows(cls, rows: Iterable[ThemeRow]) -> ThemeBook:
         book = cls()
         for row in rows:
-            book._add(row.bucket, row.theme_key, row.theme_label, numpy.asarray(row.vector, "f"))
+            vector = numpy.asarray(row.vector, "f")
+            if vector.any():  # a wordless item's theme, from before they got none: never joined
+                book._add(row.bucket, row.theme_key, row.theme_label, vector)
         return book
 
     def assign(
@@ -100,8 +102,14 @@ class ThemeBook:
     ) -> list[tuple[str, str]]:
         """(theme_key, theme_label) per item; names are (key word, label) if it starts one."""
         members: dict[str, list[int]] = {}
+        # An item with no words (an NPS score without a comment) has a zero vector: nothing to
+        # group it by, so it stays out of every theme (its key and label are ""). Each one
+        # used to start a theme of its own, no item could ever join: on a million items, over
+        # a hundred thousand themes of one item, each compared with every later item.
+        worded: list[bool] = numpy.asarray(vectors).any(axis=1).tolist()
         for i, name in enumerate(buckets):
-            members.setdefault(name, []).append(i)
+            if worded[i]:
+                members.setdefault(name, []).append(i)
         out: list[tuple[str, str]] = [("", "")] * len(buckets)
         # Items of different buckets never meet, so each bucket's items are placed on their
         # own, in order: an item joins the nearest theme that existed before this batch or

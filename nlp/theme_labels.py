@@ -74,7 +74,8 @@ class ThemeTerms:
         """Each item's terms to its theme's counts: a batch's items, counted per theme at once."""
         by_theme: dict[str, list[str]] = {}
         for key, item_terms in zip(theme_keys, terms, strict=True):
-            by_theme.setdefault(key, []).extend(item_terms)
+            if key:  # "" is no theme (an item with no words)
+                by_theme.setdefault(key, []).extend(item_terms)
         for key, words in by_theme.items():
             counts = self.counts.setdefault(key, Counter())
             counts.update(words)

@@ -109,6 +109,28 @@ def test_in_process_classifying_is_timed_as_one_worker(con: duckdb.DuckDBPyConne
     assert Classifiers().line() == ""  # nothing classified (a quiet night): nothing to say
 
 
+def test_wordless_themes_kept_from_earlier_nights_are_dropped_and_their_items_unthemed(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Before items with no words got no theme, each NPS score without a comment started one.
+    con.execute(
+        "insert into raw.themes values"
+        " ('other.general.aaa', 'other.general', 'General feedback', [0, 0, 0], '0.9', now()),"
+        " ('exports.bug.csv', 'exports.bug', 'Exports: csv', [0.6, 0.8, 0], '0.9', now())"
+    )
+    con.execute(
+        "insert into raw.feedback_tags (item_id, model_version, theme_key, theme_label) values"
+        " ('nps:1', '0.9', 'other.general.aaa', 'General feedback'),"
+        " ('ticket:1', '0.9', 'exports.bug.csv', 'Exports: csv')"
+    )
+    tag_items(con, FakeTagger("1.0"))  # type: ignore[arg-type]
+    assert con.execute("select theme_key from raw.themes").fetchall() == [("exports.bug.csv",)]
+    assert con.execute(
+        "select item_id, theme_key from raw.feedback_tags where model_version = '0.9'"
+        " order by item_id"
+    ).fetchall() == [("nps:1", ""), ("ticket:1", "exports.bug.csv")]
+
+
 def test_only_new_items_are_tagged(con: duckdb.DuckDBPyConnection) -> None:
     tag_items(con, FakeTagger("1.0"))  # type: ignore[arg-type]
     con.execute("insert into intermediate.int_feedback_items values ('late', 'a late item')")

@@ -53,6 +53,7 @@ def test_blank_text_has_no_intents_and_is_neutral_and_low(tagger: Tagger, text: 
     tag = tag_one(tagger, text)
     assert (tag.intents, tag.intent, tag.sentiment, tag.severity) == ((), "", "neutral", "low")
     assert tag.sentiment_score == 0.0 and set(tag.intent_scores.values()) == {0.0}
+    assert (tag.theme_key, tag.theme_label) == ("", "")  # nothing to group it by
 
 
 def test_tags_stream_in_input_order_across_batches(tagger: Tagger) -> None:

@@ -4,7 +4,7 @@ import numpy
 import pytest
 
 from nlp.embed import Embedder, theme_vectors
-from nlp.theme_book import ThemeBook
+from nlp.theme_book import ThemeBook, ThemeRow
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +23,25 @@ def test_embeddings_are_unit_vectors_and_blank_text_is_zero(embed: Embedder) -> 
     assert vectors.shape == (2, 256) and vectors.dtype == numpy.float32
     assert abs(float(numpy.linalg.norm(vectors[0])) - 1) < 1e-5
     assert not vectors[1].any()
+
+
+def test_items_with_no_words_start_no_theme_and_join_none(embed: Embedder) -> None:
+    # NPS scores without a comment: each used to start a one-item theme nothing could join.
+    book = ThemeBook()
+    texts = ["", "the export never finishes", "", "the export never finishes", ""]
+    vectors = theme_vectors(embed(texts))
+    placed = book.assign(["other.general"] * 5, vectors, [("", "General feedback")] * 5)
+    keys = [key for key, _ in placed]
+    assert keys[0] == keys[2] == keys[4] == ""
+    assert keys[1] == keys[3] != ""
+    assert len(book) == 1 and [row.theme_key for row in book.take_new()] == [keys[1]]
+
+
+def test_a_kept_theme_without_a_vector_is_not_loaded(embed: Embedder) -> None:
+    book = ThemeBook()
+    themes_of(book, embed, "other.general", ["the export never finishes"])
+    kept = [*book.rows(), ThemeRow("other.general.old", "other.general", "Old", (0.0,) * 128)]
+    assert [row.theme_key for row in ThemeBook.from_rows(kept).rows()] == [kept[0].theme_key]
 
 
 @pytest.mark.parametrize(
