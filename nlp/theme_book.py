@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Final
+from typing import Final, cast
 
 import numpy
 
@@ -106,7 +106,7 @@ class ThemeBook:
         # group it by, so it stays out of every theme (its key and label are ""). Each one
         # used to start a theme of its own, no item could ever join: on a million items, over
         # a hundred thousand themes of one item, each compared with every later item.
-        worded: list[bool] = numpy.asarray(vectors).any(axis=1).tolist()
+        worded = cast("list[bool]", vectors.any(axis=1).tolist())
         for i, name in enumerate(buckets):
             if worded[i]:
                 members.setdefault(name, []).append(i)
