@@ -151,19 +151,22 @@ def stand_in() -> Iterator[StandIn]:
                 state.on_post(request)
             status, headers, text = state.answers.pop(0) if state.answers else (200, {}, "ok")
             payload = text.encode()
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client is gone (killed, or timed out): nobody reads the answer
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the request line holds the webhook path, a secret
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield state
     server.shutdown()
