@@ -8,6 +8,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from flows.loop.outcome import LoopOutcome
 from flows.loop.policy import LoopPolicy
 from flows.loop.run import close_the_loop
+from flows.status import render_status
 from flows.warehouse.connection import open_warehouse
 from notifications import (
     EmailMessage,
@@ -56,6 +58,7 @@ class ChatNight:
     slack: Recording
     webhook: Recording
     posted_after_first: int
+    warehouse: Path
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +97,7 @@ def chat_night(nights: Any, tmp_path_factory: pytest.TempPathFactory) -> ChatNig
         )
         names = [column[0] for column in cursor.description or []]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return ChatNight(first, again, rows, slack, webhook, posted)
+    return ChatNight(first, again, rows, slack, webhook, posted, warehouse)
 
 
 def test_the_emails_are_the_same_as_without_chat(nights: Any, chat_night: ChatNight) -> None:
@@ -148,3 +151,11 @@ def test_the_summary_has_a_line_per_chat_channel(chat_night: ChatNight) -> None:
     lines = chat_night.first.lines()
     assert f"  slack:           {slack} sent, 0 parked, 0 unknown, 0 alerts sent again" in lines
     assert any(line.startswith("  webhook:         ") for line in lines)
+
+
+def test_status_counts_chat_copies_apart_from_their_emails(chat_night: ChatNight) -> None:
+    alerts = sum(row["kind"] == "at_risk_alert" for row in chat_night.rows) // 3
+    lines = render_status(chat_night.warehouse)
+    for label in ("at_risk_alert   ", "at_risk_alert (slack)", "at_risk_alert (webhook)"):
+        (line,) = [line for line in lines if line.startswith(f"  {label} sent")]
+        assert line.split()[-1] == str(alerts)
