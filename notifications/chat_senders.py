@@ -173,8 +173,8 @@ class SlackSender(_RetryingPoster):
                 ) from None
             return Answer(response.status_code, dict(response.headers or {}), response.body or "")
 
-        self._deliver(post)
-        return f"slack:{row.to_email}"
+        answer = self._deliver(post)
+        return f"slack:{answer.status}"  # incoming webhooks give no message id
 
 
 class WebhookSender(_RetryingPoster):
