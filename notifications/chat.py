@@ -27,6 +27,7 @@ from notifications.escalation import (
 )
 from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
 from notifications.rendering import long_date, money, plural
+from notifications.wording import display_area
 
 SLACK = "slack"
 WEBHOOK = "webhook"
@@ -249,7 +250,8 @@ def slack_payload(card: ChatCard) -> dict[str, Any]:
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": _escape(card.footer)}]}
         )
-    return {"text": _cut(card.title, _HEADER_LIMIT), "blocks": blocks}
+    # The notification's text is mrkdwn too (a header's plain_text is not).
+    return {"text": _escape(_cut(card.title, _HEADER_LIMIT)), "blocks": blocks}
 
 
 def _mrkdwn_section(text: str) -> dict[str, Any]:
@@ -307,7 +309,8 @@ def escalation_card(
         ),
         link_label="Open the escalation document" if link else str(document),
         link_url=link,
-        footer=f"{theme.product_area or 'No product area'} · escalated {long_date(as_of)}",
+        footer=f"{display_area(theme.product_area) or 'No product area'} · escalated"
+        f" {long_date(as_of)}",
     )
 
 

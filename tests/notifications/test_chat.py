@@ -229,3 +229,13 @@ def test_a_copy_key_is_the_same_on_every_run_and_differs_from_its_email(
     assert first[channel] == again[channel]
     assert first[channel] != at_risk(sender_identity, make_item).key
     assert first[channel].startswith("at_risk_alert-")
+
+
+def test_an_account_name_with_an_ampersand_is_escaped_where_slack_parses_markup() -> None:
+    from notifications.chat_card import ChatCard
+
+    payload = slack_payload(ChatCard(title="Hand-off: Arora & Singh", facts=(("From", "A <b>"),)))
+
+    assert payload["text"] == "Hand-off: Arora &amp; Singh"  # mrkdwn
+    assert payload["blocks"][0]["text"]["text"] == "Hand-off: Arora & Singh"  # plain_text
+    assert payload["blocks"][1]["fields"][0]["text"] == "*From*\nA &lt;b&gt;"
