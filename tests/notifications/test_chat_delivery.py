@@ -290,9 +290,43 @@ def test_no_url_or_secret_reaches_a_log_line_or_the_warehouse(
 
     assert reports[0].stopped is not None and reports[0].stopped.startswith("Slack unreachable")
     assert reports[1].parked == 1 and reports[2].sent == 3
-    stored = json.dumps(con.execute("select * from ops.outbox").fetchall(), default=str)
+    stored = json.dumps(
+        [
+            con.execute(f"select * from {schema}.{table}").fetchall()
+            for schema, table in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
+        ],
+        default=str,
+    )
     logged = caplog.text + " ".join(str(record.__dict__) for record in caplog.records)
     assert "HTTP Request: POST" in logged  # httpx did log its request line, redacted
     for secret in (SLACK_PATH, HOOK_PATH, SECRET, "x9Vq2LmZsecretPart7"):
         assert secret not in stored
         assert secret not in logged
+
+
+def test_an_outbox_from_before_chat_gets_its_channel_and_its_emails_still_go(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, make_message: Callable[..., Any]
+) -> None:
+    from notifications.outbox_schema import OUTBOX_DDL
+
+    before_chat = OUTBOX_DDL.split("alter table ops.outbox add column if not exists channel")[0]
+    con.execute(before_chat)
+    columns = {
+        name for (name,) in con.execute("select column_name from (describe ops.outbox)").fetchall()
+    }
+    assert "channel" not in columns
+    message = make_message(1)
+    con.execute(
+        "insert into ops.outbox (message_key, kind, to_email, from_email, subject, body_text,"
+        " body_html, status, attempts, created_at, run_date)"
+        " values (?, 'acknowledgment', ?, ?, 's', 't', 'h', 'pending', 0, now(), ?)",
+        [message.key, message.to_email, message.from_email, RUN_DATE],
+    )
+
+    outbox = Outbox(con)
+    outbox.ensure_schema()  # what every connection to the warehouse does first
+
+    assert con.execute("select channel from ops.outbox").fetchall() == [("email",)]
+    assert deliver(outbox, FileSender(tmp_path)).sent == 1
