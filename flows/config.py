@@ -14,13 +14,24 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
+from flows.chat_settings import check_webhook_secret, check_webhook_url
 from flows.roadmap_match import MIN_SIMILARITY
 
 CONFIG_ENV = "LOOPKEEPER_CONFIG"
 DEFAULT_CONFIG_FILE = Path("loopkeeper.toml")
 ENV_PREFIX = "LOOPKEEPER_"
+# Settings whose value an error never shows: whoever has a webhook URL can post to it.
+SECRET_SETTINGS = frozenset({"slack_webhook_url", "webhook_url", "webhook_secret"})
 
 
 class ConfigError(ValueError):
@@ -151,6 +162,27 @@ class Settings(BaseModel):
         ge=0,
         description="A file modified this recently may still be being written: it is left for the next run (0: read everything now). Dot-files and `*.partial` files are never read.",
     )
+    slack_webhook_url: SecretStr = Field(
+        SecretStr(""),
+        description="Slack incoming-webhook URL of the team's channel: at-risk alerts, hand-offs, stale digests and escalations are posted there too (Block Kit). A secret: set it in the environment, not in a committed file. Empty: no Slack.",
+    )
+    slack_csm_webhooks: Path | None = Field(
+        None,
+        description="CSV file (`csm_email,webhook_url`) of CSMs' own Slack incoming webhooks: their alerts go there instead of the team channel. Keep it out of the repository.",
+    )
+    webhook_url: SecretStr = Field(
+        SecretStr(""),
+        description="Generic webhook the same alerts are POSTed to as signed JSON (see Webhooks). A secret. Empty: none.",
+    )
+    webhook_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Shared secret (16 characters or more) the webhook's HMAC-SHA256 signature is keyed with; required with `webhook_url`.",
+        validate_default=True,
+    )
+    escalation_url_base: str = Field(
+        "",
+        description="Address the escalation folder is served under (a wiki, a shared drive): chat messages link each document there. Empty: they name the file's path.",
+    )
     columns: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Per source, export header -> raw column, for CSV exports whose headers Loopkeeper does not know (`[loopkeeper.columns.nps]`; env: JSON).",
@@ -165,6 +197,27 @@ class Settings(BaseModel):
             raise ValueError(
                 "not a known IANA timezone name (e.g. UTC, Europe/Berlin, America/New_York)"
             ) from None
+        return value
+
+    @field_validator("slack_webhook_url", "webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value():
+            check_webhook_url(value.get_secret_value())
+        return value
+
+    @field_validator("escalation_url_base")
+    @classmethod
+    def _escalation_url_base(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// or http://")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        url = info.data.get("webhook_url")
+        check_webhook_secret(value.get_secret_value(), url_set=bool(url and url.get_secret_value()))
         return value
 
     @field_validator("columns", mode="before")
@@ -249,7 +302,9 @@ def _build(values: dict[str, Any], origins: dict[str, str]) -> Settings:
             origin = origins.get(name, "default")
             shown = (
                 f" = {values[name]!r}"
-                if name in values and err["type"] != "extra_forbidden"
+                if name in values
+                and err["type"] != "extra_forbidden"
+                and name not in SECRET_SETTINGS
                 else ""
             )
             message = str(err["msg"]).removeprefix("Value error, ")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from flows.chat_settings import ChatConfigError, check_chat_settings
 from flows.config import Settings
 from notifications import (
     ApiKeyError,
@@ -79,10 +80,15 @@ def sendgrid_api_key(settings: Settings) -> str:
 
 
 def check_mail_settings(settings: Settings) -> None:
-    """What a run checks before its first stage: every log line redacted, a usable key."""
+    """What a run checks before its first stage: every log line redacted, a usable key, chat
+    webhooks that can be read."""
     install_log_redaction()
     if settings.mail_sender == "sendgrid":
         sendgrid_api_key(settings)
+    try:
+        check_chat_settings(settings)
+    except ChatConfigError as exc:
+        raise MailConfigError(str(exc)) from None
 
 
 def make_sender(settings: Settings) -> Sender:

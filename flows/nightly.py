@@ -58,6 +58,13 @@ def run_night(
             f"{delivery.stopped}",
             summary,
         )
+    for channel, chat in summary.acks.chat_deliveries if summary.acks is not None else ():
+        if publish and chat.stopped is not None:  # Slack or the webhook down: the same
+            raise DeliveryIncomplete(
+                f"{channel} delivery stopped, {chat.deferred} message(s) wait for the next run:"
+                f" {chat.stopped}",
+                summary,
+            )
     return summary
 
 

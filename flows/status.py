@@ -24,6 +24,17 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> boo
     )
 
 
+def _column_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    return bool(
+        scalar(
+            con,
+            "select count(*) from information_schema.columns"
+            " where table_schema = ? and table_name = ? and column_name = ?",
+            [schema, table, column],
+        )
+    )
+
+
 def render_status(path: Path, work: Path | None = None) -> list[str]:
     """Describe the published warehouse; ``work`` is the runs' working copy, if known."""
     building = work is not None and run_in_progress(work, path)
@@ -111,8 +122,14 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         out.append(f"escalations to product: {scalar(con, 'select count(*) from ops.escalations')}")
     if _table_exists(con, "ops", "outbox"):
         out.append("outbox:")
+        # Chat copies of alerts (Slack, webhook) are counted apart from their emails.
+        kind_label = (
+            "kind || case when channel = 'email' then '' else ' (' || channel || ')' end"
+            if _column_exists(con, "ops", "outbox", "channel")
+            else "kind"
+        )
         for kind, state, n in con.execute(
-            "select kind, status, count(*) from ops.outbox group by 1, 2 order by 1, 2"
+            f"select {kind_label}, status, count(*) from ops.outbox group by 1, 2 order by 1, 2"
         ).fetchall():
             out.append(f"  {kind:<16} {state:<8} {n:>6}")
         waiting = count_needing_decision(con)

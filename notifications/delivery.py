@@ -61,6 +61,7 @@ def deliver(
     limit: int | None = None,
     stale_after: timedelta = timedelta(0),
     max_alert_attempts: int = MAX_ALERT_ATTEMPTS,
+    channel: str | None = "email",
 ) -> DeliveryReport:
     """Send up to ``limit`` pending messages: customer email at most once, CSM alerts at least once.
 
@@ -72,11 +73,14 @@ def deliver(
     than the two below park it with the reason; DeliveryUnknown marks it ``unknown``;
     DeliveryUnavailable leaves it pending and stops the pass. Errors writing the outbox itself
     propagate: the claims they leave are settled on the next pass.
+
+    ``channel`` limits the pass to that channel's rows (``email`` by default; ``slack`` and
+    ``webhook`` with their own senders), so one channel's outage stops only its own pass.
     """
     if isinstance(sender, LeavesLeftovers) and (removed := sender.remove_leftovers()):
         log.warning("removed %d half-written message file(s) a killed run left", removed)
-    reconciled, settled = _settle_stale_claims(outbox, sender, stale_after)
-    requeued = outbox.requeue_unknown_alerts(max_attempts=max_alert_attempts)
+    reconciled, settled = _settle_stale_claims(outbox, sender, stale_after, channel)
+    requeued = outbox.requeue_unknown_alerts(max_attempts=max_alert_attempts, channel=channel)
     if requeued:
         log.warning("%d CSM alert(s) with an unknown outcome will be sent again", requeued)
     suppressed_addresses = load_suppressions(outbox.connection)
@@ -85,7 +89,7 @@ def deliver(
     left = limit
     stopped: str | None = None
     while stopped is None and (left is None or left > 0):
-        rows = outbox.claim(batch if left is None else min(batch, left))
+        rows = outbox.claim(batch if left is None else min(batch, left), channel=channel)
         if not rows:
             break
         if left is not None:
@@ -108,7 +112,7 @@ def deliver(
         outbox.record(outcomes, [row.message_key for row in rows[len(outcomes) :]])
     deferred = 0
     if stopped is not None:
-        deferred = outbox.counts_by_status()[OutboxStatus.PENDING]
+        deferred = outbox.pending_count(channel)
         log.warning(
             "delivery stopped, %d message(s) left pending for the next run: %s", deferred, stopped
         )
@@ -148,11 +152,13 @@ def _send(sender: Sender, row: OutboxRow) -> Outcome:
     return Outcome(key, OutboxStatus.SENT, provider_message_id=provider_message_id)
 
 
-def _settle_stale_claims(outbox: Outbox, sender: Sender, stale_after: timedelta) -> tuple[int, int]:
+def _settle_stale_claims(
+    outbox: Outbox, sender: Sender, stale_after: timedelta, channel: str | None
+) -> tuple[int, int]:
     """Claims a crashed run left: settled by the sender when it can tell, else unknown."""
     settled = 0
     if isinstance(sender, Reconciling):
-        for row in outbox.stale_claims(older_than=stale_after):
+        for row in outbox.stale_claims(older_than=stale_after, channel=channel):
             try:
                 delivered = sender.delivered_id(row)
             except Exception as error:  # cannot tell after all: a person decides
@@ -166,7 +172,7 @@ def _settle_stale_claims(outbox: Outbox, sender: Sender, stale_after: timedelta)
             settled += 1
         if settled:
             log.warning("%d outbox message(s) claimed by an earlier run were settled", settled)
-    reconciled = outbox.reconcile_stale_claims(older_than=stale_after)
+    reconciled = outbox.reconcile_stale_claims(older_than=stale_after, channel=channel)
     if reconciled:
         log.warning(
             "%d outbox message(s) left claimed by an earlier run are now unknown: "

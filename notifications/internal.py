@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from notifications.chat_card import card_for
 from notifications.feedback_item import FeedbackItem
 from notifications.messages import EmailMessage, SenderIdentity
 from notifications.rendering import render_pair
@@ -57,6 +58,7 @@ def internal_message(
     text, html = render_pair(
         stem, {**context, "subject": subject, "footer": footer, "recipient": to.name}
     )
+    card = card_for(stem, subject, context, f"For {to.name} · the email has the whole story")
     return EmailMessage(
         key=key,
         kind=kind,
@@ -71,4 +73,5 @@ def internal_message(
         item_id=item_id,
         account_id=account_id,
         theme_key=theme_key,
+        card=card,
     )

@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from notifications.chat_card import ChatCard
 
 
 class MessageKind(StrEnum):
@@ -21,6 +25,8 @@ class MessageKind(StrEnum):
     QBR_FOLLOWUP = "qbr_followup"
     STALE_DIGEST = "stale_digest"
     AT_RISK_ALERT = "at_risk_alert"
+    # Chat only (Slack, webhooks): a theme escalated to product, told to the team's channel.
+    ESCALATION = "escalation"
 
 
 # A customer must never get the same email twice, so a send whose outcome is unknown waits for a
@@ -34,6 +40,7 @@ AT_LEAST_ONCE_KINDS = frozenset(
         MessageKind.QBR_FOLLOWUP,
         MessageKind.STALE_DIGEST,
         MessageKind.AT_RISK_ALERT,
+        MessageKind.ESCALATION,
     }
 )
 
@@ -123,6 +130,10 @@ class EmailMessage:
     item_id: str | None = None
     account_id: str | None = None
     theme_key: str | None = None
+    # What a chat copy of this alert says (notifications.chat); not stored with the email.
+    card: ChatCard | None = field(default=None, compare=False, repr=False)
+    # The outbox channel an email goes out on; chat copies carry their own.
+    channel: ClassVar[str] = "email"
 
     def __post_init__(self) -> None:
         for name in _HEADER_FIELDS:

@@ -12,6 +12,10 @@ can settle becomes ``unknown`` (``reconcile_stale_claims``), never ``pending``: 
 at most once, and an ``unknown`` or ``parked`` one waits for a person (see
 notifications.outbox_decisions). Alerts to the team's own CSMs are at least once: ``requeue_unknown_alerts`` puts
 them back to ``pending`` for the next delivery, a bounded number of times.
+
+Chat copies of alerts (notifications.chat: Slack, signed webhooks) are rows of this same table
+with their own ``channel``; each channel is delivered by its own pass (``channel=`` below), so
+a Slack outage never holds back email.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from notifications.secrets import redact_secrets
 
 if TYPE_CHECKING:
     import duckdb
+
+    from notifications.chat import ChatMessage, ChatRoutes
 
 _ERROR_LIMIT = 2000
 # An alert that times out every night is a problem for a person, not a loop without end.
@@ -75,10 +81,15 @@ class Outbox:
     """
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, *, clock: Callable[[], datetime] = utc_now
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        chat: ChatRoutes | None = None,
     ) -> None:
         self._con = con
         self._clock = clock
+        self._chat = chat
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -89,19 +100,30 @@ class Outbox:
         """Create schema ``ops`` and table ``ops.outbox`` when they are missing."""
         self._con.execute(OUTBOX_DDL)
 
-    def enqueue(self, messages: Iterable[EmailMessage], run_date: date) -> int:
+    def enqueue(self, messages: Iterable[EmailMessage | ChatMessage], run_date: date) -> int:
         """Add messages as ``pending``; keys already in the outbox are left alone.
 
-        Returns how many rows were new. Runs in the caller's transaction when one is open, so the
+        With ``chat`` routes, each email's chat copies (CSM alerts only) are added with it, in
+        the same statement. Returns how many of the given messages were new (copies aside). Runs in the caller's transaction when one is open, so the
         state that caused a message (an ``ops.escalations`` row, say) and the message commit or
         roll back together. One INSERT for the whole batch: row-by-row inserts into DuckDB take
         seconds per thousand.
         """
         import pandas as pd  # only the batch insert needs it; keeps `import notifications` light
 
+        given: list[EmailMessage | ChatMessage] = list(messages)
+        chat = self._chat
+        copies = [
+            copy
+            for message in (given if chat is not None else [])
+            if isinstance(message, EmailMessage) and chat is not None
+            for copy in chat.copies(message)
+        ]
+        copy_keys = {copy.key for copy in copies}
+        given += copies
         records = [
             {column: getattr(message, attribute) for column, attribute in MESSAGE_COLUMNS.items()}
-            for message in messages
+            for message in given
         ]
         if not records:
             return 0
@@ -112,21 +134,23 @@ class Outbox:
         self._con.register(view, incoming)
         try:
             # ON CONFLICT also drops repeats of one key inside the batch: the first one wins.
-            result = self._con.execute(
+            new = self._con.execute(
                 f"""
                 insert into ops.outbox ({columns}, status, attempts, created_at, run_date)
                 select {selected}, 'pending', 0, ?, ?
                 from {view}
                 on conflict do nothing
+                returning message_key
                 """,
                 [self._clock(), run_date],
-            ).fetchone()
+            ).fetchall()
         finally:
             self._con.unregister(view)
-        return int(result[0]) if result else 0
+        return sum(key not in copy_keys for (key,) in new)
 
-    def claim(self, limit: int | None = None) -> list[OutboxRow]:
-        """Mark up to ``limit`` pending rows ``claimed`` and return them, oldest first.
+    def claim(self, limit: int | None = None, *, channel: str | None = None) -> list[OutboxRow]:
+        """Mark up to ``limit`` pending rows ``claimed`` and return them, oldest first; only
+        those of ``channel`` when one is given.
 
         The claim is committed before this returns, so it is on disk before any send begins.
         Raises if the caller holds an open transaction, which would keep the claim uncommitted.
@@ -141,13 +165,13 @@ class Outbox:
                 set status = 'claimed', claimed_at = ?, attempts = attempts + 1
                 where message_key in (
                     select message_key from ops.outbox
-                    where status = 'pending'
+                    where status = 'pending' and (? is null or channel = ?)
                     order by created_at, message_key
                     limit ?
                 )
                 returning {ROW_COLUMNS}
                 """,
-                [self._clock(), limit],
+                [self._clock(), channel, channel, limit],
             ).fetchall()
             self._con.commit()
         except BaseException:
@@ -198,12 +222,14 @@ class Outbox:
             self._con.rollback()
             raise
 
-    def stale_claims(self, older_than: timedelta = timedelta(0)) -> list[OutboxRow]:
+    def stale_claims(
+        self, older_than: timedelta = timedelta(0), *, channel: str | None = None
+    ) -> list[OutboxRow]:
         """Rows claimed more than ``older_than`` ago: a run that did not finish left them."""
         rows = self._con.execute(
             f"select {ROW_COLUMNS} from ops.outbox where status = 'claimed' and claimed_at <= ?"
-            " order by created_at, message_key",
-            [self._clock() - older_than],
+            " and (? is null or channel = ?) order by created_at, message_key",
+            [self._clock() - older_than, channel, channel],
         ).fetchall()
         return [OutboxRow(*row) for row in rows]
 
@@ -226,7 +252,9 @@ class Outbox:
                 error="claimed by a run that did not finish; found not delivered",
             )
 
-    def reconcile_stale_claims(self, older_than: timedelta = timedelta(0)) -> int:
+    def reconcile_stale_claims(
+        self, older_than: timedelta = timedelta(0), *, channel: str | None = None
+    ) -> int:
         """Move rows claimed more than ``older_than`` ago to ``unknown``; returns how many.
 
         Only a crashed run leaves rows claimed, and whether their email went out is unknown, so
@@ -238,14 +266,16 @@ class Outbox:
             update ops.outbox
             set status = 'unknown', error = 'claimed by a run that did not finish (claimed at '
                 || strftime(claimed_at, '%Y-%m-%d %H:%M:%S') || ' UTC)'
-            where status = 'claimed' and claimed_at <= ?
+            where status = 'claimed' and claimed_at <= ? and (? is null or channel = ?)
             returning message_key
             """,
-            [self._clock() - older_than],
+            [self._clock() - older_than, channel, channel],
         ).fetchall()
         return len(rows)
 
-    def requeue_unknown_alerts(self, max_attempts: int = MAX_ALERT_ATTEMPTS) -> int:
+    def requeue_unknown_alerts(
+        self, max_attempts: int = MAX_ALERT_ATTEMPTS, *, channel: str | None = None
+    ) -> int:
         """Put ``unknown`` CSM alerts back to ``pending``; returns how many.
 
         Only at-least-once kinds: an unknown customer email stays unknown. An alert already tried
@@ -258,11 +288,20 @@ class Outbox:
             set status = 'pending', claimed_at = null,
                 error = 'sent again after an unknown outcome: ' || coalesce(error, '')
             where status = 'unknown' and kind in ({kinds}) and attempts < ?
+                and (? is null or channel = ?)
             returning message_key
             """,
-            [max_attempts],
+            [max_attempts, channel, channel],
         ).fetchall()
         return len(rows)
+
+    def pending_count(self, channel: str | None = None) -> int:
+        """How many rows wait to be sent, of ``channel`` when one is given."""
+        row = self._con.execute(
+            "select count(*) from ops.outbox where status = 'pending' and (? is null or channel = ?)",
+            [channel, channel],
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def counts_by_status(self) -> dict[str, int]:
         """Number of rows in each status, every status present (zero when none)."""

@@ -47,6 +47,10 @@ create table if not exists ops.outbox (
 -- Added with the closing-the-loop messages: the theme a message is about (closed-loop and
 -- declined notes, escalations), so the marts can tell which items a message closed.
 alter table ops.outbox add column if not exists theme_key varchar;
+-- Added with chat alerts: 'email', 'slack' or 'webhook'. One outbox for every channel, so chat
+-- messages get the email's guarantees; a chat row's to_email names its destination, never
+-- the webhook URL (a secret), and its body_text holds the JSON to post.
+alter table ops.outbox add column if not exists channel varchar default 'email';
 
 -- One row per theme escalated to product: written with the escalation document, never rewritten.
 create table if not exists ops.escalations (
@@ -84,6 +88,7 @@ MESSAGE_COLUMNS = {
     "body_text": "text",
     "body_html": "html",
     "theme_key": "theme_key",
+    "channel": "channel",
 }
 
 
@@ -111,7 +116,8 @@ class OutboxRow:
     claimed_at: datetime | None
     sent_at: datetime | None
     run_date: date
-    theme_key: str | None = None  # added last by ALTER TABLE, so it is the table's last column
+    theme_key: str | None = None  # added by ALTER TABLE, so after the original columns
+    channel: str = "email"  # added by ALTER TABLE after theme_key
 
     def to_message(self) -> EmailMessage:
         """The email this row holds, validated again on its way out."""

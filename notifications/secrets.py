@@ -2,8 +2,10 @@
 
 A sender remembers its secret (``remember_secret``) before it first uses it; ``redact_secrets``
 then removes that value from any text, whatever exception produced it. Text shaped like a
-SendGrid key or an ``Authorization: Bearer`` value is removed too, remembered or not, because an
-exception can quote a key this process never saw as a secret (a second sender, a proxy's echo).
+SendGrid key, a Slack incoming-webhook URL or an ``Authorization: Bearer`` value is removed too,
+remembered or not, because an exception can quote a key this process never saw as a secret (a
+second sender, a proxy's echo). Webhook URLs are secrets (whoever has one can post), remembered
+whole and by their path (``remember_url``), which is where the secret part of a Slack URL is.
 ``install_log_redaction`` puts every log record of the process through the same function.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 MASK = "[redacted]"
 # The shortest piece of a secret worth matching on its own: shorter ones would mask ordinary words.
@@ -19,6 +22,7 @@ _MIN_PIECE = 8
 _SHAPES = re.compile(
     r"(?P<bearer>(?i:bearer)\s+)\S+"  # an Authorization header value, quoted in any error
     r"|SG\.[A-Za-z0-9_\-]{6,}(?:\.[A-Za-z0-9_\-]+)?"  # a SendGrid API key: SG.<id>.<secret>
+    r"|(?:https?://)?hooks\.slack(?:-gov)?\.com/\S+"  # a Slack webhook URL: the path is the secret
 )
 _remembered: set[str] = set()
 
@@ -32,6 +36,15 @@ def remember_secret(value: str) -> None:
     for piece in (value, value.strip(), *value.split()):
         if len(piece) >= _MIN_PIECE:
             _remembered.add(piece)
+
+
+def remember_url(url: str) -> None:
+    """Remember a webhook URL as a secret: whole, and its path and query without the host,
+    which is how an HTTP client's log line or error can quote it."""
+    remember_secret(url)
+    parts = urlsplit(url.strip())
+    if parts.path not in ("", "/"):
+        remember_secret(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def redact_secrets(text: str) -> str:

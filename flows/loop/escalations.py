@@ -6,8 +6,9 @@ current window, praise and answered themes left out); the thresholds (notificati
 which cross. A theme crossing every threshold gets a document; one crossing only some is
 listed in the escalation index (``index.md``, rewritten each night beside the documents) with
 every theme escalated so far. The document is written first under its stable name, then
-its ``ops.escalations`` row in its own transaction: a crash in between leaves a file the next
-night rewrites, identically named, before recording it.
+its ``ops.escalations`` row in its own transaction, with the chat messages telling the team
+(when chat channels are configured): a crash in between leaves a file the next night
+rewrites, identically named, before recording it and queueing its messages.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from flows.loop.policy import LoopPolicy
 from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts
 from notifications import (
     Escalated,
+    Outbox,
+    SenderIdentity,
     ThemeAccount,
     ThemeEvidence,
     escalated_theme_keys,
@@ -87,6 +90,7 @@ def escalate_themes(
     as_of: datetime,
     run_date: date,
     policy: LoopPolicy,
+    identity: SenderIdentity | None = None,
 ) -> EscalationOutcome:
     """Write and record a document for every theme crossing the thresholds for the first time,
     and the index of all escalations and of the themes crossing only some thresholds."""
@@ -132,6 +136,17 @@ def escalate_themes(
                 thresholds=policy.escalation,
             ):
                 written.append(path)
+                if policy.chat is not None and identity is not None:
+                    Outbox(con).enqueue(
+                        policy.chat.escalation(
+                            evidence,
+                            path,
+                            as_of=judged_on,
+                            sender=identity,
+                            thresholds=policy.escalation,
+                        ),
+                        run_date=run_date,
+                    )
             con.commit()
         except BaseException:
             con.rollback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flows.loop.acknowledgments import AckQueued
@@ -49,6 +49,8 @@ class LoopOutcome:
     escalations: EscalationOutcome
     delivery: DeliveryReport
     escalation_dir: Path = field(default=Path("."))
+    # (channel, its delivery pass) for each chat channel configured: Slack, webhook.
+    chat_deliveries: tuple[tuple[str, DeliveryReport], ...] = ()
 
     @property
     def queued(self) -> int:
@@ -86,6 +88,16 @@ class LoopOutcome:
             f"  delivery:        {d.sent} sent, {d.parked} parked, {d.unknown} unknown, "
             f"{d.requeued} alerts sent again, {d.suppressed} suppressed at send",
             *delivery_notes(d),
+            *(
+                line
+                for channel, report in self.chat_deliveries
+                for line in (
+                    f"  {channel + ':':<16} {report.sent} sent, {report.parked} parked, "
+                    f"{report.unknown} unknown, {report.requeued} alerts sent again",
+                    # Waiting messages are the whole outbox's: told once, under email.
+                    *delivery_notes(replace(report, waiting=0)),
+                )
+            ),
         ]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flows.roadmap_match import MIN_SIMILARITY
 from notifications import EscalationThresholds
+from notifications.chat import ChatRoutes
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class LoopPolicy:
     Windows the warehouse applies (the stale digest's renewal watch, the theme window of an
     escalation) are dbt vars in dbt_project.yml, read by the models in models/loop.
     - ``qbr_next_update_days``: the next update a QBR follow-up promises, after the meeting.
+    - ``chat``: where alerts' chat copies go (Slack, webhooks); None sends email only.
     """
 
     escalation_dir: Path
@@ -35,6 +37,7 @@ class LoopPolicy:
     due_soon_hours: int = 24
     qbr_next_update_days: int = 14
     escalation: EscalationThresholds = field(default_factory=EscalationThresholds)
+    chat: ChatRoutes | None = None
     # No at-risk thresholds here: what "at risk" means is dbt's (int_account_risk_signals, its
     # thresholds vars fed from the settings); the alert step reads loop.loop_at_risk_alerts.
 

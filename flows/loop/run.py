@@ -1,12 +1,14 @@
 """The notify stage's one entry: everything the marts say is due tonight, queued, then sent.
 
 Order matters only for reading the summary: every step queues with deterministic keys (the same
-night run twice queues nothing new), and one delivery pass at the end sends what is pending,
-customer email at most once and CSM alerts at least once.
+night run twice queues nothing new), and one delivery pass per channel at the end sends what is
+pending, customer email at most once and CSM alerts at least once; alerts' chat copies (Slack,
+webhooks) are queued with their email and sent by their channel's own pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import duckdb
@@ -29,6 +31,7 @@ def notify_tonight(settings: Settings, run_date: date, as_of: datetime) -> LoopO
     """The notify stage on ``settings.warehouse`` (the working copy): the loop with the
     configured policy, identity and sender. Without Prefect, so a re-run of this stage alone
     (the crash test's) starts in a second."""
+    from flows.chat_settings import chat_routes, chat_senders
     from flows.mail import make_sender, sender_identity
 
     policy = LoopPolicy(
@@ -41,6 +44,7 @@ def notify_tonight(settings: Settings, run_date: date, as_of: datetime) -> LoopO
             min_arr=settings.escalation_min_arr,
             min_retention_risk_accounts=settings.escalation_min_retention_risk_accounts,
         ),
+        chat=chat_routes(settings),
     )
     with open_warehouse(settings.warehouse) as con:
         return close_the_loop(
@@ -50,6 +54,7 @@ def notify_tonight(settings: Settings, run_date: date, as_of: datetime) -> LoopO
             policy=policy,
             identity=sender_identity(settings),
             sender=make_sender(settings),
+            chat_senders=chat_senders(settings),
         )
 
 
@@ -61,10 +66,12 @@ def close_the_loop(
     policy: LoopPolicy,
     identity: SenderIdentity,
     sender: Sender,
+    chat_senders: Sequence[tuple[str, Sender]] = (),
 ) -> LoopOutcome:
     """Judge the marts as of ``as_of`` (naive UTC), queue every message owed, write escalation
-    documents, then deliver. ``con`` is a read-write connection in autocommit mode."""
-    outbox = Outbox(con)
+    documents, then deliver: email with ``sender``, each chat channel with its own.
+    ``con`` is a read-write connection in autocommit mode."""
+    outbox = Outbox(con, chat=policy.chat)
     outbox.ensure_schema()
     rows = items_in_window(con, as_of=as_of, window_days=policy.window_days)
     items, unreadable = feedback_items(rows)
@@ -79,7 +86,9 @@ def close_the_loop(
         identity=identity,
         next_update_days=policy.qbr_next_update_days,
     )
-    escalations = escalate_themes(con, as_of=as_of, run_date=run_date, policy=policy)
+    escalations = escalate_themes(
+        con, as_of=as_of, run_date=run_date, policy=policy, identity=identity
+    )
     at_risk = queue_at_risk_alerts(outbox, run_date=run_date, identity=identity)
     digests = queue_stale_digests(
         outbox, as_of=as_of, run_date=run_date, policy=policy, identity=identity
@@ -103,4 +112,8 @@ def close_the_loop(
         escalations=escalations,
         delivery=deliver(outbox, sender),
         escalation_dir=policy.escalation_dir,
+        chat_deliveries=tuple(
+            (channel, deliver(outbox, chat_sender, channel=channel))
+            for channel, chat_sender in chat_senders
+        ),
     )

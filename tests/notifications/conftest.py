@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import duckdb
@@ -105,3 +109,65 @@ def make_item(feedback_item: Callable[..., dict[str, Any]]) -> Callable[..., Fee
         return FeedbackItem.from_mapping(row)
 
     return make
+
+
+@dataclass
+class Posted:
+    """One request the stand-in server received."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class StandIn:
+    """A stand-in Slack / webhook receiver on 127.0.0.1: records every POST and answers from
+    ``answers`` (status, headers, body) in turn, then 200 "ok"."""
+
+    port: int = 0
+    posted: list[Posted] = field(default_factory=list)
+    answers: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
+    # Called with each request before it is answered (the crash test kills its client here).
+    on_post: Callable[[Posted], None] | None = None
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def stand_in() -> Iterator[StandIn]:
+    state = StandIn()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            request = Posted(self.path, dict(self.headers.items()), body)
+            state.posted.append(request)
+            if state.on_post is not None:
+                state.on_post(request)
+            status, headers, text = state.answers.pop(0) if state.answers else (200, {}, "ok")
+            payload = text.encode()
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client is gone (killed, or timed out): nobody reads the answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # the request line holds the webhook path, a secret
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()

@@ -18,7 +18,8 @@ final as (
         created_at,
         sent_at,
         run_date,
-        theme_key
+        theme_key,
+        channel
     from source
 
 )
