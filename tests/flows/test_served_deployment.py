@@ -75,6 +75,7 @@ def test_the_nightly_deployment_runs_on_a_served_prefect(tmp_path: Path) -> None
         "PREFECT_API_URL": api,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",  # nobody looks: no UI to build into PREFECT_HOME
+        "PREFECT_WORKER_QUERY_SECONDS": "1",  # the worker picks the run up at once (default 10)
         "DO_NOT_TRACK": "1",
         "LOOPKEEPER_HOME": str(REPO),
         "LOOPKEEPER_INBOX": str(tmp_path / "inbox"),
@@ -114,7 +115,7 @@ def test_the_nightly_deployment_runs_on_a_served_prefect(tmp_path: Path) -> None
                 "loopkeeper-nightly/nightly",
                 "--watch",
                 "--watch-interval",
-                "2",
+                "1",
                 "--watch-timeout",
                 "240",
                 timeout=300,
