@@ -326,3 +326,18 @@ def test_every_alert_to_a_csm_greets_them_by_first_name(
         assert message.to_email == DANA[1]
         for body in (flat(message.text), flat(message.html)):
             assert "Hi Dana," in body and "Hi Dana Whitfield" not in body
+
+
+def test_a_digest_item_without_words_shows_no_empty_quote(sender_identity: SenderIdentity) -> None:
+    # An NPS answer with a score and no comment: nothing to quote, not `""`.
+    silent = dataclasses.replace(stale(DANA, "nps:9", datetime(2026, 11, 21, 9)), summary="")
+    [message] = compose_stale_digests(
+        digest_date=date(2026, 11, 22),
+        as_of=datetime(2026, 11, 22),
+        stale=[silent],
+        waiting=[],
+        renewals=[],
+        sender=sender_identity,
+    )
+    assert '""' not in message.text and "<em></em>" not in message.html
+    assert "(nps:9)" in flat(message.text)
