@@ -30,10 +30,16 @@ $(UV):
 setup: $(UV)  ## install uv and the locked environment (.venv)
 	$(UV) sync --frozen --compile-bytecode --python $(PYTHON_EXE)
 
+# The demo's dates are pinned: its company, night, mail and reports are the README's on any day
+# (a month of feedback up to the day before the night; the README's report examples ask for
+# October 2026 and ISO week 2026-W46, both inside it).
+DEMO_END := 2026-11-21
+DEMO_NIGHT := 2026-11-22
+
 demo: setup  ## generate demo data (once) and run one nightly on it (warehouse/, data/mail/)
 	@if [ -d data/inbox/accounts ]; then echo "data/inbox exists: reusing it (make clean to start over)"; \
-	else $(RUN) loopkeeper demo-data --out data/inbox; fi
-	$(RUN) loopkeeper nightly --inbox data/inbox --warehouse warehouse/loopkeeper.duckdb --mail-dir data/mail
+	else $(RUN) loopkeeper demo-data --out data/inbox --end $(DEMO_END); fi
+	$(RUN) loopkeeper nightly --inbox data/inbox --warehouse warehouse/loopkeeper.duckdb --mail-dir data/mail --date $(DEMO_NIGHT)
 
 # The report test opens a report in headless Chromium (Debian's package). Installed once, as root
 # (CI); elsewhere it says so and that one test skips with the reason.

@@ -158,6 +158,17 @@ def _holding_the_night(settings: Settings) -> Iterator[None]:
         yield
 
 
+def _check_before_the_night(settings: Settings, *, send: bool = True) -> None:
+    """Sender, key and Prefect API, before the lock and any data work (flows/preflight.py)."""
+    from flows.mail import MailConfigError
+    from flows.preflight import PreflightError, check_before_the_night
+
+    try:
+        check_before_the_night(settings, send=send)
+    except (PreflightError, MailConfigError) as exc:
+        raise _fail(str(exc)) from None
+
+
 def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
     from flows.config import ConfigError, load_settings
 
@@ -207,6 +218,7 @@ def nightly(
         )
     from flows.nightly import nightly as nightly_flow
 
+    _check_before_the_night(settings)
     try:
         with _holding_the_night(settings):
             summary = nightly_flow(
@@ -254,6 +266,7 @@ def backfill(
     from flows.backfill import BackfillRangeError, check_published_night
     from flows.backfill import backfill as backfill_flow
 
+    _check_before_the_night(settings, send=send)
     try:
         with _holding_the_night(settings):
             check_published_night(settings.warehouse, end.date(), publish_older=publish_older)

@@ -64,8 +64,10 @@ class RunSummary:
             )
             if load.rows_versions:
                 out.append(
-                    f"      {load.rows_versions} of them new versions of items loaded before"
-                    " (changed: kept beside the old, the latest counts)"
+                    # The loader counts a row as a version when its item has an earlier row,
+                    # in tonight's delivery (a first night's updated tickets) or stored before.
+                    f"      {load.rows_versions} of them updated versions of items with an earlier"
+                    " row, tonight's or stored (all kept, the latest counts)"
                 )
             if load.rows_duplicate:
                 out.append(

@@ -1,6 +1,7 @@
 """Closing the loop with customers: "we heard you" when a theme ships, an honest note when not.
 
-One email per customer address and theme, quoting what that customer said (redacted), signed by
+One email per customer address and theme, quoting what that customer said (the sentence that
+asked for it when the match stored one, ``FeedbackItem.matched_quote``), signed by
 tier like acknowledgments are. Suppressed addresses are the caller's to filter
 (``filter_suppressed``); ``deliver`` checks again before sending.
 """
@@ -92,7 +93,7 @@ def _compose(
             **extra,
             "subject": subject,
             "first_name": first_name(newest.contact_name),
-            "quote": shorten(newest.author_quote, _QUOTE_LIMIT),
+            "quote": shorten(newest.matched_quote, _QUOTE_LIMIT),
             "said_on": long_date(newest.received_at),
             "times": len(group),
             "owner": signer.owner,

@@ -18,7 +18,9 @@ from notifications.signature import Signer, signer_for
 QUOTE_LIMIT = 300
 
 
-def _piece(item: FeedbackItem, sender: SenderIdentity, signer: Signer) -> dict[str, str]:
+def _piece(
+    item: FeedbackItem, sender: SenderIdentity, signer: Signer, *, several: bool
+) -> dict[str, str]:
     """What the email says about one piece of feedback: when it came, their words, what next."""
     quote = ""
     if item.source in wording.QUOTED_SOURCES:
@@ -31,11 +33,33 @@ def _piece(item: FeedbackItem, sender: SenderIdentity, signer: Signer) -> dict[s
             area=area,
             date=f"{item.received_at.day} {item.received_at:%B %Y}",
             quoted=bool(quote),
+            thank=not several,
         ),
         "quote": quote,
         "score_remark": wording.score_remark(item.nps_score if item.source == "nps" else None),
         "next_step": wording.next_step(item.intent, signer.owner),
+        "next_for": "",
     }
+
+
+def _pieces(
+    items: Sequence[FeedbackItem], sender: SenderIdentity, signer: Signer
+) -> list[dict[str, str]]:
+    """Each piece of feedback, newest first, with each next step said once: pieces with the
+    same next step are put together and it follows the last of them ("for both", "for all 3")."""
+    several = len(items) > 1
+    groups: dict[str, list[dict[str, str]]] = {}
+    for item in items:
+        piece = _piece(item, sender, signer, several=several)
+        groups.setdefault(piece["next_step"], []).append(piece)
+    pieces: list[dict[str, str]] = []
+    for group in groups.values():
+        for piece in group[:-1]:
+            piece["next_step"] = ""
+        if len(group) > 1:
+            group[-1]["next_for"] = "both" if len(group) == 2 else f"all {len(group)}"
+        pieces.extend(group)
+    return pieces
 
 
 def _context(
@@ -52,7 +76,7 @@ def _context(
         "first_name": first_name(newest.contact_name),
         "opening": f"Thank you for the {plural(len(items), 'piece')} of feedback you sent us. "
         "Here is each of them, and what happens next.",
-        "pieces": [_piece(item, sender, signer) for item in items],
+        "pieces": _pieces(items, sender, signer),
         "signature": signer.signature,
         "product_name": sender.product_name,
         "replies_reach": signer.replies_reach,

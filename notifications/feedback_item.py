@@ -40,6 +40,7 @@ OPTIONAL_FIELDS = (
     "renewal_date",
     "theme_key",
     "theme_label",
+    "matched_text",
 )
 
 
@@ -134,6 +135,8 @@ class FeedbackItem:
     renewal_date: date | None = None
     theme_key: str = ""
     theme_label: str = ""
+    # The sentence of ``text`` a roadmap item was matched on (fct_closed_loop_matches).
+    matched_text: str = ""
 
     @property
     def quoted_text(self) -> str:
@@ -147,6 +150,14 @@ class FeedbackItem:
         """The customer's words as an email to their author quotes them: no placeholder, no
         sign-off, no sentence carrying contact details (``quote_for_author``)."""
         return quote_for_author(self.text, self.redacted_text)
+
+    @property
+    def matched_quote(self) -> str:
+        """The sentence a roadmap item was matched on, as an email to its author quotes it (no
+        subject line, greeting or sign-off around it); their whole quote when no sentence was
+        matched or none of it may be quoted."""
+        quote = quote_for_author(self.matched_text) if self.matched_text else ""
+        return quote or self.author_quote
 
     @classmethod
     def from_mapping(cls, item: Mapping[str, Any]) -> FeedbackItem:
@@ -199,6 +210,7 @@ class FeedbackItem:
             renewal_date=_date(item.get("renewal_date"), "renewal_date"),
             theme_key=_text(item.get("theme_key")),
             theme_label=_text(item.get("theme_label")),
+            matched_text=_text(item.get("matched_text")),
         )
 
 

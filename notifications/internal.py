@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from notifications.chat_card import card_for
-from notifications.feedback_item import FeedbackItem
+from notifications.feedback_item import FeedbackItem, first_name
 from notifications.messages import EmailMessage, SenderIdentity
 from notifications.rendering import render_pair
 
@@ -18,6 +18,12 @@ class Recipient:
     name: str
     email: str
     is_team: bool
+
+    @property
+    def greeting_name(self) -> str:
+        """Who "Hi ...," addresses: a CSM by first name (``first_name``, as customers are), the
+        team inbox by the team's name."""
+        return self.name if self.is_team else first_name(self.name) or self.email
 
 
 def csm_or_team(csm_name: str, csm_email: str, sender: SenderIdentity) -> Recipient:
@@ -56,7 +62,7 @@ def internal_message(
         f"Customers never see this email."
     )
     text, html = render_pair(
-        stem, {**context, "subject": subject, "footer": footer, "recipient": to.name}
+        stem, {**context, "subject": subject, "footer": footer, "recipient": to.greeting_name}
     )
     card = card_for(stem, subject, context, f"For {to.name} · the email has the whole story")
     return EmailMessage(

@@ -36,6 +36,14 @@ _RECEIVED = {
     "note": "Thank you for the feedback{about} you shared in our conversation on {date}. We have "
     "written it down and passed it on.",
 }
+# The same, for one of several pieces in one email: its opening has thanked them once already.
+_RECEIVED_AMONG_SEVERAL = {
+    "nps": "Your survey answer{about} reached us on {date}",
+    "ticket": "Your message to our support team{about} reached us on {date}",
+    "widget": "Your feedback{about}, sent from inside {product}, reached us on {date}",
+    "note": "The feedback{about} you shared in our conversation on {date} is written down and "
+    "passed on.",
+}
 QUOTED_SOURCES = frozenset({"nps", "ticket", "widget"})
 # Short product-area labels that read as acronyms; tags come lowercase from the tagger.
 _ACRONYMS = frozenset({"api", "csv", "crm", "pdf", "saml", "scim", "sdk", "sla", "sso", "ui", "ux"})
@@ -64,9 +72,15 @@ def display_area(area: str) -> str:
     return " ".join(word.upper() if word.lower() in _ACRONYMS else word for word in words)
 
 
-def received(source: str, *, product: str, area: str, date: str, quoted: bool) -> str:
-    """The opening paragraph: thanks, what it was about, when it came, and a lead-in to the quote."""
-    sentence = _RECEIVED[source].format(
+def received(
+    source: str, *, product: str, area: str, date: str, quoted: bool, thank: bool = True
+) -> str:
+    """The opening paragraph: thanks, what it was about, when it came, and a lead-in to the quote.
+
+    ``thank=False`` for one of several pieces in one email: the email thanks them once, in its
+    opening, not again before each piece.
+    """
+    sentence = (_RECEIVED if thank else _RECEIVED_AMONG_SEVERAL)[source].format(
         product=product, about=f" about {area}" if area else "", date=date
     )
     if source not in QUOTED_SOURCES:

@@ -40,12 +40,15 @@ T = TypeVar("T")
 # only decide speed: a build read from two units is still made once (SharedBuilds), and the kill
 # chains, started after the night's build, find it done when they compare with it.
 UNITS: list[tuple[str, str]] = [
+    # A Prefect server, a worker and one whole nightly in it (~60-130 s, mostly waiting).
+    ("served", "tests/flows/test_served_deployment.py"),
     ("night", "tests/flows/test_nightly.py"),
     ("night", "tests/flows/test_demo_updates.py"),
     ("record", "tests/flows/test_record.py"),
     ("crashes", "tests/flows/test_crash_safety.py"),
     ("analysts", "tests/flows/test_analyst_access.py"),
     ("reports", "tests/flows/reports/"),
+    ("reports", "tests/test_readme.py"),
     ("dbt-incremental", "tests/dbt/test_incremental.py"),
     ("dbt-warehouse", "tests/dbt/test_marts.py"),
     ("dbt-warehouse", "tests/dbt/test_models.py"),

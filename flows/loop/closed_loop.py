@@ -169,9 +169,20 @@ def match_decided(
         if rows[s.item_index]["received_at"] < decided[s.roadmap_item_id]["status_entered_at"]
     ]
     _save(con, rows, scored, decided, min_score, run_date)
-    told = {(s.item_index, s.roadmap_item_id) for s in scored if s.is_match(min_score)}
+    # Each told row carries the sentence it was matched on: the email quotes that, not the
+    # whole ticket.
+    told = {
+        (s.item_index, s.roadmap_item_id): s.matched_text for s in scored if s.is_match(min_score)
+    }
     return [
-        (decision, [row for i, row in enumerate(rows) if (i, roadmap_item_id) in told])
+        (
+            decision,
+            [
+                {**row, "matched_text": told[i, roadmap_item_id]}
+                for i, row in enumerate(rows)
+                if (i, roadmap_item_id) in told
+            ],
+        )
         for roadmap_item_id, decision in sorted(decided.items())
     ]
 

@@ -10,8 +10,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import math
+
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # Text stays text (searchable, crisp, small); a fixed hash salt keeps the SVG ids, and so the
 # whole report, the same from one run to the next.
@@ -45,6 +49,29 @@ def _months(months: Sequence[date]) -> list[str]:
     return [f"{m:%b %y}" for m in months]
 
 
+def _counts(axis: Axes) -> None:
+    """A count axis ticks whole numbers only (no "2.5 responses")."""
+    axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _every_month(axis: Axes, labels: Sequence[str]) -> None:
+    """One tick per month shown, even for months whose value is missing (a line or bar of
+    only NaN would otherwise leave the axis with one stray tick)."""
+    axis.set_xticks(range(len(labels)), list(labels))
+    axis.set_xlim(-0.6, len(labels) - 0.4)
+
+
+def nps_axis_limits(values: Sequence[float | None]) -> tuple[float, float]:
+    """The NPS axis fitted to its data in steps of 10, with room around the line; the whole
+    -100..100 scale only with no NPS to show."""
+    known = [v for v in values if v is not None and not math.isnan(v)]
+    if not known:
+        return -100.0, 100.0
+    low = max(-100.0, math.floor((min(known) - 5) / 10) * 10)
+    high = min(100.0, math.ceil((max(known) + 5) / 10) * 10)
+    return float(low), float(high)
+
+
 def nps_trend(
     months: Sequence[date],
     promoters: Sequence[int],
@@ -54,26 +81,30 @@ def nps_trend(
 ) -> str:
     fig, ax = plt.subplots(figsize=(7.5, 3.2), layout="constrained")
     labels = _months(months)
-    ax.bar(labels, promoters, color=GREEN, label="promoters")
-    ax.bar(labels, passives, bottom=promoters, color=GREY, label="passives")
+    x = range(len(labels))
+    ax.bar(x, promoters, color=GREEN, label="promoters")
+    ax.bar(x, passives, bottom=promoters, color=GREY, label="passives")
     stacked = [p + q for p, q in zip(promoters, passives, strict=True)]
-    ax.bar(labels, detractors, bottom=stacked, color=RED, label="detractors")
+    ax.bar(x, detractors, bottom=stacked, color=RED, label="detractors")
     ax.set_ylabel("responses")
-    ax.set_title("NPS over 12 months: responses by category, NPS line")
+    _counts(ax)
+    ax.set_title("NPS by month: responses by category, NPS line")
     line = ax.twinx()
     line.plot(
-        labels,
+        range(len(labels)),
         [float("nan") if v is None else v for v in nps],
         color="black",
         marker="o",
         label="NPS",
     )
-    line.set_ylabel("NPS (-100 to 100)")
+    line.set_ylim(*nps_axis_limits(nps))
+    line.set_ylabel("NPS")
     line.spines["right"].set_visible(True)
     handles = ax.get_legend_handles_labels()
     extra = line.get_legend_handles_labels()
     ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", fontsize=8, ncols=4)
     ax.set_ylim(0, max([*(s + d for s, d in zip(stacked, detractors, strict=True)), 1]) * 1.3)
+    _every_month(ax, labels)
     ax.tick_params(axis="x", labelrotation=45)
     return to_svg(fig)
 
@@ -84,13 +115,19 @@ def volume_by_channel(months: Sequence[date], series: Mapping[str, Sequence[int]
     bottom = [0] * len(labels)
     for channel, values in series.items():
         ax.bar(
-            labels, values, bottom=bottom, label=channel, color=CHANNEL_COLOURS.get(channel, GREY)
+            range(len(labels)),
+            values,
+            bottom=bottom,
+            label=channel,
+            color=CHANNEL_COLOURS.get(channel, GREY),
         )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_title("Feedback volume by channel")
     ax.set_ylabel("items received")
+    _counts(ax)
     ax.legend(loc="upper left", fontsize=8, ncols=4)
     ax.set_ylim(0, max([*bottom, 1]) * 1.25)
+    _every_month(ax, labels)
     ax.tick_params(axis="x", labelrotation=45)
     return to_svg(fig)
 
@@ -108,15 +145,18 @@ def ack_against_sla(
     totals = [max(m + b + o, 1) for m, b, o in zip(met, breached, open_, strict=True)]
     met_pct = [100 * m / t for m, t in zip(met, totals, strict=True)]
     breached_pct = [100 * b / t for b, t in zip(breached, totals, strict=True)]
-    left.bar(labels, met_pct, color=GREEN, label="met")
-    left.bar(labels, breached_pct, bottom=met_pct, color=RED, label="breached")
+    x = range(len(labels))
+    left.bar(x, met_pct, color=GREEN, label="met")
+    left.bar(x, breached_pct, bottom=met_pct, color=RED, label="breached")
     left.set_title(f"Acknowledgment SLA ({sla_hours:g} h) outcome")
     left.set_ylabel("% of items received")
     left.set_ylim(0, 100)
     left.legend(loc="lower left", fontsize=7)
+    _every_month(left, labels)
     left.tick_params(axis="x", labelrotation=60, labelsize=7)
     hours = [float("nan") if h is None else h for h in avg_hours]
-    right.bar(labels, hours, color=BLUE, label="mean hours to acknowledge")
+    right.bar(x, hours, color=BLUE, label="mean hours to acknowledge")
+    _every_month(right, labels)
     right.axhline(sla_hours, color=RED, linestyle="--", label=f"SLA {sla_hours:g} h")
     right.set_title("Time to acknowledgment")
     right.set_ylabel("hours")
@@ -133,10 +173,11 @@ def ack_against_sla(
 def close_loop_rate(months: Sequence[date], rates: Sequence[float | None]) -> str:
     fig, ax = plt.subplots(figsize=(7.5, 2.6), layout="constrained")
     values = [float("nan") if r is None else 100 * r for r in rates]
-    ax.plot(_months(months), values, color=GREEN, marker="o")
-    ax.set_title("Close-the-loop rate: items told, of those whose theme shipped or was declined")
-    ax.set_ylabel("% told")
+    ax.plot(range(len(months)), values, color=GREEN, marker="o")
+    ax.set_title("Close-the-loop rate: items answered, of those that asked for something decided")
+    ax.set_ylabel("% answered")
     ax.set_ylim(0, 105)
+    _every_month(ax, _months(months))
     ax.tick_params(axis="x", labelrotation=45)
     return to_svg(fig)
 
@@ -187,5 +228,6 @@ def this_week_against_last(
     ax.set_xticks(list(positions), list(days))
     ax.set_title(title)
     ax.set_ylabel(ylabel)
+    _counts(ax)
     ax.legend(fontsize=8)
     return to_svg(fig)

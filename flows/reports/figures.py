@@ -97,6 +97,9 @@ class ThemeImpact:
     is_escalated: bool
     roadmap_status: str | None
     monthly_items: tuple[int, ...] = ()
+    # dim_themes.is_for_product: a problem or request product is asked about (not praise or
+    # general remarks).
+    is_for_product: bool = True
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,21 @@ class MonthlyFigures:
         padded with the empty months before its first survey."""
         first = next((i for i, m in enumerate(self.nps_trend) if m.responses), None)
         return [] if first is None else self.nps_trend[first:]
+
+    @property
+    def first_chart_month(self) -> int:
+        """Index of the first month any monthly chart has data for (responses, items, clocks or
+        items that asked): charts start there, not with a new installation's empty year. The
+        report's own month is always shown."""
+        counts = [
+            *((m.month, m.responses) for m in self.nps_trend),
+            *((v.month, v.items) for v in self.volume),
+            *((a.month, a.items) for a in self.ack_trend),
+            *((c.month, c.asked_items) for c in self.close_loop_trend),
+        ]
+        months = [m.month for m in self.nps_trend]
+        with_data = [months.index(month) for month, n in counts if n and month in months]
+        return min(with_data, default=len(months) - 1)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ def top_themes(
         con,
         """
         select i.theme_key, t.theme_label, i.items, i.accounts_affected, i.arr_affected,
-            i.arr_renewing_90d, i.trend, i.trend_pct, t.is_escalated, t.roadmap_status
+            i.arr_renewing_90d, i.trend, i.trend_pct, t.is_escalated, t.roadmap_status,
+            t.is_for_product
         from marts.fct_theme_impact as i
         join marts.dim_themes as t on t.theme_key = i.theme_key
         where i.period_type = 'month' and cast(i.period_start as date) = ?
@@ -67,6 +68,7 @@ def top_themes(
             trend_pct=r["trend_pct"],
             is_escalated=bool(r["is_escalated"]),
             roadmap_status=r["roadmap_status"],
+            is_for_product=bool(r["is_for_product"]),
             monthly_items=tuple(history.get((r["theme_key"], m), 0) for m in months),
         )
         for r in found

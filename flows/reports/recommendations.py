@@ -141,15 +141,16 @@ def _nps_move(f: MonthlyFigures) -> list[Finding]:
 
 
 def _top_theme(f: MonthlyFigures) -> list[Finding]:
-    if not f.top_themes:
+    # Praise and general remarks touch ARR too, but product has nothing to act on in them.
+    top = next((theme for theme in f.top_themes if theme.is_for_product), None)
+    if top is None:
         return []
-    top = f.top_themes[0]
     text = (
-        f"The theme touching the most ARR is {top.label}: {count(top.items)} items from"
+        f"The problem or request touching the most ARR is {top.label}: {count(top.items)} items from"
         f" {count(top.accounts)} accounts, {money(top.arr_affected)} ARR, trend {top.trend}."
     )
     if top.is_escalated or top.roadmap_status:
-        status = top.roadmap_status or "escalated"
+        status = (top.roadmap_status or "escalated").replace("_", " ")
         return [Finding("strength", f"{text} Product has it ({status}).")]
     return [
         Finding(

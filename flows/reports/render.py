@@ -39,7 +39,10 @@ MARKDOWN = _environment(autoescape=False)
 
 
 def monthly_charts(f: MonthlyFigures) -> dict[str, str]:
-    months = [m.month for m in f.nps_trend]
+    # The trend charts start at the first month with any data, like the NPS table.
+    first = f.first_chart_month
+    nps, ack, close = f.nps_trend[first:], f.ack_trend[first:], f.close_loop_trend[first:]
+    months = [m.month for m in nps]
     volume = {c: [0] * len(months) for c in CHANNELS}
     for v in f.volume:
         if v.month in months:
@@ -48,23 +51,21 @@ def monthly_charts(f: MonthlyFigures) -> dict[str, str]:
     return {
         "nps": charts.nps_trend(
             months,
-            [m.promoters for m in f.nps_trend],
-            [m.passives for m in f.nps_trend],
-            [m.detractors for m in f.nps_trend],
-            [m.nps for m in f.nps_trend],
+            [m.promoters for m in nps],
+            [m.passives for m in nps],
+            [m.detractors for m in nps],
+            [m.nps for m in nps],
         ),
         "volume": charts.volume_by_channel(months, volume),
         "ack": charts.ack_against_sla(
-            [a.month for a in f.ack_trend],
-            [a.met for a in f.ack_trend],
-            [a.breached for a in f.ack_trend],
-            [a.open for a in f.ack_trend],
-            [a.avg_hours_to_ack for a in f.ack_trend],
+            [a.month for a in ack],
+            [a.met for a in ack],
+            [a.breached for a in ack],
+            [a.open for a in ack],
+            [a.avg_hours_to_ack for a in ack],
             f.ack_sla_hours,
         ),
-        "close_loop": charts.close_loop_rate(
-            [c.month for c in f.close_loop_trend], [c.rate for c in f.close_loop_trend]
-        ),
+        "close_loop": charts.close_loop_rate([c.month for c in close], [c.rate for c in close]),
         "breaches": charts.breaches_by_tier(
             [t.tier for t in tiers],
             {

@@ -201,3 +201,41 @@ def test_a_warehouse_without_a_roadmap_builds(
             "select count(*), count(roadmap_item_id) from marts.dim_themes"
         ).fetchall()
     assert themes == [(2, 0)]
+
+
+def test_only_problems_and_requests_go_to_product(
+    dbt: Callable[[Sequence[str], Path, str], None],
+    raw_layer: Callable[[Path], None],
+    as_of: str,
+    tmp_path: Path,
+) -> None:
+    # Kim's remark is tagged with no intent ("Other: general feedback"), Sam's with praise and
+    # the QBR's SSO bullet with a question: none asks product for something, so no escalation
+    # model reads them, whatever their reach; the exports fault (RM-1 in progress) stays.
+    path = tmp_path / "loopkeeper.duckdb"
+    raw_layer(path)
+    retagged = [
+        ("widget:wfb_1", "", "", "other.general", "Other: general feedback"),
+        ("nps:r2", "praise", "praise", "other.praise", "Other: praise"),
+        ("note:n1:1", "question", "question", "other.question.sso", "Questions: sso"),
+    ]
+    with duckdb.connect(str(path)) as con:
+        for item_id, intents, intent, key, label in retagged:
+            con.execute(
+                "insert into raw.feedback_tags values (?, 'tagger-2', ?, ?, 'neutral', 0.0,"
+                " 'low', '', '', ?, ?, 'text', '2026-11-09 03:00:00')",
+                [item_id, intents, intent, key, label],
+            )
+    dbt(["build", "--select", "+loop_theme_escalation_items", "+loop_theme_escalation_accounts",
+         "--resource-type", "seed", "--resource-type", "model"], path, as_of)  # fmt: skip
+    with duckdb.connect(str(path), read_only=True) as con:
+        themes = con.execute(
+            "select theme_key, is_for_product from marts.dim_themes order by theme_key"
+        ).fetchall()
+        items = con.execute(
+            "select distinct theme_key from loop.loop_theme_escalation_items"
+            " union select distinct theme_key from loop.loop_theme_escalation_accounts"
+        ).fetchall()
+    assert ("other.general", False) in themes and ("other.praise", False) in themes
+    assert ("other.question.sso", False) in themes and ("exports", True) in themes
+    assert items == [("exports",)]

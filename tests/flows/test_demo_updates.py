@@ -51,7 +51,7 @@ def test_the_later_exports_are_new_versions_not_duplicates(later: dict[str, Any]
     assert (loads["nps"].rows_loaded, loads["nps"].rows_versions) == (responses, responses)
     assert (loads["tickets"].rows_loaded, loads["tickets"].rows_versions) == (tickets, tickets)
     lines = "\n".join(later["summary"].lines())
-    assert f"{responses} of them new versions of items loaded before" in lines
+    assert f"{responses} of them updated versions of items with an earlier row" in lines
 
 
 def test_added_comments_reach_fct_feedback_and_are_tagged(later: dict[str, Any]) -> None:

@@ -39,6 +39,22 @@ def con() -> duckdb.DuckDBPyConnection:
         yield connection  # type: ignore[misc]
 
 
+def test_a_first_delivery_holding_two_versions_is_not_called_loaded_before(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    # A first night's export already holds an updated item (a ticket changed inside the
+    # delivery): nothing was loaded before, and the summary must not say it was.
+    (tmp_path / "nps").mkdir()
+    (tmp_path / "nps" / "nps-1.csv").write_text(nps())
+    (tmp_path / "nps" / "nps-2.csv").write_text(nps(comment="Exports time out since Monday"))
+    first = load(con, tmp_path, "nps", FIRST)
+    assert (first.rows_loaded, first.rows_versions) == (3, 1)
+    lines = RunSummary(FIRST.date(), FIRST, Path("w"), Path("m"), loads=[first]).lines()
+    [line] = [line for line in lines if "versions" in line]
+    assert "loaded before" not in line
+    assert "tonight's or stored" in line
+
+
 def test_a_comment_added_after_the_score_is_a_new_version_not_a_duplicate(
     tmp_path: Path, con: duckdb.DuckDBPyConnection
 ) -> None:
@@ -54,7 +70,7 @@ def test_a_comment_added_after_the_score_is_a_new_version_not_a_duplicate(
     ).fetchall()
     assert stored == [(None, "nps/nps-1.csv"), ("Exports time out since Monday", "nps/nps-2.csv")]
     lines = RunSummary(SECOND.date(), SECOND, Path("w"), Path("m"), loads=[later]).lines()
-    assert any("1 of them new versions of items loaded before" in line for line in lines)
+    assert any("1 of them updated versions of items with an earlier row" in line for line in lines)
     assert any("1 rows already stored (identical re-delivery), skipped" in line for line in lines)
     assert _version_lines(con) == [
         "versions:",

@@ -174,3 +174,39 @@ def test_we_heard_you_quotes_their_words_without_a_redacted_signature(
     for body in (flat(message.text), flat(message.html)):
         assert "Please let us export to Excel." in body
         assert "[name]" not in body and "Best," not in body
+
+
+def test_we_heard_you_quotes_the_sentence_that_asked_not_the_whole_ticket(
+    make_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    # The ticket's subject, greeting, filler and signature around the request stay out; the
+    # sentence the roadmap item was matched on (fct_closed_loop_matches) is what they hear back.
+    item = make_item(
+        source="ticket",
+        text="Excel question\nHi team, Quick one. Please let us export to Excel. "
+        "Not urgent but would be good to know.\nThanks,\nPriya Raman",
+        matched_text="Please let us export to Excel.",
+    )
+
+    [message] = compose_closed_loop([item], SHIPPED, sender=sender_identity).messages
+
+    text = flat(message.text)
+    quote = text[text.index("you told us:") + len("you told us:") : text.index("We listened.")]
+    assert quote.strip() == "> Please let us export to Excel."
+    for body in (flat(message.text), flat(message.html)):
+        assert "Excel question" not in body and "Quick one" not in body
+        assert "Not urgent" not in body and "Priya Raman" not in body
+
+
+def test_a_matched_sentence_of_contact_details_only_falls_back_to_their_words(
+    make_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    item = make_item(
+        text="Please let us export to Excel. Call me on +44 20 7946 0958.",
+        matched_text="Call me on +44 20 7946 0958.",
+    )
+
+    [message] = compose_closed_loop([item], SHIPPED, sender=sender_identity).messages
+
+    body = flat(message.text)
+    assert "Please let us export to Excel." in body and "7946" not in body

@@ -382,6 +382,43 @@ def test_two_pieces_of_feedback_from_one_person_get_one_email_naming_each(
     assert message.key == compose_acknowledgment([newer, older], sender=sender_identity).key
 
 
+def test_several_pieces_say_each_fact_once(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    # Two widget reports and a ticket: thanked once (the opening), where each came from said
+    # without thanking again, and the two faults' shared next step said once, for both.
+    pieces = [
+        feedback_item(
+            item_id=f"widget:w{day}",
+            source="widget",
+            text=text,
+            intent="bug",
+            received_at=datetime(2026, 11, day, 9, tzinfo=UTC),
+        )
+        for day, text in ((2, "The export fails halfway."), (3, "Charts never load."))
+    ]
+    ticket = feedback_item(
+        item_id="ticket:7",
+        source="ticket",
+        text="How do I add a second portal?",
+        intent="question",
+        received_at=datetime(2026, 11, 4, 9, tzinfo=UTC),
+    )
+    message = compose_acknowledgment([*pieces, ticket], sender=sender_identity)
+    for body in (" ".join(message.text.split()), message.html):
+        assert body.count("Thank you") == 1
+        assert body.count("from inside Acme Analytics") == 2
+        assert body.count("Our support team is on it") == 1
+        assert body.count("What happens next") == 2
+    text = " ".join(message.text.split())
+    assert "What happens next for both: Our support team is on it" in text
+    assert (
+        text.index("Charts never load.")
+        < text.index("The export fails halfway.")
+        < (text.index("What happens next for both"))
+    )
+
+
 def test_one_email_never_mixes_people(
     feedback_item: ItemFactory, sender_identity: SenderIdentity
 ) -> None:

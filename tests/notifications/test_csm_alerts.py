@@ -18,6 +18,7 @@ from notifications import (
     SenderIdentity,
     StaleItem,
     compose_at_risk_alert,
+    compose_handoff,
     compose_qbr_followup,
     compose_stale_digests,
 )
@@ -300,3 +301,43 @@ def test_a_digest_item_is_named_as_a_person_finds_it_not_by_its_id(
         assert "(ticket #40020 from Priya Raman, 11 days old)" in body
         assert "(in-app feedback from Sam Okafor, under a day old)" in body
         assert "widget:" not in body and "wfb_06GY" not in body
+
+
+def test_every_alert_to_a_csm_greets_them_by_first_name(
+    make_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    # Digests, at-risk alerts, hand-offs and QBR drafts: "Hi Dana," never "Hi Dana Whitfield,".
+    [digest] = compose_stale_digests(
+        digest_date=date(2026, 11, 22),
+        as_of=datetime(2026, 11, 22),
+        stale=[stale(DANA, "nps:1", datetime(2026, 11, 21, 9))],
+        waiting=[],
+        renewals=[],
+        sender=sender_identity,
+    )
+    alert = compose_at_risk_alert(
+        health(latest_nps_score=3), AtRiskSignal.DETRACTOR, sender=sender_identity
+    )
+    handoff = compose_handoff(
+        make_item(nps_score=3), sender=sender_identity, handed_off_at=datetime(2026, 11, 22)
+    )
+    qbr = compose_qbr_followup(qbr_note(make_item), sender=sender_identity)
+    for message in (digest, alert, handoff, qbr):
+        assert message.to_email == DANA[1]
+        for body in (flat(message.text), flat(message.html)):
+            assert "Hi Dana," in body and "Hi Dana Whitfield" not in body
+
+
+def test_a_digest_item_without_words_shows_no_empty_quote(sender_identity: SenderIdentity) -> None:
+    # An NPS answer with a score and no comment: nothing to quote, not `""`.
+    silent = dataclasses.replace(stale(DANA, "nps:9", datetime(2026, 11, 21, 9)), summary="")
+    [message] = compose_stale_digests(
+        digest_date=date(2026, 11, 22),
+        as_of=datetime(2026, 11, 22),
+        stale=[silent],
+        waiting=[],
+        renewals=[],
+        sender=sender_identity,
+    )
+    assert '""' not in message.text and "<em></em>" not in message.html
+    assert "(nps:9)" in flat(message.text)

@@ -1,5 +1,5 @@
-{#- For the escalation step: each theme product could still be asked about (not praise, its
-    roadmap item neither shipped nor declined) with the accounts its items of the current
+{#- For the escalation step: each theme product could still be asked about (one that is
+    dim_themes.is_for_product, its roadmap item neither shipped nor declined) with the accounts its items of the current
     window (var theme_current_window_days, fct_theme_impact's) came from. An account is at
     retention risk when one of those items mentions leaving or a competitor, or
     dim_accounts flags it at risk. The step's thresholds (notifications) decide which cross. -#}
@@ -9,7 +9,7 @@ themes as (
 
     select * from {{ ref('dim_themes') }}
     where
-        not is_praise
+        is_for_product
         and coalesce(roadmap_status, '') not in ('shipped', 'declined')
 
 ),

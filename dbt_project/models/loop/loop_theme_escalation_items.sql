@@ -1,12 +1,13 @@
 {#- For the escalation step: the items of the current window (var theme_current_window_days)
-    of each theme product could still be asked about - the evidence its document quotes. -#}
+    of each theme product could still be asked about (dim_themes.is_for_product, its roadmap
+    item neither shipped nor declined) - the evidence its document quotes. -#}
 with
 
 themes as (
 
     select * from {{ ref('dim_themes') }}
     where
-        not is_praise
+        is_for_product
         and coalesce(roadmap_status, '') not in ('shipped', 'declined')
 
 ),

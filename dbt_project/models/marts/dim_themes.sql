@@ -62,7 +62,10 @@ themes as (
         max(received_at) as last_received_at,
         count(*) as items,
         count(distinct account_id) as accounts_affected,
-        count(distinct source) as sources
+        count(distinct source) as sources,
+        count(*) filter (
+            where list_has_any(intents, {{ var('actionable_intents') }})
+        ) as actionable_items
     from feedback
     group by theme_key
 
@@ -78,11 +81,17 @@ final as (
         -- ended in `.praise`.
         split_part(themes.theme_key, '.', 2) = 'praise'
         or themes.theme_key like '%.praise' as is_praise,
+        -- The one rule of what product is asked about (the escalation models read it): a
+        -- theme most of whose items report a problem or ask for something (var
+        -- actionable_intents). Praise, thanks and general remarks ("Other: general feedback")
+        -- never are, whatever their reach.
+        not is_praise and themes.actionable_items * 2 > themes.items as is_for_product,
         themes.first_received_at,
         themes.last_received_at,
         themes.items,
         themes.accounts_affected,
         themes.sources,
+        themes.actionable_items,
         primary_links.roadmap_item_id,
         roadmap_items.title as roadmap_item_title,
         primary_links.match_method as roadmap_link_method,

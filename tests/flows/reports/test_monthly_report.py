@@ -181,3 +181,19 @@ def test_the_html_is_self_contained_with_six_charts(written: tuple[str, str]) ->
     assert html.count("<svg") == 6
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\((?!#)", html)
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", html)
+
+
+def test_the_charts_start_at_the_first_month_with_data(
+    figures: MonthlyFigures, written: tuple[str, str]
+) -> None:
+    html, _ = written
+    first = figures.first_chart_month
+    assert first > 0, "the fixture's year starts with empty months"
+    assert (
+        any(m.responses for m in figures.nps_trend[first:][:1])
+        or any(a.items for a in figures.ack_trend[first:][:1])
+        or any(v.items for v in figures.volume if v.month == figures.nps_trend[first].month)
+    )
+    for m in figures.nps_trend[:first]:
+        assert f">{m.month:%b %y}<" not in html
+    assert f">{figures.nps_trend[first].month:%b %y}<" in html
