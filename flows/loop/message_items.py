@@ -8,7 +8,7 @@ was alone in its message (its outbox row names it) or one of several (this table
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import duckdb
@@ -21,10 +21,27 @@ union
 select item_id from ops.outbox where kind = ? and item_id is not null
 """
 
+# The same, among some items only: what a night asks about is its window's items, while the
+# answered ones pile up with every night's history.
+ANSWERED_AMONG_SQL = """
+select item_id from ops.message_items where kind = ? and list_contains(?, item_id)
+union
+select item_id from ops.outbox where kind = ? and list_contains(?, item_id)
+"""
 
-def answered_items(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
-    """Items a message of ``kind`` already answers (queued, sent or waiting for a decision)."""
-    return {str(row[0]) for row in con.execute(ANSWERED_SQL, [kind, kind]).fetchall()}
+
+def answered_items(
+    con: duckdb.DuckDBPyConnection, kind: str, among: Collection[str] | None = None
+) -> set[str]:
+    """Items a message of ``kind`` already answers (queued, sent or waiting for a decision);
+    only those of ``among`` when given."""
+    if among is None:
+        return {str(row[0]) for row in con.execute(ANSWERED_SQL, [kind, kind]).fetchall()}
+    ids = sorted({str(item) for item in among})
+    if not ids:
+        return set()
+    rows = con.execute(ANSWERED_AMONG_SQL, [kind, ids, kind, ids]).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def enqueue_with_items(

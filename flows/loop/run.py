@@ -61,9 +61,16 @@ def close_the_loop(
     policy: LoopPolicy,
     identity: SenderIdentity,
     sender: Sender,
+    rejudge: bool = False,
 ) -> LoopOutcome:
     """Judge the marts as of ``as_of`` (naive UTC), queue every message owed, write escalation
-    documents, then deliver. ``con`` is a read-write connection in autocommit mode."""
+    documents, then deliver. ``con`` is a read-write connection in autocommit mode.
+
+    Each step reads what can give a message tonight, not all history: the windows the marts
+    define counted back from ``as_of`` (so an old item the clock alone made due is read),
+    items not yet answered, crossings not yet told, and closed-loop candidates not yet scored
+    as they read now. ``rejudge=True`` scores every closed-loop candidate again; it queues the
+    same messages (tests/flows/loop/test_incremental_notify.py)."""
     outbox = Outbox(con)
     outbox.ensure_schema()
     rows = items_in_window(con, as_of=as_of, window_days=policy.window_days)
@@ -91,6 +98,7 @@ def close_the_loop(
         window_days=policy.closed_loop_window_days,
         min_score=policy.closed_loop_min_similarity,
         identity=identity,
+        rejudge=rejudge,
     )
     return LoopOutcome(
         acks=acks,
