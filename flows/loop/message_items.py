@@ -15,32 +15,22 @@ import duckdb
 
 from notifications import EmailMessage, Outbox
 
+# Asked about some items only (a night's window): the answered ones pile up with every night's
+# history, and reading them all each night would cost what history costs.
 ANSWERED_SQL = """
-select item_id from ops.message_items where kind = ?
-union
-select item_id from ops.outbox where kind = ? and item_id is not null
-"""
-
-# The same, among some items only: what a night asks about is its window's items, while the
-# answered ones pile up with every night's history.
-ANSWERED_AMONG_SQL = """
 select item_id from ops.message_items where kind = ? and list_contains(?, item_id)
 union
 select item_id from ops.outbox where kind = ? and list_contains(?, item_id)
 """
 
 
-def answered_items(
-    con: duckdb.DuckDBPyConnection, kind: str, among: Collection[str] | None = None
-) -> set[str]:
-    """Items a message of ``kind`` already answers (queued, sent or waiting for a decision);
-    only those of ``among`` when given."""
-    if among is None:
-        return {str(row[0]) for row in con.execute(ANSWERED_SQL, [kind, kind]).fetchall()}
+def answered_items(con: duckdb.DuckDBPyConnection, kind: str, among: Collection[str]) -> set[str]:
+    """The items of ``among`` a message of ``kind`` already answers (queued, sent or waiting
+    for a decision)."""
     ids = sorted({str(item) for item in among})
     if not ids:
         return set()
-    rows = con.execute(ANSWERED_AMONG_SQL, [kind, ids, kind, ids]).fetchall()
+    rows = con.execute(ANSWERED_SQL, [kind, ids, kind, ids]).fetchall()
     return {str(row[0]) for row in rows}
 
 
