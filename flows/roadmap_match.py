@@ -114,11 +114,15 @@ def score_items(
     per_item = numpy.full((len(units), len(roadmap)), -1.0, dtype="float32")
     for row in range(len(roadmap)):
         per_item[:, row] = similarity[:, owners == row].max(axis=1)
+    # A text's units are consecutive (built in text order): its rows are a slice, found by
+    # bisection rather than by comparing every unit with every text (quadratic in the night's
+    # candidates, which are a whole history the night a decision arrives).
     unit_owner = numpy.asarray([index for index, _ in units])
+    bounds = numpy.searchsorted(unit_owner, numpy.arange(len(texts) + 1))
     by_id = {item.roadmap_item_id: row for row, item in enumerate(roadmap)}
     scored: list[Scored] = []
     for index in range(len(texts)):
-        rows = numpy.flatnonzero(unit_owner == index)
+        rows = numpy.arange(bounds[index], bounds[index + 1])
         best = per_item[rows]  # (units of this text, roadmap items)
         item_scores = best.max(axis=0)
         nearest = int(item_scores.argmax())

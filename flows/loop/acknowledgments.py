@@ -112,7 +112,9 @@ def queue_acknowledgments(
     con = outbox.connection
     due = [row for row in rows if is_acknowledgeable(row) and has_words_and_address(row)]
     automatic = [row for row in due if not routes_to_human(row)]
-    answered = answered_items(con, MessageKind.ACKNOWLEDGMENT.value)
+    answered = answered_items(
+        con, MessageKind.ACKNOWLEDGMENT.value, among=[str(row["item_id"]) for row in automatic]
+    )
     owed = [row for row in automatic if str(row["item_id"]) not in answered]
     grouped, rejected = compose_grouped_acknowledgments(owed, sender=identity)
     for bad in rejected:

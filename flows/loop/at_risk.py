@@ -17,6 +17,7 @@ is news to its CSM.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -58,11 +59,13 @@ from loop.loop_at_risk_alerts
 order by account_id, at_risk_signal
 """
 
+# Only of the alerts that tell something tonight: the other at-risk accounts' evidence is read
+# by nobody, and every at-risk account has some.
 EVIDENCE_SQL = f"""
 select evidence.at_risk_alert_id, {FEEDBACK_COLUMNS}
 from loop.loop_at_risk_evidence as evidence
 inner join marts.fct_feedback using (item_id)
-where evidence.evidence_rank <= 5
+where evidence.evidence_rank <= 5 and list_contains(?, evidence.at_risk_alert_id)
 order by evidence.at_risk_alert_id, evidence.evidence_rank
 """
 
@@ -80,13 +83,17 @@ def at_risk_tonight(
     return found
 
 
-def evidence_by_alert(con: duckdb.DuckDBPyConnection) -> dict[str, list[FeedbackItem]]:
-    """The items behind each alert (loop_at_risk_evidence), newest first; an unreadable row is
-    left out with a warning (the alert still goes)."""
+def evidence_by_alert(
+    con: duckdb.DuckDBPyConnection, alert_ids: Collection[str]
+) -> dict[str, list[FeedbackItem]]:
+    """The items behind each of ``alert_ids`` (loop_at_risk_evidence), newest first; an
+    unreadable row is left out with a warning (the alert still goes)."""
     # Grouped by alert before reading: one item can be behind two alerts of an account (a
     # detractor's comment naming a competitor), and each alert quotes it once.
     by_alert: dict[str, list[dict[str, Any]]] = {}
-    for row in fetch_dicts(con, EVIDENCE_SQL):
+    if not alert_ids:
+        return {}
+    for row in fetch_dicts(con, EVIDENCE_SQL, [sorted(alert_ids)]):
         by_alert.setdefault(str(row.pop("at_risk_alert_id")), []).append(row)
     evidence: dict[str, list[FeedbackItem]] = {}
     for alert_id, rows in by_alert.items():
@@ -133,7 +140,6 @@ def queue_at_risk_alerts(
     each crossing is told once, by the alert its ``alerted_by`` names."""
     con = outbox.connection
     signals = at_risk_tonight(con)
-    evidence = evidence_by_alert(con)
     active = {(a, s.value) for a, (_, found) in signals.items() for s in found}
     messages: list[EmailMessage] = []
     # (alert key, account, signal, crossed_on) of each crossing an alert tells
@@ -144,6 +150,9 @@ def queue_at_risk_alerts(
         crossed = record_crossings(con, active, run_date)
         heard = told_crossings(con)
         sent = alert_keys(con)
+        evidence = evidence_by_alert(
+            con, {f"{account}|{signal}" for account, signal in active - heard}
+        )
         for account_id, (health, found) in signals.items():
             news: list[Crossing] = []
             for signal in found:

@@ -13,10 +13,21 @@ ops.closed_loop_matches (fct_closed_loop_matches), told or not, so an analyst ca
 customer was told and which ones fell just short. One email per customer address and roadmap
 item, ever: the key is (kind, address, roadmap item). Suppressed addresses are left out and
 counted.
+
+Each night of a decision's window scores only what can have changed since it was scored: an
+item's score against a roadmap item depends on the item's words and on every roadmap item's
+title and keywords (the nearest is judged among all of them), and nothing else. So each score
+is stored with ``scored_on``, a fingerprint of those inputs, and a night scores a candidate
+again only when no stored score carries its current fingerprint (a new candidate, new words, a
+new or renamed roadmap item, a new decision); the others are read back. ``rejudge=True``
+scores every candidate, as every night did before: the same messages, slower
+(tests/flows/loop/test_incremental_notify.py compares them).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -55,15 +66,58 @@ where item_id in (select item_id from loop.loop_closed_loop_candidates) and rece
 order by received_at, item_id
 """
 
+# The decisions of the window, as (roadmap item, entered at) rows the queries below join.
+_DECIDED = "select unnest(?::varchar[]) as roadmap_item_id, unnest(?::timestamp[]) as decided_at"
+
+# Candidates without a stored score of their current fingerprint against some decision they
+# came before: the ones a night scores. ``md5(roadmap fingerprint || '|' || text)`` is
+# ``scored_on`` (fingerprint() below computes the same in Python).
+UNSCORED_SQL = f"""
+select fct_feedback.*, fct_feedback.feedback_text as text
+from marts.fct_feedback
+where
+    item_id in (select item_id from loop.loop_closed_loop_candidates)
+    and exists (
+        select 1 from ({_DECIDED}) as decided
+        where
+            fct_feedback.received_at < decided.decided_at
+            and not exists (
+                select 1 from ops.closed_loop_matches as stored
+                where
+                    stored.item_id = fct_feedback.item_id
+                    and stored.roadmap_item_id = decided.roadmap_item_id
+                    and stored.scored_on = md5(? || '|' || fct_feedback.feedback_text)
+            )
+    )
+order by received_at, item_id
+"""
+
+# Candidates whose stored score, of their current fingerprint, matches a decision under
+# tonight's threshold: told again (unless answered) without being scored again.
+STORED_MATCHES_SQL = f"""
+select stored.roadmap_item_id as matched_roadmap_item_id, fct_feedback.*,
+    fct_feedback.feedback_text as text, stored.matched_text
+from marts.fct_feedback
+inner join ops.closed_loop_matches as stored using (item_id)
+inner join ({_DECIDED}) as decided
+    on stored.roadmap_item_id = decided.roadmap_item_id
+where
+    item_id in (select item_id from loop.loop_closed_loop_candidates)
+    and fct_feedback.received_at < decided.decided_at
+    and stored.scored_on = md5(? || '|' || fct_feedback.feedback_text)
+    and stored.score >= ?
+    and stored.nearest_roadmap_item_id = stored.roadmap_item_id
+"""
+
 # A match, once told, stays as written: it is the reason the email went out.
 SAVE_SQL = """
-insert into ops.closed_loop_matches select * from _matches
+insert into ops.closed_loop_matches by name select * from _matches
 on conflict (item_id, roadmap_item_id) do update set
     roadmap_status = excluded.roadmap_status, score = excluded.score,
     matched_text = excluded.matched_text, method = excluded.method,
     nearest_roadmap_item_id = excluded.nearest_roadmap_item_id,
     nearest_score = excluded.nearest_score, min_score = excluded.min_score,
-    is_match = excluded.is_match, run_date = excluded.run_date
+    is_match = excluded.is_match, run_date = excluded.run_date, scored_on = excluded.scored_on
 where not closed_loop_matches.is_match
 """
 
@@ -101,6 +155,21 @@ def _queue(
     )
 
 
+def roadmap_fingerprint(roadmap: list[dict[str, Any]]) -> str:
+    """What every score of a night was computed from besides the item's words: the method and
+    every roadmap item's title and keywords (a new or renamed one can change any item's nearest)."""
+    readings = [
+        [row["roadmap_item_id"], row["title"] or "", list(row["theme_keywords"] or ())]
+        for row in sorted(roadmap, key=lambda row: str(row["roadmap_item_id"]))
+    ]
+    return hashlib.md5(json.dumps([METHOD, readings]).encode("utf-8")).hexdigest()
+
+
+def fingerprint(roadmap_md5: str, text: str) -> str:
+    """``scored_on``: the inputs of one item's scores (UNSCORED_SQL computes the same in SQL)."""
+    return hashlib.md5(f"{roadmap_md5}|{text}".encode()).hexdigest()
+
+
 def _save(
     con: duckdb.DuckDBPyConnection,
     rows: list[dict[str, Any]],
@@ -108,6 +177,7 @@ def _save(
     decided: dict[str, dict[str, Any]],
     min_score: float,
     run_date: date,
+    roadmap_md5: str,
 ) -> None:
     frame = pd.DataFrame(
         {
@@ -122,6 +192,7 @@ def _save(
             "min_score": [min_score] * len(scored),
             "is_match": [s.is_match(min_score) for s in scored],
             "run_date": [run_date] * len(scored),
+            "scored_on": [fingerprint(roadmap_md5, rows[s.item_index]["text"]) for s in scored],
         }
     )
     con.register("_matches", frame)
@@ -138,9 +209,11 @@ def match_decided(
     run_date: date,
     window_days: int,
     min_score: float,
+    rejudge: bool = False,
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Each roadmap item decided in the window, with the candidate rows that asked for it;
-    every score is written to ops.closed_loop_matches."""
+    every new score is written to ops.closed_loop_matches. Only candidates without a stored
+    score of their current fingerprint are scored, unless ``rejudge``."""
     since = as_of - timedelta(days=window_days)
     roadmap = fetch_dicts(con, ROADMAP_SQL)
     decided = {
@@ -150,41 +223,61 @@ def match_decided(
     }
     if not decided:
         return []
-    rows = fetch_dicts(con, CANDIDATES_SQL, [max(r["status_entered_at"] for r in decided.values())])
-    from nlp.embed import Embedder
-
-    scored = score_items(
-        Embedder.load(),
-        [row["text"] for row in rows],
-        [
-            RoadmapItem(r["roadmap_item_id"], r["title"] or "", tuple(r["theme_keywords"] or ()))
-            for r in roadmap
-        ],
-        sorted(decided),
-    )
+    roadmap_md5 = roadmap_fingerprint(roadmap)
+    targets = sorted(decided)
+    window = [targets, [decided[t]["status_entered_at"] for t in targets]]
+    if rejudge:
+        latest = max(r["status_entered_at"] for r in decided.values())
+        rows = fetch_dicts(con, CANDIDATES_SQL, [latest])
+        stored: list[dict[str, Any]] = []
+    else:
+        rows = fetch_dicts(con, UNSCORED_SQL, [*window, roadmap_md5])
+        stored = fetch_dicts(con, STORED_MATCHES_SQL, [*window, roadmap_md5, min_score])
+        # The status a stored score was taken against, as rescoring would have rewritten it.
+        con.executemany(
+            "update ops.closed_loop_matches set roadmap_status = ?"
+            " where roadmap_item_id = ? and roadmap_status <> ? and not is_match",
+            [[decided[t]["status"], t, decided[t]["status"]] for t in targets],
+        )
+    scored = _score(rows, roadmap, targets) if rows else []
     # Only what was said before the decision asked for it.
     scored = [
         s
         for s in scored
         if rows[s.item_index]["received_at"] < decided[s.roadmap_item_id]["status_entered_at"]
     ]
-    _save(con, rows, scored, decided, min_score, run_date)
-    # Each told row carries the sentence it was matched on: the email quotes that, not the
-    # whole ticket.
-    told = {
-        (s.item_index, s.roadmap_item_id): s.matched_text for s in scored if s.is_match(min_score)
-    }
+    _save(con, rows, scored, decided, min_score, run_date, roadmap_md5)
+    told: dict[str, list[dict[str, Any]]] = {target: [] for target in targets}
+    for s in scored:
+        if s.is_match(min_score):
+            # Each told row carries the sentence it was matched on: the email quotes that,
+            # not the whole ticket.
+            told[s.roadmap_item_id].append({**rows[s.item_index], "matched_text": s.matched_text})
+    rescored = {str(row["item_id"]) for row in rows}
+    for row in stored:
+        target = row.pop("matched_roadmap_item_id")
+        if str(row["item_id"]) not in rescored:  # scored again tonight against every decision
+            told[target].append(row)
     return [
-        (
-            decision,
-            [
-                {**row, "matched_text": told[i, roadmap_item_id]}
-                for i, row in enumerate(rows)
-                if (i, roadmap_item_id) in told
-            ],
-        )
-        for roadmap_item_id, decision in sorted(decided.items())
+        (decided[target], sorted(told[target], key=lambda r: (r["received_at"], r["item_id"])))
+        for target in targets
     ]
+
+
+def _score(
+    rows: list[dict[str, Any]], roadmap: list[dict[str, Any]], targets: list[str]
+) -> list[Scored]:
+    from nlp.embed import Embedder
+
+    return score_items(
+        Embedder.load(),
+        [row["text"] for row in rows],
+        [
+            RoadmapItem(r["roadmap_item_id"], r["title"] or "", tuple(r["theme_keywords"] or ()))
+            for r in roadmap
+        ],
+        targets,
+    )
 
 
 def queue_closed_loop(
@@ -195,23 +288,28 @@ def queue_closed_loop(
     window_days: int,
     min_score: float,
     identity: SenderIdentity,
+    rejudge: bool = False,
 ) -> tuple[StepCount, StepCount]:
-    """Queue "we heard you" emails and declined notes; returns (shipped, declined) counts."""
+    """Queue "we heard you" emails and declined notes; returns (shipped, declined) counts.
+    ``rejudge`` scores every candidate again instead of only what changed (match_decided)."""
     shipped: list[tuple[ComposedBatch, list[FeedbackItem]]] = []
     declined: list[tuple[ComposedBatch, list[FeedbackItem]]] = []
     # An item a message of the kind answered is not answered again, whatever that message's
     # key: emails keyed per theme (before matching by meaning) are keyed otherwise.
-    answered = {
-        kind: answered_items(outbox.connection, kind)
-        for kind in (MessageKind.CLOSED_LOOP.value, MessageKind.DECLINED_NOTE.value)
-    }
-    for decision, rows in match_decided(
+    matched = match_decided(
         outbox.connection,
         as_of=as_of,
         run_date=run_date,
         window_days=window_days,
         min_score=min_score,
-    ):
+        rejudge=rejudge,
+    )
+    asked = [str(row["item_id"]) for _, rows in matched for row in rows]
+    answered = {
+        kind: answered_items(outbox.connection, kind, asked)
+        for kind in (MessageKind.CLOSED_LOOP.value, MessageKind.DECLINED_NOTE.value)
+    }
+    for decision, rows in matched:
         roadmap_item_id = decision["roadmap_item_id"]
         items, unreadable = feedback_items(rows)
         log_rejected(f"{decision['status']} roadmap item {roadmap_item_id}", unreadable)

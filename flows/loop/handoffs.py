@@ -106,7 +106,9 @@ def queue_handoffs_and_followups(
     identity: SenderIdentity,
     next_update_days: int,
 ) -> tuple[StepCount, StepCount]:
-    answered = answered_items(outbox.connection, MessageKind.HANDOFF.value)
+    answered = answered_items(
+        outbox.connection, MessageKind.HANDOFF.value, among=[item.item_id for item in items]
+    )
     handoffs, rejected = compose_handoffs(items, as_of=as_of, identity=identity, answered=answered)
     handed = StepCount(
         composed=len(handoffs),

@@ -8,23 +8,30 @@ was alone in its message (its outbox row names it) or one of several (this table
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import duckdb
 
 from notifications import EmailMessage, Outbox
 
+# Asked about some items only (a night's window): the answered ones pile up with every night's
+# history, and reading them all each night would cost what history costs.
 ANSWERED_SQL = """
-select item_id from ops.message_items where kind = ?
+select item_id from ops.message_items where kind = ? and list_contains(?, item_id)
 union
-select item_id from ops.outbox where kind = ? and item_id is not null
+select item_id from ops.outbox where kind = ? and list_contains(?, item_id)
 """
 
 
-def answered_items(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
-    """Items a message of ``kind`` already answers (queued, sent or waiting for a decision)."""
-    return {str(row[0]) for row in con.execute(ANSWERED_SQL, [kind, kind]).fetchall()}
+def answered_items(con: duckdb.DuckDBPyConnection, kind: str, among: Collection[str]) -> set[str]:
+    """The items of ``among`` a message of ``kind`` already answers (queued, sent or waiting
+    for a decision)."""
+    ids = sorted({str(item) for item in among})
+    if not ids:
+        return set()
+    rows = con.execute(ANSWERED_SQL, [kind, ids, kind, ids]).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def enqueue_with_items(

@@ -67,10 +67,17 @@ def close_the_loop(
     identity: SenderIdentity,
     sender: Sender,
     chat_senders: Sequence[tuple[str, Sender]] = (),
+    rejudge: bool = False,
 ) -> LoopOutcome:
     """Judge the marts as of ``as_of`` (naive UTC), queue every message owed, write escalation
     documents, then deliver: email with ``sender``, each chat channel with its own.
-    ``con`` is a read-write connection in autocommit mode."""
+    ``con`` is a read-write connection in autocommit mode.
+
+    Each step reads what can give a message tonight, not all history: the windows the marts
+    define counted back from ``as_of`` (so an old item the clock alone made due is read),
+    items not yet answered, crossings not yet told, and closed-loop candidates not yet scored
+    as they read now. ``rejudge=True`` scores every closed-loop candidate again; it queues the
+    same messages (tests/flows/loop/test_incremental_notify.py)."""
     outbox = Outbox(con, chat=policy.chat)
     outbox.ensure_schema()
     rows = items_in_window(con, as_of=as_of, window_days=policy.window_days)
@@ -100,6 +107,7 @@ def close_the_loop(
         window_days=policy.closed_loop_window_days,
         min_score=policy.closed_loop_min_similarity,
         identity=identity,
+        rejudge=rejudge,
     )
     return LoopOutcome(
         acks=acks,

@@ -73,10 +73,12 @@ def stale_items(
     end = as_of + timedelta(hours=policy.due_soon_hours)
     # The marts were built before tonight's messages: what the loop answered tonight (queued
     # earlier in this run) is not slipping.
-    answered = answered_items(con, "acknowledgment") | answered_items(con, "qbr_followup")
-    handed_off = answered_items(con, "handoff")
+    rows = fetch_dicts(con, CLOCKS_SQL, [start, end, start, end])
+    ids = [str(row["item_id"]) for row in rows]
+    answered = answered_items(con, "acknowledgment", ids) | answered_items(con, "qbr_followup", ids)
+    handed_off = answered_items(con, "handoff", ids)
     out = []
-    for row in fetch_dicts(con, CLOCKS_SQL, [start, end, start, end]):
+    for row in rows:
         if row["item_id"] in handed_off:
             continue
         clocks = []

@@ -163,3 +163,7 @@ create table if not exists ops.closed_loop_matches (
     is_match boolean not null, run_date date not null,
     primary key (item_id, roadmap_item_id)
 );
+-- Added when a night began scoring only what changed: a fingerprint of what the score was
+-- computed from (the item's words, every roadmap item's title and keywords, the method); a
+-- candidate whose fingerprint has a stored score is not scored again (flows/loop/closed_loop.py).
+alter table ops.closed_loop_matches add column if not exists scored_on varchar;

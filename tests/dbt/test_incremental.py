@@ -1,14 +1,17 @@
-"""int_feedback_items and int_feedback_items_tagged are incremental: a night's incremental run
-equals a full rebuild."""
+"""The feedback sources' staging models, int_feedback_items and int_feedback_items_tagged are
+incremental: a night's incremental run equals a full rebuild."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from flows.validate import set_aside
 
 DbtRun = Callable[[Sequence[str], Path, str], None]
 RawLayer = Callable[[Path], None]
@@ -17,6 +20,10 @@ EARLIER = "2026-11-06T00:00:00Z"
 LATER = "2026-11-10T00:00:00Z"
 MODELS = ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
 COMPARED = (
+    "staging.stg_nps__responses",
+    "staging.stg_zendesk__tickets",
+    "staging.stg_widget__events",
+    "staging.stg_notes__items",
     "intermediate.int_feedback_items",
     "intermediate.int_feedback_items_tagged",
     "marts.fct_feedback",
@@ -33,6 +40,11 @@ insert into raw.nps_responses (
 ) values
     ('r9', 'kim@tailspin.dev', '8', 'Fine', '2026-11-05T09:00:00Z', 'q4',
      'nps', 'nps/export-1.csv', 1, '2026-11-13 02:30:00', 'n9');
+-- a second version of a QBR bullet, kept by the first build
+insert into raw.note_items values
+    ('n1', '001A', 'qbr', '2026-10-28', 'dana@loopkeeper-demo.io', '[Dana Whitfield, Priya Raman]',
+     '1', 'SSO setup took two weeks; SCIM provisioning is a must for them.',
+     'notes', 'notes/northwind-qbr-v2.md', 1, '2026-11-13 02:30:00', 'q1b');
 """
 
 # What changes between two nights: a re-tagging, a renamed account, a new ticket, the account
@@ -60,7 +72,26 @@ insert into raw.nps_responses (
 ) values
     ('r2', 'sam.ortiz@contoso-health.io', '', 'Great support', '2026-11-04T10:00:00+02:00', 'q4',
      'nps', 'nps/export-2.csv', 1, '2026-11-14 02:00:00', 'n2b');
+-- a page of an older export arriving late: an older version of 50231 (by its updated_at),
+-- which must not win over the kept one; and a second version of a QBR bullet
+insert into raw.zendesk_tickets values
+    ('50231', 'lee@contoso-health.io', 'Lee Park', 'Export fails', 'It times out.', 'export',
+     'high', 'pending', '2026-11-02T09:14:00Z', '2026-11-03T10:00:00Z', 'offered', '',
+     'tickets', 'tickets/tickets-000000.json', 1, '2026-11-14 02:00:00', 't0');
+insert into raw.note_items values
+    ('n1', '001A', 'qbr', '2026-10-28', 'dana@loopkeeper-demo.io', '[Dana Whitfield, Priya Raman]',
+     '2', 'Dashboard load times block the ops team every morning.',
+     'notes', 'notes/northwind-qbr-v2.md', 2, '2026-11-14 02:00:00', 'q2b');
 """
+
+# Rows a person sets aside between the nights (`loopkeeper quarantine`): r4's only version (it
+# leaves staging), the kept version of 50231 (an older one loaded tonight wins) and the kept
+# version of bullet n1:1, which nothing loaded tonight names (its first version comes back).
+SET_ASIDE = (
+    ("nps_responses", "nps/export.csv", 4),
+    ("zendesk_tickets", "tickets/tickets-000002.json", 1),
+    ("note_items", "notes/northwind-qbr-v2.md", 1),
+)
 
 
 def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -91,6 +122,12 @@ def test_incremental_run_equals_full_refresh(
     _load(incremental, FIRST_LOADS)
     dbt(MODELS, incremental, EARLIER)
     _load(incremental, NEXT_LOADS)
+    con = duckdb.connect(str(incremental))
+    try:
+        for table, file, record in SET_ASIDE:
+            assert set_aside(con, table, file, [record], "wrong export", datetime(2026, 11, 14, 3))
+    finally:
+        con.close()
     dbt(MODELS, incremental, LATER)
 
     rebuilt = tmp_path / "rebuilt" / "loopkeeper.duckdb"
@@ -114,6 +151,14 @@ def test_incremental_run_equals_full_refresh(
     finally:
         con.close()
     assert accounts == {"widget:wfb_2": "999Z", "widget:wfb_1": "003C"}
+    staged = {
+        table: got[f"staging.{table}"] for table in ("stg_nps__responses", "stg_zendesk__tickets")
+    }
+    assert "r4" not in {row[0] for row in staged["stg_nps__responses"]}
+    tickets = [(row[0], row[7]) for row in staged["stg_zendesk__tickets"]]
+    assert tickets == [("50231", "pending"), ("50300", "open")]
+    bullets = {row[0]: row[8] for row in got["staging.stg_notes__items"]}
+    assert bullets["n1:1"] == "SSO setup took two weeks; they want SCIM provisioning."
 
 
 def test_incremental_run_for_an_earlier_night_drops_items_not_yet_visible(

@@ -167,6 +167,6 @@ def test_whether_a_held_row_is_replaced_goes_by_the_exports_own_version_stamp(
         )
         # Night 2 loads a page re-delivering ticket 7 as it was on another day.
         _ticket(con, "7", later_updated_at, NIGHTS[1], "tickets/page-2.json")
-        batch = gate_batches(con, gated_tables([tickets]), NIGHTS[1])["zendesk_tickets"]
+        batch = gate_batches(con, gated_tables([tickets]), NIGHTS[1])["zendesk_tickets"].frame
     held = batch[batch["updated_at"] == "2026-11-03T09:00:00Z"]
     assert len(held) == (1 if still_checked else 0)

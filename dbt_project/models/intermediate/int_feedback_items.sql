@@ -13,9 +13,10 @@
     item's text: a night rebuilds only the items that can have changed since the last build -
     a source row loaded since (the last build's latest load included, so a night re-run after
     a crash loses nothing), an item the clock made visible, an item whose account or matching
-    candidates changed - and the post-hook drops items no longer visible (a backfill of an
-    earlier night, or a new version that is no feedback any more), so the rows always equal a
-    full rebuild (tests/dbt/test_incremental.py). -#}
+    candidates changed, an item back at an earlier version (its kept one set aside) - and the
+    post-hook drops items no longer visible (a backfill of an earlier night, or a new version
+    that is no feedback any more), so the rows always equal a full rebuild
+    (tests/dbt/test_incremental.py). -#}
 with
 
 accounts as (
@@ -65,6 +66,14 @@ items as (
                 or contact_email in (select c.contact_email from changed_accounts as c)
                 or split_part(contact_email, '@', 2)
                 in (select c.account_domain from changed_accounts as c)
+                -- an item whose kept version was set aside by hand: an earlier one is back
+                or item_id in (
+                    select kept.item_id from {{ this }} as kept
+                    inner join {{ ref('int_feedback_items_unioned') }} as visible
+                        on
+                            kept.item_id = visible.item_id
+                            and kept.loaded_at <> visible.loaded_at
+                )
             )
         {% endif %}
 
