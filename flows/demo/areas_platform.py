@@ -23,11 +23,13 @@ INTEGRATIONS = Area(
     pages=("/integrations", "/integrations/salesforce", "/integrations/hubspot"),
     ideas=(
         Idea("Microsoft Teams app", ("teams", "microsoft teams", "ms teams"),
-             ("a Microsoft Teams app", "MS Teams notifications like the Slack app")),
+             ("a Microsoft Teams app", "MS Teams notifications like the Slack app"),
+             also=("want MS Teams app",)),
         Idea("Sync audit log", ("sync log", "audit", "sync history"),
              ("a sync log showing what changed", "sync history for the integrations")),
         Idea("Custom objects in Salesforce sync", ("custom object", "salesforce", "field mapping"),
-             ("custom object support in the Salesforce sync", "custom field mapping for Salesforce")),
+             ("custom object support in the Salesforce sync", "custom field mapping for Salesforce"),
+             also=("sync custom fields to Salesforce", "map our own objects in the integration")),
     ),
 )  # fmt: skip
 
@@ -49,9 +51,11 @@ SSO = Area(
     pages=("/settings/security", "/login", "/settings/sso"),
     ideas=(
         Idea("SCIM provisioning", ("scim", "provisioning", "deprovision", "okta"),
-             ("SCIM provisioning", "automatic user provisioning from Okta")),
+             ("SCIM provisioning", "automatic user provisioning from Okta"),
+             also=("set up SCIM provisioning", "want SCIM, IT deprovisioning by hand")),
         Idea("Enforced SSO", ("enforce sso", "password login", "sso only"),
-             ("a setting to enforce SSO", "a way to switch off password login")),
+             ("a setting to enforce SSO", "a way to switch off password login"),
+             also=("enforce SSO for everyone", "turn off password login")),
     ),
 )  # fmt: skip
 
@@ -73,9 +77,11 @@ BILLING = Area(
     pages=("/settings/billing", "/settings/billing/invoices"),
     ideas=(
         Idea("PO numbers on invoices", ("po number", "purchase order", "invoice"),
-             ("PO numbers on invoices", "a purchase order field on invoices")),
+             ("PO numbers on invoices", "a purchase order field on invoices"),
+             also=("add a PO number to invoices", "finance wants PO # on invoices")),
         Idea("Automatic inactive seat removal", ("inactive seat", "seats", "license"),
-             ("automatic removal of inactive seats", "a report of unused licenses")),
+             ("automatic removal of inactive seats", "a report of unused licenses"),
+             also=("remove inactive seats",)),
     ),
 )  # fmt: skip
 
@@ -97,9 +103,11 @@ API = Area(
     pages=("/settings/api", "/developers"),
     ideas=(
         Idea("Service account API keys", ("api key", "service account", "token"),
-             ("API keys for service accounts", "API tokens not tied to a person")),
+             ("API keys for service accounts", "API tokens not tied to a person"),
+             also=("get an API key that isn't tied to one user", "want service-account API keys")),
         Idea("Higher API rate limits", ("rate limit", "429", "throttling"),
-             ("higher API rate limits", "a bigger rate limit for bulk jobs")),
+             ("higher API rate limits", "a bigger rate limit for bulk jobs"),
+             also=("raise our API rate limit",)),
     ),
 )  # fmt: skip
 
@@ -120,9 +128,11 @@ PERMISSIONS = Area(
     pages=("/settings/roles", "/settings/users"),
     ideas=(
         Idea("Field-level permissions", ("field-level", "permission", "restrict field", "hide sensitive"),
-             ("field-level permissions", "a way to hide sensitive fields from some roles")),
+             ("field-level permissions", "a way to hide sensitive fields from some roles"),
+             also=("restrict a field to managers", "need field-level perms for HR data")),
         Idea("Audit log", ("audit log", "audit", "who changed"),
-             ("an audit log", "a history of who changed what")),
+             ("an audit log", "a history of who changed what"),
+             also=("see who changed a permission", "want audit log of permission changes")),
     ),
 )  # fmt: skip
 

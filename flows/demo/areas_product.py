@@ -32,9 +32,11 @@ REPORTING = Area(
         Idea("Scheduled report emails", ("schedule", "scheduled", "email report", "digest"),
              ("scheduled report emails", "{thing} scheduled to land in my inbox every Monday")),
         Idea("Period-over-period comparison", ("compare", "comparison", "quarter", "qoq"),
-             ("side by side period comparison in reports", "a quarter over quarter compare view")),
+             ("side by side period comparison in reports", "a quarter over quarter compare view"),
+             also=("compare this quarter with last quarter", "want QoQ compare in reports")),
         Idea("Shareable dashboard links", ("share", "sharing", "public link", "read-only link"),
-             ("shareable dashboard links", "a read-only link to share {thing} with clients")),
+             ("shareable dashboard links", "a read-only link to share {thing} with clients"),
+             also=("share a dashboard with someone outside our workspace",)),
     ),
 )  # fmt: skip
 
@@ -61,9 +63,11 @@ EXPORTS = Area(
     pages=("/exports", "/exports/{n}", "/settings/data"),
     ideas=(
         Idea("Excel export", ("export", "xlsx", "excel", "spreadsheet"),
-             ("export to Excel", "an xlsx option for exports", "a proper spreadsheet export")),
+             ("export to Excel", "an xlsx option for exports", "a proper spreadsheet export"),
+             also=("get an export in Excel format", "want xlsx export, finance lives in Excel")),
         Idea("Scheduled exports to cloud storage", ("scheduled export", "s3", "bucket", "nightly export"),
-             ("scheduled exports to S3", "a nightly export to our bucket")),
+             ("scheduled exports to S3", "a nightly export to our bucket"),
+             also=("schedule a nightly export to our S3 bucket",)),
     ),
 )  # fmt: skip
 
@@ -85,9 +89,11 @@ SEARCH = Area(
     pages=("/search", "/search?q=renewal", "/records"),
     ideas=(
         Idea("Shared saved filters", ("saved filter", "saved search", "shared filter"),
-             ("shared saved filters", "a way to share saved searches with the team")),
+             ("shared saved filters", "a way to share saved searches with the team"),
+             also=("save a filter and share it with my team", "want shared saved filters for {team}")),
         Idea("Full-text search in attachments", ("attachment", "full-text", "search inside"),
-             ("search inside attachments", "full-text search in notes and files")),
+             ("search inside attachments", "full-text search in notes and files"),
+             also=("search inside notes and attachments",)),
     ),
 )  # fmt: skip
 
@@ -109,9 +115,11 @@ DATA_IMPORT = Area(
     pages=("/import", "/import/new", "/import/history"),
     ideas=(
         Idea("Import dedupe and upsert", ("duplicate", "dedupe", "upsert", "update existing"),
-             ("upsert on import instead of duplicates", "duplicate detection on import")),
+             ("upsert on import instead of duplicates", "duplicate detection on import"),
+             also=("update existing records with an import instead of creating new ones",)),
         Idea("Import error report", ("failed rows", "failed import", "error report", "import log"),
-             ("a downloadable report of failed import rows", "an import log showing which rows failed")),
+             ("a downloadable report of failed import rows", "an import log showing which rows failed"),
+             also=("see which rows failed to import",)),
     ),
 )  # fmt: skip
 
@@ -132,9 +140,11 @@ MOBILE = Area(
     pages=("/m/home", "/m/records/{n}"),
     ideas=(
         Idea("Offline mode for mobile", ("offline", "mobile", "no signal", "sync"),
-             ("offline mode in the mobile app", "a way to work offline on the app")),
+             ("offline mode in the mobile app", "a way to work offline on the app"),
+             also=("use the app offline", "field team wants offline mode")),
         Idea("Mobile approvals", ("approve", "approval", "mobile"),
-             ("approvals from the mobile app", "one-tap approvals on mobile")),
+             ("approvals from the mobile app", "one-tap approvals on mobile"),
+             also=("approve requests from my phone",)),
     ),
 )  # fmt: skip
 
@@ -156,9 +166,11 @@ NOTIFICATIONS = Area(
     pages=("/settings/notifications", "/inbox"),
     ideas=(
         Idea("Notification digest", ("digest", "batch", "daily summary", "notification"),
-             ("a daily digest instead of individual alerts", "batched notifications")),
+             ("a daily digest instead of individual alerts", "batched notifications"),
+             also=("get a daily digest instead of single emails", "want digest mode + quiet hours")),
         Idea("Quiet hours", ("quiet hours", "mute", "do not disturb", "do-not-disturb"),
-             ("quiet hours for notifications", "a do-not-disturb setting")),
+             ("quiet hours for notifications", "a do-not-disturb setting"),
+             also=("set quiet hours", "want digest mode + quiet hours")),
     ),
 )  # fmt: skip
 
