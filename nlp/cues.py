@@ -47,6 +47,11 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "please build", "please let", "please allow", "please bundle", "please publish",
         "make it possible", "give us", "give admins",
         "please offer",
+        # a wish told as what is missing or what would make it perfect
+        "any chance of", "any chance we could", "if you added", "if you could add",
+        "the one thing missing", "the only thing missing", "would be perfect if", "it'd be perfect",
+        "we'd pay extra", "keeps asking for", "keep asking for", "keeps asking me for",
+        "keep asking me for",
     ),
     "usability": (
         "pain to", "click through", "clicks to", "different places", "placement", "vague", "forgets my", "supposed to find", "faff", "all over the place", "squint", "lost every time", "work out how", "figure out how", "took me ages", "took ages to find", "feels dated", "looks dated", "tiresome", "zoom in", "where did the", "too small", "so small",

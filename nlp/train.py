@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 CONFIG = Path(__file__).with_name("config.cfg")
 CORPUS = MODELS_ROOT / "corpus" / "feedback.jsonl"
-VERSION = "0.8.0"
+VERSION = "0.8.1"
 SEED = 20261122
 HELD_OUT_SOURCES = ("widget", "note")
 
