@@ -317,3 +317,19 @@ def test_different_things_in_one_product_area_get_different_themes(tagger: Tagge
     )
     assert failing.product_area == columns.product_area == "exports"
     assert failing.theme_key != columns.theme_key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any chance of getting read receipts on shared notes?",
+        "Good overall. The one thing missing is offline access for field staff.",
+        "Love it. My managers keep asking me for weekly summaries by region.",
+        "Happy with it. Our accountants keep asking for VAT breakdowns per line.",
+        "We'd pay extra for a second sandbox environment.",
+    ],
+    ids=["any-chance", "one-thing-missing", "keep-asking-me", "keep-asking", "pay-extra"],
+)
+def test_a_wish_told_as_what_is_missing_is_a_feature_request(tagger: Tagger, text: str) -> None:
+    # Untagged, such a request never hears that what it asked for shipped.
+    assert "feature_request" in tag_one(tagger, text).intents
