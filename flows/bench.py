@@ -71,8 +71,9 @@ def stage_lines(
     """One night's stages: wall time, items (of that night) per second and peak memory."""
     lines = [f"  {'stage':<10} {'wall s':>8} {'items/s':>10} {'peak MB':>9}", *before]
     for stage, spent in seconds.items():
-        rate = items / spent if spent > 0 else float("inf")
-        lines.append(f"  {stage:<10} {spent:>8.2f} {rate:>10.0f} {peaks.get(stage, 0):>9.0f}")
+        # A stage under a hundredth of a second (no report due) has no meaningful rate.
+        rate = f"{items / spent:>10.0f}" if spent >= 0.01 else f"{'-':>10}"
+        lines.append(f"  {stage:<10} {spent:>8.2f} {rate} {peaks.get(stage, 0):>9.0f}")
     staged = sum(seconds.values())
     lines.append(
         f"  {'nightly':<10} {total:>8.2f} {items / total:>10.0f} {peak:>9.0f}"

@@ -55,3 +55,11 @@ def test_every_record_lands_once_and_later_nights_bring_their_eve_only(tmp_path:
     assert sum(len(nights[LATER[0]][s]) for s in everything) > 0
     assert (tmp_path / "nights" / FIRST.isoformat() / "accounts" / "accounts.csv").exists()
     assert not (tmp_path / "nights" / LATER[0].isoformat() / "accounts").exists()
+
+
+def test_a_stage_that_took_no_time_shows_no_rate() -> None:
+    from flows.bench import stage_lines
+
+    lines = stage_lines({"tag": 2.0, "reports": 0.0}, {"tag": 900.0}, 10_000, 4.0, 900.0)
+    assert lines[1].split() == ["tag", "2.00", "5000", "900"]
+    assert lines[2].split() == ["reports", "0.00", "-", "0"]
