@@ -181,7 +181,8 @@ class Classifiers:
         self.work[worker] = (done + items, spent + seconds)
 
     def line(self) -> str:
-        """ "2 workers classified 1,000,000 items at 2,610 and 2,598 items/s each" (or "")."""
+        """One line, like "2 workers classified 1,000,000 items at 2,610 and 2,598 items/s
+        each"; empty when nothing was classified."""
         rates = [items / spent for items, spent in self.work.values() if spent > 0]
         if not rates:
             return ""
@@ -215,8 +216,9 @@ def tag_items(
     without it, the wall clock.
 
     ``classify`` may classify batches elsewhere (flows/tag_cluster.py: on Dask workers); by
-    default this process does, timed into ``classifiers`` if given. Either way, batches are placed in themes and written here, one
-    after another in item order, so the tags and themes are the same whoever classified them.
+    default this process does, timed into ``classifiers`` if given. Either way, batches are
+    placed in themes and written here, one after another in item order, so the tags and
+    themes are the same whoever classified them.
     """
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
     con.execute(STAMP_SQL)
