@@ -45,6 +45,8 @@ def notify_tonight(settings: Settings, run_date: date, as_of: datetime) -> LoopO
             min_retention_risk_accounts=settings.escalation_min_retention_risk_accounts,
         ),
         chat=chat_routes(settings),
+        model_dir=settings.model_dir,
+        taxonomy_dir=settings.taxonomy_dir,
     )
     with open_warehouse(settings.warehouse) as con:
         return close_the_loop(
@@ -108,6 +110,8 @@ def close_the_loop(
         min_score=policy.closed_loop_min_similarity,
         identity=identity,
         rejudge=rejudge,
+        model_dir=policy.model_dir,
+        taxonomy_dir=policy.taxonomy_dir,
     )
     return LoopOutcome(
         acks=acks,
