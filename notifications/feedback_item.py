@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from notifications.messages import check_address
-from notifications.redaction import quote_for_author, redact_contact_details
+from notifications.redaction import quote_for_author, quote_for_colleague, redact_contact_details
 
 SOURCES = ("nps", "ticket", "widget", "note")
 TIERS = ("Enterprise", "Mid-Market", "SMB")
@@ -144,6 +144,12 @@ class FeedbackItem:
         if self.redacted_text is not None:
             return self.redacted_text
         return redact_contact_details(self.text)
+
+    @property
+    def colleague_quote(self) -> str:
+        """``quoted_text`` without the greeting and sign-off around it: what an alert to a CSM
+        or a document for product quotes (``quote_for_colleague``)."""
+        return quote_for_colleague(self.quoted_text) or self.quoted_text
 
     @property
     def author_quote(self) -> str:
