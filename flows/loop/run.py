@@ -79,7 +79,6 @@ def close_the_loop(
     as they read now. ``rejudge=True`` scores every closed-loop candidate again; it queues the
     same messages (tests/flows/loop/test_incremental_notify.py)."""
     outbox = Outbox(con, chat=policy.chat)
-    outbox.ensure_schema()
     rows = items_in_window(con, as_of=as_of, window_days=policy.window_days)
     items, unreadable = feedback_items(rows)
     log_rejected("hand-off or follow-up", unreadable)

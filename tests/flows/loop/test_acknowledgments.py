@@ -8,6 +8,7 @@ from typing import Any
 
 from flows.loop.acknowledgments import queue_acknowledgments
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 from notifications import Outbox, SenderIdentity
 
 SENDER = SenderIdentity(
@@ -48,7 +49,7 @@ def test_one_acknowledgment_per_person_and_each_item_answered_once(tmp_path: Pat
     a3 = row("widget:a3", "priya@northwind.com", 22, "Also an API for exports.")
     with open_warehouse(tmp_path / "wh.duckdb") as con:
         outbox = Outbox(con)
-        outbox.ensure_schema()
+        apply_schema(con)
         night = queue_acknowledgments(
             outbox, [a1, a2, b1], run_date=date(2026, 11, 22), identity=SENDER
         )
