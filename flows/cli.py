@@ -499,6 +499,7 @@ def quarantine(
     from flows.validate import set_aside
     from flows.warehouse.connection import open_warehouse
     from flows.warehouse.publish import RunInProgress, run_lock, seed_work_copy, work_path
+    from flows.warehouse.schema import upgrade_warehouse
 
     folder = file.split("/", 1)[0]
     source = next((s for s in SOURCES if s.name == folder), None)
@@ -510,6 +511,7 @@ def quarantine(
     try:
         with run_lock(work):
             seed_work_copy(settings.warehouse, work)
+            upgrade_warehouse(work)
             with open_warehouse(work) as con:
                 moved = set_aside(con, source.table, file, record or [], reason, datetime.now(UTC))
     except RunInProgress as exc:

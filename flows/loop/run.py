@@ -21,7 +21,7 @@ from flows.loop.escalations import escalate_themes
 from flows.loop.handoffs import queue_handoffs_and_followups
 from flows.loop.outcome import LoopOutcome
 from flows.loop.policy import LoopPolicy
-from flows.loop.rows import feedback_items, log_rejected
+from flows.loop.rows import log_rejected
 from flows.loop.stale_digests import queue_stale_digests
 from flows.warehouse.connection import open_warehouse
 from notifications import EscalationThresholds, Outbox, Sender, SenderIdentity, deliver
@@ -81,14 +81,14 @@ def close_the_loop(
     as they read now. ``rejudge=True`` scores every closed-loop candidate again; it queues the
     same messages (tests/flows/loop/test_incremental_notify.py)."""
     outbox = Outbox(con, chat=policy.chat)
-    outbox.ensure_schema()
-    rows = items_in_window(con, as_of=as_of, window_days=policy.window_days)
-    items, unreadable = feedback_items(rows)
-    log_rejected("hand-off or follow-up", unreadable)
-    acks = queue_acknowledgments(outbox, rows, run_date=run_date, identity=identity)
+    # The window's mart rows become typed items here, once; every step below takes them.
+    items, unreadable = items_in_window(con, as_of=as_of, window_days=policy.window_days)
+    log_rejected("message", unreadable)
+    acks = queue_acknowledgments(
+        outbox, items, run_date=run_date, identity=identity, unreadable=len(unreadable)
+    )
     handoffs, followups = queue_handoffs_and_followups(
         outbox,
-        rows,
         items,
         as_of=as_of,
         run_date=run_date,
