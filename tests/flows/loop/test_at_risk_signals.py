@@ -198,7 +198,7 @@ def test_the_weekly_report_says_told_for_exactly_the_accounts_alerted(warehouse:
     }
     names = dict(query(warehouse, "select account_name, account_id from marts.dim_accounts"))
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        listed, total, told = at_risk_accounts(con, NIGHT)
+        listed, total, told = at_risk_accounts(con)
 
     assert alerted == {"B1", "B2", "B3", "B4", "B6"}
     assert {str(names[a.account_name]) for a in listed if a.csm_told} == alerted
