@@ -17,6 +17,7 @@ from notifications.outbox_decisions import count_needing_decision
 from notifications.outbox_schema import OutboxRow, OutboxStatus
 from notifications.secrets import redact_secrets
 from notifications.senders import (
+    Batching,
     DeliveryUnavailable,
     DeliveryUnknown,
     LeavesLeftovers,
@@ -95,6 +96,9 @@ def deliver(
         if left is not None:
             left -= len(rows)
         outcomes: list[Outcome] = []
+        batching = sender if isinstance(sender, Batching) else None
+        if batching is not None:
+            batching.begin_batch()
         for row in rows:
             reason = suppression_reason(row.kind, row.to_email, suppressed_addresses)
             if reason is not None:
@@ -108,6 +112,9 @@ def deliver(
                 stopped = outcome.error
                 break
             counts[outcome.status.value] += 1
+        if batching is not None:
+            outcomes, stop = _end_batch(batching, outcomes, counts)
+            stopped = stopped or stop
         # The outcomes and the give-back of claims never tried commit together.
         outbox.record(outcomes, [row.message_key for row in rows[len(outcomes) :]])
     deferred = 0
@@ -128,6 +135,25 @@ def deliver(
         stopped=stopped,
         waiting=count_needing_decision(outbox.connection),
     )
+
+
+def _end_batch(
+    sender: Batching, outcomes: list[Outcome], counts: dict[str, int]
+) -> tuple[list[Outcome], str | None]:
+    """Make a batch's sends durable; when that fails, its sent messages go back to pending."""
+    try:
+        sender.end_batch()
+    except DeliveryUnavailable as error:
+        reason = redact_secrets(str(error))
+        undone = [
+            Outcome(outcome.key, OutboxStatus.PENDING, error=reason)
+            if outcome.status is OutboxStatus.SENT
+            else outcome
+            for outcome in outcomes
+        ]
+        counts["sent"] -= sum(outcome.status is OutboxStatus.SENT for outcome in outcomes)
+        return undone, reason
+    return outcomes, None
 
 
 def _send(sender: Sender, row: OutboxRow) -> Outcome:

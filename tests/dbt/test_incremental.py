@@ -26,6 +26,8 @@ COMPARED = (
     "staging.stg_notes__items",
     "intermediate.int_feedback_items",
     "intermediate.int_feedback_items_tagged",
+    "intermediate.int_feedback_items_keyword_matched",
+    "intermediate.int_feedback_roadmap_mentions",
     "marts.fct_feedback",
     "marts.fct_feedback_stages",
     "marts.fct_theme_impact",
@@ -48,8 +50,9 @@ insert into raw.note_items values
 """
 
 # What changes between two nights: a re-tagging, a renamed account, a new ticket, the account
-# wfb_2 names arriving in the CRM (it matched another account by its domain until then), and a
-# new version of r2 without a score (no NPS answer any more). Loaded after every load the first
+# wfb_2 names arriving in the CRM (it matched another account by its domain until then), a
+# new version of r2 without a score (no NPS answer any more), and a roadmap item with a new
+# keyword that an unchanged item's text holds (r1's "timing": it is matched again). Loaded after every load the first
 # night's build saw, as a later night's loads are (each night stamps its loads at its start).
 NEXT_LOADS = """
 insert into raw.feedback_tags values
@@ -82,6 +85,9 @@ insert into raw.note_items values
     ('n1', '001A', 'qbr', '2026-10-28', 'dana@loopkeeper-demo.io', '[Dana Whitfield, Priya Raman]',
      '2', 'Dashboard load times block the ops team every morning.',
      'notes', 'notes/northwind-qbr-v2.md', 2, '2026-11-14 02:00:00', 'q2b');
+insert into raw.roadmap_items values
+    ('RM-2', 'Dark mode', 'dark mode;theme;timing', 'Declined', '', '2026-09-01', '', '',
+     'roadmap', 'roadmap/roadmap-1114.csv', 1, '2026-11-14 02:00:00', 'rm2b');
 """
 
 # Rows a person sets aside between the nights (`loopkeeper quarantine`): r4's only version (it
@@ -140,6 +146,10 @@ def test_incremental_run_equals_full_refresh(
     tagged = {row[0] for row in got["intermediate.int_feedback_items_tagged"]}
     assert {"ticket:50300", "nps:r3", "widget:wfb_1"} <= tagged
     assert "nps:r2" not in tagged
+    mentions = {
+        (row[1], row[3], row[4]) for row in got["intermediate.int_feedback_roadmap_mentions"]
+    }
+    assert ("nps:r1", "RM-2", "timing") in mentions
     con = duckdb.connect(str(incremental), read_only=True)
     try:
         accounts = dict(

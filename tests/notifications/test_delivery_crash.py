@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,17 +21,47 @@ class Killed(BaseException):
 
 
 class CountingFileSender(FileSender):
-    """The file sender, counting every .eml it writes; dies after ``die_after`` writes."""
+    """The file sender, counting every .eml it puts in place; killed after ``die_after`` sends
+    (before their batch's files are in place) or, with ``die_at_batch_end``, right after a
+    batch's files are in place (before the outbox records them)."""
 
-    def __init__(self, mail_dir: Path, writes: Counter[str], die_after: int | None = None) -> None:
+    def __init__(
+        self,
+        mail_dir: Path,
+        delivered: Counter[str],
+        die_after: int | None = None,
+        *,
+        die_at_batch_end: bool = False,
+    ) -> None:
         super().__init__(mail_dir)
-        self.writes, self.die_after = writes, die_after
+        self.delivered, self.die_after, self.die_at_batch_end = (
+            delivered,
+            die_after,
+            die_at_batch_end,
+        )
+        self.sends = 0
+        self.batch: list[str] | None = None
+
+    def begin_batch(self) -> None:
+        super().begin_batch()
+        self.batch = []
+
+    def end_batch(self) -> None:
+        super().end_batch()
+        self.delivered.update(self.batch or [])
+        self.batch = None
+        if self.die_at_batch_end:
+            raise Killed  # the files are in place, their outcomes are not recorded
 
     def send(self, message: EmailMessage | OutboxRow) -> str:
         provider_id = super().send(message)
-        self.writes[message.to_email] += 1
-        if self.die_after is not None and sum(self.writes.values()) == self.die_after:
-            raise Killed  # the file is written, its outcome is not recorded
+        self.sends += 1
+        if self.batch is None:
+            self.delivered[message.to_email] += 1
+        else:
+            self.batch.append(message.to_email)
+        if self.die_after is not None and self.sends == self.die_after:
+            raise Killed  # written to a temporary file, not in place, not recorded
         return provider_id
 
 
@@ -53,24 +84,32 @@ class OneAtATimeSender:
         return f"<sg-{len(self.sent)}>"
 
 
+@pytest.mark.parametrize(
+    "killed",
+    [
+        pytest.param({"die_after": 27}, id="before the batch's files are in place"),
+        pytest.param({"die_at_batch_end": True}, id="after its files are in place"),
+    ],
+)
 def test_a_crash_mid_batch_with_the_file_sender_leaves_nothing_to_decide_and_nothing_twice(
-    tmp_path: Path, outbox: Outbox, make_message: MessageFactory
+    tmp_path: Path, outbox: Outbox, make_message: MessageFactory, killed: dict[str, Any]
 ) -> None:
-    messages = [make_message(n) for n in range(45)]  # more than two claim batches
+    messages = [make_message(n) for n in range(45)]
     outbox.enqueue(messages, RUN_DATE)
-    writes: Counter[str] = Counter()
+    delivered: Counter[str] = Counter()
 
     with pytest.raises(Killed):
-        deliver(outbox, CountingFileSender(tmp_path, writes, die_after=27))
+        deliver(outbox, CountingFileSender(tmp_path, delivered, **killed))
     claimed = outbox.counts_by_status()["claimed"]
     assert 0 < claimed <= FileSender.claim_batch  # the batch in flight, not the whole outbox
 
-    report = deliver(outbox, CountingFileSender(tmp_path, writes))
+    report = deliver(outbox, CountingFileSender(tmp_path, delivered))
 
     assert report.settled == claimed and report.reconciled == 0 and report.waiting == 0
     assert outbox.counts_by_status()["sent"] == 45
-    assert writes == Counter({message.to_email: 1 for message in messages})  # each .eml once
+    assert delivered == Counter({message.to_email: 1 for message in messages})  # each .eml once
     assert len(list(tmp_path.glob("*.eml"))) == 45
+    assert not list(tmp_path.glob(".*.eml.tmp"))  # the killed batch's temporary files are gone
     # The settled rows carry the Message-ID written in their file, like any other sent row.
     for message in messages:
         row = outbox.get(message.key)

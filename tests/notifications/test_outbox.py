@@ -211,3 +211,32 @@ def test_enqueue_handles_thousands_of_rows_in_one_batch(
     messages = [make_message(n) for n in range(3000)]
     assert outbox.enqueue(messages, RUN_DATE) == 3000
     assert outbox.enqueue([*messages[:10], make_message(3000)], RUN_DATE) == 1
+
+
+def test_a_batch_of_sent_outcomes_with_one_unclaimed_records_none(
+    outbox: Outbox, make_message: MessageFactory
+) -> None:
+    from notifications.outbox import Outcome
+    from notifications.outbox_schema import OutboxStatus
+
+    messages = [make_message(n) for n in range(3)]
+    outbox.enqueue(messages, RUN_DATE)
+    claimed = outbox.claim(2)
+    unclaimed = next(m.key for m in messages if m.key not in {r.message_key for r in claimed})
+    outcomes = [
+        Outcome(key, OutboxStatus.SENT, provider_message_id=f"<{n}@x.io>")
+        for n, key in enumerate([*(row.message_key for row in claimed), unclaimed])
+    ]
+
+    with pytest.raises(
+        ValueError, match=rf"outbox message {unclaimed}: cannot mark sent, it is pending"
+    ):
+        outbox.record(outcomes)
+    assert (outbox.counts_by_status()["claimed"], outbox.counts_by_status()["sent"]) == (2, 0)
+
+    outbox.record(outcomes[:2])
+    sent = [outbox.get(row.message_key) for row in claimed]
+    assert [(row.status, row.provider_message_id) for row in sent if row] == [
+        ("sent", "<0@x.io>"),
+        ("sent", "<1@x.io>"),
+    ]

@@ -183,3 +183,77 @@ def test_only_leftovers_of_dead_writers_or_old_ones_are_removed(tmp_path: Path) 
     finally:
         living.kill()
         living.wait()
+
+
+@pytest.mark.parametrize(
+    ("changes", "transfer_encoding"),
+    [
+        pytest.param({}, "7bit", id="ascii"),
+        pytest.param(
+            {
+                "to_name": 'Zoë "the" Ramán, CFO',
+                "subject": "Ça marche — merci " * 12,
+                "text": "Bonjour Zoë,\n\nC'est noté — merci.\n",
+            },
+            "8bit",
+            id="accents in a quoted name, a long subject and the text",
+        ),
+        pytest.param(
+            {"text": "Hi,\n\n" + "long " * 300 + "\n"},
+            "quoted-printable",
+            id="a line longer than a mail line may be",
+        ),
+    ],
+)
+def test_an_eml_reads_back_as_the_message_was_composed(
+    tmp_path: Path, make_message: MessageFactory, changes: dict[str, str], transfer_encoding: str
+) -> None:
+    message = make_message(2, **changes)
+
+    FileSender(tmp_path, clock=lambda: SENT_AT).send(message)
+
+    [path] = tmp_path.iterdir()
+    parsed = read_eml(path)
+    assert parsed["To"].addresses[0].display_name == message.to_name
+    assert parsed["Subject"] == message.subject
+    text = parsed.get_body(preferencelist=("plain",))
+    assert text is not None and lf(text.get_content()) == message.text
+    assert text["Content-Transfer-Encoding"] == transfer_encoding
+    assert all(len(line) <= 998 for line in path.read_bytes().split(b"\r\n"))
+
+
+def test_a_batch_puts_its_files_in_place_only_when_it_ends(
+    tmp_path: Path, make_message: MessageFactory
+) -> None:
+    sender = FileSender(tmp_path)
+    messages = [make_message(n) for n in range(3)]
+
+    sender.begin_batch()
+    for message in messages:
+        sender.send(message)
+    assert not list(tmp_path.glob("*.eml"))
+
+    sender.end_batch()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(map(eml_file_name, messages))
+
+
+def test_a_batch_that_cannot_be_made_durable_leaves_no_file_and_its_messages_pending(
+    tmp_path: Path,
+    outbox: Outbox,
+    make_message: MessageFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from notifications import deliver, senders
+
+    def disk_fails(folder: Path, paths: list[str]) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(senders, "_sync_file_system", disk_fails)
+    outbox.enqueue([make_message(n) for n in range(3)], date(2026, 11, 22))
+
+    report = deliver(outbox, FileSender(tmp_path))
+
+    assert (report.sent, report.deferred) == (0, 3)
+    assert report.stopped is not None and "Input/output error" in report.stopped
+    assert list(tmp_path.iterdir()) == []
+    assert outbox.counts_by_status()["pending"] == 3

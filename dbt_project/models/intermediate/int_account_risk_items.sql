@@ -1,7 +1,11 @@
+{{ config(materialized='table') }}
+
 {#- One row per matched feedback item with what it says about its account's risk at as_of:
     which at-risk signal it is evidence of. int_account_risk_signals counts these flags into
     the signals, and the at-risk alert quotes the same items, so what an alert quotes is what
-    raised its flag. -#}
+    raised its flag. A table rebuilt every build (its flags move with the clock), so its data
+    tests, the signals and the alert's evidence read it once instead of recomputing a view over
+    every item each. -#}
 with
 
 items as (

@@ -1,7 +1,11 @@
+{{ config(materialized='table') }}
+
 {#- One row per CRM account with the at-risk signals of its recent feedback, judged at as_of,
     and the reason for each flag. The one definition of "at risk": dim_accounts.is_at_risk and
     the CSM's at-risk alert (loop_at_risk_alerts) both read it. Thresholds are vars the nightly
-    may override from its settings (at_risk_min_escalations_30d, csat_falling_min_drop). -#}
+    may override from its settings (at_risk_min_escalations_30d, csat_falling_min_drop). A table
+    rebuilt every build (the signals move with the clock): as a view, each of its data tests
+    recomputed it from every item. -#}
 with
 
 accounts as (
