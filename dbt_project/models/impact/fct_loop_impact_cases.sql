@@ -63,8 +63,9 @@ cases as (
     select
         md5(contact_email || '|' || feedback_month || '|' || feedback_kind) as case_id,
         contact_email,
-        account_id,
-        tier,
+        -- the account of the person's latest item: one case even if they moved within the month
+        arg_max(account_id, received_at) as account_id,
+        coalesce(arg_max(tier, received_at), 'unknown') as tier,
         feedback_kind,
         feedback_month,
         count(*) as items,
@@ -74,7 +75,7 @@ cases as (
         arg_min_null(acknowledged_at, received_at) as first_item_acknowledged_at,
         arg_min_null(hours_to_ack, received_at) as hours_to_ack
     from items
-    group by contact_email, account_id, tier, feedback_kind, feedback_month
+    group by contact_email, feedback_kind, feedback_month
 
 ),
 
