@@ -47,6 +47,8 @@ UNITS: list[tuple[str, str]] = [
     ("record", "tests/flows/test_record.py"),
     ("crashes", "tests/flows/test_crash_safety.py"),
     ("analysts", "tests/flows/test_analyst_access.py"),
+    # Two nights a year apart on a small company (~80 s): its own unit, so it runs beside reports.
+    ("impact", "tests/flows/reports/test_loop_returned.py"),
     ("reports", "tests/flows/reports/"),
     ("reports", "tests/test_readme.py"),
     ("dbt-incremental", "tests/dbt/test_incremental.py"),
