@@ -120,7 +120,8 @@ def write_outcomes(
                 )
                 continue
             reported += 1
-            following = renewal + timedelta(days=365)
+            # a churned account's contract ends there: no next renewal to move the date to
+            following = renewal if outcome.outcome == "churned" else renewal + timedelta(days=365)
             writer.writerow(
                 (account_id, name, website, tier, outcome.arr_after, following, *people,
                  outcome.outcome.title(), renewal.isoformat(), outcome.arr_after)
