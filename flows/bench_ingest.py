@@ -56,6 +56,7 @@ def run_ingest_bench(*, rows: int, workdir: Path | None) -> list[str]:
     from flows.sources import SOURCES
     from flows.sources.loader import load_source
     from flows.warehouse.connection import open_warehouse
+    from flows.warehouse.schema import apply_schema
 
     nps = next(s for s in SOURCES if s.name == "nps")
     with tempfile.TemporaryDirectory(prefix="loopkeeper-bench-ingest-") as tmp:
@@ -71,6 +72,7 @@ def run_ingest_bench(*, rows: int, workdir: Path | None) -> list[str]:
             f"  {'load':<28} {'wall s':>8} {'rows/s':>10} {'loaded':>10} {'quarant.':>9} {'peak MB':>8}",
         ]
         with open_warehouse(root / "warehouse" / "bench.duckdb") as con:
+            apply_schema(con)
             for label in ("first load", "overlapping export (dupes)"):
                 if label.startswith("overlapping"):
                     (export.parent / "responses-again.csv").write_bytes(export.read_bytes() + b"\n")

@@ -170,9 +170,13 @@ def run_nights_bench(
 def _night_in_process(workdir: Path, night: date) -> dict[str, Any]:
     """One nightly in a fresh Python process; returns what it measured."""
     command = [sys.executable, "-m", "flows.bench_nights", str(workdir), night.isoformat()]
-    # Prefect's temporary API gets 20 s to start by default: on a busy machine that is too short
-    # for a measurement that should say what the night costs, not fail on start-up.
-    env = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180", **os.environ}
+    from flows.cli import PREFECT_STARTUP_SECONDS
+
+    # The CLI's start-up allowance for Prefect's temporary API, also when called from elsewhere.
+    env = {
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": PREFECT_STARTUP_SECONDS,
+        **os.environ,
+    }
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise RuntimeError(

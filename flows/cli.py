@@ -16,10 +16,14 @@ if TYPE_CHECKING:
     from nlp import Tagger
 
 # Offline by default: no telemetry calls, and Prefect's temporary server without analytics
-# (with analytics on it logs "database is locked", FACTS.md).
+# (with analytics on it logs "database is locked", measured on this stack).
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# Prefect's temporary API gets 20 s to start by default: on a busy 2-core machine (a bench at a
+# million items beside other work) that was too short, and the night failed before it began.
+PREFECT_STARTUP_SECONDS = "180"
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", PREFECT_STARTUP_SECONDS)
 
 app = typer.Typer(
     help="Loopkeeper closes customer feedback loops: extract, tag, warehouse, act, report.",
@@ -180,6 +184,22 @@ def _run_errors() -> tuple[type[Exception], ...]:
     )
 
 
+@contextmanager
+def _prefect_must_start() -> Iterator[None]:
+    """Prefect's temporary API that never answered is one line, not Prefect's traceback."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if "ephemeral Prefect API" not in str(exc):
+            raise
+        waited = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "20")
+        raise _fail(
+            f"Prefect's temporary API server did not answer within {waited} s: the machine may"
+            " be too busy; retry, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or"
+            " point PREFECT_API_URL at a running server"
+        ) from None
+
+
 def _print_summary_of(exc: Exception) -> None:
     """A night that was published but failed to deliver still shows what it did."""
     summary = getattr(exc, "summary", None)
@@ -267,7 +287,7 @@ def nightly(
 
     _check_before_the_night(settings)
     try:
-        with _holding_the_night(settings):
+        with _prefect_must_start(), _holding_the_night(settings):
             summary = nightly_flow(
                 run_date=date_.date() if date_ else None,
                 inbox=settings.inbox,
@@ -315,7 +335,7 @@ def backfill(
 
     _check_before_the_night(settings, send=send)
     try:
-        with _holding_the_night(settings):
+        with _prefect_must_start(), _holding_the_night(settings):
             check_published_night(settings.warehouse, end.date(), publish_older=publish_older)
             summaries = backfill_flow(
                 start=start.date(),
@@ -526,6 +546,7 @@ def quarantine(
     from flows.validate import set_aside
     from flows.warehouse.connection import open_warehouse
     from flows.warehouse.publish import RunInProgress, run_lock, seed_work_copy, work_path
+    from flows.warehouse.schema import upgrade_warehouse
 
     folder = file.split("/", 1)[0]
     source = next((s for s in SOURCES if s.name == folder), None)
@@ -537,6 +558,7 @@ def quarantine(
     try:
         with run_lock(work):
             seed_work_copy(settings.warehouse, work)
+            upgrade_warehouse(work)
             with open_warehouse(work) as con:
                 moved = set_aside(con, source.table, file, record or [], reason, datetime.now(UTC))
     except RunInProgress as exc:
@@ -752,7 +774,8 @@ def bench(
     from flows.bench import run_bench
 
     try:
-        lines = run_bench(items=items, days=days, workdir=workdir)
+        with _prefect_must_start():
+            lines = run_bench(items=items, days=days, workdir=workdir)
     except FileExistsError as exc:  # a --workdir that holds an earlier run
         raise _fail(str(exc)) from None
     for line in lines:

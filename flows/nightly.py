@@ -26,6 +26,7 @@ from flows.warehouse.connection import open_warehouse, scalar
 from flows.warehouse.night_record import record_night, record_stages
 from flows.warehouse.publish import night_lock, seed_work_copy, work_path
 from flows.warehouse.publish import publish as publish_warehouse
+from flows.warehouse.schema import upgrade_warehouse
 
 
 def peak_rss_mb() -> float:
@@ -47,6 +48,9 @@ def run_night(
     work = work_path(settings.warehouse, settings.work_dir)
     with night_lock(settings):
         seed_work_copy(settings.warehouse, work)
+        # Tables and columns once, before the first step (an older warehouse is upgraded here):
+        # the connections the steps open run no DDL.
+        upgrade_warehouse(work)
         summary = _stages(
             settings, settings.with_overrides(warehouse=work), run_date, send, publish
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 from flows.config import Settings
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.publish import night_lock, seed_work_copy, work_path
+from flows.warehouse.schema import upgrade_warehouse
 from notifications import Outbox, OutboxRow
 from notifications.outbox import utc_now
 from notifications.outbox_decisions import needs_decision, requeue, unknown_keys
@@ -78,6 +79,8 @@ def _working_copy(settings: Settings) -> Path:
         raise FileNotFoundError(
             f"{settings.warehouse}: no warehouse here yet (run `loopkeeper nightly` first)"
         )
+    # A warehouse of an older layout (the first command after an upgrade) gets its new columns.
+    upgrade_warehouse(work)
     return work
 
 

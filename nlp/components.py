@@ -79,16 +79,24 @@ class TaxonomyMatcher:
 
     def apply(self, state: DocState, cats: Mapping[str, float]) -> None:
         state.found = found = self.index.find(state.words)
-        hits: list[tuple[str, str]] = []
+        spans: list[tuple[int, int, str, str]] = []
         competitors: list[str] = []
         for hit in found:
             parsed = self._parsed.get(hit.label)
             if parsed is None:
                 continue
             if parsed[0] == AREA:
-                hits.append((parsed[1], parsed[2]))
+                spans.append((hit.start, hit.end, parsed[1], parsed[2]))
             else:
                 competitors.append(parsed[1])
+        # Words count once, for the longest area phrase they are in: "CSV file" is one mention
+        # of exports, not two, and "CSV importer" is data import, not also an exports "CSV".
+        hits = [
+            (area, keyword)
+            for start, end, area, keyword in spans
+            if len(spans) == 1
+            or not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _, _ in spans)
+        ]
         state.competitors = tuple(dict.fromkeys(competitors))
         if hits:
             state.product_area, state.area_keyword = self._best(hits)

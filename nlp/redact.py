@@ -2,8 +2,10 @@
 
 What escalation documents, reports and analysts see is the redacted text, so the rules lean
 towards redacting. Names are only recognised where people sign: on the line after a sign-off
-("Thanks,\\nMaria Lopez"), after a dash ("— Jan Kowalski, Ops lead"), or closing the text
-("..., cheers, Sven"); a name in the middle of a sentence is left alone.
+("Thanks,\\nMaria Lopez", "Thanks in advance!\\nAndre"), after a dash ("— Jan Kowalski, Ops
+lead"), closing the text ("..., cheers, Sven"), or alone on the last line of a text whose
+paragraphs it closes ("...this week.\\n\\nMarco"); a name in the middle of a sentence is left
+alone.
 """
 
 import re
@@ -21,7 +23,8 @@ URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 TOKENISH = re.compile(r"(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{20,}")
 
 SIGNOFF = (
-    r"(?:thanks(?: again| a lot| so much)?|thank you|many thanks|thx|ty|regards|kind regards|"
+    r"(?:thanks(?: again| a lot| so much| in advance)?|thank you(?: in advance)?|many thanks|"
+    r"thx|ty|regards|kind regards|"
     r"best regards|warm regards|best wishes|best|cheers|sincerely|yours|all the best|br|cordially)"
 )
 NAME = r"[A-Za-z][\w'’.-]*(?:[ \t]+[A-Za-z][\w'’.-]*){0,2}"
@@ -34,6 +37,13 @@ AFTER_DASH = re.compile(
     rf"(?m)((?:^|[ \t])(?:--|—|–|~)[ \t]*)({CAPITALISED_NAME})(?=[ \t]*(?:[,|(]|$))"
 )
 CLOSING = re.compile(rf"(?i:\b{SIGNOFF})[ \t]*,[ \t]*({CAPITALISED_NAME})[ \t.!]*$")
+# One or two words alone on the last line, after an empty line: how a ticket is signed when
+# no sign-off comes before the name. A sign-off alone there ("Thanks!") is no name.
+LAST_LINE_NAME = re.compile(
+    r"\n[ \t]*\n[ \t]*([A-Za-z][\w'’-]*(?:[ \t]+[A-Za-z][\w'’-]*)?)[ \t.!]*$"
+)
+_SIGNOFF_ALONE = re.compile(rf"(?i){SIGNOFF}")
+_SIGNOFF_FIRST = re.compile(rf"(?i){SIGNOFF}[ \t]+")
 
 
 def redact(text: str) -> str:
@@ -47,6 +57,12 @@ def redact(text: str) -> str:
         text = PHONE.sub(_phone, text)
     if "\n" in text:
         text = AFTER_SIGNOFF.sub(r"\1[name]", text)
+        last = LAST_LINE_NAME.search(text, max(0, len(text) - 80))
+        if last and not _SIGNOFF_ALONE.fullmatch(last.group(1)):
+            # "cheers theo": the sign-off stays, the name goes
+            signoff = _SIGNOFF_FIRST.match(last.group(1))
+            start = last.start(1) + (signoff.end() if signoff else 0)
+            text = text[:start] + "[name]" + text[last.end(1) :]
     if "-" in text or "—" in text or "–" in text or "~" in text:
         text = AFTER_DASH.sub(r"\1[name]", text)
     tail_start = max(0, len(text) - 60)

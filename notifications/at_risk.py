@@ -111,7 +111,7 @@ def compose_account_alert(
     quoted: dict[str, FeedbackItem] = {}
     for crossing in ordered:
         for item in crossing.evidence:
-            if item.quoted_text.strip():
+            if item.colleague_quote.strip():
                 quoted.setdefault(item.item_id, item)
     newest = sorted(quoted.values(), key=lambda item: item.received_at, reverse=True)
     context: dict[str, object] = {
@@ -122,7 +122,7 @@ def compose_account_alert(
         "headline": headlines[0],
         "headlines": headlines,
         "evidence": [
-            {"quote": shorten(item.quoted_text, 300), "received": long_date(item.received_at)}
+            {"quote": shorten(item.colleague_quote, 300), "received": long_date(item.received_at)}
             for item in newest[:QUOTED_ITEMS]
         ],
     }

@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from notifications import wording
-from notifications.feedback_item import FeedbackItem, first_name
+from notifications.feedback_item import FeedbackItem, as_feedback_item, first_name, item_id_of
 from notifications.messages import EmailMessage, MessageKind, SenderIdentity, message_key
 from notifications.redaction import shorten
 from notifications.rendering import plural, template_environment
 from notifications.signature import Signer, signer_for
 
 QUOTE_LIMIT = 300
+
+# A typed item, or a mapping with fct_feedback's columns (read with FeedbackItem.from_mapping).
+ItemLike: TypeAlias = FeedbackItem | Mapping[str, Any]
 
 
 def _piece(
@@ -94,21 +97,22 @@ def acknowledgment_subject_id(item_ids: Sequence[str]) -> str:
 
 
 def compose_acknowledgment(
-    item: Mapping[str, Any] | Sequence[Mapping[str, Any]], *, sender: SenderIdentity
+    item: ItemLike | Sequence[ItemLike], *, sender: SenderIdentity
 ) -> EmailMessage:
     """The email telling a customer their feedback arrived, what happens next and who owns it.
 
     Given several items of one person, one email names each piece of feedback (newest first);
     its key covers every item. Enterprise accounts with a CSM get a note signed by their CSM
-    (replies go to the CSM); every other account gets one signed by the team. Raises
+    (replies go to the CSM); every other account gets one signed by the team. Items come
+    typed (the application reads each mart row once) or as mappings, read here. Raises
     ValueError naming the item and the field.
     """
-    given = [item] if isinstance(item, Mapping) else list(item)
+    given = [item] if isinstance(item, FeedbackItem | Mapping) else list(item)
     try:
         if not given:
             raise ValueError("no items to acknowledge")
         items = sorted(
-            (FeedbackItem.from_mapping(one) for one in given),
+            (as_feedback_item(one) for one in given),
             key=lambda one: (one.received_at, one.item_id),
             reverse=True,
         )
@@ -138,7 +142,7 @@ def compose_acknowledgment(
             account_id=newest.account_id,
         )
     except ValueError as error:
-        ids = ", ".join(repr(one.get("item_id")) for one in given)
+        ids = ", ".join(repr(item_id_of(one)) for one in given)
         raise ValueError(f"acknowledgment for item {ids}: {error}") from error
 
 
@@ -151,7 +155,7 @@ class RejectedItem:
 
 
 def compose_acknowledgments(
-    items: Iterable[Mapping[str, Any]], *, sender: SenderIdentity
+    items: Iterable[ItemLike], *, sender: SenderIdentity
 ) -> tuple[list[EmailMessage], list[RejectedItem]]:
     """Acknowledgments for a batch; an item with bad data is set aside, not fatal to the batch."""
     messages: list[EmailMessage] = []
@@ -160,8 +164,7 @@ def compose_acknowledgments(
         try:
             messages.append(compose_acknowledgment(item, sender=sender))
         except ValueError as error:
-            item_id = item.get("item_id")
-            rejected.append(RejectedItem(None if item_id is None else str(item_id), str(error)))
+            rejected.append(RejectedItem(item_id_of(item), str(error)))
     return messages, rejected
 
 
@@ -175,24 +178,25 @@ class GroupedAcknowledgment:
 
 
 def compose_grouped_acknowledgments(
-    items: Iterable[Mapping[str, Any]], *, sender: SenderIdentity
+    items: Iterable[ItemLike], *, sender: SenderIdentity
 ) -> tuple[list[GroupedAcknowledgment], list[RejectedItem]]:
     """One acknowledgment per person for a night's items, naming each piece of feedback.
 
     An item with bad data is set aside with the reason; the person's other items are still
     acknowledged together.
     """
-    groups: dict[str, list[Mapping[str, Any]]] = {}
+    groups: dict[str, list[FeedbackItem]] = {}
     rejected: list[RejectedItem] = []
-    for item in items:
+    for given in items:
         try:
-            address = FeedbackItem.from_mapping(item).contact_email.strip().lower()
+            item = as_feedback_item(given)
+            address = item.contact_email.strip().lower()
             if not address:
                 raise ValueError("contact_email: no address to write to")
         except ValueError as error:
-            item_id = item.get("item_id")
+            item_id = item_id_of(given)
             reason = f"acknowledgment for item {item_id!r}: {error}"
-            rejected.append(RejectedItem(None if item_id is None else str(item_id), reason))
+            rejected.append(RejectedItem(item_id, reason))
             continue
         groups.setdefault(address, []).append(item)
     composed: list[GroupedAcknowledgment] = []
@@ -200,7 +204,7 @@ def compose_grouped_acknowledgments(
         try:
             message = compose_acknowledgment(group, sender=sender)
         except ValueError as error:  # e.g. an address the message check refuses
-            rejected.extend(RejectedItem(str(item.get("item_id")), str(error)) for item in group)
+            rejected.extend(RejectedItem(item.item_id, str(error)) for item in group)
             continue
-        composed.append(GroupedAcknowledgment(message, tuple(str(i["item_id"]) for i in group)))
+        composed.append(GroupedAcknowledgment(message, tuple(item.item_id for item in group)))
     return composed, rejected

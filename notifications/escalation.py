@@ -161,7 +161,7 @@ def representative_verbatims(
 ) -> list[tuple[FeedbackItem, ThemeAccount | None]]:
     """Up to ``limit`` items worth quoting: one per account first, biggest ARR first, then newest."""
     accounts = {account.account_id: account for account in theme.accounts}
-    quotable = [item for item in theme.items if item.quoted_text.strip()]
+    quotable = [item for item in theme.items if item.colleague_quote.strip()]
 
     def weight(item: FeedbackItem) -> tuple[float, float]:
         account = accounts.get(item.account_id or "")
@@ -224,7 +224,7 @@ def escalation_document(
     answer_by = long_date(answer_needed_by(theme, as_of, thresholds))
     verbatims = [
         {
-            "quote": shorten(item.quoted_text, 400),
+            "quote": shorten(item.colleague_quote, 400),
             "tier": (account.tier if account else item.tier) or "tier unknown",
             "arr": money(account.arr if account else item.arr),
             "received": long_date(item.received_at),

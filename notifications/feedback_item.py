@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from notifications.messages import check_address
-from notifications.redaction import quote_for_author, redact_contact_details
+from notifications.redaction import quote_for_author, quote_for_colleague, redact_contact_details
 
 SOURCES = ("nps", "ticket", "widget", "note")
 TIERS = ("Enterprise", "Mid-Market", "SMB")
@@ -41,6 +41,8 @@ OPTIONAL_FIELDS = (
     "theme_key",
     "theme_label",
     "matched_text",
+    "note_type",
+    "source_record_id",
 )
 
 
@@ -137,6 +139,8 @@ class FeedbackItem:
     theme_label: str = ""
     # The sentence of ``text`` a roadmap item was matched on (fct_closed_loop_matches).
     matched_text: str = ""
+    note_type: str = ""  # a note's kind (qbr, csm_call); "" for every other source
+    source_record_id: str = ""  # the item's id in its source (a note bullet: <note_id>:<n>)
 
     @property
     def quoted_text(self) -> str:
@@ -144,6 +148,12 @@ class FeedbackItem:
         if self.redacted_text is not None:
             return self.redacted_text
         return redact_contact_details(self.text)
+
+    @property
+    def colleague_quote(self) -> str:
+        """``quoted_text`` without the greeting and sign-off around it: what an alert to a CSM
+        or a document for product quotes (``quote_for_colleague``)."""
+        return quote_for_colleague(self.quoted_text) or self.quoted_text
 
     @property
     def author_quote(self) -> str:
@@ -211,7 +221,23 @@ class FeedbackItem:
             theme_key=_text(item.get("theme_key")),
             theme_label=_text(item.get("theme_label")),
             matched_text=_text(item.get("matched_text")),
+            note_type=_text(item.get("note_type")),
+            source_record_id=_text(item.get("source_record_id")),
         )
+
+
+def as_feedback_item(item: FeedbackItem | Mapping[str, Any]) -> FeedbackItem:
+    """The item itself when it is already typed (the application reads each mart row once);
+    a mapping is checked and read (``FeedbackItem.from_mapping``)."""
+    return item if isinstance(item, FeedbackItem) else FeedbackItem.from_mapping(item)
+
+
+def item_id_of(item: FeedbackItem | Mapping[str, Any]) -> str | None:
+    """The item's id as given, for naming an item that could not be read."""
+    if isinstance(item, FeedbackItem):
+        return item.item_id
+    value = item.get("item_id")
+    return None if value is None else str(value)
 
 
 def first_name(full_name: str) -> str:

@@ -136,7 +136,7 @@ def compose_handoff(
                 "source": one.source,
                 "received": long_date(one.received_at),
                 "product_area": wording.display_area(one.product_area) or "not tagged",
-                "quote": shorten(one.quoted_text, _QUOTE_LIMIT),
+                "quote": shorten(one.colleague_quote, _QUOTE_LIMIT),
             }
             for one in items
         ],

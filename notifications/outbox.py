@@ -16,6 +16,10 @@ them back to ``pending`` for the next delivery, a bounded number of times.
 Chat copies of alerts (notifications.chat: Slack, signed webhooks) are rows of this same table
 with their own ``channel``; each channel is delivered by its own pass (``channel=`` below), so
 a Slack outage never holds back email.
+
+The outbox works on ``ops.outbox`` (and ``ops.escalations``, ``ops.suppressions``) as it finds
+them: the application creates and upgrades them with the rest of its warehouse (the table's
+DDL is flows/warehouse/schema/ops_outbox.sql; its row is notifications.outbox_schema.OutboxRow).
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from notifications.messages import AT_LEAST_ONCE_KINDS, EmailMessage
 from notifications.outbox_schema import (
     MESSAGE_COLUMNS,
-    OUTBOX_DDL,
     ROW_COLUMNS,
     OutboxRow,
     OutboxStatus,
@@ -95,10 +98,6 @@ class Outbox:
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The connection the outbox works on (for the other ``ops`` tables next to it)."""
         return self._con
-
-    def ensure_schema(self) -> None:
-        """Create schema ``ops`` and table ``ops.outbox`` when they are missing."""
-        self._con.execute(OUTBOX_DDL)
 
     def enqueue(self, messages: Iterable[EmailMessage | ChatMessage], run_date: date) -> int:
         """Add messages as ``pending``; keys already in the outbox are left alone.

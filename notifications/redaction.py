@@ -49,6 +49,26 @@ def quote_for_author(text: str, redacted: str | None = None) -> str:
     return _TRAILING_SIGNOFF.sub("", quote).rstrip(" ,;:-—–")
 
 
+# A greeting on a line of its own ("Hi team,", "Dear support team,", "Good morning,").
+_GREETING_LINE = re.compile(
+    r"(?im)^[ \t]*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))\b"
+    r"[^\n.!?]{0,40}[,!:]?[ \t]*(?:\n|$)"
+)
+# A name the redaction left alone on the last line.
+_LAST_LINE_NAME = re.compile(r"\n[ \t]*\[name\][ \t.!]*$")
+
+
+def quote_for_colleague(redacted: str) -> str:
+    """The customer's words as a colleague reads them (CSM alerts, product documents): redacted,
+    without the greeting and the sign-off around them, which say nothing about the problem and
+    hold the placeholders ("Cheers, [name]")."""
+    text = _GREETING_LINE.sub("", redacted)
+    text = _SIGNED_NAME.sub("", text)
+    text = _LAST_LINE_NAME.sub("", text.rstrip())
+    text = _TRAILING_SIGNOFF.sub("", text)
+    return text.strip().rstrip(" ,;:-—–")
+
+
 def shorten(text: str, limit: int = 300) -> str:
     """Collapse whitespace and cut at a word boundary so the result fits in ``limit`` characters."""
     flat = " ".join(text.split())

@@ -14,26 +14,25 @@ Who gets an automatic acknowledgment is a policy decision kept here, in the appl
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import duckdb
 
 from flows.loop.message_items import answered_items, enqueue_with_items
-from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
+from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts
 from notifications import (
     FeedbackItem,
     MessageKind,
     Outbox,
+    RejectedItem,
     SenderIdentity,
     compose_grouped_acknowledgments,
     filter_suppressed,
     load_suppressions,
     needs_handoff,
 )
-from notifications.feedback_item import is_missing, parse_intents
 
 log = logging.getLogger(__name__)
 
@@ -61,61 +60,52 @@ class AckQueued:
     queued: int
 
 
-def is_acknowledgeable(item: Mapping[str, Any]) -> bool:
+def is_acknowledgeable(item: FeedbackItem) -> bool:
     """Sources a customer expects an answer from us on (a note is the CSM's own writing)."""
-    if item["source"] == "note":
+    if item.source == "note":
         return False
-    return item["source"] != "ticket" or bool(
-        set(parse_intents(item.get("intents"))) & FEEDBACK_TICKET_INTENTS
-    )
+    return item.source != "ticket" or bool(set(item.intents) & FEEDBACK_TICKET_INTENTS)
 
 
-def has_words_and_address(item: Mapping[str, Any]) -> bool:
-    text, address = item.get("text"), item.get("contact_email")
-    return (
-        not is_missing(text)
-        and bool(str(text).strip())
-        and not is_missing(address)
-        and bool(str(address).strip())
-    )
+def has_words_and_address(item: FeedbackItem) -> bool:
+    return bool(item.text.strip()) and bool(item.contact_email.strip())
 
 
 def items_in_window(
     con: duckdb.DuckDBPyConnection, *, as_of: datetime, window_days: int
-) -> list[dict[str, Any]]:
-    """fct_feedback rows received in the window before ``as_of``, as Python values."""
-    return fetch_dicts(con, WINDOW_SQL, [as_of - timedelta(days=window_days), as_of])
-
-
-def routes_to_human(item: Mapping[str, Any]) -> bool:
-    """True when a person answers this item; an item the library cannot read is not held back
-    here: its acknowledgment is rejected with the reason when it is composed."""
-    try:
-        return needs_handoff(FeedbackItem.from_mapping(item))
-    except ValueError:
-        return False
+) -> tuple[list[FeedbackItem], list[RejectedItem]]:
+    """fct_feedback's items received in the window before ``as_of``, each read once into a
+    typed item (the seam between the marts and the loop); a row that cannot be read is
+    rejected with the reason."""
+    return feedback_items(
+        fetch_dicts(con, WINDOW_SQL, [as_of - timedelta(days=window_days), as_of])
+    )
 
 
 def queue_acknowledgments(
     outbox: Outbox,
-    rows: Sequence[Mapping[str, Any]],
+    items: Sequence[FeedbackItem],
     *,
     run_date: date,
     identity: SenderIdentity,
+    unreadable: int = 0,
 ) -> AckQueued:
-    """Queue one automatic acknowledgment per person for ``rows``; no sending.
+    """Queue one automatic acknowledgment per person for ``items``; no sending.
 
     Exactly once per item: an item any earlier acknowledgment answered is left out, and each
     message is queued with the items it answers in one transaction (message_items.py),
     so a re-run, a later night or a crash in between never answers an item twice.
+    ``unreadable``: the window's rows no typed item could be read from, counted as not
+    composable (their reasons are logged where they were read).
     """
     con = outbox.connection
-    due = [row for row in rows if is_acknowledgeable(row) and has_words_and_address(row)]
-    automatic = [row for row in due if not routes_to_human(row)]
+    due = [item for item in items if is_acknowledgeable(item) and has_words_and_address(item)]
+    # Hand-off cases are answered by their CSM (handoffs.py), never by a machine.
+    automatic = [item for item in due if not needs_handoff(item)]
     answered = answered_items(
-        con, MessageKind.ACKNOWLEDGMENT.value, among=[str(row["item_id"]) for row in automatic]
+        con, MessageKind.ACKNOWLEDGMENT.value, among=[item.item_id for item in automatic]
     )
-    owed = [row for row in automatic if str(row["item_id"]) not in answered]
+    owed = [item for item in automatic if item.item_id not in answered]
     grouped, rejected = compose_grouped_acknowledgments(owed, sender=identity)
     for bad in rejected:
         log.warning("acknowledgment not composed: %s", bad)
@@ -127,7 +117,7 @@ def queue_acknowledgments(
     return AckQueued(
         due=len(due),
         held_for_human=len(due) - len(automatic),
-        rejected=len(rejected),
+        rejected=len(rejected) + unreadable,
         suppressed=len(kept.skipped),
         queued=queued,
     )

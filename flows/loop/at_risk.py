@@ -39,20 +39,6 @@ from notifications import (
 
 log = logging.getLogger(__name__)
 
-RISK_SIGNALS_DDL = """
-create schema if not exists ops;
-create table if not exists ops.risk_signals (
-    account_id varchar not null,
-    signal varchar not null,
-    crossed_on date not null,
-    cleared_on date,
-    primary key (account_id, signal, crossed_on)
-);
--- Added when an account's signals went into one alert: the key of the alert that told the
--- CSM of the crossing (null: not told yet, or told by an alert per signal, before).
-alter table ops.risk_signals add column if not exists alerted_by varchar;
-"""
-
 ALERTS_SQL = """
 select * exclude (at_risk_alert_id, churn_or_competitor_mentions_90d)
 from loop.loop_at_risk_alerts
@@ -108,7 +94,6 @@ def record_crossings(
 ) -> dict[tuple[str, str], date]:
     """Open a crossing for each new (account, signal), clear the ones gone; returns the day each
     active crossing began. Runs in the caller's transaction."""
-    con.execute(RISK_SIGNALS_DDL)
     open_rows = con.execute(
         "select account_id, signal, crossed_on from ops.risk_signals where cleared_on is null"
     ).fetchall()

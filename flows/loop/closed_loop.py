@@ -8,7 +8,10 @@ history, so a first run over a year of roadmap mails nobody.
 Which customers: those whose own item asked for that roadmap item, by meaning
 (flows/roadmap_match.py), among the items that asked for something at all
 (loop.loop_closed_loop_candidates: the warehouse's definition), received before the decision.
-Sharing a theme or a word with the roadmap item is not asking for it. Every score is kept in
+The sentence that matched must ask for something itself, read alone by the tagger with the
+warehouse's request intents (loop.loop_request_intents): praise or a fault report beside a request
+is not a request for what it mentions. Sharing a theme or a word with the roadmap item is not
+asking for it. Every score is kept in
 ops.closed_loop_matches (fct_closed_loop_matches), told or not, so an analyst can see why each
 customer was told and which ones fell just short. One email per customer address and roadmap
 item, ever: the key is (kind, address, roadmap item). Suppressed addresses are left out and
@@ -28,8 +31,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -53,11 +59,16 @@ from notifications import (
 )
 from notifications.suppressions import normalise_address
 
+if TYPE_CHECKING:
+    from nlp.tagger import Tagger
+
 ROADMAP_SQL = """
 select roadmap_item_id, title, theme_keywords, status, status_entered_at, is_decided
 from loop.loop_roadmap_decisions
 order by roadmap_item_id
 """
+
+REQUEST_INTENTS_SQL = "select intent from loop.loop_request_intents"
 
 CANDIDATES_SQL = """
 select fct_feedback.*, fct_feedback.feedback_text as text
@@ -155,14 +166,56 @@ def _queue(
     )
 
 
-def roadmap_fingerprint(roadmap: list[dict[str, Any]]) -> str:
-    """What every score of a night was computed from besides the item's words: the method and
-    every roadmap item's title and keywords (a new or renamed one can change any item's nearest)."""
+@dataclass(frozen=True)
+class RequestReading:
+    """Which sentences ask for something: the tagger's intents for each sentence read alone,
+    against the warehouse's request intents. The tagger loads on the first sentences read."""
+
+    intents: frozenset[str]
+    model_dir: Path | None = None
+    taxonomy_dir: Path | None = None
+
+    @property
+    def version(self) -> str:
+        """The tagger's trained version, read from its meta.json without loading it."""
+        from nlp.tagger import MODEL_DIR
+
+        meta = json.loads(((self.model_dir or MODEL_DIR) / "meta.json").read_text("utf-8"))
+        corpus = str(meta.get("corpus", {}).get("sha256", ""))[:8]
+        return f"{meta.get('version', '')}+{corpus}|{sorted(self.intents)}|{self.taxonomy_dir}"
+
+    def __call__(self, sentences: list[str]) -> list[bool]:
+        tagger = _tagger(self.model_dir, self.taxonomy_dir)
+        tags = tagger.classify_texts(list(sentences)).tags
+        return [bool(self.intents.intersection(tag.intents)) for tag in tags]
+
+
+@lru_cache(maxsize=1)
+def _tagger(model_dir: Path | None, taxonomy_dir: Path | None) -> Tagger:
+    from nlp.tagger import MODEL_DIR, Tagger
+
+    return Tagger.load(model_dir or MODEL_DIR, taxonomy_dir=taxonomy_dir)
+
+
+def request_reading(
+    con: duckdb.DuckDBPyConnection,
+    model_dir: Path | None = None,
+    taxonomy_dir: Path | None = None,
+) -> RequestReading:
+    """The warehouse's request intents (one home: the dbt var behind loop_request_intents)."""
+    intents = frozenset(str(row[0]) for row in con.execute(REQUEST_INTENTS_SQL).fetchall())
+    return RequestReading(intents, model_dir, taxonomy_dir)
+
+
+def roadmap_fingerprint(roadmap: list[dict[str, Any]], reader: str = "") -> str:
+    """What every score of a night was computed from besides the item's words: the method,
+    every roadmap item's title and keywords (a new or renamed one can change any item's nearest)
+    and the version of what reads which sentences ask (``reader``)."""
     readings = [
         [row["roadmap_item_id"], row["title"] or "", list(row["theme_keywords"] or ())]
         for row in sorted(roadmap, key=lambda row: str(row["roadmap_item_id"]))
     ]
-    return hashlib.md5(json.dumps([METHOD, readings]).encode("utf-8")).hexdigest()
+    return hashlib.md5(json.dumps([METHOD, reader, readings]).encode("utf-8")).hexdigest()
 
 
 def fingerprint(roadmap_md5: str, text: str) -> str:
@@ -210,10 +263,13 @@ def match_decided(
     window_days: int,
     min_score: float,
     rejudge: bool = False,
+    model_dir: Path | None = None,
+    taxonomy_dir: Path | None = None,
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Each roadmap item decided in the window, with the candidate rows that asked for it;
     every new score is written to ops.closed_loop_matches. Only candidates without a stored
-    score of their current fingerprint are scored, unless ``rejudge``."""
+    score of their current fingerprint are scored, unless ``rejudge``. ``model_dir`` and
+    ``taxonomy_dir``: the tagger that reads which sentences ask (default: the shipped one)."""
     since = as_of - timedelta(days=window_days)
     roadmap = fetch_dicts(con, ROADMAP_SQL)
     decided = {
@@ -223,7 +279,8 @@ def match_decided(
     }
     if not decided:
         return []
-    roadmap_md5 = roadmap_fingerprint(roadmap)
+    reading = request_reading(con, model_dir, taxonomy_dir)
+    roadmap_md5 = roadmap_fingerprint(roadmap, reading.version)
     targets = sorted(decided)
     window = [targets, [decided[t]["status_entered_at"] for t in targets]]
     if rejudge:
@@ -239,7 +296,7 @@ def match_decided(
             " where roadmap_item_id = ? and roadmap_status <> ? and not is_match",
             [[decided[t]["status"], t, decided[t]["status"]] for t in targets],
         )
-    scored = _score(rows, roadmap, targets) if rows else []
+    scored = _score(rows, roadmap, targets, reading) if rows else []
     # Only what was said before the decision asked for it.
     scored = [
         s
@@ -265,7 +322,10 @@ def match_decided(
 
 
 def _score(
-    rows: list[dict[str, Any]], roadmap: list[dict[str, Any]], targets: list[str]
+    rows: list[dict[str, Any]],
+    roadmap: list[dict[str, Any]],
+    targets: list[str],
+    reading: RequestReading,
 ) -> list[Scored]:
     from nlp.embed import Embedder
 
@@ -277,6 +337,7 @@ def _score(
             for r in roadmap
         ],
         targets,
+        asks=reading,
     )
 
 
@@ -289,9 +350,12 @@ def queue_closed_loop(
     min_score: float,
     identity: SenderIdentity,
     rejudge: bool = False,
+    model_dir: Path | None = None,
+    taxonomy_dir: Path | None = None,
 ) -> tuple[StepCount, StepCount]:
     """Queue "we heard you" emails and declined notes; returns (shipped, declined) counts.
-    ``rejudge`` scores every candidate again instead of only what changed (match_decided)."""
+    ``rejudge`` scores every candidate again instead of only what changed (match_decided);
+    ``model_dir`` and ``taxonomy_dir`` name the tagger that reads which sentences ask."""
     shipped: list[tuple[ComposedBatch, list[FeedbackItem]]] = []
     declined: list[tuple[ComposedBatch, list[FeedbackItem]]] = []
     # An item a message of the kind answered is not answered again, whatever that message's
@@ -303,6 +367,8 @@ def queue_closed_loop(
         window_days=window_days,
         min_score=min_score,
         rejudge=rejudge,
+        model_dir=model_dir,
+        taxonomy_dir=taxonomy_dir,
     )
     asked = [str(row["item_id"]) for _, rows in matched for row in rows]
     answered = {

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from flows.loop.message_items import answered_items, enqueue_with_items
 from flows.loop.outcome import StepCount
@@ -61,20 +60,18 @@ def compose_handoffs(
 
 
 def qbr_notes(
-    rows: Sequence[dict[str, Any]], items: Sequence[FeedbackItem], *, next_update_days: int
+    items: Sequence[FeedbackItem], *, next_update_days: int
 ) -> list[QbrNote | RejectedItem]:
-    """The QBR notes among the window's rows, their items in bullet order (a note that cannot
+    """The QBR notes among the window's items, their items in bullet order (a note that cannot
     be one, say bullets on two accounts, comes back rejected with why).
 
     A note item's ``source_record_id`` is ``<note_id>:<bullet>``; the meeting is its day.
     """
-    by_id = {item.item_id: item for item in items}
     bullets: dict[str, list[tuple[int, FeedbackItem]]] = {}
-    for row in rows:
-        item = by_id.get(str(row["item_id"]))
-        if row["source"] != "note" or row.get("note_type") != "qbr" or item is None:
+    for item in items:
+        if item.source != "note" or item.note_type != "qbr":
             continue
-        match = re.fullmatch(r"(?P<note>.+):(?P<bullet>\d+)", str(row["source_record_id"]))
+        match = re.fullmatch(r"(?P<note>.+):(?P<bullet>\d+)", item.source_record_id)
         if match is None:
             continue
         bullets.setdefault(match["note"], []).append((int(match["bullet"]), item))
@@ -98,7 +95,6 @@ def qbr_notes(
 
 def queue_handoffs_and_followups(
     outbox: Outbox,
-    rows: Sequence[dict[str, Any]],
     items: Sequence[FeedbackItem],
     *,
     as_of: datetime,
@@ -118,7 +114,7 @@ def queue_handoffs_and_followups(
     log_rejected("hand-off", rejected)
     rejected = []
     followups: list[EmailMessage] = []
-    for note in qbr_notes(rows, items, next_update_days=next_update_days):
+    for note in qbr_notes(items, next_update_days=next_update_days):
         try:
             if isinstance(note, RejectedItem):
                 raise ValueError(note.reason)

@@ -27,6 +27,8 @@ class LoopPolicy:
     escalation) are dbt vars in dbt_project.yml, read by the models in models/loop.
     - ``qbr_next_update_days``: the next update a QBR follow-up promises, after the meeting.
     - ``chat``: where alerts' chat copies go (Slack, webhooks); None sends email only.
+    - ``model_dir``, ``taxonomy_dir``: the tagger that reads whether a customer's sentence asks
+      for something (the closed loop); None is the shipped one.
     """
 
     escalation_dir: Path
@@ -38,6 +40,8 @@ class LoopPolicy:
     qbr_next_update_days: int = 14
     escalation: EscalationThresholds = field(default_factory=EscalationThresholds)
     chat: ChatRoutes | None = None
+    model_dir: Path | None = None
+    taxonomy_dir: Path | None = None
     # No at-risk thresholds here: what "at risk" means is dbt's (int_account_risk_signals, its
     # thresholds vars fed from the settings); the alert step reads loop.loop_at_risk_alerts.
 

@@ -1,4 +1,9 @@
-"""Reading mart rows as plain Python values, and feedback items from them."""
+"""Reading mart rows as plain Python values, and feedback items from them.
+
+``feedback_items`` is the seam between the marts and the loop: each fct_feedback row a step
+reads becomes a typed ``FeedbackItem`` here, once (its intents read by the library's one
+parser), and the steps and the notifications library take the typed item from then on.
+"""
 
 from __future__ import annotations
 

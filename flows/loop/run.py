@@ -21,7 +21,7 @@ from flows.loop.escalations import escalate_themes
 from flows.loop.handoffs import queue_handoffs_and_followups
 from flows.loop.outcome import LoopOutcome
 from flows.loop.policy import LoopPolicy
-from flows.loop.rows import feedback_items, log_rejected
+from flows.loop.rows import log_rejected
 from flows.loop.stale_digests import queue_stale_digests
 from flows.warehouse.connection import open_warehouse
 from notifications import EscalationThresholds, Outbox, Sender, SenderIdentity, deliver
@@ -45,6 +45,8 @@ def notify_tonight(settings: Settings, run_date: date, as_of: datetime) -> LoopO
             min_retention_risk_accounts=settings.escalation_min_retention_risk_accounts,
         ),
         chat=chat_routes(settings),
+        model_dir=settings.model_dir,
+        taxonomy_dir=settings.taxonomy_dir,
     )
     with open_warehouse(settings.warehouse) as con:
         return close_the_loop(
@@ -79,14 +81,14 @@ def close_the_loop(
     as they read now. ``rejudge=True`` scores every closed-loop candidate again; it queues the
     same messages (tests/flows/loop/test_incremental_notify.py)."""
     outbox = Outbox(con, chat=policy.chat)
-    outbox.ensure_schema()
-    rows = items_in_window(con, as_of=as_of, window_days=policy.window_days)
-    items, unreadable = feedback_items(rows)
-    log_rejected("hand-off or follow-up", unreadable)
-    acks = queue_acknowledgments(outbox, rows, run_date=run_date, identity=identity)
+    # The window's mart rows become typed items here, once; every step below takes them.
+    items, unreadable = items_in_window(con, as_of=as_of, window_days=policy.window_days)
+    log_rejected("message", unreadable)
+    acks = queue_acknowledgments(
+        outbox, items, run_date=run_date, identity=identity, unreadable=len(unreadable)
+    )
     handoffs, followups = queue_handoffs_and_followups(
         outbox,
-        rows,
         items,
         as_of=as_of,
         run_date=run_date,
@@ -108,6 +110,8 @@ def close_the_loop(
         min_score=policy.closed_loop_min_similarity,
         identity=identity,
         rejudge=rejudge,
+        model_dir=policy.model_dir,
+        taxonomy_dir=policy.taxonomy_dir,
     )
     return LoopOutcome(
         acks=acks,

@@ -16,23 +16,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import duckdb
 
-from flows.loop.acknowledgments import has_words_and_address, is_acknowledgeable, routes_to_human
+from flows.loop.acknowledgments import has_words_and_address, is_acknowledgeable
 from flows.loop.message_items import answered_items
 from flows.loop.outcome import StepCount
 from flows.loop.policy import LoopPolicy
-from flows.loop.rows import FEEDBACK_COLUMNS, fetch_dicts
+from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts
 from notifications import (
     EmailMessage,
     EscalationWait,
+    FeedbackItem,
     Outbox,
     RenewalWatch,
     SenderIdentity,
     StaleItem,
     compose_stale_digests,
+    needs_handoff,
 )
 
 log = logging.getLogger(__name__)
@@ -59,11 +60,17 @@ order by all
 """
 
 
-def owes_answer(row: dict[str, Any]) -> bool:
-    """Items the loop answers: what the acknowledgment clock of a CSM's digest is about."""
-    if row["source"] == "note":
-        return row.get("note_type") == "qbr"
-    return routes_to_human(row) or (is_acknowledgeable(row) and has_words_and_address(row))
+def owes_answer(item: FeedbackItem | None, source: str) -> bool:
+    """Items the loop answers: what the acknowledgment clock of a CSM's digest is about.
+
+    ``item`` is None for a row no typed item could be read from: the loop cannot answer it, so
+    unless it is a note (the CSM's own writing) it is the CSM's to chase.
+    """
+    if item is None:
+        return source != "note"
+    if item.source == "note":
+        return item.note_type == "qbr"
+    return needs_handoff(item) or (is_acknowledgeable(item) and has_words_and_address(item))
 
 
 def stale_items(
@@ -74,6 +81,9 @@ def stale_items(
     # The marts were built before tonight's messages: what the loop answered tonight (queued
     # earlier in this run) is not slipping.
     rows = fetch_dicts(con, CLOCKS_SQL, [start, end, start, end])
+    # Each row read into a typed item once, for who answers it; the clocks are read off the row.
+    items, _ = feedback_items(rows)
+    typed = {item.item_id: item for item in items}
     ids = [str(row["item_id"]) for row in rows]
     answered = answered_items(con, "acknowledgment", ids) | answered_items(con, "qbr_followup", ids)
     handed_off = answered_items(con, "handoff", ids)
@@ -90,7 +100,7 @@ def stale_items(
             and start <= row["ack_due_at"] < end
             and answerable
             and row["item_id"] not in answered
-            and owes_answer(row)
+            and owes_answer(typed.get(str(row["item_id"])), str(row["source"]))
         ):
             clocks.append((row["ack_due_at"], "acknowledgment"))
         due = row["detractor_contact_due_at"]

@@ -1,4 +1,4 @@
-"""The monthly report's ranked lists: themes by ARR affected (fct_theme_impact), and the
+"""The monthly report's ranked lists: themes by ARR affected (rpt_monthly_top_themes), and the
 riskiest open items (rpt_monthly_risky_items)."""
 
 from __future__ import annotations
@@ -27,19 +27,11 @@ def quote(text: str | None) -> str:
 def top_themes(
     con: duckdb.DuckDBPyConnection, period: Period, months: list[date]
 ) -> list[ThemeImpact]:
-    """The month's themes by ARR affected (fct_theme_impact), with their items per month."""
+    """The month's themes by ARR affected (rpt_monthly_top_themes), with their items per month."""
     found = rows(
         con,
-        """
-        select i.theme_key, t.theme_label, i.items, i.accounts_affected, i.arr_affected,
-            i.arr_renewing_90d, i.trend, i.trend_pct, t.is_escalated, t.roadmap_status,
-            t.is_for_product
-        from marts.fct_theme_impact as i
-        join marts.dim_themes as t on t.theme_key = i.theme_key
-        where i.period_type = 'month' and cast(i.period_start as date) = ?
-        order by i.arr_affected desc, i.items desc, i.theme_key
-        limit ?
-        """,
+        "select * from reports.rpt_monthly_top_themes"
+        " where report_month = ? and theme_rank <= ? order by theme_rank",
         [period.start, TOP_THEMES],
     )
     keys = [r["theme_key"] for r in found]

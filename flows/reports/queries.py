@@ -34,16 +34,26 @@ def read_marts(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             raise ReportError(
                 f"{warehouse}: the warehouse has no marts yet (run `loopkeeper nightly` first)"
             )
-        reports = scalar(
-            con,
-            "select count(*) from information_schema.tables where table_schema = 'reports'",
-        )
-        if not reports:
+        built = {
+            str(name)
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'reports'"
+            ).fetchall()
+        }
+        missing = sorted(report_models() - built)
+        if missing:
             raise ReportError(
-                f"{warehouse}: the warehouse has no report models (schema reports) yet; it was"
+                f"{warehouse}: the warehouse lacks report models ({', '.join(missing)}); it was"
                 " built by an older Loopkeeper: run `loopkeeper nightly` once to build them"
             )
         yield con
+
+
+def report_models() -> set[str]:
+    """The report models the dbt project defines (models/reports), which the reports read."""
+    from flows.warehouse.dbt import DBT_PROJECT_DIR
+
+    return {path.stem for path in (DBT_PROJECT_DIR / "models" / "reports").glob("rpt_*.sql")}
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> list[Row]:

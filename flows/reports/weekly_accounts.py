@@ -1,8 +1,7 @@
-"""At-risk accounts for the weekly report, and whether their CSM was told (ops.outbox)."""
+"""At-risk accounts for the weekly report, and whether their CSM was told
+(rpt_weekly_at_risk_accounts)."""
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 import duckdb
 
@@ -10,39 +9,20 @@ from flows.reports.figures import AtRiskAccount
 from flows.reports.queries import rows
 
 AT_RISK_LISTED = 12
-# The at-risk flags look back 30 days (dim_accounts); a CSM told within that window was told
-# about the risk the flags describe.
-TOLD_WINDOW_DAYS = 30
-TOLD_KINDS = ("at_risk_alert", "handoff")
 
 
 def at_risk_accounts(
-    con: duckdb.DuckDBPyConnection, as_of: date
+    con: duckdb.DuckDBPyConnection,
 ) -> tuple[list[AtRiskAccount], int, int]:
     """The at-risk accounts by ARR (the first AT_RISK_LISTED), how many in all, how many told.
 
-    "Told" is an at-risk alert or a hand-off about the account that the outbox sent for a night
-    within TOLD_WINDOW_DAYS of as_of; the night (run_date), not the wall clock, so a backfill
-    counts the same.
+    Whether the CSM was told, and within which window, is the warehouse's answer
+    (rpt_weekly_at_risk_accounts).
     """
     found = rows(
         con,
-        f"""
-        with told as (
-            select account_id, max(run_date) as told_on
-            from ops.outbox
-            where kind in {TOLD_KINDS} and status = 'sent'
-                and run_date > ? and run_date <= ?
-            group by account_id
-        )
-        select a.account_name, a.tier, a.arr, a.days_to_renewal, a.csm_name,
-            a.at_risk_reasons, told.told_on
-        from marts.dim_accounts as a
-        left join told on told.account_id = a.account_id
-        where a.is_at_risk
-        order by a.arr desc nulls last, a.account_id
-        """,
-        [as_of - timedelta(days=TOLD_WINDOW_DAYS), as_of],
+        "select * from reports.rpt_weekly_at_risk_accounts"
+        " order by arr desc nulls last, account_id",
     )
     accounts = [
         AtRiskAccount(

@@ -33,7 +33,7 @@ def weekly_figures(con: duckdb.DuckDBPyConnection, period: Period, name: str) ->
     require_items(con, period, name)
     last = previous(period)
     as_of = as_of_date(con)
-    at_risk, total, told = at_risk_accounts(con, as_of)
+    at_risk, total, told = at_risk_accounts(con)
     week, last_week = _volumes(con, period), _volumes(con, last)
     return WeeklyFigures(
         period=period,

@@ -9,14 +9,14 @@ from typing import Any
 
 import duckdb
 
-from notifications import Outbox
-
-RAW_SCHEMA = Path(__file__).with_name("raw_schema.sql")
-
 
 @contextmanager
 def open_warehouse(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Connect, creating the file and the landing tables on first use; always close after."""
+    """Connect, creating the file on first use; always close after.
+
+    Runs no DDL: a run applies the warehouse's schema once, before its first step
+    (flows.warehouse.schema), not on every connection its steps open.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.exists():
@@ -25,10 +25,6 @@ def open_warehouse(path: Path, *, read_only: bool = False) -> Iterator[duckdb.Du
     # DuckDB draws its own progress bar on long queries; the CLI reports progress itself.
     con.execute("set enable_progress_bar = false")
     try:
-        if not read_only:
-            con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
-            # dbt reads the outbox as a source, so it exists before the first dbt build.
-            Outbox(con).ensure_schema()
         yield con
     finally:
         con.close()

@@ -20,8 +20,6 @@ TABLE = "ops.published_night"
 
 def record_night(con: duckdb.DuckDBPyConnection, night: date, as_of: datetime) -> None:
     """The night (and its as_of, UTC) the warehouse holds from now on; one row."""
-    con.execute("create schema if not exists ops")
-    con.execute(f"create table if not exists {TABLE} (night date not null, as_of timestamp)")
     con.execute(f"delete from {TABLE}")
     con.execute(f"insert into {TABLE} values (?, ?)", [night, as_of.replace(tzinfo=None)])
 
@@ -43,7 +41,8 @@ def record_stages(con: duckdb.DuckDBPyConnection, night: date) -> int:
 
 
 def night_held(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The night recorded in this warehouse; None before the first one (or an older warehouse)."""
+    """The night recorded in this warehouse; None before the first one (or an older warehouse,
+    read read-only and so never upgraded)."""
     exists = con.execute(
         "select count(*) from information_schema.tables"
         " where table_schema = 'ops' and table_name = 'published_night'"

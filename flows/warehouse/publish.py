@@ -1,6 +1,6 @@
 """Publishing: runs write a private working copy; analysts read the published warehouse file.
 
-DuckDB allows one read-write process or many read-only ones per file, never both (FACTS.md).
+DuckDB allows one read-write process or many read-only ones per file, never both.
 So a run never opens the published file: every stage writes the working copy, and only when the
 whole night has succeeded is that copy checkpointed, copied beside the published file, flushed to
 disk and renamed over it. rename(2) is atomic: a new connection opens last night or tonight, never

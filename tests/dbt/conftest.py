@@ -14,11 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from notifications.outbox_schema import OUTBOX_DDL
+from flows.warehouse.schema import apply_schema
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_DIR = REPO / "dbt_project"
-RAW_SCHEMA = REPO / "flows" / "warehouse" / "raw_schema.sql"
 RAW_ROWS = Path(__file__).parent / "fixtures" / "raw_layer.sql"
 AS_OF = "2026-11-10T00:00:00Z"
 
@@ -27,8 +26,7 @@ def write_raw_layer(path: Path) -> None:
     """The raw and ops tables with the fixture's rows."""
     con = duckdb.connect(str(path))
     try:
-        con.execute(RAW_SCHEMA.read_text())
-        con.execute(OUTBOX_DDL)
+        apply_schema(con)
         con.execute(RAW_ROWS.read_text())
     finally:
         con.close()

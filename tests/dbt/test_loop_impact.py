@@ -29,6 +29,7 @@ from flows.demo.outcomes import (
     renewal_outcomes,
 )
 from flows.demo.people import make_accounts
+from flows.warehouse.schema import apply_schema
 
 END = date(2025, 11, 18)
 TOLD_AT = datetime(2025, 11, 20, 2)
@@ -36,7 +37,6 @@ WAVE = datetime(2026, 1, 20, 9)
 FIRST_LOAD = datetime(2025, 11, 20, 1)
 RENEWALS_LOAD = datetime(2026, 11, 21, 1)
 AS_OF = "2026-11-25T00:00:00Z"
-RAW_SCHEMA = Path(__file__).resolve().parents[2] / "flows" / "warehouse" / "raw_schema.sql"
 DbtRun = Callable[[Sequence[str], Path, str], None]
 MODELS = ("stg_crm__renewals", "fct_loop_impact_cases", "fct_loop_impact")
 
@@ -132,7 +132,7 @@ def write_company(path: Path, company: Company) -> None:
     """The raw layer, and the marts the impact models read, as the company's tables."""
     con = duckdb.connect(str(path))
     try:
-        con.execute(RAW_SCHEMA.read_text())
+        apply_schema(con)
         con.execute("create schema marts")
         for name, rows in (
             ("fct_feedback", company.feedback),

@@ -12,6 +12,7 @@ from flows.cli import app
 from flows.status import render_status
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.publish import publish, work_path
+from flows.warehouse.schema import apply_schema
 from notifications import EmailMessage, FileSender, Outbox, deliver, message_key
 from notifications.outbox import utc_now
 
@@ -42,6 +43,7 @@ def outbox_after_a_bad_night(tmp_path: Path) -> Path:
     warehouse = tmp_path / "wh" / "lk.duckdb"
     day_ago = utc_now() - timedelta(days=1, hours=3)
     with open_warehouse(work_path(warehouse)) as con:
+        apply_schema(con)
         outbox = Outbox(con, clock=lambda: day_ago)
         outbox.enqueue([message(n) for n in range(5)], NIGHT)
         rows = {row.to_email: row.message_key for row in outbox.claim(limit=4)}

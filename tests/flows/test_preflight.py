@@ -87,3 +87,25 @@ def test_a_run_that_cannot_finish_stops_in_one_line_before_any_data_work(
     assert line.startswith("error: ") and said in line
     assert started == []
     assert sorted(path.name for path in tmp_path.iterdir()) == ["inbox"]
+
+
+def test_a_temporary_prefect_api_that_never_answers_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.nightly
+
+    def start_fails(**_: object) -> None:
+        # What Prefect raises when its temporary server does not answer in time.
+        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
+
+    monkeypatch.setattr(flows.nightly, "nightly", start_fails)
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    (tmp_path / "inbox").mkdir()
+    result = CliRunner().invoke(
+        app,
+        ["nightly", "--inbox", str(tmp_path / "inbox"), "--warehouse", str(tmp_path / "lk.duckdb")],
+    )
+
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("error: Prefect's temporary API server did not answer within 180 s")

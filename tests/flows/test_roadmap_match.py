@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.roadmap_match import MIN_SIMILARITY, RoadmapItem, score_items, sentences_of
+from flows.loop.closed_loop import RequestReading
+from flows.roadmap_match import MIN_SIMILARITY, AsksReader, RoadmapItem, score_items, sentences_of
 from nlp.embed import Embedder
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "roadmap_matching"
@@ -35,12 +36,23 @@ def embedder() -> Embedder:
     return Embedder.load()
 
 
-def told(embedder: Embedder, text: str, roadmap: list[RoadmapItem] = ROADMAP) -> list[str]:
+@pytest.fixture(scope="module")
+def reading() -> RequestReading:
+    """The shipped tagger reading each sentence, with the warehouse's default request intents."""
+    return RequestReading(frozenset({"feature_request", "question"}))
+
+
+def told(
+    embedder: Embedder,
+    text: str,
+    roadmap: list[RoadmapItem] = ROADMAP,
+    asks: AsksReader | None = None,
+) -> list[str]:
     """The roadmap items a text would be told about at the default threshold."""
     ids = [item.roadmap_item_id for item in roadmap]
     return [
         s.roadmap_item_id
-        for s in score_items(embedder, [text], roadmap, ids)
+        for s in score_items(embedder, [text], roadmap, ids, asks=asks)
         if s.is_match(MIN_SIMILARITY)
     ]
 
@@ -70,6 +82,45 @@ def test_a_request_for_a_neighbouring_roadmap_item_is_told_only_the_nearest(
     assert told(embedder, "Please add a sync log showing what changed in the integration.") == [
         "R-SYNCLOG"
     ]
+
+
+def test_a_text_asking_for_two_things_is_told_of_each(
+    embedder: Embedder, reading: RequestReading
+) -> None:
+    # Each sentence is nearest its own roadmap item; judged as a whole text, only one would be.
+    text = "Please add an Excel export. We also need PO numbers on invoices."
+    assert told(embedder, text, asks=reading) == ["R-EXPORT", "R-PO"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "The new dark theme looks great. Any chance of getting keyboard shortcuts?",
+            id="praise",
+        ),
+        pytest.param(
+            "Dark mode text is unreadable in the tables. Please add keyboard shortcuts.",
+            id="fault",
+        ),
+    ],
+)
+def test_praise_or_a_fault_beside_a_request_is_no_request_for_what_it_names(
+    embedder: Embedder, reading: RequestReading, text: str
+) -> None:
+    # The first sentence is nearest dark mode, but asks for nothing: only the request counts.
+    assert told(embedder, text) == ["R-DARK", "R-KEYS"]  # every sentence taken as asking
+    assert told(embedder, text, asks=reading) == ["R-KEYS"]
+    [dark] = score_items(embedder, [text], ROADMAP, ["R-DARK"], asks=reading)
+    assert dark.nearest_roadmap_item_id is None  # fct_closed_loop_matches: not asked as a request
+
+
+def test_a_text_of_one_sentence_is_not_read_again(embedder: Embedder) -> None:
+    # The caller chose it as a request (the closed loop's candidates carry a request intent).
+    def never(sentences: list[str]) -> list[bool]:
+        raise AssertionError(f"read again: {sentences}")
+
+    assert told(embedder, "Please make the dark mode happen.", asks=never) == ["R-DARK"]
 
 
 def test_the_best_sentence_of_a_longer_text_is_what_matched(embedder: Embedder) -> None:

@@ -12,6 +12,7 @@ import pytest
 from flows.sources import SOURCES
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
@@ -24,6 +25,7 @@ def source(name: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def warehouse(tmp_path: Path):  # type: ignore[no-untyped-def]
     with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
         yield con
 
 

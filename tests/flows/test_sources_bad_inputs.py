@@ -13,6 +13,7 @@ from flows.sources import SOURCES
 from flows.sources.dates import DATE_FORMATS_HELP
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 BAD = Path(__file__).parents[1] / "fixtures" / "sources" / "bad"
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
@@ -84,6 +85,7 @@ def test_bad_input_is_quarantined_and_good_rows_load(
     (inbox / name).mkdir(parents=True)
     shutil.copy(BAD / name / file, inbox / name / file)
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         result = load_source(con, inbox, source, loaded_at=LOADED_AT)
         quarantined = con.execute(
             "select file, record, field, reason, content from raw._quarantine"
@@ -105,6 +107,7 @@ def test_a_one_megabyte_comment_is_quarantined_not_truncated(tmp_path: Path) -> 
         f'r2,b@acme.io,9,"{big}",2026-11-03T10:00:00Z\n'
     )
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         result = load_source(con, tmp_path, source, loaded_at=LOADED_AT)
         reasons = con.execute("select record, field, reason from raw._quarantine").fetchall()
     assert reasons == [(2, "comment", "comment is longer than 100000 characters")]

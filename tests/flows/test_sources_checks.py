@@ -12,6 +12,7 @@ from flows.sources import SOURCES
 from flows.sources.dates import timestamp_sql, timestamp_text_sql
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 MEMORY = Path(":memory:")
@@ -24,6 +25,7 @@ def run(tmp_path: Path, source: str, files: dict[str, str], sql: str) -> list[tu
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         load_source(
             con, tmp_path, next(s for s in SOURCES if s.name == source), loaded_at=LOADED_AT
         )

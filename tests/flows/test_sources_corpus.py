@@ -27,6 +27,7 @@ from flows.sources import SOURCES
 from flows.sources.dates import DATE_FORMATS_HELP
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 UNREADABLE = f"is not a date/time we can read ({DATE_FORMATS_HELP})"
@@ -430,6 +431,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(fmt.write(rows))
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         for source in SOURCES:
             load_source(con, inbox, source, loaded_at=LOADED_AT)
         quarantined: dict[str, list[tuple[int, str, str]]] = {}

@@ -10,6 +10,7 @@ import pytest
 from flows.sources import SOURCES
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
@@ -27,6 +28,7 @@ def nps_file(inbox: Path, name: str, *rows: tuple[str, str]) -> None:
 
 def test_zendesk_pages_record_the_export_end_time_and_latest_update(tmp_path: Path) -> None:
     with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
         result = load_source(con, FIXTURES, TICKETS, loaded_at=LOADED_AT)
     assert result.cursors == {
         "max_event_at": "2026-11-04T08:00:00Z",
@@ -38,6 +40,7 @@ def test_late_rows_are_loaded_counted_and_do_not_wind_the_cursor_back(tmp_path: 
     inbox = tmp_path / "inbox"
     nps_file(inbox, "a.csv", ("r1", "2026-11-03T10:00:00Z"), ("r2", "2026-11-06T10:00:00Z"))
     with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
         first = load_source(con, inbox, NPS, loaded_at=LOADED_AT)
         nps_file(inbox, "b.csv", ("r3", "2026-11-01T09:00:00Z"), ("r4", "2026-11-10T09:00:00Z"))
         second = load_source(con, inbox, NPS, loaded_at=datetime(2026, 11, 21, 3))
@@ -54,5 +57,6 @@ def test_late_rows_are_loaded_counted_and_do_not_wind_the_cursor_back(tmp_path: 
 def test_sources_without_event_times_keep_no_event_cursor(tmp_path: Path, name: str) -> None:
     source = next(s for s in SOURCES if s.name == name)
     with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
         result = load_source(con, FIXTURES / "styles", source, loaded_at=LOADED_AT)
     assert "max_event_at" not in result.cursors

@@ -13,6 +13,7 @@ from flows.sources import SOURCES, encodings
 from flows.sources.encodings import scan_utf8
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 NPS_HEADER = "Response ID,Email,Score,Comment,Responded At\n"
@@ -22,6 +23,7 @@ SMART = "\u201cExport\u201d costs \u20ac5 \u2013 too slow\u2026 na\u00efve"
 def load(root: Path, name: str):  # type: ignore[no-untyped-def]
     source = next(s for s in SOURCES if s.name == name)
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         result = load_source(con, root, source, loaded_at=LOADED_AT)
         rows = con.execute(
             "select file, record, field, reason from raw._quarantine order by record"

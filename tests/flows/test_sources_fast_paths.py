@@ -21,6 +21,7 @@ from flows.sources.checks import check_batch
 from flows.sources.dates import timestamp_sql, timestamp_text_sql
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 HEADER = "Response ID,Email,Score,Comment,Responded At\n"
 NPS = next(s for s in SOURCES if s.name == "nps")
@@ -31,6 +32,7 @@ def load(tmp_path: Path, files: dict[str, str], sql: str) -> list[tuple[object, 
     for name, text in files.items():
         (tmp_path / "nps" / name).write_bytes(text.encode())
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         load_source(con, tmp_path, NPS, loaded_at=datetime(2026, 11, 20, 3))
         return con.execute(sql).fetchall()
 
@@ -182,6 +184,7 @@ def test_a_new_export_hashed_while_read_loads_once_and_its_copy_is_skipped_unrea
 
     nps = replace(NPS, read=read)
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         first = load_source(con, tmp_path, nps, loaded_at=datetime(2026, 11, 20, 3))
         (tmp_path / "nps" / "b.csv").write_text(HEADER + rows)
         second = load_source(con, tmp_path, nps, loaded_at=datetime(2026, 11, 20, 4))
@@ -203,6 +206,7 @@ def test_a_loaded_export_read_while_hashed_is_dropped_unloaded(
     (tmp_path / "nps").mkdir()
     (tmp_path / "nps" / "a.csv").write_text(HEADER + "r1,a@acme.io,9,fine,2026-11-03\n")
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         load_source(con, tmp_path, NPS, loaded_at=datetime(2026, 11, 20, 3))
         con.execute("update raw._files set size_bytes = -1")
         (tmp_path / "nps" / "copy.csv").write_text(HEADER + "r1,a@acme.io,9,fine,2026-11-03\n")

@@ -11,6 +11,7 @@ import pytest
 from flows.sources import SOURCES
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 
@@ -18,6 +19,7 @@ LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 def load(root: Path, name: str, columns: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     source = next(s for s in SOURCES if s.name == name)
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         result = load_source(con, root, source, loaded_at=LOADED_AT, columns=columns)
         rows = con.execute("select file, record, field, reason from raw._quarantine").fetchall()
         stored = con.execute(f"select * from raw.{source.table}").df()

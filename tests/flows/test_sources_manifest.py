@@ -16,6 +16,7 @@ import pytest
 from flows.sources import SOURCES, inbox
 from flows.sources.loader import SourceLoad, load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 NPS_HEADER = "Response ID,Email,Score,Comment,Responded At\n"
@@ -62,6 +63,7 @@ def test_an_unchanged_inbox_is_skipped_without_hashing_any_file(
     for n in range(5):
         export(tmp_path / "nps" / f"day-{n}.csv", NPS_HEADER + row(n))
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         first = load(con, tmp_path)
         assert first.rows_loaded == 5 and len(hashed) == 5
         hashed.clear()
@@ -79,6 +81,7 @@ def test_an_export_rewritten_in_place_with_its_size_and_mtime_kept_is_read_again
 ) -> None:
     path = export(tmp_path / "nps" / "responses.csv", NPS_HEADER + row(1, score=9))
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         load(con, tmp_path)
         before = path.stat()
         # Same name, same size, modification time put back (cp -p, rsync -t): the change time
@@ -97,6 +100,7 @@ def test_an_export_rewritten_in_place_with_its_size_and_mtime_kept_is_read_again
 def test_a_file_renamed_over_an_old_one_is_read_again(tmp_path: Path, hashed: list[str]) -> None:
     path = export(tmp_path / "nps" / "responses.csv", NPS_HEADER + row(1))
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         load(con, tmp_path)
         export(tmp_path / "nps" / ".responses.csv.tmp", NPS_HEADER + row(2))
         os.replace(tmp_path / "nps" / ".responses.csv.tmp", path)
@@ -112,6 +116,7 @@ def test_a_manifest_ahead_of_a_lost_load_does_not_skip_the_file(
     # commit (here, its rows and file record removed) is redone the next night.
     export(tmp_path / "nps" / "responses.csv", NPS_HEADER + row(1))
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         load(con, tmp_path)
         con.execute("delete from raw.nps_responses")
         con.execute("delete from raw._files")
@@ -126,6 +131,7 @@ def test_a_file_hashed_moments_after_it_was_written_is_hashed_once_more(
     # tick could keep its times: such an entry is not trusted until hashed again later.
     export(tmp_path / "nps" / "responses.csv", NPS_HEADER + row(1), age=0)
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         load(con, tmp_path)
         hashed.clear()
         assert load(con, tmp_path).files_skipped == 1
@@ -136,6 +142,7 @@ def test_files_gone_from_the_inbox_leave_the_manifest(tmp_path: Path) -> None:
     for n in range(3):
         export(tmp_path / "nps" / f"day-{n}.csv", NPS_HEADER + row(n))
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         load(con, tmp_path)
         (tmp_path / "nps" / "day-1.csv").unlink()
         load(con, tmp_path)

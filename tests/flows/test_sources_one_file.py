@@ -21,6 +21,7 @@ from flows.sources.inbox import EXCERPT_BYTES
 from flows.sources.loader import load_source
 from flows.summary import RunSummary
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 MEMORY = Path(":memory:")
@@ -43,6 +44,7 @@ def write(path: Path, text: str | bytes) -> Path:
 
 def load(root: Path, name: str, **kwargs):  # type: ignore[no-untyped-def]
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         result = load_source(con, root, source(name), loaded_at=LOADED_AT, **kwargs)
         rows = con.execute(
             "select file, record, field, reason, content from raw._quarantine order by file, record"
@@ -81,6 +83,7 @@ def test_a_file_without_read_permission_is_unreadable_and_the_others_load(
     assert files == [("nps/ok.csv", "loaded")]
     monkeypatch.setattr(inbox, "file_sha256", real)
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         later = load_source(con, tmp_path, source("nps"), loaded_at=LOADED_AT)
     assert later.rows_loaded == 2
 
@@ -95,6 +98,7 @@ def test_an_unreadable_file_is_quarantined_once_however_many_nights_it_stays(
 
     monkeypatch.setattr(inbox, "file_sha256", refuse)
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         for night in range(3):
             result = load_source(con, tmp_path, source("nps"), loaded_at=LOADED_AT)
             assert result.files_quarantined == 1, f"night {night} must still report it"
@@ -126,6 +130,7 @@ def test_a_readers_own_error_is_that_files_and_the_night_goes_on(tmp_path: Path)
     from dataclasses import replace
 
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         result = load_source(con, tmp_path, replace(nps, read=read), loaded_at=LOADED_AT)
         reasons = con.execute("select file, reason from raw._quarantine").fetchall()
     assert result.rows_loaded == 1
@@ -264,6 +269,7 @@ def test_a_warning_about_a_file_prints_its_name_escaped(tmp_path: Path) -> None:
 def test_a_file_still_being_written_waits_for_the_next_run(tmp_path: Path) -> None:
     growing = write(tmp_path / "nps" / "tonight.csv", GOOD_NPS)
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         now = load_source(con, tmp_path, source("nps"), loaded_at=LOADED_AT, settle_seconds=60)
         assert (now.rows_loaded, now.files_waiting, now.files_read) == (0, 1, 0)
         assert now.messages == [
@@ -285,6 +291,7 @@ def test_the_demo_inbox_is_whole_when_written_so_a_nightly_right_after_reads_it(
 
     demo = generate_inbox(tmp_path, accounts=5, days=2, end=date(2026, 11, 15), seed=1)
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         result = load_source(con, tmp_path, source("nps"), loaded_at=LOADED_AT, settle_seconds=60)
     assert demo.nps_responses > 0
     assert result.files_waiting == 0 and result.rows_loaded == demo.nps_responses

@@ -14,6 +14,7 @@ import pytest
 import flows.sources.inbox as inbox
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 from tests.flows.test_sources_one_file import GOOD_NPS, LOADED_AT, MEMORY, load, source, write
 
 # An NPS export outside the inbox: if any of it loads, the boundary leaked.
@@ -95,6 +96,7 @@ def test_a_name_swapped_for_a_symlink_while_the_file_is_read_still_reads_the_lis
         return nps.read(path, src, con)
 
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         load_source(con, root, replace(nps, read=read), loaded_at=LOADED_AT)
         ids = con.execute("select response_id from raw.nps_responses").fetchall()
     assert ids == [("r1",)]

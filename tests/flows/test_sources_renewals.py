@@ -13,6 +13,7 @@ import pytest
 from flows.sources import SOURCES
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
@@ -22,6 +23,7 @@ ACCOUNTS = next(s for s in SOURCES if s.name == "accounts")
 @pytest.fixture
 def warehouse(tmp_path: Path):  # type: ignore[no-untyped-def]
     with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
         yield con
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from flows.sources import SOURCES
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 NPS = (
     "Response ID,Email,Score,Comment,Responded At,Survey ID,CES\n"
@@ -29,6 +30,7 @@ def test_row_hashes_of_normalised_rows_match_those_stored_by_earlier_releases(
     (tmp_path / "accounts").mkdir()
     (tmp_path / "accounts" / "c.csv").write_bytes(CRM.encode())
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         for source in SOURCES:
             load_source(con, tmp_path, source, loaded_at=datetime(2026, 11, 20))
         nps = con.execute(

@@ -12,6 +12,7 @@ import pytest
 from flows.sources import SOURCES
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 STYLES = Path(__file__).parents[1] / "fixtures" / "sources" / "styles"
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
@@ -20,6 +21,7 @@ LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     with open_warehouse(tmp_path_factory.mktemp("styles") / "w.duckdb") as con:
+        apply_schema(con)
         for source in SOURCES:
             load_source(con, STYLES, source, loaded_at=LOADED_AT)
         yield con
@@ -98,6 +100,7 @@ def counts(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def test_three_loads_of_one_inbox_give_the_counts_of_one(tmp_path: Path) -> None:
     with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
         for source in SOURCES:
             load_source(con, STYLES, source, loaded_at=LOADED_AT)
         once = counts(con)
@@ -118,6 +121,7 @@ def test_overlapping_exports_load_the_union_and_a_corrected_file_loads(tmp_path:
     )
     (tmp_path / "nps" / "week-1-2.csv").write_text(header + a + b)
     with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
         first = load_source(con, tmp_path, nps, loaded_at=LOADED_AT)
         assert (first.rows_loaded, first.rows_duplicate, first.rows_quarantined) == (2, 1, 1)
         (tmp_path / "nps" / "week-1-fixed.csv").write_text(
@@ -145,6 +149,7 @@ def test_a_team_column_mapping_reads_their_headers(tmp_path: Path) -> None:
         "When": "responded_at",
     }
     with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
         result = load_source(con, tmp_path, nps, loaded_at=LOADED_AT, columns=mapping)
     assert (result.rows_loaded, result.files_quarantined) == (1, 0)
     with pytest.raises(

@@ -16,6 +16,7 @@ from flows.sources.loader import load_source
 from flows.status import _version_lines
 from flows.summary import RunSummary
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 FIRST, SECOND = datetime(2026, 12, 2, 3, 0), datetime(2026, 12, 3, 3, 0)
 HEADER = "Response ID,Email,Score,Comment,Responded At,Survey ID\n"
@@ -36,6 +37,7 @@ def load(con: duckdb.DuckDBPyConnection, root: Path, name: str, at: datetime):  
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
     with open_warehouse(Path(":memory:")) as connection:
+        apply_schema(connection)
         yield connection  # type: ignore[misc]
 
 

@@ -17,6 +17,7 @@ from flows.sources import inbox, loader, zendesk
 from flows.sources.base import ReadResult, Staged
 from flows.sources.loader import load_source
 from flows.warehouse.connection import open_warehouse
+from flows.warehouse.schema import apply_schema
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 LOADED_AT = datetime(2026, 11, 20, 3, 0, 0)
@@ -133,6 +134,7 @@ def write_pages(folder: Path, count: int) -> None:
 
 def load(inbox: Path) -> tuple[loader.SourceLoad, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     with open_warehouse(MEMORY) as con:
+        apply_schema(con)
         result = load_source(con, inbox, zendesk.SOURCE, loaded_at=LOADED_AT)
         stored = con.execute(
             "select _file, _record, ticket_id, subject, _row_hash from raw.zendesk_tickets"
@@ -181,6 +183,7 @@ def test_a_folder_loads_in_groups_as_it_loads_page_by_page(tmp_path: Path) -> No
 
     def everything(source: Any) -> list[list[tuple[Any, ...]]]:
         with open_warehouse(MEMORY) as con:
+            apply_schema(con)
             load_source(con, tmp_path, source, loaded_at=LOADED_AT)
             return [
                 con.execute(f"select * from {table} order by all").fetchall() for table in TABLES

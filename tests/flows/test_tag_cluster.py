@@ -12,7 +12,7 @@ import pytest
 from flows import tag_cluster
 from flows.tag_cluster import tag_on_cluster, worker_count
 from flows.tagging import Classifiers, tag_items, this_process
-from flows.warehouse.connection import RAW_SCHEMA
+from flows.warehouse.schema import apply_schema
 from nlp import MODEL_DIR, Tagger
 from nlp.bench import CORPUS, items
 
@@ -22,7 +22,7 @@ BATCH = 200
 
 def _warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
-    con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+    apply_schema(con)
     con.execute("create schema intermediate")
     con.execute(
         "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"

@@ -10,7 +10,7 @@ import numpy
 import pytest
 
 from flows.tagging import Batch, Classifiers, count_untagged, in_process, tag_items, this_process
-from flows.warehouse.connection import RAW_SCHEMA
+from flows.warehouse.schema import apply_schema
 from nlp import Tag, Tagger
 from nlp.tagger import Classified
 
@@ -49,7 +49,7 @@ class FakeTagger:
 @pytest.fixture
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
     with duckdb.connect() as connection:
-        connection.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        apply_schema(connection)
         connection.execute("create schema intermediate")
         connection.execute(
             "create table intermediate.int_feedback_items as"
@@ -162,7 +162,7 @@ THEMED_TEXTS = [
 def _two_nights(tagger: Tagger) -> tuple[dict[str, str], dict[str, str]]:
     """Night one has the first half of the items, night two the rest; themes per item, labels."""
     with duckdb.connect() as con:
-        con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        apply_schema(con)
         con.execute("create schema intermediate")
         con.execute(
             "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
@@ -198,7 +198,7 @@ def test_a_later_nights_items_relabel_the_theme_they_join() -> None:
 
     tagger = RealTagger.load()
     with duckdb.connect() as con:
-        con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        apply_schema(con)
         con.execute("create schema intermediate")
         con.execute(
             "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"

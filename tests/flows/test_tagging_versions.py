@@ -13,7 +13,7 @@ import numpy
 import pytest
 
 from flows.tagging import count_untagged, tag_items
-from flows.warehouse.connection import RAW_SCHEMA
+from flows.warehouse.schema import apply_schema
 from nlp import Tag
 from nlp.tagger import Classified
 
@@ -56,7 +56,7 @@ class WordTagger:
 @pytest.fixture
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
     with duckdb.connect() as connection:
-        connection.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        apply_schema(connection)
         connection.execute("create schema intermediate")
         connection.execute(
             "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"

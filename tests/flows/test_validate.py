@@ -94,6 +94,7 @@ def test_a_big_batch_read_as_the_rows_that_could_fail_gets_the_same_findings() -
     from flows.sources import SOURCES
     from flows.validate import gate_batches, gated_tables
     from flows.warehouse.connection import open_warehouse
+    from flows.warehouse.schema import apply_schema
 
     night = datetime(2026, 11, 3, 2, 0)
     tables = [
@@ -102,6 +103,7 @@ def test_a_big_batch_read_as_the_rows_that_could_fail_gets_the_same_findings() -
         if t[0] in ("nps_responses", "zendesk_tickets", "crm_accounts")
     ]
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         for statement in FAULTY_NIGHT.split(";")[:-1]:
             con.execute(statement, [night])
         whole = gate_batches(con, tables, night, whole_below=10**6)

@@ -20,6 +20,7 @@ from flows.sources.loader import load_source
 from flows.validate import GateFailed, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.publish import work_path
+from flows.warehouse.schema import apply_schema
 
 HEADER = "Account ID,Account Name,Tier,ARR\n"
 NIGHTS = [datetime(2026, 12, day, 3, 0) for day in (3, 4, 5, 6)]
@@ -39,8 +40,10 @@ def held(tmp_path: Path) -> Settings:
 
 
 def night(settings: Settings, at: datetime) -> None:
-    """What the nightly's extract and validate tasks do: load every source, then the gate."""
+    """What the nightly's extract and validate tasks do: load every source, then the gate
+    (into a warehouse the run has applied the schema to)."""
     with open_warehouse(settings.warehouse) as con:
+        apply_schema(con)
         for source in SOURCES:
             load_source(con, settings.inbox, source, loaded_at=at)
         report = gate(con, gated_tables(SOURCES), at)
@@ -64,6 +67,7 @@ def test_a_critical_failure_names_the_rows_and_how_to_fix_them(tmp_path: Path) -
     from flows.validate import gate_batches, hold_or_release, run_gate
 
     with open_warehouse(settings.warehouse) as con:
+        apply_schema(con)
         load_source(con, settings.inbox, SOURCES[0], loaded_at=NIGHTS[0])
         report = run_gate(gate_batches(con, gated_tables(SOURCES), NIGHTS[0]))
         hold_or_release(con, report, NIGHTS[0])
@@ -159,6 +163,7 @@ def test_whether_a_held_row_is_replaced_goes_by_the_exports_own_version_stamp(
 
     tickets = next(s for s in SOURCES if s.name == "tickets")
     with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
         # Night 1's version of ticket 7 (updated on the 3rd) is held by the gate.
         _ticket(con, "7", "2026-11-03T09:00:00Z", NIGHTS[0], "tickets/page-3.json")
         con.execute(

@@ -45,6 +45,26 @@ from nlp.redact import redact
             "the export is broken, cheers, [name]",
             id="name closing the text",
         ),
+        pytest.param(
+            "Need a fix today.\n\nThanks in advance!\nAndre",
+            "Need a fix today.\n\nThanks in advance!\n[name]",
+            id="name under thanks in advance",
+        ),
+        pytest.param(
+            "This started on Thursday.\n\nMarco",
+            "This started on Thursday.\n\n[name]",
+            id="name alone on the last line",
+        ),
+        pytest.param(
+            "Whenever you get a chance.\n\nAna Lima",
+            "Whenever you get a chance.\n\n[name]",
+            id="full name alone on the last line",
+        ),
+        pytest.param(
+            "It broke again.\n\ncheers theo",
+            "It broke again.\n\ncheers [name]",
+            id="lower-case sign-off and name on the last line",
+        ),
     ],
 )
 def test_pii_is_replaced_by_its_kind(text: str, expected: str) -> None:
@@ -64,6 +84,9 @@ def test_pii_is_replaced_by_its_kind(text: str, expected: str) -> None:
         ),
         pytest.param("the 2-step flow - confusing", id="dash in a sentence"),
         pytest.param("great tool, thanks", id="sign-off word without a name"),
+        pytest.param("It broke again.\n\nThanks!", id="sign-off alone on the last line"),
+        pytest.param("Steps:\n1. Open it\n\n2. Click export", id="last line is a step"),
+        pytest.param("Dark mode please", id="one line is no signature"),
     ],
 )
 def test_text_without_pii_is_unchanged(text: str) -> None:

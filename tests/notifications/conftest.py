@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from flows.warehouse.schema import apply_schema
 from notifications import EmailMessage, FeedbackItem, Outbox, SenderIdentity, message_key
 
 
@@ -78,16 +79,16 @@ def make_message() -> Callable[..., EmailMessage]:
 
 @pytest.fixture
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A warehouse with its tables, as a run hands it to the library (flows.warehouse.schema)."""
     connection = duckdb.connect()
+    apply_schema(connection)
     yield connection
     connection.close()
 
 
 @pytest.fixture
 def outbox(con: duckdb.DuckDBPyConnection) -> Outbox:
-    box = Outbox(con)
-    box.ensure_schema()
-    return box
+    return Outbox(con)
 
 
 @pytest.fixture

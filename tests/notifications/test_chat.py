@@ -163,7 +163,6 @@ def test_the_outbox_queues_the_copies_with_their_email_and_a_rerun_queues_nothin
     con: Any, sender_identity: SenderIdentity, make_item: ItemFactory
 ) -> None:
     outbox = Outbox(con, chat=ChatRoutes(slack_team=True, webhook=True))
-    outbox.ensure_schema()
     message = at_risk(sender_identity, make_item)
 
     assert outbox.enqueue([message], RUN_DATE) == 1  # the email; its copies ride along

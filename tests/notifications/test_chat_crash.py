@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from flows.warehouse.schema import apply_schema
 from notifications import (
     AccountHealth,
     AtRiskSignal,
@@ -44,7 +45,7 @@ def test_a_kill_between_post_and_record_posts_that_alert_once_more_and_nothing_e
     warehouse = tmp_path / "outbox.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         outbox = Outbox(con, chat=ChatRoutes(slack_team=True))
-        outbox.ensure_schema()
+        apply_schema(con)
         outbox.enqueue([alert(n, sender_identity) for n in range(3)], date(2026, 11, 22))
     driver: dict[str, subprocess.Popen[bytes]] = {}
 

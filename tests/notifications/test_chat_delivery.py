@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from flows.warehouse.schema import SCHEMA_DIR, apply_schema
 from notifications import (
     AccountHealth,
     AtRiskSignal,
@@ -51,7 +52,6 @@ def queue_alerts(
 ) -> Outbox:
     """An outbox holding ``accounts`` at-risk alerts and their chat copies."""
     outbox = Outbox(con, chat=ChatRoutes(**(routes or {"slack_team": True})))
-    outbox.ensure_schema()
     alerts = [
         compose_at_risk_alert(
             AccountHealth(
@@ -307,11 +307,11 @@ def test_no_url_or_secret_reaches_a_log_line_or_the_warehouse(
 
 
 def test_an_outbox_from_before_chat_gets_its_channel_and_its_emails_still_go(
-    tmp_path: Path, con: duckdb.DuckDBPyConnection, make_message: Callable[..., Any]
+    tmp_path: Path, make_message: Callable[..., Any]
 ) -> None:
-    from notifications.outbox_schema import OUTBOX_DDL
-
-    before_chat = OUTBOX_DDL.split("alter table ops.outbox add column if not exists channel")[0]
+    outbox_ddl = (SCHEMA_DIR / "ops_outbox.sql").read_text(encoding="utf-8")
+    before_chat = outbox_ddl.split("alter table ops.outbox add column if not exists channel")[0]
+    con = duckdb.connect()
     con.execute(before_chat)
     columns = {
         name for (name,) in con.execute("select column_name from (describe ops.outbox)").fetchall()
@@ -325,8 +325,8 @@ def test_an_outbox_from_before_chat_gets_its_channel_and_its_emails_still_go(
         [message.key, message.to_email, message.from_email, RUN_DATE],
     )
 
+    assert "ops.outbox.channel" in apply_schema(con)  # what a run does first
     outbox = Outbox(con)
-    outbox.ensure_schema()  # what every connection to the warehouse does first
 
     assert con.execute("select channel from ops.outbox").fetchall() == [("email",)]
     assert deliver(outbox, FileSender(tmp_path)).sent == 1

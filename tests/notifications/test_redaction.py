@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from notifications.redaction import redact_contact_details, shorten
+from notifications.redaction import quote_for_colleague, redact_contact_details, shorten
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,33 @@ def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:
 
 def test_shorten_keeps_short_text_and_collapses_whitespace() -> None:
     assert shorten("  Exports\n  time out  ", 300) == "Exports time out"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Error in the CSV export\n\nHi team,\n\nThe export fails halfway.\n\nCheers,\nUma",
+            "Error in the CSV export\n\n\nThe export fails halfway.",
+            id="ticket: subject kept, greeting and sign-off gone",
+        ),
+        pytest.param(
+            "Dear support team,\nIt never arrives.\n\nThanks in advance!\nHassan Ali",
+            "It never arrives.",
+            id="thanks in advance",
+        ),
+        pytest.param("Speed is the problem.\n\nMarco", "Speed is the problem.", id="bare name"),
+        pytest.param(
+            "Hi, the report at https://x.example/r?t=1 fails.",
+            "Hi, the report at [url] fails.",
+            id="a greeting inside the first sentence stays",
+        ),
+        pytest.param("Love it, thanks", "Love it", id="short praise"),
+    ],
+)
+def test_a_colleague_reads_the_problem_without_greeting_or_placeholder_signature(
+    text: str, expected: str
+) -> None:
+    quote = quote_for_colleague(redact_contact_details(text))
+    assert quote == expected
+    assert "[name]" not in quote

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from flows.warehouse.schema import apply_schema
 from notifications import (
     DeliveryUnavailable,
     DeliveryUnknown,
@@ -122,7 +123,7 @@ def test_client_error_is_parked_with_the_reason_and_never_shows_the_key(
     state.script = [(400, {}, 0.0)]
     con = duckdb.connect()
     outbox = Outbox(con)
-    outbox.ensure_schema()
+    apply_schema(con)
     message = make_message()
     outbox.enqueue([message], run_date=date(2026, 11, 20))
     report = deliver(outbox, sender(host))

@@ -1,7 +1,8 @@
-{#- For the closed loop: the customers' own items that asked for something (their main intent
+{#- For the closed loop: the customers' own items that asked for something (one of their intents
     in var closed_loop_request_intents), from a source they wrote in themselves, with an address to
-    answer. flows/loop/closed_loop.py scores them by meaning against each roadmap item that
-    shipped or was declined, and tells those whose items asked for it. -#}
+    answer. flows/loop/closed_loop.py scores their sentences by meaning against each roadmap item
+    that shipped or was declined, and tells those whose sentence asking for something (read alone,
+    with the same intents: loop_request_intents) asked for it. -#}
 with
 
 feedback as (
@@ -22,8 +23,9 @@ final as (
         feedback_text
     from feedback
     where
-        -- the item's main intent: a bug report that also wishes for something is a bug report
-        list_contains({{ var('closed_loop_request_intents') }}, intent)
+        -- any of its intents: praise that ends in a wish asks for something too; which sentence
+        -- asked is the step's reading, so the praise itself is never taken for the request
+        list_has_any(intents, {{ var('closed_loop_request_intents') }})
         and source in ('nps', 'ticket', 'widget')
         and contact_email is not null
         and coalesce(trim(feedback_text), '') <> ''

@@ -34,6 +34,7 @@ final as (
         case
             when matches.is_match then 'told'
             when matches.score < matches.min_score then 'below threshold'
+            when matches.nearest_roadmap_item_id is null then 'not asked as a request'
             else 'nearer another roadmap item'
         end as outcome,
         matches.run_date

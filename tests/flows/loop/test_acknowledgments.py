@@ -8,7 +8,8 @@ from typing import Any
 
 from flows.loop.acknowledgments import queue_acknowledgments
 from flows.warehouse.connection import open_warehouse
-from notifications import Outbox, SenderIdentity
+from flows.warehouse.schema import apply_schema
+from notifications import FeedbackItem, Outbox, SenderIdentity
 
 SENDER = SenderIdentity(
     team_name="Customer Success",
@@ -37,18 +38,23 @@ def row(item_id: str, email: str, day: int, text: str) -> dict[str, Any]:
     }
 
 
+def item(item_id: str, email: str, day: int, text: str) -> FeedbackItem:
+    """The row as the loop hands it on: read once into a typed item (flows/loop/rows.py)."""
+    return FeedbackItem.from_mapping(row(item_id, email, day, text))
+
+
 def covered(con: Any) -> dict[str, str]:
     return dict(con.execute("select item_id, message_key from ops.message_items").fetchall())
 
 
 def test_one_acknowledgment_per_person_and_each_item_answered_once(tmp_path: Path) -> None:
-    a1 = row("widget:a1", "priya@northwind.com", 20, "Please add an Excel export.")
-    a2 = row("widget:a2", "priya@northwind.com", 21, "And a scheduled export, please.")
-    b1 = row("widget:b1", "sam@northwind.com", 21, "Dark mode would help.")
-    a3 = row("widget:a3", "priya@northwind.com", 22, "Also an API for exports.")
+    a1 = item("widget:a1", "priya@northwind.com", 20, "Please add an Excel export.")
+    a2 = item("widget:a2", "priya@northwind.com", 21, "And a scheduled export, please.")
+    b1 = item("widget:b1", "sam@northwind.com", 21, "Dark mode would help.")
+    a3 = item("widget:a3", "priya@northwind.com", 22, "Also an API for exports.")
     with open_warehouse(tmp_path / "wh.duckdb") as con:
         outbox = Outbox(con)
-        outbox.ensure_schema()
+        apply_schema(con)
         night = queue_acknowledgments(
             outbox, [a1, a2, b1], run_date=date(2026, 11, 22), identity=SENDER
         )

@@ -16,6 +16,7 @@ from flows.loop.run import close_the_loop
 from flows.reports.weekly_accounts import at_risk_accounts
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import run_dbt
+from flows.warehouse.schema import apply_schema
 from notifications import FileSender, Outbox, SenderIdentity, message_key
 
 RISK_LAYER = Path(__file__).parent / "fixtures" / "risk_layer.sql"
@@ -34,6 +35,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("risk")
     path = root / "wh" / "loopkeeper.duckdb"
     with open_warehouse(path) as con:
+        apply_schema(con)
         con.execute(RISK_LAYER.read_text(encoding="utf-8"))
     run_dbt(
         ["build", "--resource-type", "seed", "--resource-type", "model"],
@@ -196,7 +198,7 @@ def test_the_weekly_report_says_told_for_exactly_the_accounts_alerted(warehouse:
     }
     names = dict(query(warehouse, "select account_name, account_id from marts.dim_accounts"))
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        listed, total, told = at_risk_accounts(con, NIGHT)
+        listed, total, told = at_risk_accounts(con)
 
     assert alerted == {"B1", "B2", "B3", "B4", "B6"}
     assert {str(names[a.account_name]) for a in listed if a.csm_told} == alerted

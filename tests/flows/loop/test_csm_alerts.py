@@ -7,6 +7,7 @@ from datetime import date
 import duckdb
 
 from flows.loop.at_risk import record_crossings
+from flows.warehouse.schema import apply_schema
 
 
 def test_one_stale_digest_per_csm_per_night(nights) -> None:
@@ -58,6 +59,7 @@ def test_an_at_risk_alert_fires_once_and_not_again_the_next_night(nights) -> Non
 
 def test_a_crossing_that_clears_and_returns_is_a_new_crossing() -> None:
     con = duckdb.connect()
+    apply_schema(con)
     churn = {("A4", "churn_mention")}
     days = [date(2026, 11, d) for d in (16, 17, 18, 19)]
     assert record_crossings(con, churn, days[0]) == {("A4", "churn_mention"): days[0]}

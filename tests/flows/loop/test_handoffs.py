@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from flows.loop.acknowledgments import is_acknowledgeable, routes_to_human
+from flows.loop.acknowledgments import is_acknowledgeable
+from notifications import FeedbackItem, needs_handoff
 
 
 def kinds_for(outbox: list[dict[str, Any]], item_id: str) -> dict[str, str]:
@@ -65,6 +66,11 @@ def row(**changes: Any) -> dict[str, Any]:
     [
         pytest.param({}, False, False, id="bug ticket: support answers it"),
         pytest.param({"intents": ["feature_request"]}, False, True, id="feature ticket: acked"),
+        # One intent parser (FeedbackItem): a `;`-joined column and the top intent count too.
+        pytest.param({"intents": "bug;praise"}, False, True, id="intents as text: acked"),
+        pytest.param(
+            {"intents": None, "intent": "usability"}, False, True, id="top intent only: acked"
+        ),
         pytest.param({"intents": ["bug", "churn_risk"]}, True, False, id="churn ticket: CSM"),
         pytest.param({"intents": ["competitor"]}, True, False, id="competitor mention: CSM"),
         pytest.param({"severity": "critical"}, True, False, id="critical: CSM"),
@@ -77,6 +83,6 @@ def row(**changes: Any) -> dict[str, Any]:
 def test_routing_sends_every_hand_off_case_to_a_person(
     changes: dict[str, Any], human: bool, automatic: bool
 ) -> None:
-    item = row(**changes)
-    assert routes_to_human(item) is human
+    item = FeedbackItem.from_mapping(row(**changes))
+    assert needs_handoff(item) is human
     assert is_acknowledgeable(item) is automatic

@@ -30,6 +30,7 @@ from flows.loop.policy import LoopPolicy
 from flows.loop.run import close_the_loop
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import run_dbt
+from flows.warehouse.schema import apply_schema
 from notifications import EscalationThresholds, FileSender, Suppression, add_suppressions
 from tests.flows.loop.conftest import IDENTITY, MODELS, RAW_LAYER, SUPPRESSED, midnight
 
@@ -116,6 +117,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> list[Night]:
             )
 
     with open_warehouse(warehouse) as con:
+        apply_schema(con)
         con.execute(RAW_LAYER.read_text(encoding="utf-8"))
         add_suppressions(
             con, [Suppression(SUPPRESSED, "unsubscribed")], added_at=midnight(date(2026, 11, 1))

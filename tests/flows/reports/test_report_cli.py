@@ -101,6 +101,24 @@ def test_a_warehouse_without_marts_says_so(tmp_path: Path) -> None:
     assert "has no marts yet" in result.output
 
 
+def test_a_warehouse_built_before_a_report_model_existed_names_it(
+    report_warehouse: Path, tmp_path: Path
+) -> None:
+    older = tmp_path / "older.duckdb"
+    shutil.copy(report_warehouse, older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("drop view reports.rpt_weekly_at_risk_accounts")
+    out = tmp_path / "w.html"
+    result = runner.invoke(
+        app,
+        ["report", "weekly", "--week", "2026-W45", "--out", str(out), "--warehouse", str(older)],
+    )
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert "lacks report models (rpt_weekly_at_risk_accounts)" in line
+    assert "run `loopkeeper nightly` once" in line
+
+
 def test_a_month_without_data_names_the_month_and_the_range(
     report_warehouse: Path, tmp_path: Path
 ) -> None:

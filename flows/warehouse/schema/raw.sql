@@ -112,15 +112,6 @@ create table if not exists raw.feedback_stages_reached (
     primary key (item_id, stage)
 );
 
--- Which items a message answers when it answers several (one acknowledgment per person and
--- night): written with the message, in the same transaction (flows/acknowledge.py). An item
--- covered here is never acknowledged again; the marts count the message for each item.
-create schema if not exists ops;
-create table if not exists ops.message_items (
-    message_key varchar not null, item_id varchar not null, kind varchar not null,
-    primary key (message_key, item_id)
-);
-
 -- Added after the first release: survey exports that also ask a CES or CSAT question.
 -- `add column if not exists` upgrades warehouses created before; nulls where not asked.
 alter table raw.nps_responses add column if not exists ces_score varchar;
@@ -154,20 +145,3 @@ create table if not exists raw._inbox_manifest (
     inode bigint, content_sha256 varchar, hashed_at_ns bigint,
     primary key (source, file)
 );
-
--- Written by the closed loop (flows/loop/closed_loop.py): how each customer item that asked for
--- something scored against each roadmap item shipped or declined in the window, by meaning,
--- and whether it was told. An analyst reads why someone got "you asked, we built it" (the
--- matched words, the score, the threshold of the night) and which ones fell just short. A row
--- that matched is kept as written: it is the reason an email went out.
-create table if not exists ops.closed_loop_matches (
-    item_id varchar not null, roadmap_item_id varchar not null, roadmap_status varchar not null,
-    score double not null, matched_text varchar, method varchar not null,
-    nearest_roadmap_item_id varchar, nearest_score double, min_score double not null,
-    is_match boolean not null, run_date date not null,
-    primary key (item_id, roadmap_item_id)
-);
--- Added when a night began scoring only what changed: a fingerprint of what the score was
--- computed from (the item's words, every roadmap item's title and keywords, the method); a
--- candidate whose fingerprint has a stored score is not scored again (flows/loop/closed_loop.py).
-alter table ops.closed_loop_matches add column if not exists scored_on varchar;
