@@ -71,12 +71,37 @@ def demo_data(
             " (run a nightly before and after it).",
         ),
     ] = False,
+    outcomes: Annotated[
+        bool,
+        typer.Option(
+            "--outcomes",
+            help="Add what followed a nightly to the demo inbox at --out instead: the next NPS"
+            " survey wave (60 days after the night) and a CRM export as of --end with the"
+            " renewals due by then, told customers answering and renewing more (see"
+            " --no-effect). Read by the impact marts after a nightly on the day after --end.",
+        ),
+    ] = False,
+    warehouse: Annotated[
+        Path,
+        typer.Option(help="With --outcomes: the warehouse of the night to follow up."),
+    ] = Path("warehouse/loopkeeper.duckdb"),
+    effect: Annotated[
+        bool,
+        typer.Option(
+            "--effect/--no-effect",
+            help="With --outcomes: told customers do better (the demo's built-in effect), or"
+            " exactly as well as the others.",
+        ),
+    ] = True,
 ) -> None:
     """Write a believable B2B SaaS company's exports (CRM, NPS, tickets, widget, notes, roadmap)."""
     import shutil
 
     if later:
         _demo_later(out, end)
+        return
+    if outcomes:
+        _demo_outcomes(out, end, warehouse, effect, seed)
         return
 
     from flows.demo import generate_inbox
@@ -114,6 +139,28 @@ def _demo_later(out: Path, end: datetime | None) -> None:
         f"later delivery: comments added to {len(updates.responses)} NPS responses,"
         f" {len(updates.tickets)} tickets updated ({', '.join(p.name for p in updates.files)})"
     )
+
+
+def _demo_outcomes(
+    out: Path, end: datetime | None, warehouse: Path, effect: bool, seed: int
+) -> None:
+    """`demo-data --outcomes`: the next survey wave and the renewals, as of --end."""
+    from datetime import UTC, timedelta
+
+    from flows.demo.outcomes import DEMO_EFFECT, NO_EFFECT
+    from flows.demo.outcomes_delivery import write_outcomes
+
+    if not (out / "accounts").is_dir() or not warehouse.is_file():
+        raise _fail(f"{out} or {warehouse}: run `loopkeeper demo-data` and a nightly on it first")
+    at = end.date() if end else datetime.now(UTC).date() - timedelta(days=1)
+    try:
+        written = write_outcomes(
+            out, warehouse, at=at, effect=DEMO_EFFECT if effect else NO_EFFECT, seed=seed
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    for line in written.lines():
+        typer.echo(line)
 
 
 def _run_errors() -> tuple[type[Exception], ...]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.reports.impact_figures import headline_lines
 from flows.sources.base import printable
 from flows.warehouse.connection import open_warehouse, scalar
 from flows.warehouse.night_record import night_held
@@ -118,6 +119,7 @@ def _lines(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
                 " from marts.fct_feedback_sla"
             ).fetchall()[0]
             out.append(f"  {clock:<18} {met:>6} {breached:>6} {open_:>6}")
+    out.extend(headline_lines(con))
     if _table_exists(con, "ops", "escalations"):
         out.append(f"escalations to product: {scalar(con, 'select count(*) from ops.escalations')}")
     if _table_exists(con, "ops", "outbox"):

@@ -47,6 +47,8 @@ UNITS: list[tuple[str, str]] = [
     ("record", "tests/flows/test_record.py"),
     ("crashes", "tests/flows/test_crash_safety.py"),
     ("analysts", "tests/flows/test_analyst_access.py"),
+    # Two nights a year apart on a small company (~80 s): its own unit, so it runs beside reports.
+    ("impact", "tests/flows/reports/test_loop_returned.py"),
     # The night `make demo` runs, on its 120 accounts (~40 s).
     ("demo-night", "tests/flows/test_demo_night_truth.py"),
     ("reports", "tests/flows/reports/"),

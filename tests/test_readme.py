@@ -87,6 +87,14 @@ SYNOPSIS = "tests/test_readme.py::test_every_command_the_readme_shows_answers_he
 SERVED = (
     "tests/flows/test_served_deployment.py::test_the_nightly_deployment_runs_on_a_served_prefect"
 )
+IMPACT = (
+    "tests/flows/reports/test_loop_returned.py"
+    "::test_a_year_on_the_loops_customers_are_compared_with_the_others"
+)
+IMPACT_CLI = (
+    "tests/flows/reports/test_loop_returned.py"
+    "::test_demo_data_outcomes_writes_the_delivery_and_names_what_is_missing"
+)
 COMMANDS: dict[str, tuple[str, str]] = {
     # Quick start and development (make): dry runs; `make test` and `make lint` are CI itself.
     "make demo": (HELP, "make -n demo"),
@@ -101,7 +109,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # Command line: how to run it, the synopses of the command table, the commands in prose.
     "uv run loopkeeper ...": (HELP, "uv run loopkeeper --help"),
     ".venv/bin/loopkeeper": (HELP, ".venv/bin/loopkeeper --help"),
-    "loopkeeper demo-data --out DIR --accounts N --days D --end DATE --seed S [--later]": (
+    "loopkeeper demo-data --out DIR --accounts N --days D --end DATE --seed S [--later \\| --outcomes [--warehouse PATH] [--no-effect]]": (
         COVERED,
         SYNOPSIS,
     ),
@@ -160,6 +168,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "uv run prefect deployment run loopkeeper-backfill/backfill -p start=2026-10-01 -p end=2026-10-31": (
         HELP,
         "uv run prefect deployment run --help",
+    ),
+    # What the loop returned: the demo a year on, built in-process by the impact tests' build
+    # (tests/flows/reports/conftest.py) and its `demo-data --outcomes` by the CLI test.
+    "uv run loopkeeper demo-data --out data/impact --end 2025-11-21": (COVERED, IMPACT),
+    "uv run loopkeeper nightly --inbox data/impact --warehouse warehouse/impact.duckdb --mail-dir data/impact-mail --date 2025-11-22": (
+        COVERED,
+        IMPACT,
+    ),
+    "uv run loopkeeper demo-data --out data/impact --outcomes --warehouse warehouse/impact.duckdb --end 2026-11-21": (
+        COVERED,
+        IMPACT_CLI,
+    ),
+    "uv run loopkeeper nightly --inbox data/impact --warehouse warehouse/impact.duckdb --mail-dir data/impact-mail --date 2026-11-22": (
+        COVERED,
+        IMPACT,
     ),
     # For analysts and developers.
     'uv run python -c "import duckdb; print(duckdb.__version__)"': (

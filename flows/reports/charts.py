@@ -231,3 +231,39 @@ def this_week_against_last(
     _counts(ax)
     ax.legend(fontsize=8)
     return to_svg(fig)
+
+
+def loop_returned(
+    labels: Sequence[str],
+    told: Sequence[tuple[float, float, float] | None],
+    untold: Sequence[tuple[float, float, float] | None],
+) -> str:
+    """Told against comparable untold customers per outcome: each group's value (%) with its
+    95% interval as a bar; an outcome with no comparable cases is left empty and says so."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.7 * max(len(labels), 2) + 1.2), layout="constrained")
+    positions = list(range(len(labels)))[::-1]
+    for offset, groups, colour, name in (
+        (0.15, told, GREEN, "told"),
+        (-0.15, untold, GREY, "not told"),
+    ):
+        shown = [(p + offset, g) for p, g in zip(positions, groups, strict=True) if g is not None]
+        if not shown:
+            continue
+        ys = [y for y, _ in shown]
+        values = [100 * g[0] for _, g in shown]
+        lows = [100 * (g[0] - g[1]) for _, g in shown]
+        highs = [100 * (g[2] - g[0]) for _, g in shown]
+        ax.errorbar(values, ys, xerr=[lows, highs], fmt="o", color=colour, capsize=3, label=name)
+    for position, t, u in zip(positions, told, untold, strict=True):
+        if t is None or u is None:
+            ax.text(
+                2, position, "too few comparable cases yet", va="center", fontsize=8, color=GREY
+            )
+    ax.set_yticks(positions, list(labels))
+    ax.set_ylim(-0.6, max(len(labels), 1) - 0.4)
+    ax.set_xlim(0, 115)
+    ax.set_xlabel("% of cases (ARR kept: % of ARR before), with 95% intervals")
+    ax.set_title("What the loop returned: told customers against comparable ones not told")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower right", fontsize=8)
+    return to_svg(fig)

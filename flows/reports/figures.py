@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flows.reports.impact_figures import LoopImpact
 from flows.reports.periods import Period
 
 
@@ -159,6 +160,8 @@ class MonthlyFigures:
     theme_months: list[date]
     risky_items: list[RiskyItem]
     findings: list[Finding] = field(default_factory=list)
+    # What the loop returned (impact.fct_loop_impact), as of the night, not of the month.
+    loop_impact: list[LoopImpact] = field(default_factory=list)
 
     @property
     def nps_months(self) -> list[NpsMonth]:

@@ -16,6 +16,7 @@ from flows.reports.figures import (
     NpsMonth,
     TierBreaches,
 )
+from flows.reports.impact_figures import loop_impact
 from flows.reports.monthly_lists import risky_items, top_themes
 from flows.reports.periods import Period, months_back
 from flows.reports.queries import Row, ack_sla_hours, as_of_date, require_items, rows
@@ -42,6 +43,7 @@ def monthly_figures(con: duckdb.DuckDBPyConnection, period: Period, name: str) -
         top_themes=top_themes(con, period, months[-6:]),
         theme_months=months[-6:],
         risky_items=risky_items(con, period),
+        loop_impact=loop_impact(con),
     )
     figures.findings = monthly_findings(figures)
     return figures

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from flows.reports import charts
 from flows.reports.figures import MonthlyFigures, WeeklyFigures
 from flows.reports.formatting import count, money, number, pct, signed
+from flows.reports.impact_figures import ASSOCIATION, interval
 from notifications.markdown import markdown_text
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -29,6 +30,8 @@ def _environment(autoescape: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(money=money, pct=pct, count=count, number=number, signed=signed)
+    env.filters["interval"] = interval
+    env.globals["association"] = ASSOCIATION
     # A table cell of no value reads empty; pipes and newlines are finalize's to make inert.
     env.filters["cell"] = lambda text: "" if text is None else text
     return env
@@ -77,6 +80,7 @@ def monthly_charts(f: MonthlyFigures) -> dict[str, str]:
                 ],
             },
         ),
+        "impact": _loop_returned(f),
         "themes": charts.horizontal_bars(
             "Top themes by ARR affected",
             [t.label for t in f.top_themes],
@@ -104,6 +108,25 @@ def weekly_charts(w: WeeklyFigures) -> dict[str, str]:
             "tickets",
         ),
     }
+
+
+def _loop_returned(f: MonthlyFigures) -> str:
+    """The closed-loop comparison's outcomes; a group is drawn only with enough cases."""
+    told = [r for r in f.loop_impact if r.comparison == "closed_loop"]
+    shown = [r.finding != "too few cases" for r in told]
+    return charts.loop_returned(
+        [r.measure.replace("_", " ") for r in told],
+        [_point(r.treated_value, r.treated_ci_low, r.treated_ci_high, s) for r, s in zip(told, shown, strict=True)],
+        [_point(r.control_value, r.control_ci_low, r.control_ci_high, s) for r, s in zip(told, shown, strict=True)],
+    )  # fmt: skip
+
+
+def _point(
+    value: float | None, low: float | None, high: float | None, shown: bool
+) -> tuple[float, float, float] | None:
+    if not shown or value is None or low is None or high is None:
+        return None
+    return value, low, high
 
 
 def _rate(part: int, whole: int) -> float:

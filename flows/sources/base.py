@@ -72,6 +72,10 @@ class FieldRule:
     # A column added after rows were stored: it joins the row hash only when it has a value,
     # so a row stored before the column existed keeps its hash and is not loaded twice.
     added_later: bool = False
+    # An added_later column's empty value keeps an empty slot in the hash (the survey columns:
+    # every hash stored since they came has it); False for a column added to a table whose
+    # stored hashes have no slot for it, so an old export's row still hashes as it did.
+    empty_hash_slot: bool = True
 
 
 @dataclass(frozen=True)

@@ -208,8 +208,10 @@ def row_hash_sql(rules: Sequence[FieldRule]) -> str:
     existed keep their hash.
     """
     parts = [f"coalesce({quote(r.name)}, '\\N')" for r in rules if not r.added_later]
+    # concat_ws skips a null part, separator and all: an empty value without a slot adds nothing.
     parts += [
-        f"case when {quote(r.name)} is null then '' else '{r.name}=' || {quote(r.name)} end"
+        f"case when {quote(r.name)} is null then {literal('') if r.empty_hash_slot else 'null'}"
+        f" else '{r.name}=' || {quote(r.name)} end"
         for r in rules
         if r.added_later
     ]

@@ -58,7 +58,10 @@ NEXT_LOADS = """
 insert into raw.feedback_tags values
     ('ticket:50231', 'tagger-3', 'bug', 'bug', 'negative', -0.4, 'high', 'exports', '',
      'exports', 'Export timeouts', 'Export fails', '2026-11-14 03:00:00');
-insert into raw.crm_accounts values
+insert into raw.crm_accounts (
+    account_id, account_name, website, tier, arr, renewal_date, csm_name, csm_email,
+    contact_name, contact_email, _source, _file, _record, _loaded_at, _row_hash
+) values
     ('003C', 'Tailspin Toys', 'http://tailspin.dev/', 'SMB', '14000', '2027-06-01', 'Ari Lund',
      'ari@loopkeeper-demo.io', 'Kim Doe', 'kim@tailspin.dev',
      'accounts', 'accounts/crm-1107.csv', 1, '2026-11-14 02:00:00', 'a5'),

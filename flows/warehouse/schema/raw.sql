@@ -116,6 +116,10 @@ create table if not exists raw.feedback_stages_reached (
 -- `add column if not exists` upgrades warehouses created before; nulls where not asked.
 alter table raw.nps_responses add column if not exists ces_score varchar;
 alter table raw.nps_responses add column if not exists csat_score varchar;
+-- Added with renewal outcomes: a CRM export may say how the account's last renewal went.
+alter table raw.crm_accounts add column if not exists renewal_outcome varchar;
+alter table raw.crm_accounts add column if not exists renewal_outcome_date varchar;
+alter table raw.crm_accounts add column if not exists arr_after_renewal varchar;
 
 -- The validation gate's holds: a raw table whose rows of one load failed a critical expectation.
 -- Every later run checks those rows again (unless a newer version of their item replaced them)

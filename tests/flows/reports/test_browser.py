@@ -37,6 +37,23 @@ SVG_BOXES = """JSON.stringify([...document.querySelectorAll('svg')].map(s => {
 }))"""
 
 
+# The "What the loop returned" section: its chart's box, its table's rows, its caveat and the box
+# from its heading to the caveat (what the screenshot clips to).
+LOOP_RETURNED = """(() => {
+    const heading = document.getElementById('loop-returned');
+    const chart = heading.nextElementSibling.nextElementSibling.querySelector('svg');
+    const caveat = document.querySelector('p.caveat');
+    const top = heading.getBoundingClientRect(), bottom = caveat.getBoundingClientRect();
+    const box = chart.getBoundingClientRect();
+    return JSON.stringify({
+        rows: document.querySelectorAll('#impact-table tr').length - 1,
+        chart: {w: box.width, h: box.height}, caveat: caveat.textContent,
+        box: {x: 0, y: top.top + window.scrollY, w: document.body.scrollWidth,
+              h: bottom.bottom - top.top},
+    });
+})()"""
+
+
 class Page:
     """One tab over the DevTools protocol: send commands, keep every event seen."""
 
@@ -108,7 +125,7 @@ def test_the_monthly_report_renders_its_charts_without_console_errors(
     page.send("Page.navigate", url=report.html.as_uri())
     page.wait_for("Page.loadEventFired")
     boxes = json.loads(page.send("Runtime.evaluate", expression=SVG_BOXES)["result"]["value"])
-    assert len(boxes) == 6
+    assert len(boxes) == 7
     assert all(b["visible"] and b["w"] > 100 and b["h"] > 100 for b in boxes), boxes
     title = page.send("Runtime.evaluate", expression="document.title")["result"]["value"]
     assert title == "Loop health 2026-10"
@@ -122,3 +139,22 @@ def test_the_monthly_report_renders_its_charts_without_console_errors(
         or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
     ]
     assert errors == []
+
+
+def test_the_loop_returned_section_renders_its_chart_with_the_figures(
+    page: Page, impact_warehouse: Path, tmp_path: Path
+) -> None:
+    report = write_monthly_report(impact_warehouse, parse_month("2025-11"), tmp_path / "m.html")
+    for domain in ("Page", "Runtime", "Log"):
+        page.send(f"{domain}.enable")
+    page.send("Page.navigate", url=report.html.as_uri())
+    page.wait_for("Page.loadEventFired")
+    section = json.loads(page.send("Runtime.evaluate", expression=LOOP_RETURNED)["result"]["value"])
+    assert section["rows"] == 8
+    assert section["chart"]["w"] > 100 and section["chart"]["h"] > 100, section
+    assert "not proof of cause" in section["caveat"]
+    box = section["box"]
+    clip = {"x": box["x"], "y": box["y"], "width": box["w"], "height": box["h"], "scale": 1}
+    shot = base64.b64decode(page.send("Page.captureScreenshot", format="png", clip=clip)["data"])
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 5_000
+    assert not [e for e in page.events if e.get("method") == "Runtime.exceptionThrown"]

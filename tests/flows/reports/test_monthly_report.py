@@ -176,9 +176,9 @@ def test_the_html_shows_the_figures(figures: MonthlyFigures, written: tuple[str,
         assert finding.text.replace("&", "&amp;").replace("'", "&#39;") in html
 
 
-def test_the_html_is_self_contained_with_six_charts(written: tuple[str, str]) -> None:
+def test_the_html_is_self_contained_with_seven_charts(written: tuple[str, str]) -> None:
     html, _ = written
-    assert html.count("<svg") == 6
+    assert html.count("<svg") == 7
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\((?!#)", html)
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", html)
 
