@@ -7,10 +7,10 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from flows.config import load_settings
-from flows.mail import DeliveryIncomplete
+from flows.loop.mail import DeliveryIncomplete
 from flows.nightly import run_night, write_reports
-from flows.summary import RunSummary
+from flows.settings.config import load_settings
+from flows.stages.summary import RunSummary
 from flows.warehouse.night_record import published_night
 from flows.warehouse.publish import work_path
 

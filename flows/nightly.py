@@ -9,11 +9,11 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from flows.clock import as_of_for, today
-from flows.config import Settings, load_settings
-from flows.mail import DeliveryIncomplete, check_mail_settings
+from flows.loop.mail import DeliveryIncomplete, check_mail_settings
+from flows.settings.clock import as_of_for, today
+from flows.settings.config import Settings, load_settings
 from flows.sources import SOURCES
-from flows.summary import RunSummary
+from flows.stages.summary import RunSummary
 from flows.tasks import (
     build_marts,
     build_staging,

@@ -11,15 +11,14 @@ from datetime import date, datetime
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.config import Settings
-
 # Every task uses NO_CACHE: caching a stage's result by its inputs would skip real work.
 from flows.loop.outcome import LoopOutcome
+from flows.settings.config import Settings
 from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
-from flows.tag_cluster import tag_on_cluster, worker_count
-from flows.tagging import Classifiers, count_untagged, tag_items
-from flows.validate import GateReport, failure, gate, gated_tables
+from flows.stages.tag_cluster import tag_on_cluster, worker_count
+from flows.stages.tagging import Classifiers, count_untagged, tag_items
+from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DbtOutcome, run_dbt
 
@@ -59,7 +58,7 @@ def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
     """Run the Great Expectations suites on this run's rows; stop the run on a critical failure."""
     logger = get_run_logger()
     with open_warehouse(settings.warehouse) as con:
-        # This run's rows and the rows of loads an earlier run held (flows.validate).
+        # This run's rows and the rows of loads an earlier run held (flows.stages.validate).
         report = gate(con, gated_tables(SOURCES), loaded_at)
     for finding in report.warnings:
         logger.warning(finding.line())

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from typer.main import get_command
 
-from flows.cli import app
-from flows.config import Settings
+from flows.commands.cli import app
+from flows.settings.config import Settings
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 

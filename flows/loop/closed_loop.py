@@ -6,7 +6,7 @@ Which roadmap items: those that entered ``shipped`` or ``declined`` within
 history, so a first run over a year of roadmap mails nobody.
 
 Which customers: those whose own item asked for that roadmap item, by meaning
-(flows/roadmap_match.py), among the items that asked for something at all
+(nlp/roadmap_match.py), among the items that asked for something at all
 (loop.loop_closed_loop_candidates: the warehouse's definition), received before the decision.
 The sentence that matched must ask for something itself, read alone by the tagger with the
 warehouse's request intents (loop.loop_request_intents): praise or a fault report beside a request
@@ -43,7 +43,7 @@ import pandas as pd
 from flows.loop.message_items import answered_items, enqueue_with_items
 from flows.loop.outcome import StepCount
 from flows.loop.rows import feedback_items, fetch_dicts, log_rejected
-from flows.roadmap_match import METHOD, RoadmapItem, Scored, score_items
+from nlp.roadmap_match import METHOD, RoadmapItem, Scored, score_items
 from notifications import (
     ComposedBatch,
     DeclinedDecision,

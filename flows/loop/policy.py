@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.roadmap_match import MIN_SIMILARITY
+from nlp.roadmap_match import MIN_SIMILARITY
 from notifications import EscalationThresholds
 from notifications.chat import ChatRoutes
 
@@ -20,7 +20,7 @@ class LoopPolicy:
     - ``closed_loop_window_days``: a roadmap item shipped or declined this many days before the
       night closes the loop; one that changed earlier is history, not news.
     - ``closed_loop_min_similarity``: how close by meaning an item must be to a roadmap item
-      to count as asking for it (flows/roadmap_match.py).
+      to count as asking for it (nlp/roadmap_match.py).
     - ``stale_lookback_days``: SLA clocks that fell due this long ago still appear in the digest.
     - ``due_soon_hours``: clocks falling due this soon appear as "due soon".
     Windows the warehouse applies (the stale digest's renewal watch, the theme window of an

@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 import duckdb
 
-from flows.config import Settings
 from flows.loop.acknowledgments import items_in_window, queue_acknowledgments
 from flows.loop.at_risk import queue_at_risk_alerts
 from flows.loop.closed_loop import queue_closed_loop
@@ -23,6 +22,7 @@ from flows.loop.outcome import LoopOutcome
 from flows.loop.policy import LoopPolicy
 from flows.loop.rows import log_rejected
 from flows.loop.stale_digests import queue_stale_digests
+from flows.settings.config import Settings
 from flows.warehouse.connection import open_warehouse
 from notifications import EscalationThresholds, Outbox, Sender, SenderIdentity, deliver
 
@@ -31,8 +31,8 @@ def notify_tonight(settings: Settings, run_date: date, as_of: datetime) -> LoopO
     """The notify stage on ``settings.warehouse`` (the working copy): the loop with the
     configured policy, identity and sender. Without Prefect, so a re-run of this stage alone
     (the crash test's) starts in a second."""
-    from flows.chat_settings import chat_routes, chat_senders
-    from flows.mail import make_sender, sender_identity
+    from flows.loop.mail import make_sender, sender_identity
+    from flows.settings.chat import chat_routes, chat_senders
 
     policy = LoopPolicy(
         escalation_dir=settings.escalation_dir or settings.mail_dir.parent / "escalations",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 if TYPE_CHECKING:
-    from flows.config import Settings
+    from flows.settings.config import Settings
 
 WORK_DIR_NAME = ".work"
 

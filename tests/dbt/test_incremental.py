@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from flows.validate import set_aside
+from flows.stages.validate import set_aside
 
 DbtRun = Callable[[Sequence[str], Path, str], None]
 RawLayer = Callable[[Path], None]

@@ -14,11 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.config import Settings
+from flows.commands.status import render_status
 from flows.demo import generate_inbox
 from flows.nightly import nightly
-from flows.status import render_status
-from flows.validate import GateFailed
+from flows.settings.config import Settings
+from flows.stages.validate import GateFailed
 from flows.warehouse.publish import (
     PublishError,
     RunInProgress,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows import bench_dbt
-from flows.cli import app
+from flows.bench import dbt as bench_dbt
+from flows.commands.cli import app
 
 
 def test_a_warehouse_prepared_for_the_same_size_is_reused(
@@ -19,7 +19,7 @@ def test_a_warehouse_prepared_for_the_same_size_is_reused(
     (tmp_path / bench_dbt.MARKER).write_text(
         json.dumps({"items": 1000, "days": 30, "run_date": "2026-11-22"})
     )
-    monkeypatch.setattr("flows.bench.run_bench", pytest.fail)  # preparing again would fail
+    monkeypatch.setattr("flows.bench.night.run_bench", pytest.fail)  # preparing again would fail
 
     lines, run_date = bench_dbt._prepared(tmp_path, items=1000, days=30)
 
@@ -32,7 +32,7 @@ def test_an_empty_workdir_is_prepared_and_marked_for_its_size(
 ) -> None:
     prepared: list[int] = []
     monkeypatch.setattr(
-        "flows.bench.run_bench",
+        "flows.bench.night.run_bench",
         lambda *, items, days, workdir: prepared.append(items) or ["nightly ran"],
     )
 
@@ -53,7 +53,7 @@ def test_a_workdir_holding_another_company_is_refused(
         )
     else:
         (tmp_path / left_behind).mkdir()
-    monkeypatch.setattr("flows.bench.run_bench", pytest.fail)  # nothing may be loaded on top
+    monkeypatch.setattr("flows.bench.night.run_bench", pytest.fail)  # nothing may be loaded on top
 
     result = CliRunner().invoke(
         app, ["bench", "--dbt", "--items", "2000", "--days", "30", "--workdir", str(tmp_path)]

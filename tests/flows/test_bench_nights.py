@@ -8,7 +8,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from flows.bench_nights import split_deliveries
+from flows.bench.nights import split_deliveries
 from flows.demo import generate_inbox
 
 FIRST = date(2026, 11, 20)
@@ -58,7 +58,7 @@ def test_every_record_lands_once_and_later_nights_bring_their_eve_only(tmp_path:
 
 
 def test_a_stage_that_took_no_time_shows_no_rate() -> None:
-    from flows.bench import stage_lines
+    from flows.bench.night import stage_lines
 
     lines = stage_lines({"tag": 2.0, "reports": 0.0}, {"tag": 900.0}, 10_000, 4.0, 900.0)
     assert lines[1].split() == ["tag", "2.00", "5000", "900"]

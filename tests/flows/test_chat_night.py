@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 import flows.nightly
-from flows.config import Settings
 from flows.loop.acknowledgments import AckQueued
+from flows.loop.mail import DeliveryIncomplete
 from flows.loop.outcome import EscalationOutcome, LoopOutcome, StepCount
-from flows.mail import DeliveryIncomplete
-from flows.summary import RunSummary
+from flows.settings.config import Settings
+from flows.stages.summary import RunSummary
 from notifications import DeliveryReport
 
 NIGHT = date(2026, 12, 3)

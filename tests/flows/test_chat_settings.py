@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.chat_settings import ChatConfigError, chat_routes, chat_senders
-from flows.config import ConfigError, Settings, load_settings
-from flows.mail import MailConfigError, check_mail_settings
+from flows.loop.mail import MailConfigError, check_mail_settings
+from flows.settings.chat import ChatConfigError, chat_routes, chat_senders
+from flows.settings.config import ConfigError, Settings, load_settings
 
 SLACK = "https://hooks.slack.com/services/T0TEAM/B0CHAN/xxxxSECRETxxxx"
 HOOK = "https://receiver.example.com/loopkeeper/hook-token-123"

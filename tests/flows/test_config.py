@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import ConfigError, Settings, load_settings
+from flows.settings.config import ConfigError, Settings, load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:

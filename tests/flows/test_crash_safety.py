@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows.status import render_status
+from flows.commands.status import render_status
 from flows.warehouse.publish import work_path
 from notifications import CUSTOMER_KINDS
 
@@ -41,8 +41,8 @@ from datetime import date
 from pathlib import Path
 
 import flows.warehouse.publish as publish
-from flows.clock import as_of_for
-from flows.config import load_settings
+from flows.settings.clock import as_of_for
+from flows.settings.config import load_settings
 from notifications import FileSender, Outbox, SendGridSender
 
 mode, inbox, warehouse, mail = sys.argv[1], *map(Path, sys.argv[2:5])

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 import flows.nightly
-from flows.cli import app
-from flows.config import Settings
-from flows.mail import DeliveryIncomplete
-from flows.summary import RunSummary
+from flows.commands.cli import app
+from flows.loop.mail import DeliveryIncomplete
+from flows.settings.config import Settings
+from flows.stages.summary import RunSummary
 from notifications import DeliveryReport
 
 NIGHT = date(2026, 12, 3)

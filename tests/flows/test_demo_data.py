@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from flows.commands.spreadsheet import safe_cell
 from flows.demo import DemoSummary, generate_inbox
 from flows.demo.compose import AREAS, Slots, sentence
 from flows.demo.intents import FRAMES
-from flows.spreadsheet import safe_cell
 
 END = date(2026, 11, 21)
 DAYS = 30

@@ -137,7 +137,7 @@ def test_each_customer_is_still_acknowledged_once(later: dict[str, Any]) -> None
 def test_demo_data_later_adds_the_next_days_delivery_to_a_demo_inbox(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.commands.cli import app
 
     runner = CliRunner()
     inbox = str(tmp_path / "inbox")
@@ -155,8 +155,8 @@ def test_demo_data_later_adds_the_next_days_delivery_to_a_demo_inbox(tmp_path: P
 def test_the_later_nights_incremental_models_equal_a_rebuild_from_scratch(
     later: dict[str, Any], tmp_path: Path
 ) -> None:
-    from flows.clock import as_of_for
-    from flows.config import load_settings
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
     from flows.warehouse.dbt import run_dbt
 
     models = ("intermediate.int_feedback_items", "intermediate.int_feedback_items_tagged")
@@ -182,7 +182,7 @@ def test_demo_data_later_ignores_bad_files_someone_dropped_in_the_demo_inbox(
 ) -> None:
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.commands.cli import app
 
     runner = CliRunner()
     inbox, clean = tmp_path / "inbox", tmp_path / "clean"

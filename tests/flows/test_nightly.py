@@ -100,7 +100,7 @@ def test_running_the_same_night_again_changes_nothing(night, warehouse_counts) -
 def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.commands.cli import app
 
     result = CliRunner().invoke(app, ["status", "--warehouse", str(night[1]["warehouse"])])
     assert result.exit_code == 0, result.output
@@ -270,7 +270,7 @@ def test_a_backfill_writes_the_reports_due_inside_its_range_with_that_nights_fig
 def test_status_names_the_published_night(night) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.commands.cli import app
 
     result = CliRunner().invoke(app, ["status", "--warehouse", str(night[1]["warehouse"])])
     assert f"night of {NIGHT:%Y-%m-%d} published at " in result.output
@@ -279,7 +279,7 @@ def test_status_names_the_published_night(night) -> None:  # type: ignore[no-unt
 def test_backfill_of_older_nights_keeps_the_published_night(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.commands.cli import app
 
     published = night[1]["warehouse"]
     before = published.read_bytes()

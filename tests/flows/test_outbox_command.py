@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.status import render_status
+from flows.commands.cli import app
+from flows.commands.status import render_status
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.publish import publish, work_path
 from flows.warehouse.schema import apply_schema
@@ -146,7 +146,7 @@ def test_nothing_published_yet_is_said_in_one_line(tmp_path: Path) -> None:
 
 
 def test_age_reads_in_days_hours_or_minutes() -> None:
-    from flows.outbox_review import age
+    from flows.commands.outbox_review import age
 
     now = datetime(2026, 12, 3, 12, 0)
     assert [

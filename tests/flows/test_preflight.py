@@ -10,7 +10,7 @@ import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.commands.cli import app
 
 
 def free_port() -> int:

@@ -1,4 +1,4 @@
-"""Matching a customer's words to the roadmap item they ask for, by meaning (flows/roadmap_match.py).
+"""Matching a customer's words to the roadmap item they ask for, by meaning (nlp/roadmap_match.py).
 
 The threshold was chosen on the team's labelled pairs (tests/fixtures/roadmap_matching); these
 tests measure it there again, so a change of model or reading that moves the scores shows here.
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from flows.loop.closed_loop import RequestReading
-from flows.roadmap_match import MIN_SIMILARITY, AsksReader, RoadmapItem, score_items, sentences_of
 from nlp.embed import Embedder
+from nlp.roadmap_match import MIN_SIMILARITY, AsksReader, RoadmapItem, score_items, sentences_of
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "roadmap_matching"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.commands.cli import app
 
 # A run in another process: holds the lock of a nightly on these paths until its stdin closes.
 HOLDER = r"""
@@ -111,7 +111,7 @@ def test_the_command_holds_the_lock_from_its_check_to_the_flows_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import flows.nightly
-    from flows.config import load_settings
+    from flows.settings.config import load_settings
     from flows.warehouse.publish import night_lock, work_path
 
     (tmp_path / "inbox").mkdir()

@@ -19,7 +19,7 @@ from flows.sources import SOURCES, inbox
 from flows.sources.base import printable
 from flows.sources.inbox import EXCERPT_BYTES
 from flows.sources.loader import load_source
-from flows.summary import RunSummary
+from flows.stages.summary import RunSummary
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.schema import apply_schema
 

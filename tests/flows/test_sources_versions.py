@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.commands.status import _version_lines
 from flows.sources import SOURCES
 from flows.sources.dates import DATE_FORMATS_HELP
 from flows.sources.loader import load_source
-from flows.status import _version_lines
-from flows.summary import RunSummary
+from flows.stages.summary import RunSummary
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.schema import apply_schema
 

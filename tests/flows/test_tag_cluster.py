@@ -9,9 +9,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import tag_cluster
-from flows.tag_cluster import tag_on_cluster, worker_count
-from flows.tagging import Classifiers, tag_items, this_process
+from flows.stages import tag_cluster
+from flows.stages.tag_cluster import tag_on_cluster, worker_count
+from flows.stages.tagging import Classifiers, tag_items, this_process
 from flows.warehouse.schema import apply_schema
 from nlp import MODEL_DIR, Tagger
 from nlp.bench import CORPUS, items

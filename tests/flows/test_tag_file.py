@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.tag_file import TAG_COLUMNS, TagFileError, tag_file
+from flows.commands.cli import app
+from flows.commands.tag_file import TAG_COLUMNS, TagFileError, tag_file
 from nlp import Tagger
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "tag"

@@ -9,7 +9,14 @@ import duckdb
 import numpy
 import pytest
 
-from flows.tagging import Batch, Classifiers, count_untagged, in_process, tag_items, this_process
+from flows.stages.tagging import (
+    Batch,
+    Classifiers,
+    count_untagged,
+    in_process,
+    tag_items,
+    this_process,
+)
 from flows.warehouse.schema import apply_schema
 from nlp import Tag, Tagger
 from nlp.tagger import Classified

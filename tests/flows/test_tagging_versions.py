@@ -12,7 +12,7 @@ import duckdb
 import numpy
 import pytest
 
-from flows.tagging import count_untagged, tag_items
+from flows.stages.tagging import count_untagged, tag_items
 from flows.warehouse.schema import apply_schema
 from nlp import Tag
 from nlp.tagger import Classified

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from flows.validate import run_gate
+from flows.stages.validate import run_gate
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_a_big_batch_read_as_the_rows_that_could_fail_gets_the_same_findings() -
     from pathlib import Path
 
     from flows.sources import SOURCES
-    from flows.validate import gate_batches, gated_tables
+    from flows.stages.validate import gate_batches, gated_tables
     from flows.warehouse.connection import open_warehouse
     from flows.warehouse.schema import apply_schema
 

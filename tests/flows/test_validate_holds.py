@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.config import Settings
+from flows.commands.cli import app
+from flows.settings.config import Settings
 from flows.sources import SOURCES
 from flows.sources.loader import load_source
-from flows.validate import GateFailed, failure, gate, gated_tables
+from flows.stages.validate import GateFailed, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.publish import work_path
 from flows.warehouse.schema import apply_schema
@@ -64,7 +64,7 @@ def test_a_critical_failure_names_the_rows_and_how_to_fix_them(tmp_path: Path) -
     )
     settings = Settings(inbox=tmp_path / "inbox", warehouse=tmp_path / "w.duckdb")
     # Through the task's own code path, without its Prefect logger: the gate's functions.
-    from flows.validate import gate_batches, hold_or_release, run_gate
+    from flows.stages.validate import gate_batches, hold_or_release, run_gate
 
     with open_warehouse(settings.warehouse) as con:
         apply_schema(con)
@@ -159,7 +159,7 @@ def _ticket(con, ticket: str, updated_at: str, loaded_at: datetime, file: str) -
 def test_whether_a_held_row_is_replaced_goes_by_the_exports_own_version_stamp(
     later_updated_at: str, still_checked: bool
 ) -> None:
-    from flows.validate import gate_batches
+    from flows.stages.validate import gate_batches
 
     tickets = next(s for s in SOURCES if s.name == "tickets")
     with open_warehouse(Path(":memory:")) as con:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import Settings
+from flows.loop.mail import MailConfigError, check_mail_settings, error_text
 from flows.loop.outcome import delivery_notes
-from flows.mail import MailConfigError, check_mail_settings, error_text
+from flows.settings.config import Settings
 from notifications import (
     ApiKeyError,
     DeliveryUnavailable,

@@ -74,7 +74,7 @@ create table if not exists raw.theme_terms (
 
 -- Written by the tag step beside raw.feedback_tags: the theme each item's tags put it in and
 -- the terms it added to that theme's raw.theme_terms, so when the item's text changes and it is
--- tagged again its old words are taken back out (flows/tagging.py).
+-- tagged again its old words are taken back out (flows/stages/tagging.py).
 create table if not exists raw.feedback_tag_terms (
     item_id varchar, model_version varchar, theme_key varchar, terms varchar[],
     primary key (item_id, model_version)
@@ -123,7 +123,7 @@ alter table raw.crm_accounts add column if not exists arr_after_renewal varchar;
 
 -- The validation gate's holds: a raw table whose rows of one load failed a critical expectation.
 -- Every later run checks those rows again (unless a newer version of their item replaced them)
--- until they pass or a person sets them aside (`loopkeeper quarantine`); see flows/validate.py.
+-- until they pass or a person sets them aside (`loopkeeper quarantine`); see flows/stages/validate.py.
 create table if not exists raw._gate_holds (
     source_table varchar, loaded_at timestamp, held_at timestamp, reason varchar,
     primary key (source_table, loaded_at)
@@ -131,7 +131,7 @@ create table if not exists raw._gate_holds (
 
 -- Written by the tag step beside raw.feedback_tags: the md5 of the text each item's tags were
 -- computed from, so an item whose text changed (a ticket updated, a comment added) is tagged
--- again (flows/tagging.py). Tags written before it existed are stamped by the tag step.
+-- again (flows/stages/tagging.py). Tags written before it existed are stamped by the tag step.
 create table if not exists raw.feedback_tag_texts (
     item_id varchar, model_version varchar, text_hash varchar,
     primary key (item_id, model_version)

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from flows.commands.status import render_status
 from flows.loop.outcome import LoopOutcome
 from flows.loop.policy import LoopPolicy
 from flows.loop.run import close_the_loop
-from flows.status import render_status
 from flows.warehouse.connection import open_warehouse
 from notifications import (
     EmailMessage,

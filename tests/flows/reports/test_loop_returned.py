@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.commands.status import render_status
 from flows.demo.outcomes import NO_EFFECT
 from flows.demo.outcomes_delivery import write_outcomes
 from flows.reports.periods import parse_month
 from flows.reports.write import write_monthly_report
-from flows.status import render_status
 
 
 def impact_rows(warehouse: Path) -> list[tuple]:  # type: ignore[type-arg]
@@ -100,7 +100,7 @@ def test_demo_data_outcomes_writes_the_delivery_and_names_what_is_missing(
 ) -> None:
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.commands.cli import app
 
     runner = CliRunner()
     (tmp_path / "inbox" / "accounts").mkdir(parents=True)

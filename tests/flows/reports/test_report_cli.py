@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.commands.cli import app
 from flows.reports.scheduled import write_due_reports
 
 runner = CliRunner()

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from flows.spreadsheet import neutralise_formulas
+from flows.commands.spreadsheet import neutralise_formulas
 from nlp import Tagger
 from nlp.theme_book import ThemeBook
 

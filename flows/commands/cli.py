@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from flows.settings import PREFECT_STARTUP_SECONDS
+
 if TYPE_CHECKING:
-    from flows.config import Settings
+    from flows.settings.config import Settings
     from nlp import Tagger
 
 # Offline by default: no telemetry calls, and Prefect's temporary server without analytics
@@ -20,9 +22,6 @@ if TYPE_CHECKING:
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-# Prefect's temporary API gets 20 s to start by default: on a busy 2-core machine (a bench at a
-# million items beside other work) that was too short, and the night failed before it began.
-PREFECT_STARTUP_SECONDS = "180"
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", PREFECT_STARTUP_SECONDS)
 
 app = typer.Typer(
@@ -167,8 +166,8 @@ def _run_errors() -> tuple[type[Exception], ...]:
     """Failures a user can act on: shown as a message, not a traceback."""
     import duckdb
 
-    from flows.mail import DeliveryIncomplete, MailConfigError
-    from flows.validate import GateFailed
+    from flows.loop.mail import DeliveryIncomplete, MailConfigError
+    from flows.stages.validate import GateFailed
     from flows.warehouse.dbt import DbtError
     from flows.warehouse.publish import PublishError, RunInProgress
 
@@ -226,9 +225,9 @@ def _holding_the_night(settings: Settings) -> Iterator[None]:
 
 
 def _check_before_the_night(settings: Settings, *, send: bool = True) -> None:
-    """Sender, key and Prefect API, before the lock and any data work (flows/preflight.py)."""
-    from flows.mail import MailConfigError
-    from flows.preflight import PreflightError, check_before_the_night
+    """Sender, key and Prefect API, before the lock and any data work (flows/commands/preflight.py)."""
+    from flows.commands.preflight import PreflightError, check_before_the_night
+    from flows.loop.mail import MailConfigError
 
     try:
         check_before_the_night(settings, send=send)
@@ -237,7 +236,7 @@ def _check_before_the_night(settings: Settings, *, send: bool = True) -> None:
 
 
 def _settings(inbox: Path | None, warehouse: Path | None, mail_dir: Path | None) -> Settings:
-    from flows.config import ConfigError, load_settings
+    from flows.settings.config import ConfigError, load_settings
 
     try:
         return load_settings().with_overrides(inbox=inbox, warehouse=warehouse, mail_dir=mail_dir)
@@ -396,7 +395,7 @@ def tag(
     """Tag a file of texts: adds intents, intent, sentiment, sentiment_score, severity, product_area, theme."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from flows.tag_file import TagFileError, tag_file
+    from flows.commands.tag_file import TagFileError, tag_file
 
     tagger = _load_tagger(model_dir)
     size = input_.stat().st_size if input_.is_file() else 0
@@ -501,7 +500,7 @@ def status(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Show the warehouse: last loads per source, quarantine reasons, tagging and the outbox."""
-    from flows.status import render_status
+    from flows.commands.status import render_status
     from flows.warehouse.publish import work_path
 
     settings = _settings(None, warehouse, None)
@@ -543,7 +542,7 @@ def quarantine(
 
     from flows.sources import SOURCES
     from flows.sources.base import printable
-    from flows.validate import set_aside
+    from flows.stages.validate import set_aside
     from flows.warehouse.connection import open_warehouse
     from flows.warehouse.publish import RunInProgress, run_lock, seed_work_copy, work_path
     from flows.warehouse.schema import upgrade_warehouse
@@ -601,7 +600,7 @@ def outbox(
     warehouse: WarehouseOption = None,
 ) -> None:
     """List the messages that wait for a decision (unknown or parked), with reason and age; re-queue the ones that should go."""
-    from flows.outbox_review import requeue_messages, review
+    from flows.commands.outbox_review import requeue_messages, review
     from flows.warehouse.publish import RunInProgress
     from notifications.outbox import utc_now
     from notifications.outbox_decisions import RequeueError
@@ -737,7 +736,7 @@ def bench(
     if nights:
         import tempfile
 
-        from flows.bench_nights import run_nights_bench
+        from flows.bench.nights import run_nights_bench
 
         with tempfile.TemporaryDirectory(prefix="loopkeeper-bench-") as tmp:
             try:
@@ -752,7 +751,7 @@ def bench(
                 raise _fail(str(exc)) from None
         return
     if dbt:
-        from flows.bench_dbt import run_dbt_bench
+        from flows.bench.dbt import run_dbt_bench
 
         try:
             lines = run_dbt_bench(items=items, days=days, workdir=workdir)
@@ -762,7 +761,7 @@ def bench(
             typer.echo(line)
         return
     if ingest:
-        from flows.bench_ingest import run_ingest_bench
+        from flows.bench.ingest import run_ingest_bench
 
         try:
             lines = run_ingest_bench(rows=items, workdir=workdir)
@@ -771,7 +770,7 @@ def bench(
         for line in lines:
             typer.echo(line)
         return
-    from flows.bench import run_bench
+    from flows.bench.night import run_bench
 
     try:
         with _prefect_must_start():

@@ -215,7 +215,7 @@ def tag_items(
     as the nightly runs over the same dates would, and an item counts as triaged that night;
     without it, the wall clock.
 
-    ``classify`` may classify batches elsewhere (flows/tag_cluster.py: on Dask workers); by
+    ``classify`` may classify batches elsewhere (flows/stages/tag_cluster.py: on Dask workers); by
     default this process does, timed into ``classifiers`` if given. Either way, batches are
     placed in themes and written here, one after another in item order, so the tags and
     themes are the same whoever classified them.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flows.config import Settings
+from flows.settings.config import Settings
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.publish import night_lock, seed_work_copy, work_path
 from flows.warehouse.schema import upgrade_warehouse

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from flows.loop.outcome import LoopOutcome
 from flows.sources.loader import SourceLoad
-from flows.tagging import Classifiers
-from flows.validate import GateReport
+from flows.stages.tagging import Classifiers
+from flows.stages.validate import GateReport
 
 
 @dataclass

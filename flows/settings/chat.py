@@ -17,7 +17,7 @@ from notifications.secrets import remember_secret, remember_url
 from notifications.webhook_signing import MIN_SECRET_LENGTH
 
 if TYPE_CHECKING:
-    from flows.config import Settings
+    from flows.settings.config import Settings
     from notifications.senders import Sender
 
 # Plain http only to this machine (a local relay, the tests' stand-in server).

@@ -31,7 +31,7 @@ import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.tagging import WRITE_ROWS, Batch, Classifiers, Classify, tag_items, this_process
+from flows.stages.tagging import WRITE_ROWS, Batch, Classifiers, Classify, tag_items, this_process
 
 if TYPE_CHECKING:
     from nlp import Tagger

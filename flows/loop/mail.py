@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flows.chat_settings import ChatConfigError, check_chat_settings
-from flows.config import Settings
+from flows.settings.chat import ChatConfigError, check_chat_settings
+from flows.settings.config import Settings
 from notifications import (
     ApiKeyError,
     FileSender,

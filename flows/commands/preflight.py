@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flows.config import Settings
+    from flows.settings.config import Settings
 
 
 class PreflightError(RuntimeError):
@@ -39,7 +39,7 @@ def check_prefect_api() -> None:
 def check_before_the_night(settings: Settings, *, send: bool = True) -> None:
     """The Prefect API, then the sender and its key when the run sends (``MailConfigError``,
     the flow's own check, run early; a key in a Prefect Secret block needs the API first)."""
-    from flows.mail import check_mail_settings
+    from flows.loop.mail import check_mail_settings
 
     check_prefect_api()
     if send:

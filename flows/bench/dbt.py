@@ -26,8 +26,8 @@ MARKER = "bench-dbt.json"
 
 
 def run_dbt_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
-    from flows.clock import as_of_for
-    from flows.config import load_settings
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
     from flows.warehouse.connection import open_warehouse, scalar
     from flows.warehouse.dbt import run_dbt
 
@@ -68,7 +68,7 @@ def run_dbt_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
 
 def _prepared(root: Path, *, items: int, days: int) -> tuple[list[str], date]:
     """The warehouse the builds start from: reused when `root` already holds one for N items."""
-    from flows.bench import run_bench
+    from flows.bench.night import run_bench
 
     marker = root / MARKER
     if marker.exists():

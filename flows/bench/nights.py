@@ -120,7 +120,7 @@ def run_nights_bench(
     *, items: int, days: int, nights: int, workdir: Path, echo: Callable[[str], None]
 ) -> None:
     """Run the nights, printing each night's table through ``echo`` as soon as it is measured."""
-    from flows.bench import ITEMS_PER_ACCOUNT_DAY, stage_lines
+    from flows.bench.night import ITEMS_PER_ACCOUNT_DAY, stage_lines
     from flows.demo import generate_inbox
 
     first = date.today() - timedelta(days=nights)
@@ -169,10 +169,10 @@ def run_nights_bench(
 
 def _night_in_process(workdir: Path, night: date) -> dict[str, Any]:
     """One nightly in a fresh Python process; returns what it measured."""
-    command = [sys.executable, "-m", "flows.bench_nights", str(workdir), night.isoformat()]
-    from flows.cli import PREFECT_STARTUP_SECONDS
+    command = [sys.executable, "-m", "flows.bench.nights", str(workdir), night.isoformat()]
+    from flows.settings import PREFECT_STARTUP_SECONDS
 
-    # The CLI's start-up allowance for Prefect's temporary API, also when called from elsewhere.
+    # The start-up allowance for Prefect's temporary API, also when not started from the CLI.
     env = {
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": PREFECT_STARTUP_SECONDS,
         **os.environ,
@@ -186,7 +186,7 @@ def _night_in_process(workdir: Path, night: date) -> dict[str, Any]:
 
 
 def _night(workdir: Path, night: date) -> dict[str, Any]:
-    from flows.bench import peak_rss_mb
+    from flows.bench.night import peak_rss_mb
     from flows.nightly import nightly
 
     started = time.perf_counter()

@@ -17,9 +17,9 @@ ITEMS_PER_ACCOUNT_DAY = 0.37
 
 
 def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
-    from flows.config import load_settings
     from flows.demo import generate_inbox
     from flows.nightly import nightly
+    from flows.settings.config import load_settings
 
     with tempfile.TemporaryDirectory(prefix="loopkeeper-bench-") as tmp:
         root = workdir or Path(tmp)

@@ -24,8 +24,8 @@ from pydantic import (
     field_validator,
 )
 
-from flows.chat_settings import check_webhook_secret, check_webhook_url
-from flows.roadmap_match import MIN_SIMILARITY
+from flows.settings.chat import check_webhook_secret, check_webhook_url
+from nlp.roadmap_match import MIN_SIMILARITY
 
 CONFIG_ENV = "LOOPKEEPER_CONFIG"
 DEFAULT_CONFIG_FILE = Path("loopkeeper.toml")

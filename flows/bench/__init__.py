@@ -1,0 +1,1 @@
+"""Benchmarks: `loopkeeper bench` and its --ingest, --dbt and --nights modes."""

@@ -1,0 +1,1 @@
+"""The `loopkeeper` command line: the Typer app and what its commands run."""
