@@ -158,6 +158,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         RUN,
         "uv run loopkeeper report weekly --week 2026-W46 --out reports/weekly-2026-W46.html",
     ),
+    # The closed loop's truth check: run as written on the demo warehouse.
+    "uv run python -m flows.demo.closed_loop_truth warehouse/loopkeeper.duckdb": (
+        RUN,
+        "uv run python -m flows.demo.closed_loop_truth warehouse/loopkeeper.duckdb",
+    ),
     # Running on a schedule: served for real by the deployment test.
     "uv run prefect server start": (COVERED, SERVED),
     "export PREFECT_API_URL=http://127.0.0.1:4200/api": (COVERED, SERVED),
