@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -66,39 +66,32 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None =
     ]
 
 
+def _context(con: duckdb.DuckDBPyConnection) -> Row:
+    [row] = rows(con, "select * from reports.rpt_report_context")
+    return row
+
+
 def as_of_date(con: duckdb.DuckDBPyConnection) -> date:
-    """The night the published marts were judged at: dim_accounts measures renewals from it."""
-    value = scalar(
-        con,
-        "select max(renewal_date - cast(days_to_renewal as integer)) from marts.dim_accounts"
-        " where renewal_date is not null",
-    )
-    if value is None:
-        value = scalar(con, "select max(received_at) from marts.fct_feedback")
-        value = value.date() + timedelta(days=1) if value is not None else date.today()
-    return value if isinstance(value, date) else value.date()
+    """The night the published marts were judged at (rpt_report_context)."""
+    value: date = _context(con)["as_of_date"]
+    return value
 
 
 def require_items(con: duckdb.DuckDBPyConnection, period: Period, warehouse_name: str) -> None:
     """Fail with the range the warehouse does cover when the period has no feedback at all."""
-    count = scalar(
-        con,
-        "select count(*) from marts.fct_feedback where received_at >= ? and received_at < ?",
+    found = con.execute(
+        "select 1 from marts.fct_feedback where received_at >= ? and received_at < ? limit 1",
         [period.start_at, period.end_at],
-    )
-    if count:
+    ).fetchall()
+    if found:
         return
-    first, last = con.execute(
-        "select min(received_at), max(received_at) from marts.fct_feedback"
-    ).fetchall()[0]
+    context = _context(con)
+    first, last = context["first_received_at"], context["last_received_at"]
     covered = f"it covers {first:%Y-%m-%d} to {last:%Y-%m-%d}" if first else "it holds no feedback"
     raise ReportError(f"{warehouse_name}: no feedback received in {period.label} ({covered})")
 
 
 def ack_sla_hours(con: duckdb.DuckDBPyConnection) -> float:
-    """Hours the acknowledge policy allows, as the marts applied it (ack_due_at - received_at)."""
-    value = scalar(
-        con,
-        "select median(epoch(ack_due_at - received_at)) / 3600 from marts.fct_feedback_sla",
-    )
+    """Hours the acknowledge policy allows, as the marts applied it (rpt_report_context)."""
+    value = _context(con)["ack_sla_hours"]
     return float(value) if value is not None else 0.0
