@@ -9,6 +9,7 @@ DeliveryUnavailable stops the pass and leaves that message and every later one p
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -39,7 +40,7 @@ class DeliveryReport:
     sent again; ``suppressed`` the customer emails parked because their address was suppressed
     after they were queued. ``stopped`` says why the pass stopped early (the sender was
     unavailable), leaving ``deferred`` messages pending; ``waiting`` is how many messages in the
-    whole outbox wait for a person's decision after the pass.
+    whole outbox wait for a person's decision after the pass; ``seconds`` its wall time.
     """
 
     sent: int
@@ -53,6 +54,7 @@ class DeliveryReport:
     stopped: str | None = None
     # The whole outbox's state, not this pass's work: left out when two passes are compared.
     waiting: int = field(default=0, compare=False)
+    seconds: float = field(default=0.0, compare=False)
 
 
 def deliver(
@@ -78,6 +80,7 @@ def deliver(
     ``channel`` limits the pass to that channel's rows (``email`` by default; ``slack`` and
     ``webhook`` with their own senders), so one channel's outage stops only its own pass.
     """
+    started = time.perf_counter()
     if isinstance(sender, LeavesLeftovers) and (removed := sender.remove_leftovers()):
         log.warning("removed %d half-written message file(s) a killed run left", removed)
     reconciled, settled = _settle_stale_claims(outbox, sender, stale_after, channel)
@@ -134,6 +137,7 @@ def deliver(
         deferred=deferred,
         stopped=stopped,
         waiting=count_needing_decision(outbox.connection),
+        seconds=time.perf_counter() - started,
     )
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flows.nightly import peak_rss_mb
+from notifications.delivery import DeliveryReport
 
 # Demo feedback items per account per day, measured from the generator; used only to size
 # the demo company so that it produces about the requested number of items.
@@ -57,7 +58,19 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
         )
         if classified := summary.classifiers.line():
             lines.append(f"  tag step: {classified}")
+        if summary.acks is not None and (delivered := delivery_line(summary.acks.delivery)):
+            lines.append(f"  {delivered}")
         return lines
+
+
+def delivery_line(report: DeliveryReport) -> str:
+    """The notify stage's delivery pass alone: messages sent and how fast ("" if none)."""
+    if not report.sent or report.seconds <= 0:
+        return ""
+    return (
+        f"delivery: {report.sent:,} emails sent in {report.seconds:.2f} s"
+        f" ({report.sent / report.seconds:,.0f} messages/s)"
+    )
 
 
 def stage_lines(

@@ -163,6 +163,8 @@ def run_nights_bench(
         )
         if kept.get("classifiers"):
             lines.append(f"  tag step: {kept['classifiers']}")
+        if kept.get("delivery"):
+            lines.append(f"  {kept['delivery']}")
         for line in lines:
             echo(line)
 
@@ -186,7 +188,7 @@ def _night_in_process(workdir: Path, night: date) -> dict[str, Any]:
 
 
 def _night(workdir: Path, night: date) -> dict[str, Any]:
-    from flows.bench.night import peak_rss_mb
+    from flows.bench.night import delivery_line, peak_rss_mb
     from flows.nightly import nightly
 
     started = time.perf_counter()
@@ -206,6 +208,7 @@ def _night(workdir: Path, night: date) -> dict[str, Any]:
         "classifiers": summary.classifiers.line(),
         "items": summary.items,
         "emails": summary.acks.delivery.sent if summary.acks else 0,
+        "delivery": delivery_line(summary.acks.delivery) if summary.acks else "",
     }
 
 

@@ -63,3 +63,13 @@ def test_a_stage_that_took_no_time_shows_no_rate() -> None:
     lines = stage_lines({"tag": 2.0, "reports": 0.0}, {"tag": 900.0}, 10_000, 4.0, 900.0)
     assert lines[1].split() == ["tag", "2.00", "5000", "900"]
     assert lines[2].split() == ["reports", "0.00", "-", "0"]
+
+
+def test_the_delivery_pass_shows_its_own_rate() -> None:
+    from flows.bench.night import delivery_line
+    from notifications.delivery import DeliveryReport
+
+    assert delivery_line(DeliveryReport(sent=12_000, parked=0, unknown=0, seconds=20.0)) == (
+        "delivery: 12,000 emails sent in 20.00 s (600 messages/s)"
+    )
+    assert delivery_line(DeliveryReport(sent=0, parked=0, unknown=0)) == ""
