@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+import pytest
+
 
 def test_a_theme_crossing_a_threshold_gets_one_document_and_one_row(nights) -> None:
     rows = nights.query("select theme_key, accounts, document_path, run_date from ops.escalations")
@@ -40,3 +43,38 @@ def test_the_index_lists_every_escalation_with_its_document(nights) -> None:
     assert "1 theme escalated" in index
     assert "Export timeouts" in index and f"({Path(path).name})" in index
     assert nights.first.escalations.index == nights.escalation_dir / "index.md"
+
+
+def test_themes_read_together_each_get_only_their_own_items_newest_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows.loop import escalations
+    from notifications import ThemeEvidence
+
+    con = duckdb.connect()
+    con.execute("create schema loop; create schema marts")
+    con.execute(
+        "create table marts.fct_feedback as select * from (values"
+        " ('i1', 'exports', timestamp '2026-11-01', 'old export'),"
+        " ('i2', 'exports', timestamp '2026-11-03', 'new export'),"
+        " ('i3', 'sso', timestamp '2026-11-02', 'sso'),"
+        " ('i4', 'search', timestamp '2026-11-02', 'search')"
+        ") as t(item_id, theme_key, received_at, feedback_text)"
+    )
+    con.execute(
+        "create table loop.loop_theme_escalation_items as"
+        " select item_id, theme_key, received_at from marts.fct_feedback"
+    )
+    themes = [
+        ThemeEvidence(theme_key=key, theme_label=key, product_area=key, accounts=(), items=())
+        for key in ("exports", "sso", "billing")
+    ]
+    # two themes a query: the third theme is read by a second query
+    monkeypatch.setattr(escalations, "THEMES_PER_QUERY", 2)
+
+    read = [
+        (theme.theme_key, [row["item_id"] for row in rows])
+        for theme, rows in escalations._with_items(con, themes)
+    ]
+
+    assert read == [("exports", ["i2", "i1"]), ("sso", ["i3"]), ("billing", [])]
