@@ -16,6 +16,7 @@ from flows.sources import SOURCES
 from flows.stages.summary import RunSummary
 from flows.tasks import (
     build_marts,
+    build_marts_after_notify,
     build_staging,
     extract_source,
     notify,
@@ -102,8 +103,9 @@ def _stages(
         summary.acks = notify(writing, run_date, as_of)
         lap("notify")
         # The night's messages and escalations belong to it: status, analysts and the reports
-        # of this same night see them (the marts read them through done_by_night).
-        build_marts(writing, as_of, run_date)
+        # of this same night see them (the marts read them through done_by_night). Only the
+        # models built from the ops tables notify writes can change since the build above.
+        build_marts_after_notify(writing, as_of, run_date)
         lap("marts")
     with open_warehouse(writing.warehouse) as con:
         record_stages(con, run_date)

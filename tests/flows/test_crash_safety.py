@@ -99,6 +99,9 @@ if mode == "night":
         setattr(nightly, stage, before(stage, getattr(tasks, stage).fn))
     nightly.build_staging = while_running("in_stage", tasks.build_staging.fn)
     nightly.build_marts = while_running("in_marts", tasks.build_marts.fn)
+    nightly.build_marts_after_notify = while_running(
+        "in_marts", tasks.build_marts_after_notify.fn
+    )
     nightly.write_reports = before("reports", nightly.write_reports)
     with disable_run_logger():
         nightly.run_night(settings, night)

@@ -300,3 +300,66 @@ def test_backfill_of_older_nights_keeps_the_published_night(night, tmp_path: Pat
         "--publish-older"
     ]
     assert published.read_bytes() == before
+
+
+# The ops tables notify writes between the night's two marts builds.
+NOTIFY_WRITES = ("outbox", "message_items", "escalations", "closed_loop_matches")
+DBT_SCHEMAS = ("intermediate", "marts", "loop", "impact", "reports")
+
+
+def test_the_marts_build_after_notify_equals_a_full_rebuild(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The nightly's second marts build (selector marts_after_notify) leaves the warehouse as the
+    full marts build does: the marts built before the night's messages existed, the messages
+    written, then one copy built by the selector and another by the whole marts selector."""
+    import shutil
+
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
+    from flows.warehouse.dbt import run_dbt
+
+    settings = load_settings()
+    as_of = as_of_for(NIGHT, settings.timezone)
+
+    def build(warehouse: Path, selector: str) -> None:
+        run_dbt(
+            ["run", "--selector", selector],
+            warehouse=warehouse,
+            as_of=as_of,
+            night=NIGHT,
+            thresholds=settings.dbt_vars(),
+        )
+
+    before = tmp_path / "before" / "lk.duckdb"
+    before.parent.mkdir()
+    shutil.copy(night[1]["warehouse"], before)
+    with duckdb.connect(str(before)) as con:
+        # No message, escalation or recorded stage yet: the night before its notify step.
+        for table in NOTIFY_WRITES:
+            con.execute(f"create table main.saved_{table} as select * from ops.{table}")
+            con.execute(f"delete from ops.{table}")
+        con.execute("delete from raw.feedback_stages_reached")
+        [(sent,)] = con.execute("select count(*) from main.saved_outbox").fetchall()
+    assert sent > 0
+    build(before, "marts")
+    built = {}
+    for selector in ("marts_after_notify", "marts"):
+        warehouse = tmp_path / selector / "lk.duckdb"
+        warehouse.parent.mkdir()
+        shutil.copy(before, warehouse)
+        with duckdb.connect(str(warehouse)) as con:  # what notify writes
+            for table in NOTIFY_WRITES:
+                con.execute(f"insert into ops.{table} select * from main.saved_{table}")
+        build(warehouse, selector)
+        built[selector] = {
+            table: rows
+            for table, rows in snapshot(warehouse).items()
+            if table.split(".")[0] in DBT_SCHEMAS
+        }
+    after_notify, full = built["marts_after_notify"], built["marts"]
+    assert full.keys() == after_notify.keys() and "marts.fct_feedback" in full
+    differing = {
+        table: _first_difference(rows, full[table])
+        for table, rows in after_notify.items()
+        if rows != full[table]
+    }
+    assert not differing, differing
