@@ -89,18 +89,21 @@ def _digest(subject: str, context: Mapping[str, Any]) -> ChatCard:
     lines: list[str] = []
     facts: list[tuple[str, str]] = []
     hidden = 0
+    # the rows the email digest counts without listing them (notifications.digest)
+    more: Mapping[str, int] = context.get("more") or {}
     for name, label, line in _DIGEST_SECTIONS:
         rows = _rows(context, name)
         if not rows:
             continue
-        facts.append((label, str(len(rows))))
+        facts.append((label, f"{len(rows) + more.get(name, 0):,}"))
+        hidden += more.get(name, 0)
         for row in rows:
             if len(lines) < MAX_LINES:
                 lines.append(f"• *{label}*: {line(row)}")
             else:
                 hidden += 1
     if hidden:
-        lines.append(f"…and {hidden} more in the email digest.")
+        lines.append(f"…and {hidden:,} more.")
     return ChatCard(title=subject, lines=tuple(lines), facts=tuple(facts))
 
 

@@ -147,6 +147,45 @@ def test_stale_digest_is_one_per_csm_with_breached_due_soon_waiting_and_renewals
     assert "Waiting on an escalation" in by_csm[DANA[1]].html
 
 
+def test_a_long_digest_lists_the_most_pressing_rows_of_each_section_and_counts_the_rest(
+    sender_identity: SenderIdentity,
+) -> None:
+    from notifications.digest import ROWS_PER_SECTION
+
+    waiting = [
+        EscalationWait(
+            *DANA,
+            f"Account {n:02d}",
+            "SMB",
+            10_000.0,
+            "export timeouts",
+            date(2026, 10, 1 + n),
+            date(2026, 12, 1),
+        )
+        for n in range(ROWS_PER_SECTION + 10)
+    ]
+    renewals = [RenewalWatch(*DANA, "Fabrikam", "SMB", 12_000.0, date(2026, 12, 1), 4)]
+
+    [digest] = compose_stale_digests(
+        digest_date=date(2026, 11, 22),
+        as_of=datetime(2026, 11, 22),
+        stale=[],
+        waiting=list(reversed(waiting)),
+        renewals=renewals,
+        sender=sender_identity,
+    )
+
+    text = flat(digest.text)
+    shown = [f"Account {n:02d}" for n in range(ROWS_PER_SECTION)]
+    assert all(name in text for name in shown)  # the longest waiting
+    assert f"Account {ROWS_PER_SECTION:02d}" not in text
+    assert "...and 10 more, the most pressing listed above." in text
+    assert "...and 10 more" in digest.html
+    # a section within the limit is listed whole, with no count
+    assert "renews 1 December 2026 with 4 open items. --" in text
+    assert f"{ROWS_PER_SECTION + 11} things slipping" in digest.subject
+
+
 def test_stale_digest_key_holds_the_date(sender_identity: SenderIdentity) -> None:
     def digest(day: date) -> str:
         [message] = compose_stale_digests(
