@@ -97,7 +97,7 @@ def _stages(
     lap("stage")
     summary.tagged, summary.classifiers = tag_new(writing, as_of)
     lap("tag")
-    build_marts(writing, as_of, run_date)
+    build_marts(writing, as_of, run_date, before_notify=send)
     lap("marts")
     if send:
         summary.acks = notify(writing, run_date, as_of)

@@ -128,9 +128,16 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Cla
 
 
 @task(name="marts", cache_policy=NO_CACHE)
-def build_marts(settings: Settings, as_of: datetime, night: date | None = None) -> DbtOutcome:
-    """dbt: the marts analysts and notifications read, with their data tests."""
-    return _dbt_build(settings, "marts", as_of, night)
+def build_marts(
+    settings: Settings, as_of: datetime, night: date | None = None, *, before_notify: bool = False
+) -> DbtOutcome:
+    """dbt: the marts analysts and notifications read, with their data tests.
+
+    ``before_notify``: the night sends and builds again after notify
+    (build_marts_after_notify), so the models that build makes and notify does not read (the
+    reports' and impact figures) are left to it: built once a night, not twice.
+    """
+    return _dbt_build(settings, "marts_before_notify" if before_notify else "marts", as_of, night)
 
 
 @task(name="marts after notify", cache_policy=NO_CACHE)
@@ -139,8 +146,9 @@ def build_marts_after_notify(
 ) -> DbtOutcome:
     """dbt: again, only the marts built from the ops tables notify writes, with their tests.
 
-    Run after notify, right after a full marts build of the same night and clock: what the
-    night's messages and escalations cannot reach is already as the full build gives it.
+    Run after notify, right after the marts build of the same night and clock
+    (``before_notify``): what the night's messages and escalations cannot reach is already as
+    that build left it, and what it left out is built here.
     """
     return _dbt_build(settings, "marts_after_notify", as_of, night)
 
