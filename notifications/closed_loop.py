@@ -74,6 +74,13 @@ def _by_customer(
     return groups
 
 
+def asked_how(item: FeedbackItem) -> bool:
+    """The customer asked how to do something, not for something to be built: a question with
+    no feature request ("how do I remove inactive seats?"). Told that a feature answering it
+    shipped, they hear "now you can", not "you asked, we built it"."""
+    return "question" in item.intents and "feature_request" not in item.intents
+
+
 def _compose(
     kind: MessageKind,
     stage: str,
@@ -83,15 +90,21 @@ def _compose(
     subject: str,
     extra: dict[str, object],
     sender: SenderIdentity,
+    question_subject: str | None = None,
 ) -> ComposedBatch:
+    """One message per customer address; ``question_subject`` is the subject for a customer
+    whose latest words asked how (``asked_how``), when it differs."""
     rejected: list[RejectedItem] = []
     messages = []
     for address, group in _by_customer(items, rejected).items():
         newest = group[0]
         signer = signer_for(newest, sender)
+        asked = asked_how(newest)
+        subject_line = question_subject if asked and question_subject else subject
         context = {
             **extra,
-            "subject": subject,
+            "subject": subject_line,
+            "asked": asked,
             "first_name": first_name(newest.contact_name),
             "quote": shorten(newest.matched_quote, _QUOTE_LIMIT),
             "said_on": long_date(newest.received_at),
@@ -115,7 +128,7 @@ def _compose(
                     from_email=sender.from_email,
                     from_name=signer.from_name,
                     reply_to=signer.reply_to,
-                    subject=subject,
+                    subject=subject_line,
                     text=text,
                     html=html,
                     item_id=newest.item_id,
@@ -140,6 +153,7 @@ def compose_closed_loop(
         items,
         theme_key=change.theme_key,
         subject=f"You asked, we built it: {one_line(change.title)}",
+        question_subject=f"Now you can: {one_line(change.title)}",
         extra={
             "theme": label,
             "title": one_line(change.title),

@@ -210,3 +210,34 @@ def test_a_matched_sentence_of_contact_details_only_falls_back_to_their_words(
 
     body = flat(message.text)
     assert "Please let us export to Excel." in body and "7946" not in body
+
+
+def test_a_customer_who_asked_how_hears_now_you_can_not_that_they_asked_for_it(
+    make_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    """A how-to question the shipped feature answers did not ask for it to be built; a question
+    that also asks for it ("is an Excel export on the roadmap?") did."""
+    asked_how = make_item(
+        text="How do I get a report into Excel?", intents="question", intent="question"
+    )
+    asked_for = make_item(
+        item_id="fb-2",
+        contact_email="sam.lee@example.com",
+        text="Is an Excel export on the roadmap?",
+        intents="feature_request;question",
+        intent="feature_request",
+    )
+
+    messages = compose_closed_loop([asked_how, asked_for], SHIPPED, sender=sender_identity).messages
+
+    by_item = {message.item_id: message for message in messages}
+    question, request = by_item[asked_how.item_id], by_item["fb-2"]
+    assert question.subject == "Now you can: Excel export"
+    assert request.subject == "You asked, we built it: Excel export"
+    for body in (flat(question.text), flat(question.html)):
+        assert "you asked us:" in body and "How do I get a report into Excel?" in body
+        assert "Good news: Excel export shipped on 20 November 2026." in body
+        assert "We listened" not in body
+    for body in (flat(request.text), flat(request.html)):
+        assert "you told us:" in body and "Is an Excel export on the roadmap?" in body
+        assert "We listened. Excel export shipped on 20 November 2026." in body
