@@ -91,12 +91,7 @@ class TaxonomyMatcher:
                 competitors.append(parsed[1])
         # Words count once, for the longest area phrase they are in: "CSV file" is one mention
         # of exports, not two, and "CSV importer" is data import, not also an exports "CSV".
-        hits = [
-            (area, keyword)
-            for start, end, area, keyword in spans
-            if len(spans) == 1
-            or not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _, _ in spans)
-        ]
+        hits = [(area, keyword) for _, _, area, keyword in outermost_spans(spans)]
         state.competitors = tuple(dict.fromkeys(competitors))
         if hits:
             state.product_area, state.area_keyword = self._best(hits)
@@ -220,6 +215,28 @@ class IntentRules:
         state.intent = state.intents[0] if state.intents else ""
         kinds = frozenset(label for label in labels if label.startswith("severity:"))
         state.severity = rules.severity(kinds, state.intents, state.sentiment_score)
+
+
+def outermost_spans(spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The spans no other span contains, in their order. One sorted pass: comparing every pair
+    took 10 s on a 200,000-character text of area words."""
+    if len(spans) < 2:
+        return spans
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1]))
+    keep = [True] * len(spans)
+    reach = -1  # the furthest end of the spans sorted before this (start, end)
+    i = 0
+    while i < len(order):
+        start, end = spans[order[i]][:2]
+        same = i
+        while same < len(order) and spans[order[same]][:2] == (start, end):
+            same += 1
+        if reach >= end:  # one that starts no later and ends no earlier holds these
+            for k in order[i:same]:
+                keep[k] = False
+        reach = max(reach, end)
+        i = same
+    return [span for span, kept in zip(spans, keep, strict=True) if kept]
 
 
 # A found label -> (intent, boost): strong cues and weaker hints.

@@ -59,6 +59,10 @@ class PhraseIndex:
             if len(word) >= FUZZY_MIN and word.isalpha():
                 for slip in (*_deletions(word), *_swaps(word)):
                     self._slips.setdefault(slip, word)
+        # A word one slip from a phrase word is at most one letter longer than it; a longer one
+        # (a pasted token, a URL, a base64 blob) skips the search, whose candidates grow with the
+        # square of its length (a 200,000-letter word would build 40 GB of them).
+        self._longest = max(map(len, self._by_first), default=0) + 1
         self._seen: dict[str, _Node | None] = {}
 
     def correct(self, word: str) -> str | None:
@@ -96,7 +100,7 @@ class PhraseIndex:
     def _node(self, word: str) -> _Node | None:
         """The phrases starting with word or a slip of it; remembered, as words recur."""
         node = self._by_first.get(word)
-        if node is None and len(word) >= FUZZY_MIN - 1 and word.isalpha():
+        if node is None and FUZZY_MIN - 1 <= len(word) <= self._longest and word.isalpha():
             fixed = self.correct(word)
             node = self._by_first[fixed] if fixed else None
         if len(self._seen) > CACHE_LIMIT:  # bounded on endless streams

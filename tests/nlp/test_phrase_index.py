@@ -70,3 +70,12 @@ def test_a_slip_between_two_phrase_words_reads_the_same_in_every_process() -> No
         for seed in range(6)
     }
     assert answers == {"tier"}
+
+
+def test_a_word_far_longer_than_any_phrase_word_is_no_slip_of_one() -> None:
+    """A pasted blob or a URL run together is one long 'word': it matches nothing, and looking
+    for the phrase word it might be a slip of builds nothing (its one-letter deletions alone
+    would be 10^12 characters here)."""
+    blob = "confusing" + "x" * 1_000_000
+    assert labels(f"so {blob} and confusing") == ["usability"]
+    assert labels("so confusingg") == ["usability"]  # one letter more is still a slip

@@ -83,3 +83,30 @@ def test_digest_changes_when_a_file_changes(tmp_path: Path) -> None:
     before = load_taxonomy(write(tmp_path, "billing: [invoice]\n")).digest
     after = load_taxonomy(write(tmp_path, "billing: [invoice, refund]\n")).digest
     assert before != after
+
+
+def test_an_area_phrase_inside_a_longer_one_is_not_counted_again() -> None:
+    """Words count once, for the longest area phrase they are in; spans sharing both ends are
+    two areas' words for the same phrase and both count. Checked against every pair compared,
+    the rule as first written (one sorted pass now: pairs took 10 s on a long text)."""
+    import random
+
+    from nlp.components import outermost_spans
+
+    def pairwise(spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+        return [
+            span
+            for span in spans
+            if not any(s <= span[0] and span[1] <= e and (s, e) != span[:2] for s, e, _, _ in spans)
+        ]
+
+    assert outermost_spans([(0, 2, "imports", "csv importer"), (0, 1, "exports", "csv")]) == [
+        (0, 2, "imports", "csv importer")
+    ]
+    rng = random.Random(1)
+    for _ in range(20_000):
+        spans = []
+        for _ in range(rng.randint(0, 8)):
+            start = rng.randint(0, 6)
+            spans.append((start, start + rng.randint(1, 3), rng.choice("xyz"), rng.choice("kl")))
+        assert outermost_spans(spans) == pairwise(spans), spans
