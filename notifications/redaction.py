@@ -14,7 +14,10 @@ _SIGNED_NAME = re.compile(
     rf"(?:(?i:\b{SIGNOFF})(?:[ \t]+in[ \t]+advance)?[ \t]*[,.!:]?\s*|(?:--|—|–|~)[ \t]*)"
     r"\[name\][^\n]*"
 )
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+# Sentences end at ".", "!" or "?" before whitespace, or at a line break. A break is tried only
+# where a whitespace run starts, which is where one matched anyway: tried from every space, a
+# run of 100,000 spaces took 13 s.
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|(?<!\s)\s*\n\s*")
 # A sign-off closing the text, with the name after it when the redaction left one.
 _TRAILING_SIGNOFF = re.compile(
     rf"(?:^|(?<=[.!?,;]))\s*(?i:{SIGNOFF})(?:\s+in\s+advance)?\s*[,.!:]*"

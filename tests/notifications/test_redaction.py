@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from notifications.redaction import quote_for_colleague, redact_contact_details, shorten
+from notifications.redaction import (
+    quote_for_author,
+    quote_for_colleague,
+    redact_contact_details,
+    shorten,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +64,26 @@ def test_a_colleague_reads_the_problem_without_greeting_or_placeholder_signature
     quote = quote_for_colleague(redact_contact_details(text))
     assert quote == expected
     assert "[name]" not in quote
+
+
+def test_sentences_split_where_the_plain_pattern_splits_them() -> None:
+    """Sentences end at '.', '!' or '?' before whitespace or at a line break, as
+    `(?<=[.!?])\\s+|\\s*\\n\\s*` splits them; searched that way, long runs of spaces took
+    seconds."""
+    import random
+    import re
+
+    from notifications.redaction import _SENTENCES
+
+    plain = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+    rng = random.Random(2)
+    for alphabet in ("a. \n!?\t", " \n", "ab \n\n. "):
+        for _ in range(20_000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+            assert _SENTENCES.split(text) == plain.split(text), repr(text)
+
+
+def test_a_text_padded_with_whitespace_is_quoted_whole() -> None:
+    padding = " " * 200_000
+    text = f"Export fails.{padding}Since Monday{padding}"
+    assert quote_for_author(text) == "Export fails. Since Monday"
