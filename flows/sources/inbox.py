@@ -57,7 +57,9 @@ def inbox_files(
     points), a folder that resolves outside the inbox, a FIFO or a device is refused unopened,
     so no byte of it reaches raw, the quarantine or the summary. Dot-files and ``*.partial``
     files are skipped: a file being written under such a name and renamed when complete
-    (write-then-rename) is read only once it is whole.
+    (write-then-rename) is read only once it is whole; so are Office lock files and editors'
+    backups. A file of a format the source does not read (``nps/responses.xlsx``) is refused
+    with the reason, every night it stays.
     """
     folder = inbox / source.name
     if not folder.is_dir():
@@ -81,7 +83,12 @@ def inbox_files(
         subfolders[:] = [d for d in subfolders if not d.startswith(".")]
         for name in names:
             path = here / name
-            if name.startswith(".") or path.suffix.lower() not in source.suffixes:
+            if name.startswith(".") or _litter(name):
+                continue
+            if path.suffix.lower() not in source.suffixes:
+                # An Excel workbook or a tab-separated export dropped here is not silently left:
+                # whoever dropped it would think it loaded.
+                refused.append((path, _other_format(path, source)))
                 continue
             try:
                 info = path.lstat()
@@ -97,6 +104,25 @@ def inbox_files(
             else:
                 files.append((path, info))
     return sorted(files, key=lambda f: f[0]), sorted(refused), sorted(waiting)
+
+
+# Names no exporter writes and nobody means as data: files being written under a temporary name
+# (``*.partial``, read once renamed), Office's lock files (``~$book.xlsx``), editors' backups
+# (``notes.md~``) and the folder files Windows leaves.
+LITTER_NAMES = frozenset({"thumbs.db", "desktop.ini"})
+
+
+def _litter(name: str) -> bool:
+    lowered = name.lower()
+    return (
+        lowered.endswith((".partial", "~")) or lowered.startswith("~$") or lowered in LITTER_NAMES
+    )
+
+
+def _other_format(path: Path, source: Source) -> str:
+    kind = f"a {path.suffix} file" if path.suffix else "a file without an extension"
+    takes = " or ".join(source.suffixes)
+    return f"{kind} is not read here: {source.name}/ takes {takes} files (save or export it as {source.suffixes[0]})"
 
 
 LINK_REASON = (

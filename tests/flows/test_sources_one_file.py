@@ -309,3 +309,42 @@ def test_a_huge_malformed_row_keeps_only_a_bounded_excerpt(tmp_path: Path) -> No
         "row has more fields than the header (an unquoted comma?)",
     )
     assert 0 < len(rows[0][4]) <= 20_000
+
+
+def test_a_file_of_another_format_is_refused_naming_what_the_folder_reads(
+    tmp_path: Path,
+) -> None:
+    """An Excel workbook or a tab-separated export in nps/ is not silently left unread: whoever
+    dropped it there would believe it loaded. Lock files and backups are nobody's data."""
+    write(tmp_path / "nps" / "ok.csv", GOOD_NPS)
+    write(tmp_path / "nps" / "responses.xlsx", b"PK\x03\x04 a workbook")
+    write(tmp_path / "nps" / "responses.tsv", GOOD_NPS.replace(",", "\t"))
+    write(tmp_path / "nps" / "README", "what this folder is")
+    for litter in ("~$responses.xlsx", "ok.csv~", "Thumbs.db", "tonight.csv.partial"):
+        write(tmp_path / "nps" / litter, "x")
+    result, rows, loaded, files = load(tmp_path, "nps")
+    assert loaded == 1 and files == [("nps/ok.csv", "loaded")]
+    assert [row[:4] for row in rows] == [
+        (
+            "nps/README",
+            0,
+            "file",
+            "README: a file without an extension is not read here: nps/ takes .csv files"
+            " (save or export it as .csv)",
+        ),
+        (
+            "nps/responses.tsv",
+            0,
+            "file",
+            "responses.tsv: a .tsv file is not read here: nps/ takes .csv files"
+            " (save or export it as .csv)",
+        ),
+        (
+            "nps/responses.xlsx",
+            0,
+            "file",
+            "responses.xlsx: a .xlsx file is not read here: nps/ takes .csv files"
+            " (save or export it as .csv)",
+        ),
+    ]
+    assert result.files_quarantined == 3
