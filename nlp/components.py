@@ -192,6 +192,11 @@ class IntentRules:
         elif churn == "negated":
             # The model sees "cancel" either way; the negation is the rules' to read.
             scores["churn_risk"] = min(scores["churn_risk"], self.negated_cap)
+        # A problem said not to happen ("no sync issues since the update", "haven't seen a
+        # single crash") is good news, not a report of it: when every cue of that problem is
+        # denied, the models' reading of the problem words is capped too.
+        for intent in _denied(state.found, state.words):
+            scores[intent] = min(scores[intent], self.negated_cap)
         # A how-to question is not a fault report unless it words one ("how do I stop it
         # crashing"); a hint ("reset" is near "resets") is not enough.
         if "not_a_bug" in labels or (
@@ -270,6 +275,19 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     if "question" not in boosts and _opens_a_question(words):
         boosts["question"] = CUE_WEIGHT
     return boosts
+
+
+def _denied(found: Sequence[Found], words: list[str]) -> set[str]:
+    """{"bug"} when the text names a fault (a bug cue or hint, or a problem word: "issues",
+    "crashes") only to deny it; empty otherwise. Only faults: "not intuitive" or "isn't fast
+    enough" deny a quality, which is the complaint."""
+    if NEGATORS.isdisjoint(words):
+        return set()
+    starts = [hit.start for hit in found if CUES.get(hit.label, ("",))[0] == "bug"]
+    starts += [i for i, word in enumerate(words) if word in rules.PROBLEM_WORDS]
+    if starts and all(rules.cue_negated(words, start) for start in starts):
+        return {"bug"}
+    return set()
 
 
 def _opens_a_question(words: list[str]) -> bool:

@@ -177,15 +177,36 @@ CUE_NEGATION_WINDOW: Final = 3
 CLAUSE_JOINS: Final = frozenset({"and", "but", "then", "so", "or"})
 
 
+# Words that say "none at all" between a negator and a problem ("haven't had a single sync
+# issue", "no more crashes"): they do not use up the negation's reach. Not "the": "can't believe
+# the sync issue is back" reports the issue.
+NONE_AT_ALL: Final = frozenset({"a", "an", "any", "single", "one", "more"})
+
+
+# Nouns that name a fault without saying which: a fault report when stated, good news when
+# denied ("no sync issues since the update").
+PROBLEM_WORDS: Final = frozenset(
+    {
+        "issue", "issues", "problem", "problems", "bug", "bugs", "error", "errors", "crash",
+        "crashes", "glitch", "glitches", "outage", "outages", "downtime", "hiccup", "hiccups",
+    }
+)  # fmt: skip
+
+
 def cue_negated(words: Sequence[str], start: int) -> bool:
     """Is an intent cue denied by a negator just before it ("not a single outage")?"""
     if words[start] in NEGATORS:
         return False  # the cue carries its own negation: "doesn't work", "can't find"
-    for j in range(start - 1, max(-1, start - 1 - CUE_NEGATION_WINDOW), -1):
+    reach = CUE_NEGATION_WINDOW
+    j = start - 1
+    while j >= 0 and reach > 0:
         if words[j] in STOP_SCOPE or words[j] in CLAUSE_JOINS or words[j] in SUBJECTS:
             return False
         if words[j] in NEGATORS:
             return True
+        if words[j] not in NONE_AT_ALL:
+            reach -= 1
+        j -= 1
     return False
 
 

@@ -146,8 +146,40 @@ def test_coming_from_a_competitor_is_retention_wording(text: str) -> None:
         pytest.param("it does not load and crashes", "crashes", False, id="other clause"),
         pytest.param("the export doesn't work", "doesn't", False, id="own negation"),
         pytest.param("the app crashes daily", "crashes", False, id="plain"),
+        pytest.param(
+            "haven't had a single sync issue since", "issue", True, id="none at all is no reach"
+        ),
+        pytest.param("we haven't seen any crashes", "crashes", True, id="haven't seen any"),
+        pytest.param(
+            "can't believe the sync issue is back", "issue", False, id="the issue is reported"
+        ),
     ],
 )
 def test_problem_cue_negation(text: str, cue: str, expected: bool) -> None:
     words = words_of(text)
     assert cue_negated(words, words.index(cue)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "is_bug"),
+    [
+        pytest.param("No sync issues since the update.", False, id="no issues since"),
+        pytest.param(
+            "Haven't had a single sync issue since the update, finally.", False, id="not a single"
+        ),
+        pytest.param("We haven't seen any crashes since the fix.", False, id="no crashes seen"),
+        pytest.param(
+            "No sync issues until yesterday, now exports crash.", True, id="a fault still stands"
+        ),
+        pytest.param("I can't believe the sync issue is back.", True, id="the issue is back"),
+        pytest.param("There is no error but the report is empty.", True, id="no error, but"),
+        pytest.param("The export does not work.", True, id="its own negation"),
+    ],
+)
+def test_a_fault_named_only_to_deny_it_is_no_bug_report(text: str, is_bug: bool) -> None:
+    """Good news worded with a problem noun ("no sync issues since the update") is not routed
+    to product as a fault; a fault stated anywhere in the text still is."""
+    from nlp.tagger import Tagger
+
+    [tag] = Tagger.load().tag([text])
+    assert ("bug" in tag.intents) is is_bug, tag.intents
