@@ -278,14 +278,21 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
 
 
 def _denied(found: Sequence[Found], words: list[str]) -> set[str]:
-    """{"bug"} when the text names a fault (a bug cue or hint, or a problem word: "issues",
-    "crashes") only to deny it; empty otherwise. Only faults: "not intuitive" or "isn't fast
-    enough" deny a quality, which is the complaint."""
+    """{"bug"} when the text names a fault only by problem words ("issues", "crashes") and
+    denies each of them; empty otherwise. Any other bug cue or hint keeps the reading: hints
+    such as "showing" are faults when negated ("no log showing what changed"). Only faults:
+    "not intuitive" or "isn't fast enough" deny a quality, which is the complaint."""
     if NEGATORS.isdisjoint(words):
         return set()
-    starts = [hit.start for hit in found if CUES.get(hit.label, ("",))[0] == "bug"]
-    starts += [i for i, word in enumerate(words) if word in rules.PROBLEM_WORDS]
-    if starts and all(rules.cue_negated(words, start) for start in starts):
+    problems = [i for i, word in enumerate(words) if word in rules.PROBLEM_WORDS]
+    if not problems:
+        return set()
+    for hit in found:
+        if CUES.get(hit.label, ("",))[0] == "bug" and rules.PROBLEM_WORDS.isdisjoint(
+            words[hit.start : hit.end]
+        ):
+            return set()
+    if all(rules.cue_negated(words, start) for start in problems):
         return {"bug"}
     return set()
 

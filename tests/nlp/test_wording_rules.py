@@ -174,6 +174,9 @@ def test_problem_cue_negation(text: str, cue: str, expected: bool) -> None:
         pytest.param("I can't believe the sync issue is back.", True, id="the issue is back"),
         pytest.param("There is no error but the report is empty.", True, id="no error, but"),
         pytest.param("The export does not work.", True, id="its own negation"),
+        pytest.param(
+            "There's no log showing what the sync changed.", True, id="a hint a negation makes"
+        ),
     ],
 )
 def test_a_fault_named_only_to_deny_it_is_no_bug_report(text: str, is_bug: bool) -> None:
