@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from nlp.lexicon import POLARITY
+from nlp.subjects import HEAD, SKIP, role
 
 # Words that say nothing about the subject of a piece of feedback.
 # fmt: off
@@ -26,7 +27,7 @@ FILLER: Final = frozenset({
     "looks", "looking", "let", "lets", "tell", "told", "ask", "asked", "asking", "says",
     "saying", "got", "getting", "goes", "went", "put", "set", "stuff", "lots",
     "days", "weeks", "months", "hours", "minutes", "times", "yet", "now", "issue",
-    "issues", "problem", "problems", "question", "questions", "help",
+    "issues", "problem", "problems", "question", "questions", "help", "bug", "bugs",
 })
 # fmt: on
 SLUG: Final = re.compile(r"[^a-z0-9]+")
@@ -106,22 +107,33 @@ def theme_template(bucket: str, area_label: str) -> tuple[str, frozenset[str]]:
 
 
 def salient_words(words: Sequence[str], stop: frozenset[str], limit: int) -> list[str]:
-    """The first content words, in text order, each once."""
-    found: list[str] = []
+    """The first phrase of adjacent content words that names a subject, in text order, up to
+    `limit` words ending in its subject word: "mobile inbox", never two words of different
+    phrases ("calendars late" from "the calendars is late"). Words are `pieces_of` a text
+    (nlp/theme_labels.py): a hyphenated compound ("one-tap") is one, punctuation ends a phrase;
+    verbs, adverbs and judgements name nothing (nlp/subjects.py)."""
+    run: list[str] = []
     for word in words:
         if (
             len(word) < 3
-            or not word.isalpha()
             or word in stop
             or word in FILLER
             or word in POLARITY
-            or word in found
+            or not (word.isalpha() or _is_compound(word))
+            or role(word) == SKIP
         ):
+            if any(role(w) == HEAD for w in run):
+                break
+            run.clear()
             continue
-        found.append(word)
-        if len(found) == limit:
-            break
-    return found
+        run.append(word)
+    while run and role(run[-1]) != HEAD:
+        run.pop()
+    return run[-limit:]
+
+
+def _is_compound(word: str) -> bool:
+    return "-" in word and "'" not in word and any(p.isalpha() for p in word.split("-"))
 
 
 def _slug(text: str) -> str:
