@@ -8,8 +8,10 @@ feedback. Many English verbs are also nouns ("record", "export", "search", "repo
 those are not listed, since in product feedback they are mostly the thing, not the act.
 
 Three roles:
-- SKIP: never in a label (verbs such as "open", "turn", "uses"; adverbs such as "actually",
-  "lately"; time units such as "minute").
+- SKIP: never in a label (verbs such as "open", "turn", "uses", "took"; adverbs such as
+  "actually", "lately"; time units such as "minute"). A verb is left out even where it leads
+  its object ("enforce sso"): tried, "problems with open csv export" and "returns different
+  totals" misread the fault far more often than "requests for enforce sso" helped.
 - MODIFIER: may describe a subject but is not one alone: "saved searches", "daily digest",
   "new dashboards" ("saved", "daily", "new" never stand alone).
 - HEAD: may name a subject alone or end a phrase ("approvals", "rate limit"); a two-letter
@@ -54,17 +56,25 @@ VERBS: Final = _with_third_person(
     # what feedback says happens to a subject, or what a user does to it
     "stick spot tie tap click press hit fix enable disable remove delete restart reopen close "
     "respond perform prioritise prioritize expand occur refuse force "
-    "receive return retry select choose scroll switch drag drop manage handle "
+    "receive return retry select choose scroll switch drag drop manage handle share hide "
+    "mute enforce "
     "notice wonder hope guess suppose explain mention save matter work contain behave "
     "solve resolve affect prevent implement cause improve "
     # how feedback says a subject goes wrong ("the import chokes", "filters disappear")
     "fail break ignore disappear vanish hang stall choke mangle flicker"
 )
 IRREGULAR: Final = listed(
-    "said went gone got gotten made knew known thought took taken saw seen came gave given "
-    "told tried felt became left meant kept began begun seemed held brought wrote written sat "
-    "stood lost paid met understood spoke spoken read grew grown won bought fell fallen sent "
-    "stuck chose chosen sold does did done doing having being"
+    "said went gone got gotten made knew thought took taken saw seen came gave told tried felt "
+    "became left meant kept began begun seemed held brought wrote sat stood met understood "
+    "spoke spoken grew grown won bought fell fallen chose sold does did done doing having being "
+    "working"
+)
+# Irregular participles that describe a subject as "-ed" ones do ("lost data", "hidden fields").
+PARTICIPLES: Final = listed("lost hidden written chosen known shown given paid sent stuck frozen")
+# Contractions written without their apostrophe ("dont", "ive"): no subject either.
+CONTRACTIONS: Final = listed(
+    "dont doesnt didnt isnt wasnt arent werent cant wont wouldnt couldnt shouldnt havent "
+    "hasnt hadnt ive im youre theyre thats whats theres"
 )
 # Adverbs that do not end in "-ly" (spaCy's stop words hold most others: "again", "already").
 ADVERBS: Final = listed(
@@ -82,7 +92,9 @@ ADJECTIVES: Final = listed(
     "recent latest main real actual entire extra additional various multiple single certain "
     "specific simple basic quick slow hard difficult free sensitive available possible "
     "unable fine weird strange random constant frequent sudden proper correct incorrect "
-    "wrong missing broken blank empty exact separate general special common live right quiet"
+    "wrong missing broken blank empty exact separate general special common live right quiet "
+    "custom decent normal double false true aware dark light bright black white grey gray red "
+    "green blue core existing"
 )
 # Words ending in "-ly" that are not adverbs: nouns, and how often something recurs (which
 # describes a subject: "daily digest", "monthly invoices").
@@ -91,7 +103,7 @@ LY_MODIFIERS: Final = listed(
     "daily weekly monthly yearly quarterly hourly nightly biweekly early"
 )
 # fmt: on
-NEVER: Final = VERBS | IRREGULAR | ADVERBS | TIME_WORDS | ABSTRACT
+NEVER: Final = VERBS | IRREGULAR | CONTRACTIONS | ADVERBS | TIME_WORDS | ABSTRACT
 
 
 @lru_cache(maxsize=1 << 16)  # words repeat: each is judged once (bounded: typos, names)
@@ -105,7 +117,7 @@ def role(word: str) -> int:
         return MODIFIER if word.endswith("ly") or word.endswith("ed") else HEAD
     if word.endswith("ly") and len(word) >= 5 and word not in LY_NOUNS:
         return MODIFIER if word in LY_MODIFIERS else SKIP
-    if word in ADJECTIVES:
+    if word in ADJECTIVES or word in PARTICIPLES:
         return MODIFIER
     # "-ed" is a past tense or participle: it describes ("saved searches", "failed rows") but
     # ends no phrase ("key tied", "sponsor called"); "speed", "feed" are nouns

@@ -210,20 +210,44 @@ class ThemeTerms:
                 # no room for the next subject: no other takes its place
                 full = True
                 continue
+            said = self._phrase_of(counts, chosen, term, exclude)
+            if said is not None:
+                # two words items also say as one phrase ("samsung" and "galaxy"): the phrase
+                chosen[chosen.index(said[0])] = said[1]
+                continue
             chosen.append(term)
             top = top or weight
         return chosen
 
+    @staticmethod
+    def _phrase_of(
+        counts: Counter[str], chosen: list[str], word: str, exclude: frozenset[str]
+    ) -> tuple[str, str] | None:
+        """(chosen word, phrase) when a chosen single word and `word` are also a phrase the
+        theme's items say, in either order ("galaxy", "samsung": "samsung galaxy")."""
+        for picked in chosen:
+            if " " in picked or " " in word:
+                continue
+            for phrase in (f"{picked} {word}", f"{word} {picked}"):
+                if counts.get(phrase, 0) >= MIN_ITEMS and names_subject(phrase, exclude):
+                    return picked, phrase
+        return None
+
 
 def _same(word: str, other: str) -> bool:
-    """One word, or its plural ("widget", "widgets"; "search", "searches")."""
-    return _singular(word) == _singular(other)
+    """One word, or another form of it ("widget", "widgets"; "crash", "crashing")."""
+    return _stem(word) == _stem(other)
 
 
-def _singular(word: str) -> str:
+def _stem(word: str) -> str:
     if word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    elif word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    # "skipping" and "skip", "scroll" and "scrolling"
+    return word[:-1] if len(word) > 2 and word[-1] == word[-2] else word
 
 
 def _words(terms: Sequence[str]) -> int:

@@ -28,12 +28,8 @@ def label_of(texts: list[str], template: str = "Mobile app: {terms} problems") -
 
 
 def test_content_terms_are_words_and_adjacent_pairs_without_stop_or_opinion_words() -> None:
-    assert terms_of("please add dark mode to the editor") == [
-        "dark",
-        "mode",
-        "dark mode",
-        "editor",
-    ]
+    # "dark" describes the mode; alone it names nothing
+    assert terms_of("please add dark mode to the editor") == ["mode", "dark mode", "editor"]
     assert terms_of("love the export") == ["export"]  # praise is a feeling, not a subject
 
 
@@ -90,6 +86,7 @@ def test_a_verb_or_adverb_does_not_name_a_theme_when_a_noun_is_there() -> None:
     # a participle describes a subject but does not end one: "key tied" names nothing
     assert "key tied" not in terms_of("the api key tied to a user")
     assert "saved searches" in terms_of("saved searches changed")
+    assert "record open" not in terms_of("record open fails")
 
 
 def test_two_subjects_read_as_a_list_never_as_one_phrase() -> None:
@@ -174,3 +171,16 @@ def test_the_kind_of_feedback_is_said_as_a_product_manager_writes_it() -> None:
     assert fill(template, ["offline mode", "sync"], "-") == (
         "Mobile app: problems with offline mode, sync"
     )
+
+
+def test_two_forms_of_one_word_are_one_subject() -> None:
+    texts = ["widgets vanish", "the widget is blank", "widget gone", "widgets missing"]
+    assert label_of(texts, "Reporting: {terms} problems") == "Reporting: problems with widget"
+
+
+def test_two_words_items_also_say_as_one_phrase_are_that_phrase() -> None:
+    # "galaxy" alone in two items, "samsung" alone in two, "samsung galaxy" in two: the label
+    # says the phrase, not the list "galaxy, samsung"
+    texts = ["galaxy crash", "the galaxy", "samsung", "samsung too", "samsung galaxy s7"]
+    texts.append("samsung galaxy tab")
+    assert label_of(texts) == "Mobile app: problems with samsung galaxy"
