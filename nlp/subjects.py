@@ -1,4 +1,5 @@
-"""Which words can name what a piece of feedback is about, without a part-of-speech tagger.
+"""Which words can name what a piece of feedback is about, without a part-of-speech tagger, and
+the terms (words and phrases) of a text that theme labels are chosen from (nlp/theme_labels.py).
 
 A theme label names a subject: a noun or a noun phrase ("offline mode", "one-tap approvals").
 The tagger runs no spaCy tagger or parser (building Docs would cost more than all the rest of
@@ -15,11 +16,18 @@ Three roles:
 - MODIFIER: may describe a subject but is not one alone: "saved searches", "daily digest",
   "new dashboards" ("saved", "daily", "new" never stand alone).
 - HEAD: may name a subject alone or end a phrase ("approvals", "rate limit"); a two-letter
-  word only ends one ("face id"), never stands alone (nlp/theme_labels.py).
+  word only ends one ("face id"), never stands alone (content_terms).
 """
 
+import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final
+
+from nlp.lexicon import POLARITY
+
+# Words the lexicon rates at least this positive are praise ("great", "love"), never a subject.
+PRAISE_POLARITY: Final = 0.5
 
 SKIP: Final = 0
 MODIFIER: Final = 1
@@ -127,3 +135,81 @@ def role(word: str) -> int:
     if word.endswith(("ous", "ful", "less")) and len(word) >= 6:
         return MODIFIER
     return HEAD
+
+
+# Words (a hyphenated compound is one word: "one-tap"), redaction placeholders ("[email]") and
+# punctuation; pieces_of adds line ends. Anything but a word ends a phrase: a subject line and
+# the greeting under it, or two clauses, are not read as one phrase.
+PIECE: Final = re.compile(r"\[\w+\]|\w+(?:[-']\w+)*|[^\w\s]")
+
+
+def pieces_of(text: str) -> list[str]:
+    """A text's words (hyphenated compounds whole), placeholders, punctuation and line ends."""
+    pieces: list[str] = []
+    # the same pieces as PIECE.findall on the whole text (none spans a space), but most words
+    # are plain letters, and str methods are far cheaper than the regex engine
+    for line in text.lower().replace("\u2019", "'").split("\n"):
+        for chunk in line.split():
+            if chunk.isalpha():
+                pieces.append(chunk)
+            else:
+                pieces.extend(PIECE.findall(chunk))
+        pieces.append("\n")
+    return pieces
+
+
+def content_terms(pieces: Sequence[str], stop: frozenset[str], filler: frozenset[str]) -> list[str]:
+    """An item's labelling terms (from its `pieces_of`), each once: the words that can name a
+    subject, and the phrases of adjacent content words (up to three) that end in one.
+
+    Content words are three letters or more (two inside a phrase: "face id"), not stop or
+    filler words, not praise, and not verbs, adverbs or time words (`role`); a word
+    that only describes ("saved", "daily", "new") starts a phrase but is no term alone.
+    """
+    terms: dict[str, None] = {}
+    run: list[str] = []
+    for piece in pieces:
+        # a single letter is no part of a subject's name ("android n", "plan b")
+        kind = SKIP if piece in stop or piece in filler or len(piece) < 2 else _kind(piece)
+        if kind == SKIP:
+            run.clear()
+            continue
+        run.append(piece)
+        if kind != HEAD:
+            continue
+        if len(piece) >= 3:
+            terms[piece] = None
+        n = len(run)
+        if n >= 2 and run[-2] != piece:
+            terms[f"{run[-2]} {piece}"] = None
+            if n >= 3 and run[-3] != run[-2] and run[-3] != piece:
+                terms[f"{run[-3]} {run[-2]} {piece}"] = None
+    return list(terms)
+
+
+# Words repeat from item to item: each one's role is worked out once (a bounded cache, since
+# typos and names make the vocabulary of a million items large).
+@lru_cache(maxsize=1 << 16)
+def _kind(word: str) -> int:
+    if not word.isalpha():
+        # a compound with a word in it ("one-tap", "utf-8"), not a number, date, placeholder
+        # or contraction ("can't", "user's")
+        if "'" in word or not any(part.isalpha() for part in word.split("-")):
+            return SKIP
+    # praise words say how the writer feels, not about what
+    elif POLARITY.get(word, 0.0) >= PRAISE_POLARITY:
+        return SKIP
+    return role(word)
+
+
+def names_subject(term: str, exclude: frozenset[str] = frozenset()) -> bool:
+    """Whether a term can stand in a label: it ends in a word that names a thing, holds no word
+    that never does (counts kept from before these rules hold "record open", "tied"), and says
+    more than the label says already ("Exports: problems with export"; "csv export" is fine)."""
+    words = term.split()
+    last = words[-1]
+    if role(last) != HEAD or (len(words) == 1 and len(last) < 3):
+        return False
+    if all(word in exclude for word in words):
+        return False
+    return all(role(word) != SKIP for word in words[:-1])

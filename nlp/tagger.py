@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from nlp.redact import redact
 from nlp.state import DocState, new_state
+from nlp.subjects import content_terms, pieces_of
 from nlp.tag import Tag
 from nlp.taxonomy import Taxonomy, load_taxonomy
 from nlp.theme_book import ThemeBook
-from nlp.theme_labels import content_terms, fill, pieces_of
+from nlp.theme_labels import fill
 from nlp.themes import FILLER, theme_kind, theme_name, theme_template
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 Which items share a theme is decided by their embeddings (nlp/theme_book.py); this module
 names the theme an item starts, from the taxonomy's area and keyword or, with no area, the
-item's first content words.
+item's first noun phrase.
 """
 
 import re
@@ -72,8 +72,8 @@ def theme_name(
     request, so "we heard you" for a shipped request does not reach the people who reported a
     fault in the same area. Inside a bucket, embeddings decide (nlp/theme_book.py); with no
     area, the bucket is only the kind of feedback and embeddings do all the grouping. The label
-    names the area and keyword or, with none, the item's first two content words, whole
-    (never a stem).
+    names the area and keyword or, with none, the item's first noun phrase (two words at most,
+    whole, never a stem).
     """
     kind = intent or "general"
     readable = READABLE.get(intent, "general feedback")
@@ -109,9 +109,9 @@ def theme_template(bucket: str, area_label: str) -> tuple[str, frozenset[str]]:
 def salient_words(words: Sequence[str], stop: frozenset[str], limit: int) -> list[str]:
     """The first phrase of adjacent content words that names a subject, in text order, up to
     `limit` words ending in its subject word: "mobile inbox", never two words of different
-    phrases ("calendars late" from "the calendars is late"). Words are `pieces_of` a text
-    (nlp/theme_labels.py): a hyphenated compound ("one-tap") is one, punctuation ends a phrase;
-    verbs, adverbs and judgements name nothing (nlp/subjects.py)."""
+    phrases ("calendars late" from "the calendars is late"). Words are `pieces_of` a text: a
+    hyphenated compound ("one-tap") is one, punctuation ends a phrase; verbs, adverbs and
+    judgements name nothing (nlp/subjects.py)."""
     run: list[str] = []
     for word in words:
         if (

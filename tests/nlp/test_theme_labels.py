@@ -2,7 +2,8 @@
 
 import pytest
 
-from nlp.theme_labels import ThemeTerms, content_terms, fill, pieces_of
+from nlp.subjects import content_terms, pieces_of
+from nlp.theme_labels import ThemeTerms, fill
 from nlp.themes import FILLER, theme_template
 
 # fmt: off
