@@ -74,8 +74,8 @@ VERBS: Final = _with_third_person(
 IRREGULAR: Final = listed(
     "said went gone got gotten made knew thought took taken saw seen came gave told tried felt "
     "became left meant kept began begun seemed held brought wrote sat stood met understood "
-    "spoke spoken grew grown won bought fell fallen chose sold does did done doing having being "
-    "working"
+    "spoke spoken grew grown won bought fell fallen chose sold found does did done doing having "
+    "being working"
 )
 # Irregular participles that describe a subject as "-ed" ones do ("lost data", "hidden fields").
 PARTICIPLES: Final = listed("lost hidden written chosen known shown given paid sent stuck frozen")
