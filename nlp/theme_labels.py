@@ -3,12 +3,13 @@
 Each theme keeps counts of its items' terms: the words that can name a subject (a hyphenated
 compound, "one-tap", is one word; verbs, adverbs and judgements are not terms, see
 nlp/subjects.py) and the phrases of adjacent content words that end in one ("dark mode",
-"bigger rate limit"). A term's weight in a theme is its count there times log(1 + A / f), where f is the
-term's count over all themes and A the average number of terms per theme: words every theme
-uses ("report", "issue") weigh little, words only this theme uses weigh most. A label is the
-theme's template (area and kind of feedback, set when the theme started) filled with its top
-terms, so it names what the items say, not what the first item happened to say; two terms
-read as a list ("requests for offline mode, sync"), never glued into a phrase no item said.
+"bigger rate limit"). A term's weight in a theme is its count there times log(1 + A / f),
+where f is the term's count over all themes and A the average number of terms per theme: words
+every theme uses ("report", "issue") weigh little, words only this theme uses weigh most. A
+label is the theme's template (area and kind of feedback, set when the theme started) filled
+with its top terms, so it names what the items say, not what the first item happened to say;
+two terms read as a list ("requests for offline mode, sync"), never glued into a phrase no
+item said.
 
 Counts are plain data (`take_added()` / `add_rows()`), so the warehouse can keep them between
 nights and a theme's label keeps learning from every item that joins it.
