@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from nlp.redact import redact
 from nlp.state import DocState, new_state
+from nlp.subjects import content_terms, pieces_of
 from nlp.tag import Tag
 from nlp.taxonomy import Taxonomy, load_taxonomy
 from nlp.theme_book import ThemeBook
-from nlp.theme_labels import content_terms, fill
+from nlp.theme_labels import fill
 from nlp.themes import FILLER, theme_kind, theme_name, theme_template
 
 if TYPE_CHECKING:
@@ -147,6 +148,8 @@ class Tagger:
         from nlp.embedding_intents import best_of_sentences
 
         states = [new_state(text) for text in redacted]
+        # the words themes are named by: hyphenated compounds whole, phrases ended at punctuation
+        pieces = [pieces_of(text) for text in redacted]
         words = [state.words for state in states]
         features = self._features(words)
         columns: list[tuple[tuple[str, ...], Any]] = []
@@ -176,9 +179,11 @@ class Tagger:
                 self._to_tag(state, text, ("", ""))
                 for state, text in zip(states, redacted, strict=True)
             ],
-            names=[self._theme_name(state) for state in states],
+            names=[
+                self._theme_name(state, item) for state, item in zip(states, pieces, strict=True)
+            ],
             vectors=theme_vectors(embedded.texts),
-            terms=[content_terms(state.words, self._stop_words, FILLER) for state in states],
+            terms=[content_terms(item, self._stop_words, FILLER) for item in pieces],
         )
 
     def place(self, batch: Classified) -> list[Tag]:
@@ -219,14 +224,14 @@ class Tagger:
         terms = book.terms.top_terms(theme_key, exclude=said | {self._generic.get(area, "")})
         return fill(template, terms, book.first_label[theme_key])
 
-    def _theme_name(self, state: DocState) -> tuple[str, str, str]:
+    def _theme_name(self, state: DocState, pieces: list[str]) -> tuple[str, str, str]:
         area = state.product_area
         return theme_name(
             area,
             self._area_labels.get(area, ""),
             state.area_keyword,
             theme_kind(state.intents),
-            state.words,
+            pieces,
             self._stop_words,
             self._generic.get(area, ""),
         )

@@ -2,7 +2,7 @@
 
 Which items share a theme is decided by their embeddings (nlp/theme_book.py); this module
 names the theme an item starts, from the taxonomy's area and keyword or, with no area, the
-item's first content words.
+item's first noun phrase.
 """
 
 import re
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from nlp.lexicon import POLARITY
+from nlp.subjects import HEAD, SKIP, role
 
 # Words that say nothing about the subject of a piece of feedback.
 # fmt: off
@@ -26,7 +27,7 @@ FILLER: Final = frozenset({
     "looks", "looking", "let", "lets", "tell", "told", "ask", "asked", "asking", "says",
     "saying", "got", "getting", "goes", "went", "put", "set", "stuff", "lots",
     "days", "weeks", "months", "hours", "minutes", "times", "yet", "now", "issue",
-    "issues", "problem", "problems", "question", "questions", "help",
+    "issues", "problem", "problems", "question", "questions", "help", "bug", "bugs",
 })
 # fmt: on
 SLUG: Final = re.compile(r"[^a-z0-9]+")
@@ -71,8 +72,8 @@ def theme_name(
     request, so "we heard you" for a shipped request does not reach the people who reported a
     fault in the same area. Inside a bucket, embeddings decide (nlp/theme_book.py); with no
     area, the bucket is only the kind of feedback and embeddings do all the grouping. The label
-    names the area and keyword or, with none, the item's first two content words, whole
-    (never a stem).
+    names the area and keyword or, with none, the item's first noun phrase (two words at most,
+    whole, never a stem).
     """
     kind = intent or "general"
     readable = READABLE.get(intent, "general feedback")
@@ -106,22 +107,33 @@ def theme_template(bucket: str, area_label: str) -> tuple[str, frozenset[str]]:
 
 
 def salient_words(words: Sequence[str], stop: frozenset[str], limit: int) -> list[str]:
-    """The first content words, in text order, each once."""
-    found: list[str] = []
+    """The first phrase of adjacent content words that names a subject, in text order, up to
+    `limit` words ending in its subject word: "mobile inbox", never two words of different
+    phrases ("calendars late" from "the calendars is late"). Words are `pieces_of` a text: a
+    hyphenated compound ("one-tap") is one, punctuation ends a phrase; verbs, adverbs and
+    judgements name nothing (nlp/subjects.py)."""
+    run: list[str] = []
     for word in words:
         if (
             len(word) < 3
-            or not word.isalpha()
             or word in stop
             or word in FILLER
             or word in POLARITY
-            or word in found
+            or not (word.isalpha() or _is_compound(word))
+            or role(word) == SKIP
         ):
+            if any(role(w) == HEAD for w in run):
+                break
+            run.clear()
             continue
-        found.append(word)
-        if len(found) == limit:
-            break
-    return found
+        run.append(word)
+    while run and role(run[-1]) != HEAD:
+        run.pop()
+    return run[-limit:]
+
+
+def _is_compound(word: str) -> bool:
+    return "-" in word and "'" not in word and any(p.isalpha() for p in word.split("-"))
 
 
 def _slug(text: str) -> str:

@@ -215,7 +215,7 @@ def escalation_document(
     figures = impact(theme, as_of, thresholds)
     area = wording.display_area(theme.product_area)
     items = len(theme.items)
-    # A label names its area already ("API: rate limit problems"); only a bare one needs it.
+    # A label names its area already ("API: problems with rate limit"); only a bare one needs it.
     where = f" in {area}" if area and ":" not in theme.theme_label else ""
     problem = theme.problem or (
         f"Customers on {plural(figures.accounts, 'account')} raised "

@@ -5,9 +5,13 @@ from nlp.themes import salient_words, theme_name
 STOP = frozenset({"the", "a", "is", "to", "it", "how", "do"})
 
 
-def test_salient_words_are_whole_words_in_text_order() -> None:
+def test_salient_words_are_the_first_phrase_that_names_a_subject() -> None:
+    # "calendars late" would glue words of two phrases; "late" names nothing
     words = ["please", "the", "calendars", "is", "late", "calendars", "sync"]
-    assert salient_words(words, STOP, 2) == ["calendars", "late"]
+    assert salient_words(words, STOP, 2) == ["calendars"]
+    # a verb or an adverb before the subject is left out; a compound is one word
+    words = ["actually", "open", "the", "one-tap", "approvals", "screen"]
+    assert salient_words(words, STOP, 2) == ["approvals", "screen"]
 
 
 def test_a_request_and_a_bug_in_one_area_and_subject_start_different_buckets() -> None:
