@@ -52,6 +52,9 @@ def _with_third_person(bases: str) -> frozenset[str]:
 # describe what happens around a subject), leaving out those that are mostly nouns in product
 # feedback: "report", "change", "call", "build", "watch", "lead", "order", "set", "search",
 # "export", "import", "sync", "view", "record", "sign", "log", "load", "run", "loop", "update".
+# Verbs that name what a feature does are left out of the list too: a request is often only
+# its verb ("mute a project", "share dashboards", "hide sensitive fields", "enforce SSO",
+# "drag and drop"), and a label, which roadmap items are also linked by, must keep it.
 # Their "-ed" forms need no listing (the "-ed" rule below); irregular past forms are listed.
 # fmt: off
 VERBS: Final = _with_third_person(
@@ -62,10 +65,9 @@ VERBS: Final = _with_third_person(
     "remember love consider appear buy wait serve die send expect stay fall cut reach kill "
     "remain suggest raise pass sell require decide pull "
     # what feedback says happens to a subject, or what a user does to it
-    "stick spot tie tap click press hit fix enable disable remove delete restart reopen close "
+    "stick spot tie tap click press hit fix enable disable restart reopen close "
     "respond perform prioritise prioritize expand occur refuse force "
-    "receive return retry select choose scroll switch drag drop manage handle share hide "
-    "mute enforce "
+    "receive return retry select choose scroll switch manage handle "
     "notice wonder hope guess suppose explain mention save matter work contain behave "
     "solve resolve affect prevent implement cause improve "
     # how feedback says a subject goes wrong ("the import chokes", "filters disappear")
