@@ -24,6 +24,11 @@ from typing import Final
 
 from nlp.subjects import names_subject
 
+# The name of how labels are chosen here (and in nlp/subjects.py): change it with any change to
+# the choice, and the next tag step relabels every theme of a warehouse once, from its counts;
+# otherwise only themes that items join get the new way, and old labels stay beside new ones.
+LABEL_SCHEME: Final = "subjects-2026-12"
+
 # A theme with many distinct terms keeps its commonest ones; the rest cannot reach its label.
 KEEP_TERMS: Final = 200
 TRIM_AT: Final = 400

@@ -24,6 +24,7 @@ from flows.warehouse.connection import scalar
 from nlp import Tag, Tagger
 from nlp.tagger import Classified, frozen_heap
 from nlp.theme_book import ThemeBook, ThemeRow
+from nlp.theme_labels import LABEL_SCHEME
 
 # One batch of untagged items: their ids and their texts (None for an item with no text).
 Batch = tuple[list[str], list[str | None]]
@@ -232,7 +233,7 @@ def tag_items(
     reader.execute(UNTAGGED_SQL, [tagger.version])
     classify = classify or in_process(tagger, classifiers)
     done = 0
-    touched: set[str] = set(left)
+    touched: set[str] = set(left) | stale_labels(con, tagger.version)
     # (batch, its tags, each item's (theme key, label), each item's labelling terms)
     pending: list[tuple[Batch, list[Tag], list[tuple[str, str]], list[list[str]]]] = []
 
@@ -299,6 +300,10 @@ def tag_items(
                     write()
             write()
             _relabel(writer, tagger, touched)
+            writer.execute(
+                "insert or replace into raw._label_schemes values (?, ?, ?)",
+                [tagger.version, LABEL_SCHEME, stamp],
+            )
     finally:
         reader.close()
         writer.close()
@@ -323,6 +328,18 @@ def in_process(tagger: Tagger, classifiers: Classifiers | None = None) -> Classi
             yield batch, classified
 
     return classify
+
+
+def stale_labels(con: duckdb.DuckDBPyConnection, version: str) -> set[str]:
+    """Every theme of the model version when its labels were last written another way (an
+    upgrade, LABEL_SCHEME), so the night relabels them all once; else none."""
+    written = con.execute(
+        "select scheme from raw._label_schemes where model_version = ?", [version]
+    ).fetchone()
+    if written is not None and written[0] == LABEL_SCHEME:
+        return set()
+    rows = con.execute("select theme_key from raw.themes where model_version = ?", [version])
+    return {key for (key,) in rows.fetchall()}
 
 
 def _relabel(writer: duckdb.DuckDBPyConnection, tagger: Tagger, keys: set[str]) -> None:

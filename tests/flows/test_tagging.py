@@ -225,3 +225,47 @@ def test_a_later_nights_items_relabel_the_theme_they_join() -> None:
         # The first label is the first item's first words; two items sharing words relabel it.
         assert "tuesday" in first and "tuesday" not in second
         assert "upload photos" in second
+
+
+def test_a_new_way_of_labelling_relabels_every_theme_once() -> None:
+    """Labels are rewritten only for the themes items join; after an upgrade that changes how
+    labels are chosen, the next tag step rewrites every theme's label from its counts, once,
+    even on a night with nothing to tag."""
+    from flows.stages.tagging import stale_labels
+    from nlp import Tagger as RealTagger
+    from nlp.theme_labels import LABEL_SCHEME
+
+    tagger = RealTagger.load()
+    with duckdb.connect() as con:
+        apply_schema(con)
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
+        )
+        rows = [(f"item-{i}", text) for i, text in enumerate(THEMED_TEXTS)]
+        con.executemany("insert into intermediate.int_feedback_items values (?, ?)", rows)
+        tag_items(con, tagger, batch_size=2)
+        labels = con.execute("select theme_key, theme_label from raw.themes order by 1").fetchall()
+        assert stale_labels(con, tagger.version) == set()
+        # As an older release left the warehouse: its own label on the camera crashes' theme
+        # (two items share its words), no scheme recorded.
+        [(camera,)] = con.execute(
+            "select distinct theme_key from raw.feedback_tags where item_id = 'item-0'"
+        ).fetchall()
+        con.execute(
+            "update raw.themes set theme_label = 'record open ios problems' where theme_key = ?",
+            [camera],
+        )
+        con.execute("delete from raw._label_schemes")
+        assert len(stale_labels(con, tagger.version)) == len(labels)
+        assert tag_items(con, tagger, batch_size=2) == 0  # nothing new to tag
+        relabelled = con.execute("select theme_key, theme_label from raw.themes order by 1")
+        assert relabelled.fetchall() == labels
+        assert "camera" in dict(labels)[camera]
+        assert con.execute("select scheme from raw._label_schemes").fetchall() == [(LABEL_SCHEME,)]
+        # Once done, a theme no item joined keeps its label.
+        con.execute("update raw.themes set theme_label = 'kept'")
+        tag_items(con, tagger, batch_size=2)
+        assert {
+            label for (label,) in con.execute("select theme_label from raw.themes").fetchall()
+        } == {"kept"}

@@ -64,6 +64,13 @@ create table if not exists raw.themes (
     model_version varchar, created_at timestamp
 );
 
+-- Written by the tag step: the way of choosing labels (nlp/theme_labels.py LABEL_SCHEME) a
+-- model version's theme labels were last written with. Labels are rewritten only for the themes
+-- items joined each night, so a new way relabels every theme once, from its counts.
+create table if not exists raw._label_schemes (
+    model_version varchar primary key, scheme varchar, written_at timestamp
+);
+
 -- Written by the tag step: how many of a theme's items use each word or word pair, so a theme's
 -- label is chosen from all its items by class-based TF-IDF (nlp/theme_labels.py), night after
 -- night; the step then writes the new label into raw.themes.
