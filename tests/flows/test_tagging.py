@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import numpy
@@ -166,14 +167,21 @@ THEMED_TEXTS = [
 ]
 
 
-def _two_nights(tagger: Tagger) -> tuple[dict[str, str], dict[str, str]]:
-    """Night one has the first half of the items, night two the rest; themes per item, labels."""
+@contextmanager
+def items_warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory warehouse with its schema and an empty int_feedback_items to tag from."""
     with duckdb.connect() as con:
         apply_schema(con)
         con.execute("create schema intermediate")
         con.execute(
             "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
         )
+        yield con
+
+
+def _two_nights(tagger: Tagger) -> tuple[dict[str, str], dict[str, str]]:
+    """Night one has the first half of the items, night two the rest; themes per item, labels."""
+    with items_warehouse() as con:
         for night, texts in enumerate((THEMED_TEXTS[:3], THEMED_TEXTS[3:])):
             rows = [(f"item-{night}-{i}", text) for i, text in enumerate(texts)]
             con.executemany("insert into intermediate.int_feedback_items values (?, ?)", rows)
@@ -204,12 +212,7 @@ def test_a_later_nights_items_relabel_the_theme_they_join() -> None:
     from nlp import Tagger as RealTagger
 
     tagger = RealTagger.load()
-    with duckdb.connect() as con:
-        apply_schema(con)
-        con.execute("create schema intermediate")
-        con.execute(
-            "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
-        )
+    with items_warehouse() as con:
         nights = [
             ["since tuesday the camera crashes the app when I upload photos"],
             ["app crashing when i upload photos from the camera"],
@@ -236,12 +239,7 @@ def test_a_new_way_of_labelling_relabels_every_theme_once() -> None:
     from nlp.theme_labels import LABEL_SCHEME
 
     tagger = RealTagger.load()
-    with duckdb.connect() as con:
-        apply_schema(con)
-        con.execute("create schema intermediate")
-        con.execute(
-            "create table intermediate.int_feedback_items (item_id varchar, feedback_text varchar)"
-        )
+    with items_warehouse() as con:
         rows = [(f"item-{i}", text) for i, text in enumerate(THEMED_TEXTS)]
         con.executemany("insert into intermediate.int_feedback_items values (?, ?)", rows)
         tag_items(con, tagger, batch_size=2)
