@@ -203,6 +203,12 @@ class IntentRules:
             rules.asks_how_to(state.words) and labels.isdisjoint(FAULT_CUES)
         ):
             scores["bug"] = min(scores["bug"], self.negated_cap)
+        # Steps for the reader ("Try clearing the cache", "You can turn it off under Alerts") are
+        # advice, not a report: only a cue of a fault or request of its own keeps one.
+        if rules.gives_advice(state.words):
+            for intent in ("bug", "feature_request"):
+                if CUE + intent not in labels:
+                    scores[intent] = min(scores[intent], self.negated_cap)
         if "request_ask" in labels and INFO_WORDS.isdisjoint(state.words):
             scores["question"] = min(scores["question"], self.negated_cap)
         if "not_a_request" in labels:
@@ -265,6 +271,8 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
         intent, weight = cue
         if negators and intent in NEGATABLE and rules.cue_negated(words, hit.start):
             continue
+        if intent == "feature_request" and _lets_know(words, hit):
+            continue
         documented = documented or (intent == "documentation" and weight == CUE_WEIGHT)
         if weight > boosts.get(intent, 0.0):
             boosts[intent] = weight
@@ -275,6 +283,13 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     if "question" not in boosts and _opens_a_question(words):
         boosts["question"] = CUE_WEIGHT
     return boosts
+
+
+def _lets_know(words: list[str], hit: Found) -> bool:
+    """Is the cue ("let us", "please") part of "(please) let us know", asking for news, not
+    for a feature?"""
+    window = words[hit.start : hit.end + 3]
+    return "let" in window and "know" in window
 
 
 def _denied(found: Sequence[Found], words: list[str]) -> set[str]:

@@ -79,6 +79,9 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "crawl", "crawls", "crawling", "unresponsive",
         "stutter", "stutters",
         "minutes to load", "seconds to load",
+        # how heavy it is to run
+        "lightweight", "light weight", "resource hog", "memory hog", "battery drain",
+        "drains the battery", "drains my battery", "eats battery", "eats my battery",
     ),
     "pricing": (
         "good value", "great value", "undercut", "seat costs", "fair price", "fair pricing", "price increase", "price rise", "uplift",
@@ -88,6 +91,9 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "value for money", "afford", "invoice", "invoices", "invoiced",
         "renewal price", "overpriced",
         "worth every penny", "$", "€", "£",
+        # what it is worth, and buying or leaving a paid plan
+        "waste of money", "worth the money", "not worth the", "for the money", "money's worth",
+        "refund", "refunded", "subscription fee", "subscription price", "paywall",
     ),
     "documentation": (
         "kb", "how-to", "how-to videos", "videos", "video walkthrough", "write up how", "help page", "help pages",
@@ -159,7 +165,7 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "pricing": (
         "spend", "value", "procurement", "tender",
         "plan", "tier", "seats", "pay", "paid", "money", "cfo", "finance", "quote", "quoted",
-        "bill", "billing", "billed", "charge", "charges", "budget",
+        "bill", "billing", "billed", "charge", "charges", "budget", "subscription",
     ),
     "documentation": (
         "learn more",

@@ -149,6 +149,62 @@ def asks_how_to(words: Sequence[str]) -> bool:
     return not any(word in SENTENCE_ENDS for word in words[:-1])
 
 
+# Advice to the reader: a support agent's reply in a ticket thread, a colleague's tip in a forum,
+# a CSM's note of what they told the customer. "Try clearing the cache", "Click Settings, then
+# Export", "You can turn it off under Alerts", "If you reinstall, ...": steps for someone else
+# to take report no fault and ask for no feature, whatever the subject's usual company.
+ADVICE_VERBS: Final = frozenset(
+    {"try", "click", "select", "go", "open", "run", "see", "enter", "navigate", "restart",
+     "reinstall", "disable", "enable", "clear", "uninstall", "install", "download", "press",
+     "choose", "remove", "delete", "rename", "follow", "copy", "paste", "drag", "visit",
+     "right-click", "double-click", "reset", "refresh", "untick", "uncheck", "contact"}
+)  # fmt: skip
+# Verbs that are nouns as often ("note editor eats my bullets", "scroll jumps to the top"):
+# advice only with what they act on after them ("Check the logs", "Note that ...").
+NOUN_VERBS: Final = frozenset(
+    {"check", "type", "note", "scroll", "test", "log", "sign", "set", "start", "hit", "tap",
+     "find", "look", "change", "create", "turn", "put", "boot", "tick", "reach", "make"}
+)  # fmt: skip
+OBJECT_STARTS: Final = frozenset(
+    {"the", "your", "a", "an", "that", "this", "these", "those", "it", "them", "all", "any",
+     "on", "at", "to", "for", "into", "with", "off", "under", "through", "from", "sure"}
+)  # fmt: skip
+# "You should add ..." asks us for a feature, so "should" is not here; "you can only ..." and
+# "you can't ..." state a limit.
+ADVICE_OPENERS: Final = frozenset(
+    {("you", "can"), ("you", "could"), ("you", "may"), ("you", "might"), ("you", "need"),
+     ("you", "must"), ("you'll", "need"), ("you'll", "want"), ("if", "you")}
+)  # fmt: skip
+# Words that may come before the advice itself: "Then click ...", "Please try ...".
+ADVICE_LEAD_INS: Final = frozenset(
+    {'"', "(", "-", "*", ">", "then", "just", "also", "first", "now", "so", "and", "please",
+     "simply", "maybe", "next", "alternatively", "otherwise", "instead", ","}
+)  # fmt: skip
+# A verb followed by these is a noun or a limit: "Sign up is broken", "Open source", "you can
+# only export 1,000 rows".
+NOT_ADVICE_AFTER: Final = frozenset(
+    {"is", "was", "are", "were", "has", "had", "it's", "page", "screen", "button", "source",
+     "only", "not", "never", "no", "longer"}
+)  # fmt: skip
+
+
+def gives_advice(words: Sequence[str]) -> bool:
+    """Does the text open with steps for its reader ("Try ...", "Click ...", "You can ...")?"""
+    i = 0
+    while i < len(words) and words[i] in ADVICE_LEAD_INS:
+        i += 1
+    if i >= len(words):
+        return False
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if words[i] in ADVICE_VERBS:
+        return after not in NOT_ADVICE_AFTER
+    if words[i] in NOUN_VERBS:
+        return after in OBJECT_STARTS
+    return (words[i], after) in ADVICE_OPENERS and (
+        i + 2 >= len(words) or words[i + 2] not in NOT_ADVICE_AFTER
+    )
+
+
 def rule_entries() -> list[tuple[str, str]]:
     """(label, phrase) pairs for the shared PhraseIndex."""
     entries = [("churn", p) for p in CHURN] + [("competitor_move", p) for p in COMPETITOR_MOVE]

@@ -8,7 +8,7 @@ import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from nlp.tokens import TOKEN
+from nlp.tokens import TOKEN, apostrophes_restored
 
 
 class RegexTokenizer:
@@ -24,6 +24,13 @@ class RegexTokenizer:
             words.append(match.group(0))
             end = match.end()
             spaces.append(end < len(text) and text[end].isspace())
+        # the words tagging reads (nlp.tokens.words_of), so training sees "don't" for "dont" too
+        lowered = [word.lower() for word in words]
+        restored = apostrophes_restored(lowered)
+        words = [
+            new if new != low else word
+            for word, low, new in zip(words, lowered, restored, strict=True)
+        ]
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def to_disk(self, path: Path, **kwargs: Any) -> None:

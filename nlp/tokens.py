@@ -11,6 +11,25 @@ from typing import Final
 
 TOKEN: Final = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 
+# Contractions typed without their apostrophe ("doesnt work", "cant log in", "ive tried"), as
+# phone keyboards, forums that strip punctuation and writers of English as a second language
+# leave them. Spelled out, they are the words the rules and the models know. Only forms that are
+# no other English word: "its", "ill", "lets", "were", "well" and "id" stay as written, but for
+# "id" opening a clause before a verb of wanting ("id like", "so id love"), as no identifier is.
+APOSTROPHE_DROPPED: Final = {
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't",
+    "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't", "wont": "won't",
+    "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "werent": "weren't",
+    "havent": "haven't", "hasnt": "hasn't", "hadnt": "hadn't", "aint": "ain't", "ive": "i've",
+    "im": "i'm", "youre": "you're", "youve": "you've", "theyre": "they're",
+    "theyve": "they've", "weve": "we've", "thats": "that's", "whats": "what's",
+    "theres": "there's",
+}  # fmt: skip
+WANTING: Final = frozenset({"like", "love", "prefer", "rather", "appreciate"})
+CLAUSE_OPENS: Final = frozenset(
+    {".", "!", "?", ",", ";", ":", "-", "(", "and", "but", "so", "also"}
+)
+
 
 def words_of(text: str) -> list[str]:
     """Lowercased tokens of a text; the features and the rules both read these."""
@@ -19,7 +38,24 @@ def words_of(text: str) -> list[str]:
     words: list[str] = []
     for chunk in text.lower().replace("’", "'").split():
         if chunk.isalnum():
-            words.append(chunk)
+            words.append(APOSTROPHE_DROPPED.get(chunk, chunk))
         else:
-            words.extend(TOKEN.findall(chunk))
+            words.extend(APOSTROPHE_DROPPED.get(word, word) for word in TOKEN.findall(chunk))
+    if "id" in words:
+        _spell_out_id(words)
     return words
+
+
+def apostrophes_restored(words: list[str]) -> list[str]:
+    """Lowercased tokens with the contractions typed without apostrophes spelled out, as
+    words_of gives them (for tokens split elsewhere)."""
+    words = [APOSTROPHE_DROPPED.get(word, word) for word in words]
+    if "id" in words:
+        _spell_out_id(words)
+    return words
+
+
+def _spell_out_id(words: list[str]) -> None:
+    for i, word in enumerate(words[:-1]):
+        if word == "id" and words[i + 1] in WANTING and (i == 0 or words[i - 1] in CLAUSE_OPENS):
+            words[i] = "i'd"

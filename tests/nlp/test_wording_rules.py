@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 import pytest
 
 from nlp.components import TaxonomyMatcher
@@ -5,7 +7,17 @@ from nlp.phrases import Found
 from nlp.rules import cue_negated, has_churn_cue, is_sarcastic, severity
 from nlp.tokens import words_of
 
+if TYPE_CHECKING:
+    from nlp.tagger import Tagger
+
 MATCHER = TaxonomyMatcher()
+
+
+@pytest.fixture(scope="module")
+def tagger() -> "Tagger":
+    from nlp.tagger import Tagger
+
+    return Tagger.load()
 
 
 def found_in(text: str) -> tuple[list[str], list[Found]]:
@@ -179,10 +191,86 @@ def test_problem_cue_negation(text: str, cue: str, expected: bool) -> None:
         ),
     ],
 )
-def test_a_fault_named_only_to_deny_it_is_no_bug_report(text: str, is_bug: bool) -> None:
+def test_a_fault_named_only_to_deny_it_is_no_bug_report(
+    tagger: "Tagger", text: str, is_bug: bool
+) -> None:
     """Good news worded with a problem noun ("no sync issues since the update") is not routed
     to product as a fault; a fault stated anywhere in the text still is."""
-    from nlp.tagger import Tagger
-
-    [tag] = Tagger.load().tag([text])
+    [tag] = tagger.tag([text])
     assert ("bug" in tag.intents) is is_bug, tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "bug", "asks"),
+    [
+        pytest.param("Restart the sync agent and reconnect your calendar.", False, False,
+                     id="restart"),
+        pytest.param("Delete the saved filter and create it again.", False, False, id="delete"),
+        pytest.param("Reset your password from the login page.", False, False, id="reset"),
+        pytest.param("If you reinstall the extension, sign in again afterwards.", False, False,
+                     id="if you"),
+        pytest.param("Then select the workspace and press Save.", False, False, id="then select"),
+        pytest.param("Let us know if the export works now.", False, False, id="let us know"),
+        pytest.param("Please let us know if the new export works for you.", False, False, id="please let us know"),
+        # the writer's own report or request stands
+        pytest.param("Try exporting any report over 10k rows: it errors out every time.", True,
+                     False, id="steps to a fault"),
+        pytest.param("let me export this view to excel", False, True, id="let me <verb>"),
+        pytest.param("You should add a dark mode for the dashboard.", False, True,
+                     id="you should add"),
+        pytest.param("note editor eats my bullet points", True, False, id="a noun, not a verb"),
+        pytest.param("scroll jumps to the top every time i tick a checkbox", True, False,
+                     id="scroll is the noun"),
+        pytest.param("Sign up is broken on Safari.", True, False, id="sign up is"),
+    ],
+)  # fmt: skip
+def test_advice_to_the_reader_reports_no_fault_and_asks_for_nothing(
+    tagger: "Tagger", text: str, bug: bool, asks: bool
+) -> None:
+    """An agent's or a colleague's steps in a thread ("Try clearing the cache") are not the
+    customer's bug report or feature request; the customer's own steps to a fault still are."""
+    [tag] = tagger.tag([text])
+    assert ("bug" in tag.intents, "feature_request" in tag.intents) == (bug, asks), tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        pytest.param("sync wont start on monday mornings", "bug", id="wont"),
+        pytest.param("the csv import isnt picking up the owner column", "bug", id="isnt"),
+        pytest.param(
+            "Id love a way to pin a report to the home page", "feature_request", id="id love"
+        ),
+    ],
+)
+def test_contractions_typed_without_apostrophes_read_as_with_them(
+    tagger: "Tagger", text: str, intent: str
+) -> None:
+    [tag] = tagger.tag([text])
+    assert intent in tag.intents, tag.intents
+
+
+def test_apostrophes_are_restored_only_where_no_other_word_is_meant() -> None:
+    assert words_of("Doesnt sync, Id like a fix; Ive tried") == [
+        "doesn't", "sync", ",", "i'd", "like", "a", "fix", ";", "i've", "tried",
+    ]  # fmt: skip
+    # "its", "ill", "lets" and "well" are words too; an identifier is not a wish
+    assert words_of("its ill lets well user id like 5") == [
+        "its", "ill", "lets", "well", "user", "id", "like", "5",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        pytest.param("Honestly a waste of money for a team our size.", "pricing", id="waste"),
+        pytest.param("We asked for a refund of the unused seats.", "pricing", id="refund"),
+        pytest.param("Love how lightweight the new mobile app is.", "performance",
+                     id="lightweight"),
+        pytest.param("The ipad app drains my battery in an afternoon.", "performance",
+                     id="battery"),
+    ],
+)  # fmt: skip
+def test_what_it_costs_and_how_heavy_it_runs(tagger: "Tagger", text: str, intent: str) -> None:
+    [tag] = tagger.tag([text])
+    assert intent in tag.intents, tag.intents
