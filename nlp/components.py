@@ -4,8 +4,8 @@ Each component has `apply(state, cats)`, the whole of its logic on a DocState, a
 for spaCy pipelines; the tagger's fast path calls `apply` directly, so both give the same tags.
 """
 
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final, Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -174,6 +174,9 @@ class IntentRules:
         self.apply(state_of(doc), doc.cats)
         return doc
 
+    def _bar(self, label: str) -> float:
+        return self.label_thresholds.get(label, self.threshold)
+
     def apply(self, state: DocState, cats: Mapping[str, float]) -> None:
         if not state.has_content:
             state.intent_scores = dict.fromkeys(INTENTS, 0.0)
@@ -209,6 +212,9 @@ class IntentRules:
             for intent in ("bug", "feature_request"):
                 if CUE + intent not in labels:
                     scores[intent] = min(scores[intent], self.negated_cap)
+        if "help_seeking" in labels:
+            worded_problem = not labels.isdisjoint(PROBLEM_CUES)
+            _seeks_help(state.found, scores, self._bar, self.negated_cap, worded_problem)
         if "request_ask" in labels and INFO_WORDS.isdisjoint(state.words):
             scores["question"] = min(scores["question"], self.negated_cap)
         if "not_a_request" in labels:
@@ -218,10 +224,7 @@ class IntentRules:
         if negated_praise or state.sarcastic:
             scores["praise"] = min(scores["praise"], self.negated_cap)
         state.intent_scores = {label: round(score, 4) for label, score in scores.items()}
-        bar = self.label_thresholds
-        above = sorted(
-            (s, label) for label, s in scores.items() if s >= bar.get(label, self.threshold)
-        )
+        above = sorted((s, label) for label, s in scores.items() if s >= self._bar(label))
         state.intents = tuple(label for _, label in reversed(above))
         state.intent = state.intents[0] if state.intents else ""
         kinds = frozenset(label for label in labels if label.startswith("severity:"))
@@ -283,6 +286,31 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     if "question" not in boosts and _opens_a_question(words):
         boosts["question"] = CUE_WEIGHT
     return boosts
+
+
+# What a text asking for help may be about instead of a question: "the sync stopped, any help
+# appreciated" asks for a fix, and "thanks in advance!" signs off many a bug report.
+REPORTS: Final = ("bug", "performance", "usability", "feature_request", "pricing")
+
+
+def _seeks_help(
+    found: Sequence[Found],
+    scores: dict[str, float],
+    bar: Callable[[str], float],
+    cap: float,
+    worded_problem: bool,
+) -> None:
+    """A text asking for help that reports nothing asks a question; the praise words of "any
+    help would be appreciated" or "thanks in advance" thank nobody yet."""
+    if not worded_problem and all(scores[label] < bar(label) for label in REPORTS):
+        scores["question"] = max(scores["question"], bar("question"))
+    asking = [(hit.start, hit.end) for hit in found if hit.label == "help_seeking"]
+    for hit in found:
+        if CUES.get(hit.label, ("",))[0] == "praise" and not any(
+            start <= hit.start and hit.end <= end for start, end in asking
+        ):
+            return
+    scores["praise"] = min(scores["praise"], cap)
 
 
 def _lets_know(words: list[str], hit: Found) -> bool:

@@ -74,6 +74,15 @@ NOT_A_BUG: Final = (
     "no bug", "not bugs", "never a bug", "not a bug as such", "not broken",
     "no bugs", "nothing is broken",
 )
+# Asking for help: what the writer wants is an answer, whatever else the text says. "Thanks in
+# advance" and "any help would be appreciated" thank nobody for anything yet.
+HELP_SEEKING: Final = (
+    "thanks in advance", "thx in advance", "thank you in advance", "thanks in anticipation",
+    "any help", "any advice", "any suggestions", "any ideas", "any pointers", "any tips",
+    "help would be appreciated", "help is appreciated", "help would be great", "please help",
+    "need help with", "need some help", "help me with", "can someone help", "could someone help",
+    "anyone know", "anybody know", "does anyone know", "someone tell me", "can anyone tell",
+)  # fmt: skip
 NOT_A_REQUEST: Final = ("not a feature request", "isn't a feature request", "not a request")
 SARCASM: Final = (
     "oh great", "oh good", "oh joy", "oh lovely", "oh nice", "oh wonderful", "oh fantastic",
@@ -211,6 +220,7 @@ def rule_entries() -> list[tuple[str, str]]:
     entries += [("not_a_bug", p) for p in NOT_A_BUG] + [("sarcasm", p) for p in SARCASM]
     entries += [("sarcastic_opening", p) for p in SARCASTIC_OPENINGS]
     entries += [("not_a_request", p) for p in NOT_A_REQUEST]
+    entries += [("help_seeking", p) for p in HELP_SEEKING]
     entries += [("retained", p) for p in RETAINED]
     for kind, phrases in SEVERITY_PHRASES.items():
         entries += [(f"severity:{kind}", p) for p in phrases]

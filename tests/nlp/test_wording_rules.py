@@ -234,6 +234,27 @@ def test_advice_to_the_reader_reports_no_fault_and_asks_for_nothing(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Thanks in advance for any pointers on setting up SCIM.", {"question"},
+                     id="thanks in advance"),
+        pytest.param("Any help would be appreciated with the Zendesk field mapping.",
+                     {"question"}, id="help would be appreciated"),
+        pytest.param("Love the new board view, any tips for sharing it with clients?",
+                     {"question", "praise"}, id="praise of its own stands"),
+        # a report signed off with thanks in advance asks for a fix, not an answer
+        pytest.param("The CSV export crashes on every board since Monday. Thanks in advance!",
+                     {"bug"}, id="a report signed off"),
+    ],
+)  # fmt: skip
+def test_asking_for_help_is_a_question_not_thanks(
+    tagger: "Tagger", text: str, expected: set[str]
+) -> None:
+    [tag] = tagger.tag([text])
+    assert {"question", "praise", "bug"} & set(tag.intents) == expected, tag.intents
+
+
+@pytest.mark.parametrize(
     ("text", "intent"),
     [
         pytest.param("sync wont start on monday mornings", "bug", id="wont"),
