@@ -148,13 +148,19 @@ def build_marts_after_notify(
 
     Run after notify, right after the marts build of the same night and clock
     (``before_notify``): what the night's messages and escalations cannot reach is already as
-    that build left it, and what it left out is built here.
+    that build left it, and what it left out is built here. The item-grain models (fct_feedback
+    and the stages and SLA clocks under it) compute again only the items notify touched.
     """
-    return _dbt_build(settings, "marts_after_notify", as_of, night)
+    return _dbt_build(settings, "marts_after_notify", as_of, night, after_notify=True)
 
 
 def _dbt_build(
-    settings: Settings, selector: str, as_of: datetime, night: date | None = None
+    settings: Settings,
+    selector: str,
+    as_of: datetime,
+    night: date | None = None,
+    *,
+    after_notify: bool = False,
 ) -> DbtOutcome:
     """`dbt build` of one selector from dbt_project/selectors.yml."""
     return run_dbt(
@@ -166,6 +172,7 @@ def _dbt_build(
         night=night,
         thresholds=settings.dbt_vars(),
         memory_limit=settings.dbt_memory_limit,
+        after_notify=after_notify,
     )
 
 

@@ -54,6 +54,7 @@ def run_dbt(
     night: date | None = None,
     thresholds: Mapping[str, object] | None = None,
     memory_limit: str | None = None,
+    after_notify: bool = False,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
@@ -65,12 +66,16 @@ def run_dbt(
     None leaves DuckDB's default. It reaches the profile as an environment variable, so it does
     not make dbt parse again either.
 
+    ``after_notify``: the night's build after notify, right after its first marts build: the
+    item-grain models compute again only the items notify touched (macros/after_notify.sql).
+
     The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
     not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
     """
     clock = {
         "LOOPKEEPER_AS_OF": as_of.strftime("%Y-%m-%d %H:%M:%S"),
         "LOOPKEEPER_NIGHT": night.isoformat() if night is not None else "",
+        "LOOPKEEPER_MARTS_PASS": "after_notify" if after_notify else "",
     }
     from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
 

@@ -307,12 +307,27 @@ NOTIFY_WRITES = ("outbox", "message_items", "escalations", "closed_loop_matches"
 DBT_SCHEMAS = ("intermediate", "marts", "loop", "impact", "reports")
 
 
-def test_the_nights_two_marts_builds_equal_a_full_rebuild(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+# What the ops tables hold before the night's notify step: nothing (a first night), or earlier
+# nights' rows, some of which notify changes (a parked message sent on a retry).
+EARLIER_ROWS = {
+    "outbox": "hash(message_key) % 2 = 0",
+    "message_items": "message_key in (select message_key from ops.outbox)",
+    "escalations": "hash(theme_key) % 2 = 0",
+    "closed_loop_matches": "hash(item_id) % 2 = 0",
+}
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["first night", "earlier messages"])
+def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-untyped-def]
+    night, tmp_path: Path, earlier: bool
+) -> None:
     """The nightly's two marts builds (selector marts_before_notify, the night's messages, then
     marts_after_notify) leave the warehouse as one full marts build after the messages does.
 
     The first build starts with no mart, loop, impact or report table at all, as a first night
     does: what it leaves out (the reports' figures) can only come from the build after notify.
+    The build after notify computes the item-grain models again only for the items notify
+    touched: new messages, messages sent since, and themes escalated since.
     """
     import shutil
 
@@ -330,16 +345,31 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(night, tmp_path: Path)
             as_of=as_of,
             night=NIGHT,
             thresholds=settings.dbt_vars(),
+            after_notify=selector == "marts_after_notify",
         )
 
     before = tmp_path / "before" / "lk.duckdb"
     before.parent.mkdir()
     shutil.copy(night[1]["warehouse"], before)
     with duckdb.connect(str(before)) as con:
-        # No message, escalation or recorded stage yet: the night before its notify step.
+        # The small company crosses no escalation threshold: three themes escalated by the night.
+        con.execute(
+            "insert into ops.escalations select theme_key, any_value(theme_label),"
+            f" timestamp '{as_of}' + interval 2 hour, 'escalation.md', 3, 1000.0, 'test',"
+            f" date '{NIGHT}' from intermediate.int_feedback_items_tagged"
+            " where theme_key is not null group by theme_key order by theme_key limit 3"
+        )
+        # No message, escalation or recorded stage yet (or only earlier nights'): the night
+        # before its notify step.
         for table in NOTIFY_WRITES:
             con.execute(f"create table main.saved_{table} as select * from ops.{table}")
-            con.execute(f"delete from ops.{table}")
+            kept = EARLIER_ROWS[table] if earlier else "false"
+            con.execute(f"delete from ops.{table} where not ({kept})")
+        # an earlier message not sent yet, which tonight's delivery sends
+        con.execute(
+            "update ops.outbox set status = 'parked', sent_at = null"
+            " where status = 'sent' and hash(message_key) % 4 = 0"
+        )
         con.execute("delete from raw.feedback_stages_reached")
         [(sent,)] = con.execute("select count(*) from main.saved_outbox").fetchall()
         for schema in ("marts", "loop", "impact", "reports"):
@@ -357,6 +387,7 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(night, tmp_path: Path)
         shutil.copy(before, warehouse)
         with duckdb.connect(str(warehouse)) as con:  # what notify writes
             for table in NOTIFY_WRITES:
+                con.execute(f"delete from ops.{table}")
                 con.execute(f"insert into ops.{table} select * from main.saved_{table}")
         build(warehouse, selector)
         built[selector] = {
@@ -366,6 +397,12 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(night, tmp_path: Path)
         }
     after_notify, full = built["marts_after_notify"], built["marts"]
     assert full.keys() == after_notify.keys() and "reports.rpt_weekly_themes" in full
+    # the pass recomputed the items notify touched and kept the others' rows
+    changed = len(after_notify.pop("intermediate.int_notify_changed_items"))
+    assert 0 < changed < len(full["marts.fct_feedback"])
+    for table in ("intermediate.int_notify_changed_items", "intermediate.int_notify_baseline"):
+        full.pop(table)  # its bookkeeping, as of each build
+    after_notify.pop("intermediate.int_notify_baseline")
     differing = {
         table: _first_difference(rows, full[table])
         for table, rows in after_notify.items()

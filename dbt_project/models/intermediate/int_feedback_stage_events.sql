@@ -1,7 +1,6 @@
-{{ config(materialized='table') }}
-
 {#- One row per item and action stage it entered, with the first time it did, at as_of. A
-    table: the stages and SLA marts both read it.
+    table: the stages and SLA marts both read it. The build after notify updates the rows of the
+    items notify touched only (macros/after_notify.sql).
     - new: received_at.
     - triaged: first tagged.
     - acknowledged: first acknowledgment, hand-off or QBR follow-up about the item sent.
@@ -13,11 +12,14 @@
       roadmap link can change as the theme grows, a stage once reached stays reached.
     Messages and escalations count once done by the night (done_by_night: by as_of, or by the
     run of this night or an earlier one); tags once written by as_of. -#}
+{{ after_notify_config() }}
+-- depends_on: {{ ref('int_notify_changed_items') }}
 with
 
 items as (
 
     select * from {{ ref('int_feedback_items_tagged') }}
+    where {{ changed_items_only() }}
 
 ),
 
@@ -29,6 +31,7 @@ sent_messages as (
     where
         status = 'sent'
         and {{ done_by_night('sent_at') }}
+        and {{ changed_items_only() }}
 
 ),
 
@@ -43,7 +46,7 @@ escalations as (
 taggings as (
 
     select * from {{ ref('stg_loopkeeper__feedback_taggings') }}
-    where tagged_at <= {{ as_of() }}
+    where tagged_at <= {{ as_of() }} and {{ changed_items_only() }}
 
 ),
 
@@ -64,7 +67,7 @@ reached as (
 
     -- stages an earlier night's marts showed: kept when tonight's links no longer give them
     select * from {{ ref('stg_loopkeeper__feedback_stages_reached') }}
-    where {{ done_by_night('entered_at') }}
+    where {{ done_by_night('entered_at') }} and {{ changed_items_only() }}
 
 ),
 

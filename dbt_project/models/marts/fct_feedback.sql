@@ -1,24 +1,28 @@
 {#- One row per feedback item with its account, current tags, survey answers, current action
     stage and SLA clocks, judged at as_of: a message sent after as_of had not happened yet that
     night. -#}
+{{ after_notify_config() }}
+-- depends_on: {{ ref('int_notify_changed_items') }}
 with
 
 items as (
 
     select * from {{ ref('int_feedback_items_tagged') }}
+    where {{ changed_items_only() }}
 
 ),
 
 sla as (
 
     select * from {{ ref('fct_feedback_sla') }}
+    where {{ changed_items_only() }}
 
 ),
 
 current_stages as (
 
     select * from {{ ref('fct_feedback_stages') }}
-    where is_current_stage
+    where is_current_stage and {{ changed_items_only() }}
 
 ),
 

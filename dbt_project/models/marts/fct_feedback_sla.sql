@@ -9,17 +9,21 @@
       (timed at the later of the note's day and the response).
     - product_response: items of a theme escalated to product; counted from the escalation, done
       at the first status the theme's roadmap item entered at or after it. -#}
+{{ after_notify_config() }}
+-- depends_on: {{ ref('int_notify_changed_items') }}
 with
 
 items as (
 
     select * from {{ ref('int_feedback_items_tagged') }}
+    where {{ changed_items_only() }}
 
 ),
 
 events as (
 
     select * from {{ ref('int_feedback_stage_events') }}
+    where {{ changed_items_only() }}
 
 ),
 
@@ -32,6 +36,7 @@ sla_policies as (
 message_items as (
 
     select * from {{ ref('int_message_items') }}
+    where {{ changed_items_only() }}
 
 ),
 

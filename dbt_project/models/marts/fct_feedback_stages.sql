@@ -8,17 +8,21 @@
     - an event of an earlier stage after a later one was reached (an acknowledgment sent once the
       theme was escalated) is kept in int_feedback_stage_events and the SLA clocks, but is not a
       step backwards here. -#}
+{{ after_notify_config() }}
+-- depends_on: {{ ref('int_notify_changed_items') }}
 with
 
 events as (
 
     select * from {{ ref('int_feedback_stage_events') }}
+    where {{ changed_items_only() }}
 
 ),
 
 items as (
 
     select * from {{ ref('int_feedback_items_tagged') }}
+    where {{ changed_items_only() }}
 
 ),
 
