@@ -41,6 +41,11 @@ HELD_OUT_SOURCES = ("widget", "note")
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if args.rescore:
+        if not args.real_text:
+            raise SystemExit("--rescore needs at least one --real-text FILE")
+        record_real_text(args.output, args.taxonomy, args.real_text)
+        return
     items = read_corpus(args.corpus)
     taxonomy = load_taxonomy(args.taxonomy)
     evaluations: dict[str, Any] = {}
@@ -91,14 +96,21 @@ def main(argv: list[str] | None = None) -> None:
     )
     _save(final, args.output)
     if args.real_text:
-        # Scored on the saved pipeline, exactly as a user loads it.
-        saved = Tagger.load(args.output, taxonomy_dir=args.taxonomy)
-        evaluations["real_text"] = score_real_text(saved, args.real_text)
-        meta_path = args.output / "meta.json"
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        meta["performance"]["real_text"] = evaluations["real_text"]
-        meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        evaluations["real_text"] = record_real_text(args.output, args.taxonomy, args.real_text)
     print(json.dumps(evaluations, indent=2))
+
+
+def record_real_text(model_dir: Path, taxonomy: Path, paths: list[Path]) -> dict[str, Any]:
+    """Score the saved pipeline, exactly as a user loads it, on labelled real feedback, and
+    write the scores to its meta.json (`performance.real_text`). Run on its own (`--rescore`)
+    after a change to the wording rules, which are code: the weights stay as trained."""
+    saved = Tagger.load(model_dir, taxonomy_dir=taxonomy)
+    scores = score_real_text(saved, paths)
+    meta_path = model_dir / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["performance"]["real_text"] = scores
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return scores
 
 
 EVALUATION_NOTES = [
@@ -276,6 +288,12 @@ def _parser() -> argparse.ArgumentParser:
         help="a labelled CSV of real feedback (columns `text`, `labels`) to score the saved "
         "pipeline on, on the labels it defines; scores go to meta.json `performance.real_text`. "
         "Evaluation only: never part of training. Repeatable.",
+    )
+    parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="train nothing: score the saved pipeline in OUTPUT on the --real-text files with "
+        "the current rules and update its meta.json",
     )
     parser.add_argument("--version", default=VERSION, help="version written to meta.json")
     parser.add_argument(

@@ -45,14 +45,28 @@
     one fingerprint per message and item it answers, and one per theme escalation. -#}
 {% macro notify_fingerprints(message_items, escalations) -%}
     select
-        item_id,
+        message_items.item_id,
         null::varchar as theme_key,
-        md5(to_json({{ message_items }})::varchar) as fingerprint
-    from {{ message_items }}
+        md5(to_json(message_items)::varchar) as fingerprint
+    from {{ message_items }} as message_items
     union all
     select
         null::varchar as item_id,
-        theme_key,
-        md5(to_json({{ escalations }})::varchar) as fingerprint
-    from {{ escalations }}
+        escalations.theme_key,
+        md5(to_json(escalations)::varchar) as fingerprint
+    from {{ escalations }} as escalations
+{%- endmacro %}
+
+{#- fct_feedback's post-hook, the last of the four models: once the pass has updated them, the
+    baseline is taken again and the changed set emptied, so after any night both say the same
+    whichever builds ran (a night run again, a backfill) and the next pass starts from here. -#}
+{% macro settle_notify_pass() -%}
+    {%- if this is not none and is_incremental() -%}
+        delete from {{ ref('int_notify_baseline') }};
+        insert into {{ ref('int_notify_baseline') }}
+        {{ notify_fingerprints(ref('int_message_items'), ref('stg_loopkeeper__escalations')) }};
+        delete from {{ ref('int_notify_changed_items') }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
 {%- endmacro %}

@@ -2,8 +2,8 @@
 
 {#- The items whose rows the night's notify step can have changed, for the build after notify
     (dbt_project/macros/after_notify.sql): items a message written, sent or changed since the
-    first build answers, and every item of a theme escalated since. Empty in any other build,
-    where nothing reads it. -#}
+    first build answers, and every item of a theme escalated since; emptied once the pass is done
+    (macro settle_notify_pass). Empty in any other build, where nothing reads it. -#}
 with
 
 baseline as (

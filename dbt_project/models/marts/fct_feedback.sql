@@ -2,7 +2,11 @@
     stage and SLA clocks, judged at as_of: a message sent after as_of had not happened yet that
     night. -#}
 {{ after_notify_config() }}
+{{ config(post_hook="{{ settle_notify_pass() }}") }}
 -- depends_on: {{ ref('int_notify_changed_items') }}
+-- depends_on: {{ ref('int_notify_baseline') }}
+-- depends_on: {{ ref('int_message_items') }}
+-- depends_on: {{ ref('stg_loopkeeper__escalations') }}
 with
 
 items as (
