@@ -215,6 +215,10 @@ class IntentRules:
         if "help_seeking" in labels:
             worded_problem = not labels.isdisjoint(PROBLEM_CUES)
             _seeks_help(state.found, scores, self._bar, self.negated_cap, worded_problem)
+        if "asks_to_know" in labels:
+            scores["question"] = max(scores["question"], self._bar("question"))
+            if not _requested(state.found, state.words):
+                scores["feature_request"] = min(scores["feature_request"], self.negated_cap)
         if "request_ask" in labels and INFO_WORDS.isdisjoint(state.words):
             scores["question"] = min(scores["question"], self.negated_cap)
         if "not_a_request" in labels:
@@ -274,7 +278,7 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
         intent, weight = cue
         if negators and intent in NEGATABLE and rules.cue_negated(words, hit.start):
             continue
-        if intent == "feature_request" and _lets_know(words, hit):
+        if intent == "feature_request" and _asks_to_know(words, hit):
             continue
         documented = documented or (intent == "documentation" and weight == CUE_WEIGHT)
         if weight > boosts.get(intent, 0.0):
@@ -313,11 +317,23 @@ def _seeks_help(
     scores["praise"] = min(scores["praise"], cap)
 
 
-def _lets_know(words: list[str], hit: Found) -> bool:
-    """Is the cue ("let us", "please") part of "(please) let us know", asking for news, not
-    for a feature?"""
+# "(please) let us know", "I'd like to know", "would love to understand": the writer asks for an
+# answer or for news, not for a feature, whatever request cue the wish is worded with.
+WISHING: Final = frozenset({"let", "like", "love"})
+KNOWING: Final = frozenset({"know", "ask", "understand", "learn", "clarify", "confirm"})
+
+
+def _requested(found: Sequence[Found], words: list[str]) -> bool:
+    """Does a request cue stand that is not a wish to know ("I'd like to know ...")?"""
+    return any(
+        hit.label == CUE + "feature_request" and not _asks_to_know(words, hit) for hit in found
+    )
+
+
+def _asks_to_know(words: list[str], hit: Found) -> bool:
+    """Is the request cue ("let us", "i'd like", "please") a wish to know something?"""
     window = words[hit.start : hit.end + 3]
-    return "let" in window and "know" in window
+    return not WISHING.isdisjoint(window) and not KNOWING.isdisjoint(window)
 
 
 def _denied(found: Sequence[Found], words: list[str]) -> set[str]:

@@ -83,6 +83,13 @@ HELP_SEEKING: Final = (
     "need help with", "need some help", "help me with", "can someone help", "could someone help",
     "anyone know", "anybody know", "does anyone know", "someone tell me", "can anyone tell",
 )  # fmt: skip
+# Wanting to know is asking: "I'd like to know whether SSO is on our plan" is a question worded
+# as a wish, the classic confusion the other way round from "Can you add ...?".
+ASKS_TO_KNOW: Final = (
+    "like to know", "love to know", "want to know", "wanted to know", "like to understand",
+    "love to understand", "want to understand", "like to ask", "wanted to ask",
+    "like to find out", "want to find out", "like to confirm", "want to confirm",
+)  # fmt: skip
 NOT_A_REQUEST: Final = ("not a feature request", "isn't a feature request", "not a request")
 SARCASM: Final = (
     "oh great", "oh good", "oh joy", "oh lovely", "oh nice", "oh wonderful", "oh fantastic",
@@ -221,6 +228,7 @@ def rule_entries() -> list[tuple[str, str]]:
     entries += [("sarcastic_opening", p) for p in SARCASTIC_OPENINGS]
     entries += [("not_a_request", p) for p in NOT_A_REQUEST]
     entries += [("help_seeking", p) for p in HELP_SEEKING]
+    entries += [("asks_to_know", p) for p in ASKS_TO_KNOW]
     entries += [("retained", p) for p in RETAINED]
     for kind, phrases in SEVERITY_PHRASES.items():
         entries += [(f"severity:{kind}", p) for p in phrases]

@@ -255,6 +255,26 @@ def test_asking_for_help_is_a_question_not_thanks(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("I would like to know if the Salesforce sync can skip archived accounts.",
+                     {"question"}, id="like to know"),
+        pytest.param("We would love to understand how the health score is calculated.",
+                     {"question"}, id="love to understand"),
+        pytest.param("I would like a way to pin reports to the home page.",
+                     {"feature_request"}, id="a wish for a feature"),
+        pytest.param("I'd like to know when you will add dark mode, please add it soon.",
+                     {"feature_request", "question"}, id="both"),
+    ],
+)  # fmt: skip
+def test_a_wish_to_know_is_a_question_not_a_request(
+    tagger: "Tagger", text: str, expected: set[str]
+) -> None:
+    [tag] = tagger.tag([text])
+    assert {"question", "feature_request"} & set(tag.intents) == expected, tag.intents
+
+
+@pytest.mark.parametrize(
     ("text", "intent"),
     [
         pytest.param("sync wont start on monday mornings", "bug", id="wont"),
