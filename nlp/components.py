@@ -4,7 +4,7 @@ Each component has `apply(state, cats)`, the whole of its logic on a DocState, a
 for spaCy pipelines; the tagger's fast path calls `apply` directly, so both give the same tags.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, Protocol
 
 from spacy.language import Language
@@ -212,13 +212,19 @@ class IntentRules:
             for intent in ("bug", "feature_request"):
                 if CUE + intent not in labels:
                     scores[intent] = min(scores[intent], self.negated_cap)
-        if "help_seeking" in labels:
-            worded_problem = not labels.isdisjoint(PROBLEM_CUES)
-            _seeks_help(state.found, scores, self._bar, self.negated_cap, worded_problem)
-        if "asks_to_know" in labels:
-            scores["question"] = max(scores["question"], self._bar("question"))
-            if not _requested(state.found, state.words):
-                scores["feature_request"] = min(scores["feature_request"], self.negated_cap)
+        # A wish to know ("I'd like to know whether ...", "would be good to know") asks for an
+        # answer, not a feature, unless a request cue of its own stands. It, and asking for help,
+        # make a question of a text that reports nothing else: a report signed off "Thanks in
+        # advance!" or "Not urgent but would be good to know." asks for a fix.
+        if "asks_to_know" in labels and not _requested(state.found, state.words):
+            scores["feature_request"] = min(scores["feature_request"], self.negated_cap)
+        if not labels.isdisjoint(("asks_to_know", "help_seeking")):
+            if labels.isdisjoint(PROBLEM_CUES) and all(
+                scores[label] < self._bar(label) for label in REPORTS
+            ):
+                scores["question"] = max(scores["question"], self._bar("question"))
+            if "help_seeking" in labels:
+                _thank_nobody_yet(state.found, scores, self.negated_cap)
         if "request_ask" in labels and INFO_WORDS.isdisjoint(state.words):
             scores["question"] = min(scores["question"], self.negated_cap)
         if "not_a_request" in labels:
@@ -297,17 +303,9 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
 REPORTS: Final = ("bug", "performance", "usability", "feature_request", "pricing")
 
 
-def _seeks_help(
-    found: Sequence[Found],
-    scores: dict[str, float],
-    bar: Callable[[str], float],
-    cap: float,
-    worded_problem: bool,
-) -> None:
-    """A text asking for help that reports nothing asks a question; the praise words of "any
-    help would be appreciated" or "thanks in advance" thank nobody yet."""
-    if not worded_problem and all(scores[label] < bar(label) for label in REPORTS):
-        scores["question"] = max(scores["question"], bar("question"))
+def _thank_nobody_yet(found: Sequence[Found], scores: dict[str, float], cap: float) -> None:
+    """The praise words of "any help would be appreciated" or "thanks in advance" thank nobody
+    yet: praise is capped unless a praise cue stands outside them."""
     asking = [(hit.start, hit.end) for hit in found if hit.label == "help_seeking"]
     for hit in found:
         if CUES.get(hit.label, ("",))[0] == "praise" and not any(
@@ -331,7 +329,10 @@ def _requested(found: Sequence[Found], words: list[str]) -> bool:
 
 
 def _asks_to_know(words: list[str], hit: Found) -> bool:
-    """Is the request cue ("let us", "i'd like", "please") a wish to know something?"""
+    """Is the request cue ("let us", "i'd like", "would be good", "please") a wish to know
+    something ("... to know", "please let us know")?"""
+    if not KNOWING.isdisjoint(words[hit.end : hit.end + 2]):
+        return True
     window = words[hit.start : hit.end + 3]
     return not WISHING.isdisjoint(window) and not KNOWING.isdisjoint(window)
 

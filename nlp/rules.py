@@ -89,6 +89,7 @@ ASKS_TO_KNOW: Final = (
     "like to know", "love to know", "want to know", "wanted to know", "like to understand",
     "love to understand", "want to understand", "like to ask", "wanted to ask",
     "like to find out", "want to find out", "like to confirm", "want to confirm",
+    "be good to know", "be nice to know", "be great to know", "be helpful to know",
 )  # fmt: skip
 NOT_A_REQUEST: Final = ("not a feature request", "isn't a feature request", "not a request")
 SARCASM: Final = (

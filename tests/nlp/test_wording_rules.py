@@ -261,10 +261,15 @@ def test_asking_for_help_is_a_question_not_thanks(
                      {"question"}, id="like to know"),
         pytest.param("We would love to understand how the health score is calculated.",
                      {"question"}, id="love to understand"),
+        pytest.param("how do i export the audit log? not urgent but would be good to know.",
+                     {"question"}, id="would be good to know"),
+        # a report signed off so asks for a fix
+        pytest.param("The CSV export crashes on every board. Not urgent but would be good to know.",
+                     set(), id="a report signed off"),
         pytest.param("I would like a way to pin reports to the home page.",
                      {"feature_request"}, id="a wish for a feature"),
         pytest.param("I'd like to know when you will add dark mode, please add it soon.",
-                     {"feature_request", "question"}, id="both"),
+                     {"feature_request"}, id="a request of its own"),
     ],
 )  # fmt: skip
 def test_a_wish_to_know_is_a_question_not_a_request(
