@@ -306,10 +306,11 @@ REPORTS: Final = ("bug", "performance", "usability", "feature_request", "pricing
 def _thank_nobody_yet(found: Sequence[Found], scores: dict[str, float], cap: float) -> None:
     """The praise words of "any help would be appreciated" or "thanks in advance" thank nobody
     yet: praise is capped unless a praise cue stands outside them."""
-    asking = [(hit.start, hit.end) for hit in found if hit.label == "help_seeking"]
+    # the word positions the help requests cover: linear however many a hostile text repeats
+    asking = {i for hit in found if hit.label == "help_seeking" for i in range(hit.start, hit.end)}
     for hit in found:
-        if CUES.get(hit.label, ("",))[0] == "praise" and not any(
-            start <= hit.start and hit.end <= end for start, end in asking
+        if CUES.get(hit.label, ("",))[0] == "praise" and not asking.issuperset(
+            range(hit.start, hit.end)
         ):
             return
     scores["praise"] = min(scores["praise"], cap)
