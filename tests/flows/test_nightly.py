@@ -431,6 +431,35 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
     assert not differing, differing
 
 
+def test_the_dbt_unit_tests_pass(night, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The nightly leaves the dbt unit tests out (their inputs never change); here they run, on
+    a copy of a night's warehouse, for every model that has them."""
+    import shutil
+
+    import yaml
+
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
+    from flows.warehouse.dbt import run_dbt
+
+    root = Path(__file__).resolve().parents[2]
+    declared = sum(
+        len((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests") or [])
+        for path in (root / "dbt_project" / "models").rglob("*.yml")
+    )
+    warehouse = tmp_path / "lk.duckdb"
+    shutil.copy(night[1]["warehouse"], warehouse)
+    settings = load_settings()
+    outcome = run_dbt(
+        ["test", "--select", "test_type:unit"],
+        warehouse=warehouse,
+        as_of=as_of_for(NIGHT, settings.timezone),
+        night=NIGHT,
+        thresholds=settings.dbt_vars(),
+    )
+    assert declared >= 6 and outcome.passed == declared
+
+
 def test_every_table_notify_reads_is_in_the_notify_exposure() -> None:
     """The first marts build of a night builds what the dbt exposure `notify` depends on; a table
     flows/loop reads that the exposure does not name could be a night old when notify reads it."""
