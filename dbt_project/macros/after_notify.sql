@@ -9,8 +9,8 @@
     full refresh (config `after_notify_config`), so it equals a rebuild from scratch whatever the
     table held. tests/flows/test_nightly.py compares the two builds with one full build. -#}
 
-{#- The config of an item-grain model. The pass is read at parse time here (the only place): dbt
-    parses again just the four models whose config reads it when it flips. -#}
+{#- The config of an item-grain model. The pass is read at parse time here (everywhere else at
+    execution only): dbt parses again just the four models whose config reads it when it flips. -#}
 {% macro after_notify_config() -%}
     {{ config(
         materialized='incremental',
