@@ -11,8 +11,9 @@ _NEXT_STEPS = {
     "when something you asked for ships.",
     "usability": "Our product designers review it this week; stories like yours are how we "
     "decide what to make easier next.",
-    "performance": "Our engineers are looking at the slowness you described this week, and "
-    "we will let you know what we change.",
+    # Not "the slowness you described": speed is praised too ("loads in a second now").
+    "performance": "Our engineers read what you told us about speed this week; if it leads to a "
+    "change, we will let you know.",
     "pricing": "{owner} will follow up within two business days to talk it through with you.",
     "documentation": "Our documentation team reviews it this week and will fix or fill in the "
     "guide you needed.",

@@ -159,6 +159,21 @@ def test_says_what_happens_next_by_intent(
     assert promise in message.html
 
 
+def test_feedback_about_speed_is_not_told_it_described_slowness(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    # The performance intent covers praise of speed as well as complaints about it.
+    item = feedback_item(
+        intent="performance",
+        intents="performance",
+        text="Dashboards load in a second now!",
+    )
+    text = flat(compose_acknowledgment(item, sender=sender_identity).text)
+    assert "Dashboards load in a second now!" in text
+    assert "Our engineers read what you told us about speed" in text
+    assert "slow" not in text
+
+
 def test_feedback_text_is_escaped_in_html_and_verbatim_in_text(
     feedback_item: ItemFactory, sender_identity: SenderIdentity
 ) -> None:

@@ -74,7 +74,7 @@ def test_qbr_followup_lists_every_point_heard_and_what_happens_next(
         assert "SSO setup took two weeks." in body
         assert "SCIM provisioning ships in January." in body  # a person's plan wins
         assert "Dashboards load slowly." in body
-        assert "Our engineers are looking at the slowness" in body  # the intent's plan
+        assert "Our engineers read what you told us about speed" in body  # the intent's plan
         assert "by 11 November 2026" in body
         assert "Dana Whitfield" in body
     assert flat(message.text).count("We heard:") == 2
