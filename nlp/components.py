@@ -182,6 +182,9 @@ class IntentRules:
             state.intent_scores = dict.fromkeys(INTENTS, 0.0)
             return
         scores = {label: float(cats.get(label, 0.0)) for label in INTENTS}
+        if rules.bare_reply(state.words):
+            # "Yes!", "ok", "nope": an answer to something not in the text says nothing of it
+            scores = {label: min(score, self.negated_cap) for label, score in scores.items()}
         labels = {hit.label for hit in state.found}
         boosts = _boosts(state.found, state.words)
         for label, boost in boosts.items():
@@ -213,18 +216,23 @@ class IntentRules:
                 if CUE + intent not in labels:
                     scores[intent] = min(scores[intent], self.negated_cap)
         # A wish to know ("I'd like to know whether ...", "would be good to know") asks for an
-        # answer, not a feature, unless a request cue of its own stands. It, and asking for help,
-        # make a question of a text that reports nothing else: a report signed off "Thanks in
-        # advance!" or "Not urgent but would be good to know." asks for a fix.
-        if "asks_to_know" in labels and not _requested(state.found, state.words):
+        # answer, not a feature, unless a request cue of its own stands; so does a plea for help
+        # ("any suggestions would be appreciated") with no wording of a request at all. Either,
+        # or signing off "Thanks in advance!", makes a question of a text that reports nothing
+        # else: a report signed off so, or "Not urgent but would be good to know.", asks for a fix.
+        if not _requested(state.found, state.words) and (
+            "asks_to_know" in labels
+            or ("help_seeking" in labels and HINT + "feature_request" not in labels)
+        ):
             scores["feature_request"] = min(scores["feature_request"], self.negated_cap)
-        if not labels.isdisjoint(("asks_to_know", "help_seeking")):
-            if labels.isdisjoint(PROBLEM_CUES) and all(
-                scores[label] < self._bar(label) for label in REPORTS
-            ):
-                scores["question"] = max(scores["question"], self._bar("question"))
-            if "help_seeking" in labels:
-                _thank_nobody_yet(state.found, scores, self.negated_cap)
+        if (
+            not labels.isdisjoint(("asks_to_know", "help_seeking", "help_sign_off"))
+            and labels.isdisjoint(PROBLEM_CUES)
+            and all(scores[label] < self._bar(label) for label in REPORTS)
+        ):
+            scores["question"] = max(scores["question"], self._bar("question"))
+        if not labels.isdisjoint(THANKING_AHEAD):
+            _thank_nobody_yet(state.found, scores, self.negated_cap)
         if "request_ask" in labels and INFO_WORDS.isdisjoint(state.words):
             scores["question"] = min(scores["question"], self.negated_cap)
         if "not_a_request" in labels:
@@ -303,11 +311,15 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
 REPORTS: Final = ("bug", "performance", "usability", "feature_request", "pricing")
 
 
+# Wording whose praise words thank nobody yet.
+THANKING_AHEAD: Final = frozenset({"help_seeking", "help_sign_off", "thanks_ahead"})
+
+
 def _thank_nobody_yet(found: Sequence[Found], scores: dict[str, float], cap: float) -> None:
-    """The praise words of "any help would be appreciated" or "thanks in advance" thank nobody
-    yet: praise is capped unless a praise cue stands outside them."""
+    """The praise words of "any help would be appreciated", "thanks in advance" or "would be
+    much appreciated" thank nobody yet: praise is capped unless a praise cue stands outside them."""
     # the word positions the help requests cover: linear however many a hostile text repeats
-    asking = {i for hit in found if hit.label == "help_seeking" for i in range(hit.start, hit.end)}
+    asking = {i for hit in found if hit.label in THANKING_AHEAD for i in range(hit.start, hit.end)}
     for hit in found:
         if CUES.get(hit.label, ("",))[0] == "praise" and not asking.issuperset(
             range(hit.start, hit.end)

@@ -8,6 +8,20 @@ model's score up, it does not decide alone.
 
 from typing import Final
 
+# "It would be really great if ...", "would also be handy": the wish cues with a word of degree
+# in them.
+WISH_WORDS: Final = ("great", "nice", "useful", "handy", "helpful", "cool", "good", "lovely")
+DEGREE_WORDS: Final = ("really", "so", "very", "super", "also", "definitely", "certainly",
+                       "extremely", "incredibly", "especially", "even", "truly")  # fmt: skip
+WISHES_WITH_A_WORD_BETWEEN: Final = tuple(
+    phrase
+    for wish in WISH_WORDS
+    for degree in DEGREE_WORDS
+    for phrase in (
+        f"would {degree} be {wish}", f"would be {degree} {wish}", f"it'd be {degree} {wish}",
+        f"it'd {degree} be {wish}",
+    )
+)  # fmt: skip
 # fmt: off
 INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "bug": (
@@ -32,6 +46,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "not arriving", "sent twice",
     ),
     "feature_request": (
+        *WISHES_WITH_A_WORD_BETWEEN,
         "only wish", "wish i could", "wish it", "wish there", "wish you", "would be ace", "would be lovely", "would be brill", "would be grand", "would be good", "could do with", "be great to", "be good to", "would open", "keen on a", "really benefit", "would benefit", "fancy adding", "something you'd build", "would make my", "make life easier",
         "would be even better", "would you consider", "ideally", "add the option", "the option to", "please add the", "it'd be nice", "it'd be great", "be nice if", "be great if", "could we have", "we'd pay for",
         "please add", "can you add", "could you add", "can you support", "could you support",
@@ -52,6 +67,10 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "the one thing missing", "the only thing missing", "would be perfect if", "it'd be perfect",
         "we'd pay extra", "keeps asking for", "keep asking for", "keeps asking me for",
         "keep asking me for",
+        # wanting an ability, and offering the idea as a question
+        "want to be able to", "wants to be able to", "like to be able to", "love to be able to",
+        "need to be able to", "needs to be able to", "how about adding", "what about adding",
+        "how about an option", "what about an option",
     ),
     "usability": (
         "pain to", "click through", "clicks to", "different places", "placement", "vague", "forgets my", "supposed to find", "faff", "all over the place", "squint", "lost every time", "work out how", "figure out how", "took me ages", "took ages to find", "feels dated", "looks dated", "tiresome", "zoom in", "where did the", "too small", "so small",
@@ -78,7 +97,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "loading time", "freeze", "freezes", "freezing", "hangs", "performance",
         "crawl", "crawls", "crawling", "unresponsive",
         "stutter", "stutters",
-        "minutes to load", "seconds to load",
+        "minutes to load", "seconds to load", "timed out", "froze", "slowed down", "slowing down",
         # how heavy it is to run
         "lightweight", "light weight", "resource hog", "memory hog", "battery drain",
         "drains the battery", "drains my battery", "eats battery", "eats my battery",
@@ -134,9 +153,9 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
 # fmt: off
 HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "bug": (
-        "still", "gone", "deleted", "returns", "reloads", "refreshed", "blank", "empty",
-        "even though", "although", "three times", "jumps", "spam", "missing", "shows", "showing", "moves", "reverts",
-        "wrong", "twice", "drops", "dropped", "instead of", "resets", "still shows", "cut off",
+        "gone", "deleted", "returns", "reloads", "refreshed", "blank", "empty",
+        "even though", "three times", "jumps", "spam", "missing", "shows", "showing", "moves", "reverts",
+        "wrong", "twice", "drops", "dropped", "resets", "still shows", "cut off",
         "cuts off", "stuck", "duplicate", "duplicates", "duplicated", "nan", "ignored", "rejected",
         "overlap", "truncated",
         # what the writer cannot do: a fault more often than not ("can't export since Monday")
@@ -147,6 +166,7 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "we need", "we want", "they want", "they need", "a way to", "an option to", "lack of",
         "there's no", "there is no", "game changer", "would make", "wish", "add a", "add an",
         "still no", "be the cherry", "the ability to", "missing a", "missing the",
+        "still waiting on a", "still waiting on an",
     ),
     "usability": (
         "a pain", "labels", "icons", "moved", "backwards", "hides", "click", "design", "easier",
@@ -160,7 +180,8 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "ages", "behind", "quicker", "sat there",
         "waiting", "instant", "minutes", "seconds",
         "fast", "faster", "quicker", "heavy", "memory", "late", "delay", "delayed", "spinner",
-        "spins", "to load", "hang", "speed", "snappier", "snappy", "load faster",
+        "spins", "to load", "hang", "speed", "snappier", "snappy", "load faster", "hanging",
+        "hung", "frozen",
     ),
     "pricing": (
         "spend", "value", "procurement", "tender",
@@ -192,6 +213,7 @@ REQUEST_ASKS: Final = (
     "any chance of", "any chance we", "would you consider", "fancy adding", "please can we",
     "can you build", "could you build", "something you'd build", "would it be possible to add",
     "can you make", "could you make", "could you please add", "can you please add",
+    "how about adding", "what about adding", "how about an option", "what about an option",
 )  # fmt: skip
 # Words of a question about status or existence ("is it on the roadmap?", "is there one already?").
 INFO_WORDS: Final = frozenset(

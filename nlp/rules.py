@@ -77,11 +77,29 @@ NOT_A_BUG: Final = (
 # Asking for help: what the writer wants is an answer, whatever else the text says. "Thanks in
 # advance" and "any help would be appreciated" thank nobody for anything yet.
 HELP_SEEKING: Final = (
-    "thanks in advance", "thx in advance", "thank you in advance", "thanks in anticipation",
     "any help", "any advice", "any suggestions", "any ideas", "any pointers", "any tips",
     "help would be appreciated", "help is appreciated", "help would be great", "please help",
     "need help with", "need some help", "help me with", "can someone help", "could someone help",
     "anyone know", "anybody know", "does anyone know", "someone tell me", "can anyone tell",
+    "any assistance", "any thoughts", "any recommendations", "any tricks", "need assistance",
+    "need some assistance", "appreciate any help", "appreciate any advice", "can anyone help",
+    "can anybody help", "can somebody help", "could anyone help", "hope someone can help",
+    "your help would", "any guidance", "shed some light", "shed any light", "shedding some light",
+    "shedding any light",
+)  # fmt: skip
+# Signing off with thanks for help to come: a question when nothing else is reported, and a
+# report or a request signed off so ("We really need higher rate limits. Thanks in advance!")
+# stays one.
+HELP_SIGN_OFFS: Final = (
+    "thanks in advance", "thx in advance", "thank you in advance", "thanks in anticipation",
+)  # fmt: skip
+# Thanks for what is yet to come: "X would be much appreciated" thanks nobody yet, and it may
+# close a request ("dark mode would be greatly appreciated") as well as a plea for help.
+THANKS_AHEAD: Final = (
+    "would be appreciated", "would be much appreciated", "would be greatly appreciated",
+    "would be really appreciated", "would be very appreciated", "would be most appreciated",
+    "will be appreciated", "is appreciated", "is much appreciated", "is greatly appreciated",
+    "appreciate any", "grateful for any",
 )  # fmt: skip
 # Wanting to know is asking: "I'd like to know whether SSO is on our plan" is a question worded
 # as a wish, the classic confusion the other way round from "Can you add ...?".
@@ -180,7 +198,8 @@ ADVICE_VERBS: Final = frozenset(
 # advice only with what they act on after them ("Check the logs", "Note that ...").
 NOUN_VERBS: Final = frozenset(
     {"check", "type", "note", "scroll", "test", "log", "sign", "set", "start", "hit", "tap",
-     "find", "look", "change", "create", "turn", "put", "boot", "tick", "reach", "make"}
+     "find", "look", "change", "create", "turn", "put", "boot", "tick", "reach", "make",
+     "ask", "post", "report", "attach", "upload"}
 )  # fmt: skip
 OBJECT_STARTS: Final = frozenset(
     {"the", "your", "a", "an", "that", "this", "these", "those", "it", "them", "all", "any",
@@ -222,6 +241,19 @@ def gives_advice(words: Sequence[str]) -> bool:
     )
 
 
+# Words that make a whole text only when it answers something said elsewhere in its thread.
+BARE_REPLY_WORDS: Final = frozenset(
+    {"yes", "yeah", "yep", "yup", "no", "nope", "nah", "ok", "okay", "k", "sure", "right",
+     "correct", "exactly", "indeed", "agreed", "true", "bump", "same", "here", "me", "too"}
+)  # fmt: skip
+
+
+def bare_reply(words: Sequence[str]) -> bool:
+    """Is the text a bare answer ("Yes!", "ok", "same here") with no word of its own?"""
+    said = [word for word in words if word.isalpha()]
+    return bool(said) and len(said) <= 3 and BARE_REPLY_WORDS.issuperset(said)
+
+
 def rule_entries() -> list[tuple[str, str]]:
     """(label, phrase) pairs for the shared PhraseIndex."""
     entries = [("churn", p) for p in CHURN] + [("competitor_move", p) for p in COMPETITOR_MOVE]
@@ -229,6 +261,8 @@ def rule_entries() -> list[tuple[str, str]]:
     entries += [("sarcastic_opening", p) for p in SARCASTIC_OPENINGS]
     entries += [("not_a_request", p) for p in NOT_A_REQUEST]
     entries += [("help_seeking", p) for p in HELP_SEEKING]
+    entries += [("help_sign_off", p) for p in HELP_SIGN_OFFS]
+    entries += [("thanks_ahead", p) for p in THANKS_AHEAD]
     entries += [("asks_to_know", p) for p in ASKS_TO_KNOW]
     entries += [("retained", p) for p in RETAINED]
     for kind, phrases in SEVERITY_PHRASES.items():

@@ -320,3 +320,75 @@ def test_apostrophes_are_restored_only_where_no_other_word_is_meant() -> None:
 def test_what_it_costs_and_how_heavy_it_runs(tagger: "Tagger", text: str, intent: str) -> None:
     [tag] = tagger.tag([text])
     assert intent in tag.intents, tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Setting up the Salesforce mapping for the first time, any pointers would be "
+                     "greatly appreciated.", {"question"}, id="a plea for pointers"),
+        pytest.param("Any thoughts on why the dashboard totals differ from the CSV?",
+                     {"question"}, id="any thoughts"),
+        pytest.param("We really need a sandbox workspace for testing. Thanks in advance!",
+                     {"feature_request"}, id="a request signed off with thanks"),
+        pytest.param("A dark mode for the mobile app would be much appreciated.",
+                     {"feature_request"}, id="a request thanked ahead"),
+    ],
+)  # fmt: skip
+def test_a_plea_for_help_asks_for_an_answer_and_thanks_nobody_yet(
+    tagger: "Tagger", text: str, expected: set[str]
+) -> None:
+    [tag] = tagger.tag([text])
+    assert {"question", "feature_request", "praise"} & set(tag.intents) == expected, tag.intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("It would be really great if the calendar synced both ways.", id="really"),
+        pytest.param("Would also be handy if exports kept my column order.", id="also"),
+        pytest.param("I want to be able to assign one task to two people.", id="be able to"),
+        pytest.param("How about adding a snooze button to reminders?", id="how about adding"),
+    ],
+)
+def test_wishes_with_words_of_degree_and_abilities_are_requests(
+    tagger: "Tagger", text: str
+) -> None:
+    [tag] = tagger.tag([text])
+    assert "feature_request" in tag.intents, tag.intents
+
+
+@pytest.mark.parametrize("text", ["Yes!", "ok", "Nope.", "(yes)", "same here"])
+def test_a_bare_reply_carries_no_intent(tagger: "Tagger", text: str) -> None:
+    [tag] = tagger.tag([text])
+    assert tag.intents == (), tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # "still" and "instead of" come with requests and questions as often as with faults
+        pytest.param("Still waiting on a do-not-disturb setting. Otherwise fine.", "bug",
+                     id="still waiting"),
+        pytest.param("Is there a way to get a weekly summary instead of single emails?", "bug",
+                     id="instead of"),
+        # slips of short words are other words: "movies" is not "moves", "changing" not "hanging"
+        pytest.param("We watch training movies in the app every Friday.", "bug", id="movies"),
+        pytest.param("Can I add a field without changing the template?", "performance",
+                     id="changing"),
+    ],
+)  # fmt: skip
+def test_words_that_come_with_any_intent_report_no_fault(
+    tagger: "Tagger", text: str, absent: str
+) -> None:
+    [tag] = tagger.tag([text])
+    assert absent not in tag.intents, tag.intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The report page timed out twice this morning.", "The board froze when I opened it."],
+)
+def test_timed_out_and_froze_are_speed_wording(tagger: "Tagger", text: str) -> None:
+    [tag] = tagger.tag([text])
+    assert "performance" in tag.intents, tag.intents
