@@ -183,7 +183,7 @@ class IntentRules:
             return
         scores = {label: float(cats.get(label, 0.0)) for label in INTENTS}
         if rules.bare_reply(state.words):
-            # "Yes!", "ok", "nope": an answer to something not in the text says nothing of it
+            # "Yep!", "ok", "nope": an answer to something not in the text says nothing of it
             scores = {label: min(score, self.negated_cap) for label, score in scores.items()}
         labels = {hit.label for hit in state.found}
         boosts = _boosts(state.found, state.words)
@@ -215,9 +215,15 @@ class IntentRules:
             for intent in ("bug", "feature_request"):
                 if CUE + intent not in labels:
                     scores[intent] = min(scores[intent], self.negated_cap)
+        # A helper's check on the reader ("Have you tried signing out and in?") asks the customer,
+        # so it is neither their question nor their report.
+        if rules.asks_the_reader(state.words):
+            for intent in ("question", "bug", "feature_request"):
+                if CUE + intent not in labels or intent == "question":
+                    scores[intent] = min(scores[intent], self.negated_cap)
         # A wish to know ("I'd like to know whether ...", "would be good to know") asks for an
         # answer, not a feature, unless a request cue of its own stands; so does a plea for help
-        # ("any suggestions would be appreciated") with no wording of a request at all. Either,
+        # ("any pointers would be welcome, thanks") with no wording of a request at all. Either,
         # or signing off "Thanks in advance!", makes a question of a text that reports nothing
         # else: a report signed off so, or "Not urgent but would be good to know.", asks for a fix.
         if not _requested(state.found, state.words) and (

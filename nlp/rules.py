@@ -249,9 +249,34 @@ BARE_REPLY_WORDS: Final = frozenset(
 
 
 def bare_reply(words: Sequence[str]) -> bool:
-    """Is the text a bare answer ("Yes!", "ok", "same here") with no word of its own?"""
+    """Is the text a bare answer ("Yep!", "ok", "same here") with no word of its own?"""
     said = [word for word in words if word.isalpha()]
     return bool(said) and len(said) <= 3 and BARE_REPLY_WORDS.issuperset(said)
+
+
+# A helper's check on the reader's side ("Have you tried signing out and in?", "Is the issue
+# still happening after the update?"): a question put to the customer in a thread, not one the
+# customer asks of us. Not "are you using", "which version", "what happens when you": customers
+# ask vendors those too.
+CHECKS_ON_THE_READER: Final = frozenset(
+    {("is", "the", "problem", "still"), ("is", "the", "issue", "still")}
+)
+ASKING_THE_READER: Final = frozenset({("have", "you"), ("did", "you")})
+CHECKING_VERBS: Final = frozenset(
+    {"tried", "try", "checked", "check", "cleared", "clear", "restarted", "restart", "disabled",
+     "disable", "reinstalled", "reinstall", "rebooted", "reboot"}
+)  # fmt: skip
+
+
+def asks_the_reader(words: Sequence[str]) -> bool:
+    """Does the text open with a check put to its reader ("Have you tried restarting?")?"""
+    i = 0
+    while i < len(words) and words[i] in ADVICE_LEAD_INS:
+        i += 1
+    head = tuple(words[i : i + 4])
+    if head in CHECKS_ON_THE_READER:
+        return True
+    return len(head) > 2 and head[:2] in ASKING_THE_READER and head[2] in CHECKING_VERBS
 
 
 def rule_entries() -> list[tuple[str, str]]:

@@ -358,7 +358,7 @@ def test_wishes_with_words_of_degree_and_abilities_are_requests(
     assert "feature_request" in tag.intents, tag.intents
 
 
-@pytest.mark.parametrize("text", ["Yes!", "ok", "Nope.", "(yes)", "same here"])
+@pytest.mark.parametrize("text", ["Yep!", "ok", "Nope.", "(yes)", "same here"])
 def test_a_bare_reply_carries_no_intent(tagger: "Tagger", text: str) -> None:
     [tag] = tagger.tag([text])
     assert tag.intents == (), tag.intents
@@ -392,3 +392,24 @@ def test_words_that_come_with_any_intent_report_no_fault(
 def test_timed_out_and_froze_are_speed_wording(tagger: "Tagger", text: str) -> None:
     [tag] = tagger.tag([text])
     assert "performance" in tag.intents, tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Have you tried signing out and back in on the desktop app?", set(),
+                     id="have you tried"),
+        pytest.param("Did you clear the browser cache after the update?", set(), id="did you clear"),
+        pytest.param("Is the issue still happening after the update?", set(), id="still happening"),
+        # the customer asking us stays a question
+        pytest.param("Did you change how the export names its files?", {"question"},
+                     id="a customer asks what we did"),
+        pytest.param("Are you using our data to train anything?", {"question"},
+                     id="a customer asks about us"),
+    ],
+)  # fmt: skip
+def test_a_check_put_to_the_reader_is_not_the_customers_question(
+    tagger: "Tagger", text: str, expected: set[str]
+) -> None:
+    [tag] = tagger.tag([text])
+    assert {"question", "bug"} & set(tag.intents) == expected, tag.intents
