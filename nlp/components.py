@@ -298,6 +298,8 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
         intent, weight = cue
         if negators and intent in NEGATABLE and rules.cue_negated(words, hit.start):
             continue
+        if intent == "bug" and rules.a_habit(words, hit.start):
+            continue
         if intent == "feature_request" and _asks_to_know(words, hit):
             continue
         documented = documented or (intent == "documentation" and weight == CUE_WEIGHT)

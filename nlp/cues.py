@@ -22,9 +22,29 @@ WISHES_WITH_A_WORD_BETWEEN: Final = tuple(
         f"it'd {degree} be {wish}",
     )
 )  # fmt: skip
+# "won't open", "doesn't start", "isn't loading": a thing that should happen and does not, the
+# commonest way to report a fault without a fault word.
+FAULT_VERBS: Final = (
+    "open", "start", "load", "play", "save", "sync", "run", "launch", "respond", "trigger",
+    "connect", "install", "upload", "download", "print", "export", "import", "close", "quit",
+    "boot", "send", "activate", "appear", "update", "refresh", "stop",
+)  # fmt: skip
+FAULT_GERUNDS: Final = (
+    "opening", "starting", "loading", "playing", "saving", "syncing", "running", "launching",
+    "responding", "triggering", "connecting", "installing", "uploading", "downloading",
+    "printing", "exporting", "importing", "closing", "booting", "sending", "activating",
+    "appearing", "updating", "refreshing",
+)  # fmt: skip
+FAULTS_WITHOUT_A_FAULT_WORD: Final = tuple(
+    [f"{neg} {verb}" for neg in ("won't", "doesn't", "does not", "will not", "didn't", "did not",
+                                  "don't", "do not") for verb in FAULT_VERBS]
+    + [f"{neg} {verb}" for neg in ("isn't", "is not", "aren't", "are not", "not", "stopped")
+       for verb in FAULT_GERUNDS]
+)  # fmt: skip
 # fmt: off
 INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "bug": (
+        *FAULTS_WITHOUT_A_FAULT_WORD,
         "is gone", "are gone", "off by", "died", "is dead", "fell over", "packed in", "greyed out", "grayed out", "does nothing", "kicked me out", "kicks me out", "kicking me out", "reappearing", "reappears", "unexpected error", "broke again", "not updating", "isn't updating", "stopped updating", "never shows up", "never show up", "don't add up", "doesn't add up", "gone wonky", "wrong language",
         "down for", "overwrote", "overwrites", "doesn't actually", "does not actually", "keeps coming back", "keep coming back", "show up twice", "shows up twice", "end up in spam", "negative numbers", "is missing", "are missing", "not showing", "isn't showing", "stopped sending", "never received",
         "reverts", "reverted", "returns nothing", "stretched", "empty payload", "stopped getting", "data is gone", "error out", "errors out", "wrong billing", "fires with",
@@ -157,7 +177,7 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "even though", "three times", "jumps", "spam", "missing", "shows", "showing", "moves", "reverts",
         "wrong", "twice", "drops", "dropped", "resets", "still shows", "cut off",
         "cuts off", "stuck", "duplicate", "duplicates", "duplicated", "nan", "ignored", "rejected",
-        "overlap", "truncated",
+        "overlap", "truncated", "problem", "problems", "issue", "issues",
         # what the writer cannot do: a fault more often than not ("can't export since Monday")
         "can't", "cannot", "can not", "cant", "unable to", "not able to", "won't let me",
     ),

@@ -344,6 +344,17 @@ def cue_negated(words: Sequence[str], start: int) -> bool:
     return False
 
 
+# "We don't export to Excel much", "I didn't save it": what a person does not do is a habit, not
+# a fault; "the files don't open" is one.
+PERSONS: Final = frozenset({"i", "we", "you"})
+DOING_NOT: Final = frozenset({"don't", "do", "didn't", "did"})
+
+
+def a_habit(words: Sequence[str], start: int) -> bool:
+    """Is the fault cue at start a person's own "don't/didn't <verb>"?"""
+    return start > 0 and words[start - 1] in PERSONS and words[start] in DOING_NOT
+
+
 def is_sarcastic(words: Sequence[str], found: Sequence[Found], negative_cue: bool) -> bool:
     """Sarcasm wording, or praise opening a text that goes on to name a problem."""
     for hit in found:

@@ -413,3 +413,21 @@ def test_a_check_put_to_the_reader_is_not_the_customers_question(
 ) -> None:
     [tag] = tagger.tag([text])
     assert {"question", "bug"} & set(tag.intents) == expected, tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("The desktop app won't launch on my new laptop.", True, id="won't launch"),
+        pytest.param("Reminders aren't sending anymore.", True, id="aren't sending"),
+        pytest.param("The links don't open in a new tab.", True, id="don't open"),
+        pytest.param("There is a problem with the invoice PDF.", True, id="a problem"),
+        pytest.param("Still having issues with the Outlook add-in.", True, id="issues"),
+        # what a person does not do is a habit, and a problem denied is good news
+        pytest.param("We don't export to Excel much.", False, id="a habit"),
+        pytest.param("No sync issues since the update, thanks!", False, id="denied"),
+    ],
+)
+def test_a_fault_told_without_a_fault_word(tagger: "Tagger", text: str, expected: bool) -> None:
+    [tag] = tagger.tag([text])
+    assert ("bug" in tag.intents) == expected, tag.intents
