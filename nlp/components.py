@@ -291,9 +291,13 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     boosts: dict[str, float] = {}
     documented = False
     negators = not NEGATORS.isdisjoint(words)
+    # a cue word inside a compound is another word: "add-on" is no request to add anything
+    compounded = {i for hit in found if hit.label == "compound" for i in range(hit.start, hit.end)}
     for hit in found:
         cue = CUES.get(hit.label)
         if cue is None:
+            continue
+        if compounded and hit.start in compounded:
             continue
         intent, weight = cue
         if negators and intent in NEGATABLE and rules.cue_negated(words, hit.start):

@@ -93,6 +93,12 @@ HELP_SEEKING: Final = (
 HELP_SIGN_OFFS: Final = (
     "thanks in advance", "thx in advance", "thank you in advance", "thanks in anticipation",
 )  # fmt: skip
+# Compounds whose first word is a cue on its own ("add-on", "slow-motion", "bug-free"): the
+# tokens split them at the hyphen, and the part says nothing of the whole.
+COMPOUNDS: Final = (
+    "add - on", "add - ons", "add - in", "add - ins", "slow - motion", "slow - mo",
+    "bug - free", "error - free", "crash - free", "lag - free", "cost - free", "free - to",
+)  # fmt: skip
 # Thanks for what is yet to come: "X would be much appreciated" thanks nobody yet, and it may
 # close a request ("dark mode would be greatly appreciated") as well as a plea for help.
 THANKS_AHEAD: Final = (
@@ -288,6 +294,7 @@ def rule_entries() -> list[tuple[str, str]]:
     entries += [("help_seeking", p) for p in HELP_SEEKING]
     entries += [("help_sign_off", p) for p in HELP_SIGN_OFFS]
     entries += [("thanks_ahead", p) for p in THANKS_AHEAD]
+    entries += [("compound", p) for p in COMPOUNDS]
     entries += [("asks_to_know", p) for p in ASKS_TO_KNOW]
     entries += [("retained", p) for p in RETAINED]
     for kind, phrases in SEVERITY_PHRASES.items():

@@ -431,3 +431,18 @@ def test_a_check_put_to_the_reader_is_not_the_customers_question(
 def test_a_fault_told_without_a_fault_word(tagger: "Tagger", text: str, expected: bool) -> None:
     [tag] = tagger.tag([text])
     assert ("bug" in tag.intents) == expected, tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        pytest.param("Which add-ons work with the Gmail integration?", "feature_request",
+                     id="add-ons"),
+        pytest.param("Seems bug-free so far, well done.", "bug", id="bug-free"),
+    ],
+)  # fmt: skip
+def test_a_cue_word_inside_a_compound_is_no_cue(text: str, intent: str) -> None:
+    from nlp.components import _boosts
+
+    words, found = found_in(text)
+    assert intent not in _boosts(found, words)
