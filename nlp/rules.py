@@ -230,9 +230,41 @@ NOT_ADVICE_AFTER: Final = frozenset(
 )  # fmt: skip
 
 
+# "You should contact your admin", "I'd suggest restarting the agent", "Please update to 4.2":
+# advice only with these after them ("You should add ..." and "please update the docs" ask us).
+SHOULD_DO: Final = frozenset(
+    {"contact", "try", "restart", "reinstall", "reboot", "clear", "check", "read", "see", "visit",
+     "ask", "post", "uninstall", "download", "go"}
+)  # fmt: skip
+SUGGESTING: Final = frozenset({"suggest", "recommend", "advise"})
+SUGGESTED_STEPS: Final = frozenset(
+    {"updating", "upgrading", "trying", "restarting", "reinstalling", "rebooting", "clearing",
+     "checking", "contacting", "disabling", "uninstalling", "creating", "using", "reading"}
+)  # fmt: skip
+UPDATING_TO: Final = frozenset({("update", "to"), ("update", "your"), ("upgrade", "to"),
+                                ("upgrade", "your")})  # fmt: skip
+
+
+def _list_marker(words: Sequence[str], i: int) -> int:
+    """The index after a step's marker ("(A)", "2)", "b."), or i if there is none."""
+    j = i + 1 if i < len(words) and words[i] == "(" else i
+    if (
+        j + 1 < len(words)
+        and len(words[j]) <= 2
+        and words[j].isalnum()
+        and words[j + 1]
+        in (
+            ")",
+            ".",
+        )
+    ):
+        return j + 2
+    return i
+
+
 def gives_advice(words: Sequence[str]) -> bool:
     """Does the text open with steps for its reader ("Try ...", "Click ...", "You can ...")?"""
-    i = 0
+    i = _list_marker(words, 0)
     while i < len(words) and words[i] in ADVICE_LEAD_INS:
         i += 1
     if i >= len(words):
@@ -242,9 +274,15 @@ def gives_advice(words: Sequence[str]) -> bool:
         return after not in NOT_ADVICE_AFTER
     if words[i] in NOUN_VERBS:
         return after in OBJECT_STARTS
-    return (words[i], after) in ADVICE_OPENERS and (
-        i + 2 >= len(words) or words[i + 2] not in NOT_ADVICE_AFTER
-    )
+    if (words[i], after) in UPDATING_TO:
+        return True
+    third = words[i + 2] if i + 2 < len(words) else ""
+    if (words[i], after) == ("you", "should"):
+        return third in SHOULD_DO
+    if words[i] in ("i", "i'd") and (after in SUGGESTING or third in SUGGESTING):
+        step = words[i + 2 : i + 5]
+        return not SUGGESTED_STEPS.isdisjoint(step)
+    return (words[i], after) in ADVICE_OPENERS and third not in NOT_ADVICE_AFTER
 
 
 # Words that make a whole text only when it answers something said elsewhere in its thread.

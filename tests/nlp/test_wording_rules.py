@@ -446,3 +446,31 @@ def test_a_cue_word_inside_a_compound_is_no_cue(text: str, intent: str) -> None:
 
     words, found = found_in(text)
     assert intent not in _boosts(found, words)
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        pytest.param("2) Click Export and choose CSV.", True, id="a numbered step"),
+        pytest.param("(B) Open Settings and turn off sync.", True, id="a lettered step"),
+        pytest.param("You should contact your admin to reset the seat count.", True,
+                     id="you should contact"),
+        pytest.param("I'd suggest restarting the sync agent first.", True, id="suggest restarting"),
+        pytest.param("Please update to version 4.2 and try again.", True, id="update to"),
+        pytest.param("You should add bulk edit to the contacts list.", False, id="you should add"),
+        pytest.param("I suggest you add a dark mode.", False, id="suggest you add"),
+        pytest.param("Please update the docs for the v2 API.", False, id="update the docs"),
+        pytest.param("(b) the export is broken", False, id="a marker before a report"),
+    ],
+)  # fmt: skip
+def test_steps_and_suggestions_for_the_reader_are_advice(text: str, advice: bool) -> None:
+    from nlp.rules import gives_advice
+
+    assert gives_advice(words_of(text)) == advice
+
+
+def test_a_numbered_step_reports_nothing(tagger: "Tagger") -> None:
+    [step, update] = tagger.tag(
+        ["2) Click Export and choose CSV.", "Please update to version 4.2 and try again."]
+    )
+    assert {"bug", "feature_request"}.isdisjoint(step.intents + update.intents)
