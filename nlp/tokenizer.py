@@ -8,7 +8,7 @@ import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from nlp.tokens import TOKEN, apostrophes_restored
+from nlp.tokens import TOKEN, apostrophes_restored, mended
 
 
 class RegexTokenizer:
@@ -20,6 +20,7 @@ class RegexTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
+        text = mended(text)
         for match in TOKEN.finditer(text.replace("’", "'")):
             words.append(match.group(0))
             end = match.end()

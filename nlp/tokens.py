@@ -31,12 +31,36 @@ CLAUSE_OPENS: Final = frozenset(
 )
 
 
+# An export read in the wrong encoding turns a curly apostrophe or an emoji into "?" or "??":
+# "can??t", "I??m", "Thanks??!", "Please??: go to ...". Such marks ask nothing: the apostrophe
+# comes back in a contraction, and a run of them right before ":" or ";" is dropped.
+MISREAD_MARK: Final = re.compile(r"(?<=\w)\?+(?=[:;])")
+CONTRACTION_HEADS: Final = frozenset(
+    {"i", "you", "we", "they", "he", "she", "it", "that", "there", "what", "who", "let"}
+)
+
+
+def mended(text: str) -> str:
+    """The text with marks an encoding mix-up made ("can??t", "Please??:") put right."""
+    if "?" not in text:
+        return text
+    text = MISREAD_MARK.sub("", text)
+    return re.sub(r"(\w+)\?+(t|s|m|d|ll|re|ve)\b", _apostrophe, text)
+
+
+def _apostrophe(match: re.Match[str]) -> str:
+    head, tail = match.group(1), match.group(2)
+    if (tail == "t" and head.lower().endswith("n")) or head.lower() in CONTRACTION_HEADS:
+        return f"{head}'{tail}"
+    return match.group(0)
+
+
 def words_of(text: str) -> list[str]:
     """Lowercased tokens of a text; the features and the rules both read these."""
     # The same tokens as TOKEN.findall on the whole text (a token never spans whitespace), but
     # most words are plain letters, and str methods are far cheaper than the regex engine.
     words: list[str] = []
-    for chunk in text.lower().replace("’", "'").split():
+    for chunk in mended(text).lower().replace("’", "'").split():
         if chunk.isalnum():
             words.append(APOSTROPHE_DROPPED.get(chunk, chunk))
         else:

@@ -474,3 +474,24 @@ def test_a_numbered_step_reports_nothing(tagger: "Tagger") -> None:
         ["2) Click Export and choose CSV.", "Please update to version 4.2 and try again."]
     )
     assert {"bug", "feature_request"}.isdisjoint(step.intents + update.intents)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        pytest.param("Can??t export", ["can't", "export"], id="a contraction"),
+        pytest.param("I??m stuck", ["i'm", "stuck"], id="a pronoun's"),
+        pytest.param("Please??: open Settings", ["please", ":", "open", "settings"],
+                     id="a mark before a colon"),
+        pytest.param("Does it sync??", ["does", "it", "sync", "?", "?"], id="a real question"),
+        pytest.param("see page.php?s=2", ["see", "page", ".", "php", "?", "s", "=", "2"],
+                     id="a link"),
+    ],
+)  # fmt: skip
+def test_marks_an_encoding_mix_up_made_are_put_right(text: str, words: list[str]) -> None:
+    assert words_of(text) == words
+
+
+def test_a_misread_apostrophe_asks_nothing(tagger: "Tagger") -> None:
+    [tag] = tagger.tag(["Can??t save my report since Monday."])
+    assert "bug" in tag.intents and "question" not in tag.intents, tag.intents
