@@ -34,6 +34,7 @@ CLAUSE_OPENS: Final = frozenset(
 # An export read in the wrong encoding turns a curly apostrophe or an emoji into "?" or "??":
 # "can??t", "I??m", "Thanks??!", "Please??: go to ...". Such marks ask nothing: the apostrophe
 # comes back in a contraction, and a run of them right before ":" or ";" is dropped.
+MISREAD_APOSTROPHE: Final = re.compile(r"\b(\w{1,12})\?+(t|s|m|d|ll|re|ve)\b")
 MISREAD_MARK: Final = re.compile(r"(?<=\w)\?+(?=[:;])")
 CONTRACTION_HEADS: Final = frozenset(
     {"i", "you", "we", "they", "he", "she", "it", "that", "there", "what", "who", "let"}
@@ -45,7 +46,8 @@ def mended(text: str) -> str:
     if "?" not in text:
         return text
     text = MISREAD_MARK.sub("", text)
-    return re.sub(r"(\w+)\?+(t|s|m|d|ll|re|ve)\b", _apostrophe, text)
+    # anchored at a word's start and bounded: a 20,000-letter "word" before a "?" is read once
+    return MISREAD_APOSTROPHE.sub(_apostrophe, text)
 
 
 def _apostrophe(match: re.Match[str]) -> str:

@@ -495,3 +495,12 @@ def test_marks_an_encoding_mix_up_made_are_put_right(text: str, words: list[str]
 def test_a_misread_apostrophe_asks_nothing(tagger: "Tagger") -> None:
     [tag] = tagger.tag(["Can??t save my report since Monday."])
     assert "bug" in tag.intents and "question" not in tag.intents, tag.intents
+
+
+def test_a_pasted_blob_before_a_question_mark_is_read_once() -> None:
+    """A 'word' of a million letters before '??t' is no contraction, and finding that out reads
+    it once: a pattern free to start inside it would read it a million times."""
+    from nlp.tokens import mended
+
+    blob = "x" * 1_000_000 + "??t and can??t"
+    assert mended(blob) == "x" * 1_000_000 + "??t and can't"
