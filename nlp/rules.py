@@ -292,8 +292,13 @@ BARE_REPLY_WORDS: Final = frozenset(
 )  # fmt: skip
 
 
+BARE_REPLY_TOKENS: Final = 8  # "(yes!!)" and the like; a longer text says more
+
+
 def bare_reply(words: Sequence[str]) -> bool:
     """Is the text a bare answer ("Yep!", "ok", "same here") with no word of its own?"""
+    if len(words) > BARE_REPLY_TOKENS:
+        return False
     said = [word for word in words if word.isalpha()]
     return bool(said) and len(said) <= 3 and BARE_REPLY_WORDS.issuperset(said)
 

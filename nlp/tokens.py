@@ -45,9 +45,26 @@ def mended(text: str) -> str:
     """The text with marks an encoding mix-up made ("can??t", "Please??:") put right."""
     if "?" not in text:
         return text
-    text = MISREAD_MARK.sub("", text)
-    # anchored at a word's start and bounded: a 20,000-letter "word" before a "?" is read once
-    return MISREAD_APOSTROPHE.sub(_apostrophe, text)
+    if "?:" in text or "?;" in text:
+        text = MISREAD_MARK.sub("", text)
+    if _mark_inside_a_word(text):
+        # anchored at a word's start and bounded: a 20,000-letter "word" before "?" is read once
+        text = MISREAD_APOSTROPHE.sub(_apostrophe, text)
+    return text
+
+
+def _mark_inside_a_word(text: str) -> bool:
+    """Is a run of "?" between two letters ("can??t")? Most texts with a "?" ask something, and
+    this look is cheaper than the pattern."""
+    i = text.find("?")
+    while i != -1:
+        j = i + 1
+        while j < len(text) and text[j] == "?":
+            j += 1
+        if i > 0 and j < len(text) and text[i - 1].isalpha() and text[j].isalpha():
+            return True
+        i = text.find("?", j)
+    return False
 
 
 def _apostrophe(match: re.Match[str]) -> str:
