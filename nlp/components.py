@@ -182,6 +182,9 @@ class IntentRules:
             state.intent_scores = dict.fromkeys(INTENTS, 0.0)
             return
         scores = {label: float(cats.get(label, 0.0)) for label in INTENTS}
+        if rules.titles_a_request(state.words):
+            boost = 1 - (1 - scores["feature_request"]) * (1 - CUE_WEIGHT)
+            scores["feature_request"] = max(boost, self._bar("feature_request"))
         if rules.bare_reply(state.words):
             # "Yep!", "ok", "nope": an answer to something not in the text says nothing of it
             scores = {label: min(score, self.negated_cap) for label, score in scores.items()}

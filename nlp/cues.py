@@ -91,6 +91,14 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "want to be able to", "wants to be able to", "like to be able to", "love to be able to",
         "need to be able to", "needs to be able to", "how about adding", "what about adding",
         "how about an option", "what about an option",
+        # what the product should do, and why it does not
+        "should have a", "should have an", "should allow", "should let", "should offer",
+        "should include", "why not add", "why not make",
+        "why not allow", "why not let", "why not have", "why not display", "why not show",
+        "why not include", "why not support", "why not offer",
+        # hopes for a coming version
+        "hopefully future", "hope future", "hope the next version", "hope the next release",
+        "hope the final", "hope the new version",
     ),
     "usability": (
         "pain to", "click through", "clicks to", "different places", "placement", "vague", "forgets my", "supposed to find", "faff", "all over the place", "squint", "lost every time", "work out how", "figure out how", "took me ages", "took ages to find", "feels dated", "looks dated", "tiresome", "zoom in", "where did the", "too small", "so small",
@@ -186,7 +194,8 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "we need", "we want", "they want", "they need", "a way to", "an option to", "lack of",
         "there's no", "there is no", "game changer", "would make", "wish", "add a", "add an",
         "still no", "be the cherry", "the ability to", "missing a", "missing the",
-        "still waiting on a", "still waiting on an",
+        "still waiting on a", "still waiting on an", "future version", "future versions",
+        "next version", "next release", "future release", "future update",
     ),
     "usability": (
         "a pain", "labels", "icons", "moved", "backwards", "hides", "click", "design", "easier",

@@ -285,6 +285,65 @@ def gives_advice(words: Sequence[str]) -> bool:
     return (words[i], after) in ADVICE_OPENERS and third not in NOT_ADVICE_AFTER
 
 
+QUESTION_OPENERS_OF_TITLES: Final = frozenset(
+    {"how", "what", "why", "where", "when", "which", "who"}
+)
+# An idea-board or ticket title naming what should be supported: "SAML support", "Dark mode
+# support", "Alpha channel support in the editor". Not the support team: "Great support",
+# "Contact support", "Premium support".
+NOT_A_FEATURE_SUPPORTED: Final = frozenset(
+    {"great", "good", "bad", "poor", "terrible", "awful", "excellent", "amazing", "awesome",
+     "fantastic", "brilliant", "fast", "quick", "slow", "customer", "tech", "technical", "your",
+     "the", "our", "no", "contact", "contacted", "premium", "priority", "live", "email", "phone",
+     "chat", "helpful", "friendly", "responsive", "outstanding", "superb", "top", "best",
+     "worst", "lousy", "useless", "zero", "and", "or", "for", "with", "of", "to", "from", "my",
+     "need", "needs", "needed", "want", "get", "got", "ask", "asked", "call", "called", "emailed",
+     "reached", "love", "thanks", "dedicated", "24/7", "dem", "den", "der", "die", "das", "le",
+     "la", "el", "du", "au"}
+)  # fmt: skip
+# A title names a thing; a sentence with a person in it ("I'm going to contact Acme support")
+# or a question ("How to disable sync support") is no title.
+NOT_IN_A_TITLE: Final = (
+    frozenset(
+        {
+            "i",
+            "i'm",
+            "i'll",
+            "i've",
+            "we",
+            "we're",
+            "we'll",
+            "you",
+            "you're",
+            "he",
+            "she",
+            "they",
+            "my",
+            "our",
+            "your",
+            "going",
+        }
+    )
+    | QUESTION_OPENERS_OF_TITLES
+)
+TITLE_WORDS: Final = 8
+
+
+def titles_a_request(words: Sequence[str]) -> bool:
+    """Is the text a short title of something to support ("Zapier support", "Multi-currency
+    support in invoices")?"""
+    if len(words) > TITLE_WORDS or any(word in SENTENCE_ENDS for word in words[:-1]):
+        return False
+    said = [word for word in words if word not in SENTENCE_ENDS and word != "!"]
+    if "support" not in said or not NOT_IN_A_TITLE.isdisjoint(said):
+        return False
+    at = said.index("support")
+    # "... support" closing the title, or before what it is for ("support in the editor")
+    if at + 1 < len(said) and said[at + 1] not in ("in", "on", "within", "inside"):
+        return False
+    return at > 0 and said[at - 1].isalnum() and said[at - 1] not in NOT_A_FEATURE_SUPPORTED
+
+
 # Words that make a whole text only when it answers something said elsewhere in its thread.
 BARE_REPLY_WORDS: Final = frozenset(
     {"yes", "yeah", "yep", "yup", "no", "nope", "nah", "ok", "okay", "k", "sure", "right",

@@ -349,6 +349,14 @@ def test_a_plea_for_help_asks_for_an_answer_and_thanks_nobody_yet(
         pytest.param("Would also be handy if exports kept my column order.", id="also"),
         pytest.param("I want to be able to assign one task to two people.", id="be able to"),
         pytest.param("How about adding a snooze button to reminders?", id="how about adding"),
+        pytest.param(
+            "The calendar should allow recurring events every second week.", id="should allow"
+        ),
+        pytest.param("Why not add a snooze button to reminders?", id="why not add"),
+        pytest.param(
+            "Hopefully future versions will sync both ways with Outlook.",
+            id="hopefully future versions",
+        ),
     ],
 )
 def test_wishes_with_words_of_degree_and_abilities_are_requests(
@@ -504,3 +512,31 @@ def test_a_pasted_blob_before_a_question_mark_is_read_once() -> None:
 
     blob = "x" * 1_000_000 + "??t and can??t"
     assert mended(blob) == "x" * 1_000_000 + "??t and can't"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        pytest.param("Zapier support", True, id="a tool"),
+        pytest.param("Multi-currency support in invoices", True, id="support in"),
+        pytest.param("Dark mode support.", True, id="with a full stop"),
+        pytest.param("Great support!", False, id="praise of the team"),
+        pytest.param("Contact support", False, id="a step"),
+        pytest.param("Premium support", False, id="a plan"),
+        pytest.param("We need support", False, id="asking for help"),
+        pytest.param("I'm going to contact Acme support.", False, id="a person in it"),
+        pytest.param("How to turn off SSO support", False, id="a how-to question"),
+        pytest.param("Our sync support ticket from May is still open. Any news?", False,
+                     id="a sentence"),
+    ],
+)  # fmt: skip
+def test_a_short_title_of_what_to_support_is_a_request(text: str, title: bool) -> None:
+    from nlp.rules import titles_a_request
+
+    assert titles_a_request(words_of(text)) == title
+
+
+@pytest.mark.parametrize("text", ["YubiKey support", "Webhook retry support", "HEIC photo support"])
+def test_a_title_naming_what_to_support_is_tagged_a_request(tagger: "Tagger", text: str) -> None:
+    [tag] = tagger.tag([text])
+    assert "feature_request" in tag.intents, tag.intents
