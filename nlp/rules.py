@@ -99,6 +99,14 @@ COMPOUNDS: Final = (
     "add - on", "add - ons", "add - in", "add - ins", "slow - motion", "slow - mo",
     "bug - free", "error - free", "crash - free", "lag - free", "cost - free", "free - to",
 )  # fmt: skip
+# Sayings that start with a cue word and mean something else: "I can't wait", "can't thank you
+# enough", "I can't believe how fast it is" report no fault.
+IDIOMS: Final = tuple(
+    f"{neg} {verb}"
+    for neg in ("can't", "cannot", "can not")
+    for verb in ("wait", "think", "imagine", "believe", "fathom", "thank", "recommend",
+                 "express", "stress", "praise", "complain", "emphasize", "emphasise")
+)  # fmt: skip
 # Thanks for what is yet to come: "X would be much appreciated" thanks nobody yet, and it may
 # close a request ("dark mode would be greatly appreciated") as well as a plea for help.
 THANKS_AHEAD: Final = (
@@ -396,7 +404,7 @@ def rule_entries() -> list[tuple[str, str]]:
     entries += [("help_seeking", p) for p in HELP_SEEKING]
     entries += [("help_sign_off", p) for p in HELP_SIGN_OFFS]
     entries += [("thanks_ahead", p) for p in THANKS_AHEAD]
-    entries += [("compound", p) for p in COMPOUNDS]
+    entries += [("compound", p) for p in COMPOUNDS] + [("compound", p) for p in IDIOMS]
     entries += [("asks_to_know", p) for p in ASKS_TO_KNOW]
     entries += [("retained", p) for p in RETAINED]
     for kind, phrases in SEVERITY_PHRASES.items():

@@ -447,9 +447,11 @@ def test_a_fault_told_without_a_fault_word(tagger: "Tagger", text: str, expected
         pytest.param("Which add-ons work with the Gmail integration?", "feature_request",
                      id="add-ons"),
         pytest.param("Seems bug-free so far, well done.", "bug", id="bug-free"),
+        pytest.param("I can't wait for the new dashboards!", "bug", id="can't wait"),
+        pytest.param("Can't thank your support team enough.", "bug", id="can't thank"),
     ],
 )  # fmt: skip
-def test_a_cue_word_inside_a_compound_is_no_cue(text: str, intent: str) -> None:
+def test_a_cue_word_inside_a_compound_or_a_saying_is_no_cue(text: str, intent: str) -> None:
     from nlp.components import _boosts
 
     words, found = found_in(text)
