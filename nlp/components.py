@@ -296,6 +296,13 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     negators = not NEGATORS.isdisjoint(words)
     # a cue word inside a compound is another word: "add-on" is no request to add anything
     compounded = {i for hit in found if hit.label == "compound" for i in range(hit.start, hit.end)}
+    # and the problem words of a problem said to be solved are no hint of one
+    compounded |= {
+        i
+        for hit in found
+        if hit.label == "resolved" and not (negators and rules.negated_at(words, hit.start))
+        for i in range(hit.start, hit.end)
+    }
     for hit in found:
         cue = CUES.get(hit.label)
         if cue is None:

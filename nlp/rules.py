@@ -107,6 +107,15 @@ IDIOMS: Final = tuple(
     for verb in ("wait", "think", "imagine", "believe", "fathom", "thank", "recommend",
                  "express", "stress", "praise", "complain", "emphasize", "emphasise")
 )  # fmt: skip
+# A problem said to be solved is good news: "Problem solved by reinstalling", "this fixed my
+# issue". Not when denied ("that hasn't fixed the issue"): the components check the words before.
+RESOLVED: Final = tuple(
+    [f"{noun} {done}" for noun in ("problem", "problems", "issue", "issues")
+     for done in ("solved", "resolved", "fixed", "gone")]
+    + [f"{done} {whose} {noun}" for done in ("solved", "resolved", "fixed")
+       for whose in ("the", "my", "your", "our", "this", "that")
+       for noun in ("problem", "problems", "issue", "issues")]
+)  # fmt: skip
 # Thanks for what is yet to come: "X would be much appreciated" thanks nobody yet, and it may
 # close a request ("dark mode would be greatly appreciated") as well as a plea for help.
 THANKS_AHEAD: Final = (
@@ -405,6 +414,7 @@ def rule_entries() -> list[tuple[str, str]]:
     entries += [("help_sign_off", p) for p in HELP_SIGN_OFFS]
     entries += [("thanks_ahead", p) for p in THANKS_AHEAD]
     entries += [("compound", p) for p in COMPOUNDS] + [("compound", p) for p in IDIOMS]
+    entries += [("resolved", p) for p in RESOLVED]
     entries += [("asks_to_know", p) for p in ASKS_TO_KNOW]
     entries += [("retained", p) for p in RETAINED]
     for kind, phrases in SEVERITY_PHRASES.items():
@@ -444,6 +454,12 @@ PROBLEM_WORDS: Final = frozenset(
 )  # fmt: skip
 
 
+RESOLVING: Final = frozenset(
+    {"fix", "fixed", "fixes", "solve", "solved", "solves", "resolve", "resolved", "resolves",
+     "cure", "cured", "help", "helped", "helps", "address", "addressed"}
+)  # fmt: skip
+
+
 def cue_negated(words: Sequence[str], start: int) -> bool:
     """Is an intent cue denied by a negator just before it ("not a single outage")?"""
     if words[start] in NEGATORS:
@@ -452,6 +468,8 @@ def cue_negated(words: Sequence[str], start: int) -> bool:
     j = start - 1
     while j >= 0 and reach > 0:
         if words[j] in STOP_SCOPE or words[j] in CLAUSE_JOINS or words[j] in SUBJECTS:
+            return False
+        if words[j] in RESOLVING:  # "hasn't fixed the issue": the fix is denied, not the issue
             return False
         if words[j] in NEGATORS:
             return True

@@ -542,3 +542,19 @@ def test_a_short_title_of_what_to_support_is_a_request(text: str, title: bool) -
 def test_a_title_naming_what_to_support_is_tagged_a_request(tagger: "Tagger", text: str) -> None:
     [tag] = tagger.tag([text])
     assert "feature_request" in tag.intents, tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "hinted"),
+    [
+        pytest.param("Problem solved by reinstalling the agent, thanks!", False, id="solved"),
+        pytest.param("This fixed my issue, thank you.", False, id="fixed my issue"),
+        pytest.param("The update hasn't fixed the issue.", True, id="not fixed"),
+        pytest.param("Still the same problem after the update.", True, id="a problem"),
+    ],
+)
+def test_a_problem_said_to_be_solved_hints_at_no_fault(text: str, hinted: bool) -> None:
+    from nlp.components import _boosts
+
+    words, found = found_in(text)
+    assert ("bug" in _boosts(found, words)) == hinted
