@@ -386,7 +386,19 @@ def bare_reply(words: Sequence[str]) -> bool:
 CHECKS_ON_THE_READER: Final = frozenset(
     {("is", "the", "problem", "still"), ("is", "the", "issue", "still")}
 )
-ASKING_THE_READER: Final = frozenset({("have", "you"), ("did", "you")})
+ASKING_THE_READER: Final = frozenset(
+    {("have", "you"), ("did", "you"), ("could", "you"), ("can", "you"), ("would", "you")}
+)
+# A helper following up ("Did this help?", "Any luck?") or making sure what was meant ("Do you
+# mean the admin page?"): the whole text, or its opening.
+FOLLOW_UPS: Final = frozenset(
+    {("did", "this", "help"), ("did", "that", "help"), ("did", "it", "help"),
+     ("did", "this", "work"), ("did", "that", "work"), ("did", "this", "fix"),
+     ("did", "that", "fix"), ("does", "this", "help"), ("does", "that", "help"),
+     ("any", "improvement"), ("any", "luck"), ("any", "change"), ("success",)}
+)  # fmt: skip
+FOLLOW_UP_TOKENS: Final = 6
+PAST_CHECKS: Final = frozenset({("have", "you"), ("did", "you")})
 CHECKING_VERBS: Final = frozenset(
     {"tried", "try", "checked", "check", "cleared", "clear", "restarted", "restart", "disabled",
      "disable", "reinstalled", "reinstall", "rebooted", "reboot"}
@@ -394,14 +406,24 @@ CHECKING_VERBS: Final = frozenset(
 
 
 def asks_the_reader(words: Sequence[str]) -> bool:
-    """Does the text open with a check put to its reader ("Have you tried restarting?")?"""
+    """Does the text open with a check put to its reader ("Have you tried restarting?", "Could
+    you try safe mode?") or a helper's follow-up ("Did this help?", "Do you mean ...")?"""
     i = 0
     while i < len(words) and words[i] in ADVICE_LEAD_INS:
         i += 1
     head = tuple(words[i : i + 4])
     if head in CHECKS_ON_THE_READER:
         return True
-    return len(head) > 2 and head[:2] in ASKING_THE_READER and head[2] in CHECKING_VERBS
+    if head[:2] == ("you", "mean") or head[:3] == ("do", "you", "mean"):
+        return True
+    if any(head[:n] in FOLLOW_UPS for n in (1, 2, 3)):
+        # a follow-up is short: "Did this help?", "Success?"; a customer asks at more length
+        return len(words) - i <= (2 if head[0] == "success" else FOLLOW_UP_TOKENS)
+    if len(head) < 3 or head[:2] not in ASKING_THE_READER:
+        return False
+    # "have you tried", "did you clear"; of "can you ...", only "can you try": "can you add",
+    # "can you confirm" ask us
+    return head[2] in CHECKING_VERBS and (head[:2] in PAST_CHECKS or head[2] == "try")
 
 
 def rule_entries() -> list[tuple[str, str]]:

@@ -409,9 +409,13 @@ def test_timed_out_and_froze_are_speed_wording(tagger: "Tagger", text: str) -> N
                      id="have you tried"),
         pytest.param("Did you clear the browser cache after the update?", set(), id="did you clear"),
         pytest.param("Is the issue still happening after the update?", set(), id="still happening"),
+        pytest.param("Did this help?", set(), id="a follow-up"),
+        pytest.param("Could you try signing in from a private window?", set(), id="could you try"),
+        pytest.param("Do you mean the admin page or the billing page?", set(), id="do you mean"),
         # the customer asking us stays a question
         pytest.param("Did you change how the export names its files?", {"question"},
                      id="a customer asks what we did"),
+        pytest.param("Can you confirm our renewal date?", {"question"}, id="can you confirm"),
         pytest.param("Are you using our data to train anything?", {"question"},
                      id="a customer asks about us"),
     ],
