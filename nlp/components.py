@@ -357,9 +357,14 @@ KNOWING: Final = frozenset({"know", "ask", "understand", "learn", "clarify", "co
 
 
 def _requested(found: Sequence[Found], words: list[str]) -> bool:
-    """Does a request cue stand that is not a wish to know ("I'd like to know ...")?"""
+    """Does a request cue stand that is not a wish to know ("I'd like to know ...") nor the end
+    of a plea for help ("any ideas would be handy")?"""
+    pleas_end = {hit.end for hit in found if hit.label == "help_seeking"}
     return any(
-        hit.label == CUE + "feature_request" and not _asks_to_know(words, hit) for hit in found
+        hit.label == CUE + "feature_request"
+        and not _asks_to_know(words, hit)
+        and hit.start not in pleas_end
+        for hit in found
     )
 
 

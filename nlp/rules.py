@@ -98,6 +98,9 @@ HELP_SIGN_OFFS: Final = (
 COMPOUNDS: Final = (
     "add - on", "add - ons", "add - in", "add - ins", "slow - motion", "slow - mo",
     "bug - free", "error - free", "crash - free", "lag - free", "cost - free", "free - to",
+    # the support team is no request for support: "contact its support for more help"
+    "contact support", "contact its support", "contact their support", "contact your support",
+    "contact the support", "contacted support", "ask support", "asked support",
 )  # fmt: skip
 # Sayings that start with a cue word and mean something else: "I can't wait", "can't thank you
 # enough", "I can't believe how fast it is" report no fault.
@@ -282,6 +285,8 @@ def _list_marker(words: Sequence[str], i: int) -> int:
 def gives_advice(words: Sequence[str]) -> bool:
     """Does the text open with steps for its reader ("Try ...", "Click ...", "You can ...")?"""
     i = _list_marker(words, 0)
+    if tuple(words[i : i + 3]) == ("would", "you", "please"):  # a helper's polite step
+        i += 3
     while i < len(words) and words[i] in ADVICE_LEAD_INS:
         i += 1
     if i >= len(words):

@@ -329,6 +329,8 @@ def test_what_it_costs_and_how_heavy_it_runs(tagger: "Tagger", text: str, intent
                      "greatly appreciated.", {"question"}, id="a plea for pointers"),
         pytest.param("Any thoughts on why the dashboard totals differ from the CSV?",
                      {"question"}, id="any thoughts"),
+        pytest.param("New to the webhook setup, any ideas would be handy.", {"question"},
+                     id="a plea ending in a wish word"),
         pytest.param("We really need a sandbox workspace for testing. Thanks in advance!",
                      {"feature_request"}, id="a request signed off with thanks"),
         pytest.param("A dark mode for the mobile app would be much appreciated.",
@@ -452,6 +454,8 @@ def test_a_fault_told_without_a_fault_word(tagger: "Tagger", text: str, expected
                      id="add-ons"),
         pytest.param("Seems bug-free so far, well done.", "bug", id="bug-free"),
         pytest.param("I can't wait for the new dashboards!", "bug", id="can't wait"),
+        pytest.param("You could contact their support for more help.", "feature_request",
+                     id="the support team"),
         pytest.param("Can't thank your support team enough.", "bug", id="can't thank"),
     ],
 )  # fmt: skip
@@ -475,6 +479,9 @@ def test_a_cue_word_inside_a_compound_or_a_saying_is_no_cue(text: str, intent: s
         pytest.param("I suggest you add a dark mode.", False, id="suggest you add"),
         pytest.param("Please update the docs for the v2 API.", False, id="update the docs"),
         pytest.param("(b) the export is broken", False, id="a marker before a report"),
+        pytest.param("Would you please post the full error from the log?", True,
+                     id="would you please post"),
+        pytest.param("Would you please add a dark mode?", False, id="would you please add"),
     ],
 )  # fmt: skip
 def test_steps_and_suggestions_for_the_reader_are_advice(text: str, advice: bool) -> None:
