@@ -38,6 +38,15 @@ FAULT_GERUNDS: Final = (
 FAULTS_WITHOUT_A_FAULT_WORD: Final = tuple(
     [f"{neg} {verb}" for neg in ("won't", "doesn't", "does not", "will not", "didn't", "did not",
                                   "don't", "do not") for verb in FAULT_VERBS]
+    # what a program could not do, as its error messages say ("Could not read ..."); not what
+    # people could not do without it ("we couldn't run CS without it")
+    + [f"{neg} {verb}" for neg in ("could not", "couldn't")
+       for verb in ("identify", "detect", "recognize", "recognise", "read", "open", "load",
+                    "connect", "save", "play", "import", "export", "sync")]
+    + [f"{neg} {seem} to work" for neg in ("doesn't", "does not", "don't", "do not")
+       for seem in ("seem", "appear")]
+    + ["seems not to work", "seem not to work", "not to be working", "just stops", "keeps stopping",
+       "stops playing", "stops working", "skipping"]
     + [f"{neg} {verb}" for neg in ("isn't", "is not", "aren't", "are not", "not", "stopped")
        for verb in FAULT_GERUNDS]
 )  # fmt: skip

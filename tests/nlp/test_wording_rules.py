@@ -437,6 +437,8 @@ def test_a_check_put_to_the_reader_is_not_the_customers_question(
         pytest.param("The links don't open in a new tab.", True, id="don't open"),
         pytest.param("There is a problem with the invoice PDF.", True, id="a problem"),
         pytest.param("Still having issues with the Outlook add-in.", True, id="issues"),
+        pytest.param("The importer could not read the file.", True, id="could not read"),
+        pytest.param("We couldn't run our team without it.", False, id="couldn't do without"),
         # what a person does not do is a habit, and a problem denied is good news
         pytest.param("We don't export to Excel much.", False, id="a habit"),
         pytest.param("No sync issues since the update, thanks!", False, id="denied"),
