@@ -182,7 +182,7 @@ class IntentRules:
             state.intent_scores = dict.fromkeys(INTENTS, 0.0)
             return
         scores = {label: float(cats.get(label, 0.0)) for label in INTENTS}
-        if rules.titles_a_request(state.words):
+        if rules.titles_a_request(state.words) or rules.orders_a_feature(state.words):
             boost = 1 - (1 - scores["feature_request"]) * (1 - CUE_WEIGHT)
             scores["feature_request"] = max(boost, self._bar("feature_request"))
         if rules.bare_reply(state.words):

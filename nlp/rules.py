@@ -366,6 +366,28 @@ def titles_a_request(words: Sequence[str]) -> bool:
     return at > 0 and said[at - 1].isalnum() and said[at - 1] not in NOT_A_FEATURE_SUPPORTED
 
 
+# An idea told as an order to the product: "Add a copy button to the About box", "Bring back the
+# old editor", "Allow guests to comment". Not a step for the reader ("Add the line to your
+# config", "Add it to your dashboard"): only with what a new thing is named by after the verb.
+ORDERING: Final = {
+    "add": frozenset({"a", "an", "more", "some", "support", "option", "options", "back"}),
+    "bring": frozenset({"back"}),
+    "allow": frozenset({"us", "users", "admins", "me", "guests", "people", "multiple", "more"}),
+    "implement": frozenset({"a", "an", "support", "some", "more"}),
+    "integrate": frozenset({"with"}),
+}
+
+
+def orders_a_feature(words: Sequence[str]) -> bool:
+    """Does the text open with an order for something new ("Add a ...", "Bring back ...")?"""
+    i = _list_marker(words, 0)
+    while i < len(words) and words[i] in ADVICE_LEAD_INS and words[i] != "please":
+        i += 1
+    if i + 1 >= len(words):
+        return False
+    return words[i + 1] in ORDERING.get(words[i], frozenset())
+
+
 # Words that make a whole text only when it answers something said elsewhere in its thread.
 BARE_REPLY_WORDS: Final = frozenset(
     {"yes", "yeah", "yep", "yup", "no", "nope", "nah", "ok", "okay", "k", "sure", "right",

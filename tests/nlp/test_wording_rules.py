@@ -571,3 +571,20 @@ def test_a_problem_said_to_be_solved_hints_at_no_fault(text: str, hinted: bool) 
 
     words, found = found_in(text)
     assert ("bug" in _boosts(found, words)) == hinted
+
+
+@pytest.mark.parametrize(
+    ("text", "order"),
+    [
+        pytest.param("- add a copy button to the invoice header", True, id="add a"),
+        pytest.param("Bring back the classic timeline view.", True, id="bring back"),
+        pytest.param("Allow guests to comment on boards.", True, id="allow guests"),
+        pytest.param("Add it to your dashboard from Settings.", False, id="a step"),
+        pytest.param("Add-ons stopped loading after the update.", False, id="a compound"),
+        pytest.param("Please add a dark mode", False, id="a cue of its own does it"),
+    ],
+)
+def test_an_order_for_something_new_is_a_request(text: str, order: bool) -> None:
+    from nlp.rules import orders_a_feature
+
+    assert orders_a_feature(words_of(text)) == order
