@@ -185,13 +185,14 @@ class IntentRules:
         if rules.titles_a_request(state.words) or rules.orders_a_feature(state.words):
             boost = 1 - (1 - scores["feature_request"]) * (1 - CUE_WEIGHT)
             scores["feature_request"] = max(boost, self._bar("feature_request"))
-        if rules.bare_reply(state.words):
-            # "Yep!", "ok", "nope": an answer to something not in the text says nothing of it
-            scores = {label: min(score, self.negated_cap) for label, score in scores.items()}
         labels = {hit.label for hit in state.found}
         boosts = _boosts(state.found, state.words)
         for label, boost in boosts.items():
             scores[label] = 1 - (1 - scores[label]) * (1 - boost)
+        if rules.bare_reply(state.words):
+            # "Yep!", "ok", "Really?": an answer to something not in the text says nothing of
+            # it, whatever its punctuation
+            scores = {label: min(score, self.negated_cap) for label, score in scores.items()}
         if state.competitors:
             scores["competitor"] = 1.0
         churn = rules.churn_wording(state.words, state.found)

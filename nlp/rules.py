@@ -391,7 +391,8 @@ def orders_a_feature(words: Sequence[str]) -> bool:
 # Words that make a whole text only when it answers something said elsewhere in its thread.
 BARE_REPLY_WORDS: Final = frozenset(
     {"yes", "yeah", "yep", "yup", "no", "nope", "nah", "ok", "okay", "k", "sure", "right",
-     "correct", "exactly", "indeed", "agreed", "true", "bump", "same", "here", "me", "too"}
+     "correct", "exactly", "indeed", "agreed", "true", "bump", "same", "here", "me", "too",
+     "why", "what", "really", "seriously", "huh", "wth", "wtf", "nothing", "say"}
 )  # fmt: skip
 
 
@@ -399,7 +400,8 @@ BARE_REPLY_TOKENS: Final = 8  # "(yes!!)" and the like; a longer text says more
 
 
 def bare_reply(words: Sequence[str]) -> bool:
-    """Is the text a bare answer ("Yep!", "ok", "same here") with no word of its own?"""
+    """Is the text a bare answer ("Yep!", "ok", "same here", "Really?", "Why?") with no word of
+    its own?"""
     if len(words) > BARE_REPLY_TOKENS:
         return False
     said = [word for word in words if word.isalpha()]

@@ -368,7 +368,7 @@ def test_wishes_with_words_of_degree_and_abilities_are_requests(
     assert "feature_request" in tag.intents, tag.intents
 
 
-@pytest.mark.parametrize("text", ["Yep!", "ok", "Nope.", "(yes)", "same here"])
+@pytest.mark.parametrize("text", ["Yep!", "ok", "Nope.", "(yes)", "same here", "Really?", "Why??"])
 def test_a_bare_reply_carries_no_intent(tagger: "Tagger", text: str) -> None:
     [tag] = tagger.tag([text])
     assert tag.intents == (), tag.intents
