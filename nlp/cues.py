@@ -199,7 +199,7 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "can't", "cannot", "can not", "cant", "unable to", "not able to", "won't let me",
     ),
     "feature_request": (
-        "allow", "please", "pls", "plz", "need a", "needs", "add", "would unblock", "ability",
+        "allow", "need a", "needs", "would unblock", "ability",
         "we need", "we want", "they want", "they need", "a way to", "an option to", "lack of",
         "there's no", "there is no", "game changer", "would make", "wish", "add a", "add an",
         "still no", "be the cherry", "the ability to", "missing a", "missing the",

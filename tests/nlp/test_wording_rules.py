@@ -588,3 +588,20 @@ def test_an_order_for_something_new_is_a_request(text: str, order: bool) -> None
     from nlp.rules import orders_a_feature
 
     assert orders_a_feature(words_of(text)) == order
+
+
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [
+        # "please" and "add" come with every kind of ask: a fix, a correction, a question
+        pytest.param("Please correct the March invoice and reissue it.", False, id="please"),
+        pytest.param("If we add five seats in May, how is that billed?", False, id="add"),
+        pytest.param("Please add a way to archive old boards.", True, id="please add"),
+        pytest.param("We need a way to archive old boards.", True, id="a way to"),
+    ],
+)
+def test_please_and_add_alone_ask_for_no_feature(text: str, requested: bool) -> None:
+    from nlp.components import _boosts
+
+    words, found = found_in(text)
+    assert ("feature_request" in _boosts(found, words)) == requested
