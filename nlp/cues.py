@@ -54,6 +54,12 @@ FAULTS_WITHOUT_A_FAULT_WORD: Final = tuple(
 INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "bug": (
         *FAULTS_WITHOUT_A_FAULT_WORD,
+        # having a problem, said as such
+        "have a problem", "having a problem", "having problems", "having this problem",
+        "having the same problem", "having an issue", "having issues", "having this issue",
+        "having trouble", "have trouble", "got a problem", "has a problem", "there is a problem",
+        "there's a problem", "problem with", "problems with", "issue with", "issues with",
+        "trouble with", "same problem", "same issue",
         "is gone", "are gone", "off by", "died", "is dead", "fell over", "packed in", "greyed out", "grayed out", "does nothing", "kicked me out", "kicks me out", "kicking me out", "reappearing", "reappears", "unexpected error", "broke again", "not updating", "isn't updating", "stopped updating", "never shows up", "never show up", "don't add up", "doesn't add up", "gone wonky", "wrong language",
         "down for", "overwrote", "overwrites", "doesn't actually", "does not actually", "keeps coming back", "keep coming back", "show up twice", "shows up twice", "end up in spam", "negative numbers", "is missing", "are missing", "not showing", "isn't showing", "stopped sending", "never received",
         "reverts", "reverted", "returns nothing", "stretched", "empty payload", "stopped getting", "data is gone", "error out", "errors out", "wrong billing", "fires with",

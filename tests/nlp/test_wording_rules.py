@@ -438,6 +438,13 @@ def test_a_check_put_to_the_reader_is_not_the_customers_question(
         pytest.param("There is a problem with the invoice PDF.", True, id="a problem"),
         pytest.param("Still having issues with the Outlook add-in.", True, id="issues"),
         pytest.param("The importer could not read the file.", True, id="could not read"),
+        pytest.param(
+            "I'm having trouble with the calendar sync since Monday.", True, id="having trouble"
+        ),
+        pytest.param("We have a problem with the Slack alerts.", True, id="a problem with"),
+        pytest.param("Issue with the bulk endpoint", True, id="a title"),
+        pytest.param("No problems with the new release so far.", False, id="none at all"),
+        pytest.param("I don't have a problem with the price.", False, id="no problem"),
         pytest.param("We couldn't run our team without it.", False, id="couldn't do without"),
         # what a person does not do is a habit, and a problem denied is good news
         pytest.param("We don't export to Excel much.", False, id="a habit"),
