@@ -27,7 +27,7 @@ WISHES_WITH_A_WORD_BETWEEN: Final = tuple(
 FAULT_VERBS: Final = (
     "open", "start", "load", "play", "save", "sync", "run", "launch", "respond", "trigger",
     "connect", "install", "upload", "download", "print", "export", "import", "close", "quit",
-    "boot", "send", "activate", "appear", "update", "refresh", "stop",
+    "boot", "send", "activate", "appear", "update", "refresh", "stop", "uninstall", "function",
 )  # fmt: skip
 FAULT_GERUNDS: Final = (
     "opening", "starting", "loading", "playing", "saving", "syncing", "running", "launching",
@@ -59,7 +59,8 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "having the same problem", "having an issue", "having issues", "having this issue",
         "having trouble", "have trouble", "got a problem", "has a problem", "there is a problem",
         "there's a problem", "problem with", "problems with", "issue with", "issues with",
-        "trouble with", "same problem", "same issue",
+        "trouble with", "same problem", "same issue", "screwed up", "messed up",
+        "stopped functioning", "not functioning", "cease to function", "ceased to function",
         "is gone", "are gone", "off by", "died", "is dead", "fell over", "packed in", "greyed out", "grayed out", "does nothing", "kicked me out", "kicks me out", "kicking me out", "reappearing", "reappears", "unexpected error", "broke again", "not updating", "isn't updating", "stopped updating", "never shows up", "never show up", "don't add up", "doesn't add up", "gone wonky", "wrong language",
         "down for", "overwrote", "overwrites", "doesn't actually", "does not actually", "keeps coming back", "keep coming back", "show up twice", "shows up twice", "end up in spam", "negative numbers", "is missing", "are missing", "not showing", "isn't showing", "stopped sending", "never received",
         "reverts", "reverted", "returns nothing", "stretched", "empty payload", "stopped getting", "data is gone", "error out", "errors out", "wrong billing", "fires with",
@@ -200,7 +201,7 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "even though", "three times", "jumps", "spam", "missing", "shows", "showing", "moves", "reverts",
         "wrong", "twice", "drops", "dropped", "resets", "still shows", "cut off",
         "cuts off", "stuck", "duplicate", "duplicates", "duplicated", "nan", "ignored", "rejected",
-        "overlap", "truncated", "problem", "problems", "issue", "issues",
+        "overlap", "truncated", "problem", "problems", "issue", "issues", "unusable",
         # what the writer cannot do: a fault more often than not ("can't export since Monday")
         "can't", "cannot", "can not", "cant", "unable to", "not able to", "won't let me",
     ),

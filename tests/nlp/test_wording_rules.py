@@ -443,6 +443,8 @@ def test_a_check_put_to_the_reader_is_not_the_customers_question(
         ),
         pytest.param("We have a problem with the Slack alerts.", True, id="a problem with"),
         pytest.param("Issue with the bulk endpoint", True, id="a title"),
+        pytest.param("The timeline view is all messed up since the update.", True, id="messed up"),
+        pytest.param("The plugin will not uninstall.", True, id="will not uninstall"),
         pytest.param("No problems with the new release so far.", False, id="none at all"),
         pytest.param("I don't have a problem with the price.", False, id="no problem"),
         pytest.param("We couldn't run our team without it.", False, id="couldn't do without"),
