@@ -85,7 +85,9 @@ HELP_SEEKING: Final = (
     "need some assistance", "appreciate any help", "appreciate any advice", "can anyone help",
     "can anybody help", "can somebody help", "could anyone help", "hope someone can help",
     "your help would", "any guidance", "shed some light", "shed any light", "shedding some light",
-    "shedding any light",
+    "shedding any light", "need help", "want some help", "came for help",
+    "give me a hand", "lend a hand", "hoping someone", "hope someone", "unless someone can",
+    "if someone can", "can someone tell", "someone can answer", "someone might know",
 )  # fmt: skip
 # Signing off with thanks for help to come: a question when nothing else is reported, and a
 # report or a request signed off so ("We really need higher rate limits. Thanks in advance!")
