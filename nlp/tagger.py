@@ -8,7 +8,9 @@ holds it to that) at several times the speed, since making Docs costs more than 
 
 from __future__ import annotations
 
+import ast
 import gc
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -36,6 +38,14 @@ MODELS_ROOT = Path(__file__).resolve().parent.parent / "models"
 MODEL_DIR = MODELS_ROOT / "tagger"
 TAXONOMY_DIR = MODELS_ROOT / "taxonomy"
 CLASSIFIERS = ("textcat_multilabel", "sentiment")
+# The modules whose code decides tags beside the trained weights: the wording rules, the
+# tokenizer, the theme placing and naming. Their code is part of the tagger's version, so a
+# warehouse tags its items again when the rules change, as when the weights or the taxonomy do;
+# an edit to their comments or docstrings changes nothing.
+RULE_MODULES = (
+    "tokens", "phrases", "cues", "rules", "lexicon", "components", "redact", "subjects",
+    "themes", "theme_labels", "theme_book",
+)  # fmt: skip
 HEAD_PIPE = "loopkeeper_embedding_intents"
 
 
@@ -84,7 +94,10 @@ class Tagger:
         self._rules = [cast("RuleComponent", nlp.get_pipe(name)) for name in _rule_pipes()]
         meta = nlp.meta
         corpus_hash = str(meta.get("corpus", {}).get("sha256", ""))[:8] or "untracked"
-        self.version = f"{meta.get('version', '0.0.0')}+{corpus_hash}.t{taxonomy.digest[:6]}"
+        self.version = (
+            f"{meta.get('version', '0.0.0')}+{corpus_hash}.t{taxonomy.digest[:6]}"
+            f".r{rules_digest()[:6]}"
+        )
 
     @classmethod
     def load(
@@ -292,3 +305,28 @@ def _rule_pipes() -> tuple[str, ...]:
     from nlp.components import RULE_PIPES
 
     return RULE_PIPES
+
+
+def rules_digest() -> str:
+    """sha256 of the code of RULE_MODULES, comments, docstrings and layout left out."""
+    here = Path(__file__).resolve().parent
+    return code_digest((here / f"{name}.py").read_text(encoding="utf-8") for name in RULE_MODULES)
+
+
+def code_digest(sources: Iterable[str]) -> str:
+    """sha256 of Python sources' syntax trees: what the code does, not how it is written down."""
+    digest = hashlib.sha256()
+    for source in sources:
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (
+                isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
+                node.body = body[1:] or [ast.Pass()]
+        digest.update(ast.dump(tree).encode())
+    return digest.hexdigest()

@@ -40,10 +40,24 @@ def test_tag_fields_have_the_promised_types(tagger: Tagger) -> None:
     assert tag.theme_key and tag.theme_label
 
 
-def test_version_names_release_corpus_and_taxonomy(tagger: Tagger) -> None:
+def test_version_names_release_corpus_taxonomy_and_rules(tagger: Tagger) -> None:
+    from nlp.tagger import rules_digest
+
     release, local = tagger.version.split("+")
     assert release == tagger.nlp.meta["version"]
     assert local.startswith(tagger.nlp.meta["corpus"]["sha256"][:8])
+    # a rule change tags the warehouse's items again, as a new model or taxonomy does
+    assert local.endswith(f".r{rules_digest()[:6]}")
+
+
+def test_the_rules_part_of_the_version_reads_code_not_comments() -> None:
+    from nlp.tagger import code_digest
+
+    rule = 'def cap(x):\n    """Caps x."""\n    return min(x, 0.2)  # the cap\n'
+    reworded = 'def cap(x):\n    """Keeps x at 0.2 or below."""\n\n    return min(x,0.2)\n'
+    changed = 'def cap(x):\n    """Caps x."""\n    return min(x, 0.3)\n'
+    assert code_digest([rule]) == code_digest([reworded])
+    assert code_digest([rule]) != code_digest([changed])
 
 
 @pytest.mark.parametrize(
