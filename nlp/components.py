@@ -295,20 +295,20 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     boosts: dict[str, float] = {}
     documented = False
     negators = not NEGATORS.isdisjoint(words)
-    # a cue word inside a compound is another word: "add-on" is no request to add anything
-    compounded = {i for hit in found if hit.label == "compound" for i in range(hit.start, hit.end)}
+    # a cue word inside a compound is another word: "add-on" is no request to add anything, and
+    # "memory" in "out of memory" no sign of slowness; a cue that is the whole compound stands
+    compounds = {(hit.start, hit.end) for hit in found if hit.label == "compound"}
     # and the problem words of a problem said to be solved are no hint of one
-    compounded |= {
-        i
+    compounds |= {
+        (hit.start, hit.end)
         for hit in found
         if hit.label == "resolved" and not (negators and rules.negated_at(words, hit.start))
-        for i in range(hit.start, hit.end)
     }
     for hit in found:
         cue = CUES.get(hit.label)
         if cue is None:
             continue
-        if compounded and hit.start in compounded:
+        if compounds and _inside_a_compound(hit, compounds):
             continue
         intent, weight = cue
         if negators and intent in NEGATABLE and rules.cue_negated(words, hit.start):
@@ -327,6 +327,13 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     if "question" not in boosts and _opens_a_question(words):
         boosts["question"] = CUE_WEIGHT
     return boosts
+
+
+def _inside_a_compound(hit: Found, compounds: set[tuple[int, int]]) -> bool:
+    return any(
+        start <= hit.start < end and (hit.start, hit.end) != (start, end)
+        for start, end in compounds
+    )
 
 
 # What a text asking for help may be about instead of a question: "the sync stopped, any help

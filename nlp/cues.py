@@ -60,6 +60,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "having trouble", "have trouble", "got a problem", "has a problem", "there is a problem",
         "there's a problem", "problem with", "problems with", "issue with", "issues with",
         "trouble with", "same problem", "same issue", "screwed up", "messed up",
+        "out of memory", "memory error", "memory errors", "out of space",
         "stopped functioning", "not functioning", "cease to function", "ceased to function",
         "is gone", "are gone", "off by", "died", "is dead", "fell over", "packed in", "greyed out", "grayed out", "does nothing", "kicked me out", "kicks me out", "kicking me out", "reappearing", "reappears", "unexpected error", "broke again", "never shows up", "never show up", "don't add up", "doesn't add up", "gone wonky", "wrong language",
         "down for", "overwrote", "overwrites", "doesn't actually", "does not actually", "keeps coming back", "keep coming back", "show up twice", "shows up twice", "end up in spam", "negative numbers", "is missing", "are missing", "not showing", "isn't showing", "never received",

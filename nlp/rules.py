@@ -100,6 +100,8 @@ HELP_SIGN_OFFS: Final = (
 COMPOUNDS: Final = (
     "add - on", "add - ons", "add - in", "add - ins", "slow - motion", "slow - mo",
     "bug - free", "error - free", "crash - free", "lag - free", "cost - free", "free - to",
+    # running out of memory is a failure, not slowness: "memory" is no speed hint in these
+    "out of memory", "memory error", "memory errors", "low memory",
     # the support team is no request for support: "contact its support for more help"
     "contact support", "contact its support", "contact their support", "contact your support",
     "contact the support", "contacted support", "ask support", "asked support",

@@ -618,3 +618,13 @@ def test_please_and_add_alone_ask_for_no_feature(text: str, requested: bool) -> 
 
     words, found = found_in(text)
     assert ("feature_request" in _boosts(found, words)) == requested
+
+
+def test_running_out_of_memory_is_a_failure_not_slowness(tagger: "Tagger") -> None:
+    from nlp.components import _boosts
+
+    [tag] = tagger.tag(["The app runs out of memory on large files."])
+    assert "bug" in tag.intents and "performance" not in tag.intents, tag.intents
+    words, found = found_in("Keeps throwing a memory error on big imports.")
+    boosts = _boosts(found, words)
+    assert "bug" in boosts and "performance" not in boosts
