@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from nlp.components import TaxonomyMatcher
+from nlp.components import TaxonomyMatcher, _boosts
 from nlp.phrases import Found
 from nlp.rules import cue_negated, has_churn_cue, is_sarcastic, severity
 from nlp.tokens import words_of
@@ -27,6 +27,12 @@ def found_in(text: str) -> tuple[list[str], list[Found]]:
 
 def labels_in(text: str) -> set[str]:
     return {hit.label for hit in found_in(text)[1]}
+
+
+def boosted(text: str) -> set[str]:
+    """The intents the text's wording (cues and hints) lifts, before any model reads it."""
+    words, found = found_in(text)
+    return set(_boosts(found, words))
 
 
 @pytest.mark.parametrize(
@@ -475,10 +481,7 @@ def test_a_fault_told_without_a_fault_word(tagger: "Tagger", text: str, expected
     ],
 )  # fmt: skip
 def test_a_cue_word_inside_a_compound_or_a_saying_is_no_cue(text: str, intent: str) -> None:
-    from nlp.components import _boosts
-
-    words, found = found_in(text)
-    assert intent not in _boosts(found, words)
+    assert intent not in boosted(text)
 
 
 @pytest.mark.parametrize(
@@ -580,10 +583,7 @@ def test_a_title_naming_what_to_support_is_tagged_a_request(tagger: "Tagger", te
     ],
 )
 def test_a_problem_said_to_be_solved_hints_at_no_fault(text: str, hinted: bool) -> None:
-    from nlp.components import _boosts
-
-    words, found = found_in(text)
-    assert ("bug" in _boosts(found, words)) == hinted
+    assert ("bug" in boosted(text)) == hinted
 
 
 @pytest.mark.parametrize(
@@ -614,17 +614,11 @@ def test_an_order_for_something_new_is_a_request(text: str, order: bool) -> None
     ],
 )
 def test_please_and_add_alone_ask_for_no_feature(text: str, requested: bool) -> None:
-    from nlp.components import _boosts
-
-    words, found = found_in(text)
-    assert ("feature_request" in _boosts(found, words)) == requested
+    assert ("feature_request" in boosted(text)) == requested
 
 
 def test_running_out_of_memory_is_a_failure_not_slowness(tagger: "Tagger") -> None:
-    from nlp.components import _boosts
-
     [tag] = tagger.tag(["The app runs out of memory on large files."])
     assert "bug" in tag.intents and "performance" not in tag.intents, tag.intents
-    words, found = found_in("Keeps throwing a memory error on big imports.")
-    boosts = _boosts(found, words)
+    boosts = boosted("Keeps throwing a memory error on big imports.")
     assert "bug" in boosts and "performance" not in boosts
