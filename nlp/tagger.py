@@ -308,7 +308,7 @@ def _rule_pipes() -> tuple[str, ...]:
     return RULE_PIPES
 
 
-@functools.cache  # read once: the code this process loaded, not a later edit on disk (~0.1 s)
+@functools.cache  # read once per process (~0.1 s), at the first tagger it loads
 def rules_digest() -> str:
     """sha256 of the code of RULE_MODULES, comments, docstrings and layout left out."""
     here = Path(__file__).resolve().parent
