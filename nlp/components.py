@@ -297,13 +297,16 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     negators = not NEGATORS.isdisjoint(words)
     # a cue word inside a compound is another word: "add-on" is no request to add anything, and
     # "memory" in "out of memory" no sign of slowness; a cue that is the whole compound stands
-    compounds = {(hit.start, hit.end) for hit in found if hit.label == "compound"}
-    # and the problem words of a problem said to be solved are no hint of one
-    compounds |= {
-        (hit.start, hit.end)
-        for hit in found
-        if hit.label == "resolved" and not (negators and rules.negated_at(words, hit.start))
-    }
+    # (each covered word position -> the compounds covering it: one look per cue, however many
+    # compounds a hostile text repeats)
+    compounds: dict[int, set[tuple[int, int]]] = {}
+    for hit in found:
+        # and the problem words of a problem said to be solved are no hint of one
+        if hit.label == "compound" or (
+            hit.label == "resolved" and not (negators and rules.negated_at(words, hit.start))
+        ):
+            for i in range(hit.start, hit.end):
+                compounds.setdefault(i, set()).add((hit.start, hit.end))
     for hit in found:
         cue = CUES.get(hit.label)
         if cue is None:
@@ -329,11 +332,9 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
     return boosts
 
 
-def _inside_a_compound(hit: Found, compounds: set[tuple[int, int]]) -> bool:
-    return any(
-        start <= hit.start < end and (hit.start, hit.end) != (start, end)
-        for start, end in compounds
-    )
+def _inside_a_compound(hit: Found, compounds: dict[int, set[tuple[int, int]]]) -> bool:
+    """Does the cue start inside a compound it is not the whole of?"""
+    return any(span != (hit.start, hit.end) for span in compounds.get(hit.start, ()))
 
 
 # What a text asking for help may be about instead of a question: "the sync stopped, any help
