@@ -74,8 +74,8 @@ NOT_A_BUG: Final = (
     "no bug", "not bugs", "never a bug", "not a bug as such", "not broken",
     "no bugs", "nothing is broken",
 )
-# Asking for help: what the writer wants is an answer, whatever else the text says. "Thanks in
-# advance" and "any help would be appreciated" thank nobody for anything yet.
+# Asking for help: what the writer wants is an answer, whatever else the text says. "Any help
+# would be appreciated" thanks nobody for anything yet.
 HELP_SEEKING: Final = (
     "any help", "any advice", "any suggestions", "any ideas", "any pointers", "any tips",
     "help would be appreciated", "help is appreciated", "help would be great", "please help",
@@ -269,30 +269,22 @@ UPDATING_TO: Final = frozenset({("update", "to"), ("update", "your"), ("upgrade"
                                 ("upgrade", "your")})  # fmt: skip
 
 
-def _list_marker(words: Sequence[str], i: int) -> int:
-    """The index after a step's marker ("(A)", "2)", "b."), or i if there is none."""
-    j = i + 1 if i < len(words) and words[i] == "(" else i
-    if (
-        j + 1 < len(words)
-        and len(words[j]) <= 2
-        and words[j].isalnum()
-        and words[j + 1]
-        in (
-            ")",
-            ".",
-        )
-    ):
-        return j + 2
+def _opening(words: Sequence[str], lead_ins: frozenset[str] = ADVICE_LEAD_INS) -> int:
+    """Where a text's own words start: after a step's marker ("(A)", "2)", "b.") and the words
+    that may come before advice, a request or a question ("Then", "Also", "-")."""
+    i = 1 if words[:1] == ["("] else 0
+    marked = i + 1 < len(words) and len(words[i]) <= 2 and words[i].isalnum()
+    i = i + 2 if marked and words[i + 1] in (")", ".") else 0
+    while i < len(words) and words[i] in lead_ins:
+        i += 1
     return i
 
 
 def gives_advice(words: Sequence[str]) -> bool:
     """Does the text open with steps for its reader ("Try ...", "Click ...", "You can ...")?"""
-    i = _list_marker(words, 0)
+    i = _opening(words)
     if tuple(words[i : i + 3]) == ("would", "you", "please"):  # a helper's polite step
-        i += 3
-    while i < len(words) and words[i] in ADVICE_LEAD_INS:
-        i += 1
+        i = _opening(words[i + 3 :]) + i + 3
     if i >= len(words):
         return False
     after = words[i + 1] if i + 1 < len(words) else ""
@@ -311,9 +303,6 @@ def gives_advice(words: Sequence[str]) -> bool:
     return (words[i], after) in ADVICE_OPENERS and third not in NOT_ADVICE_AFTER
 
 
-QUESTION_OPENERS_OF_TITLES: Final = frozenset(
-    {"how", "what", "why", "where", "when", "which", "who"}
-)
 # An idea-board or ticket title naming what should be supported: "SAML support", "Dark mode
 # support", "Alpha channel support in the editor". Not the support team: "Great support",
 # "Contact support", "Premium support".
@@ -329,29 +318,10 @@ NOT_A_FEATURE_SUPPORTED: Final = frozenset(
 )  # fmt: skip
 # A title names a thing; a sentence with a person in it ("I'm going to contact Acme support")
 # or a question ("How to disable sync support") is no title.
-NOT_IN_A_TITLE: Final = (
-    frozenset(
-        {
-            "i",
-            "i'm",
-            "i'll",
-            "i've",
-            "we",
-            "we're",
-            "we'll",
-            "you",
-            "you're",
-            "he",
-            "she",
-            "they",
-            "my",
-            "our",
-            "your",
-            "going",
-        }
-    )
-    | QUESTION_OPENERS_OF_TITLES
-)
+NOT_IN_A_TITLE: Final = frozenset(
+    {"i", "i'm", "i'll", "i've", "we", "we're", "we'll", "you", "you're", "he", "she", "they",
+     "my", "our", "your", "going", "how", "what", "why", "where", "when", "which", "who"}
+)  # fmt: skip
 TITLE_WORDS: Final = 8
 
 
@@ -384,9 +354,7 @@ ORDERING: Final = {
 
 def orders_a_feature(words: Sequence[str]) -> bool:
     """Does the text open with an order for something new ("Add a ...", "Bring back ...")?"""
-    i = _list_marker(words, 0)
-    while i < len(words) and words[i] in ADVICE_LEAD_INS and words[i] != "please":
-        i += 1
+    i = _opening(words, ADVICE_LEAD_INS - {"please"})  # "please add" is a cue of its own
     if i + 1 >= len(words):
         return False
     return words[i + 1] in ORDERING.get(words[i], frozenset())
@@ -398,8 +366,6 @@ BARE_REPLY_WORDS: Final = frozenset(
      "correct", "exactly", "indeed", "agreed", "true", "bump", "same", "here", "me", "too",
      "why", "what", "really", "seriously", "huh", "wth", "wtf", "nothing", "say"}
 )  # fmt: skip
-
-
 BARE_REPLY_TOKENS: Final = 8  # "(yes!!)" and the like; a longer text says more
 
 
@@ -441,9 +407,7 @@ CHECKING_VERBS: Final = frozenset(
 def asks_the_reader(words: Sequence[str]) -> bool:
     """Does the text open with a check put to its reader ("Have you tried restarting?", "Could
     you try safe mode?") or a helper's follow-up ("Did this help?", "Do you mean ...")?"""
-    i = 0
-    while i < len(words) and words[i] in ADVICE_LEAD_INS:
-        i += 1
+    i = _opening(words)
     head = tuple(words[i : i + 4])
     if head in CHECKS_ON_THE_READER:
         return True

@@ -32,8 +32,9 @@ CLAUSE_OPENS: Final = frozenset(
 
 
 # An export read in the wrong encoding turns a curly apostrophe or an emoji into "?" or "??":
-# "can??t", "I??m", "Thanks??!", "Please??: go to ...". Such marks ask nothing: the apostrophe
-# comes back in a contraction, and a run of them right before ":" or ";" is dropped.
+# "can??t", "I??m", "Please??: go to ...". Such marks ask nothing: the apostrophe comes back in a
+# contraction, and a run of them right before ":" or ";" is dropped. "Thanks??!" stays: a "?"
+# there may be one.
 MISREAD_APOSTROPHE: Final = re.compile(r"\b(\w{1,12})\?+(t|s|m|d|ll|re|ve)\b")
 MISREAD_MARK: Final = re.compile(r"(?<=\w)\?+(?=[:;])")
 CONTRACTION_HEADS: Final = frozenset(
