@@ -20,7 +20,13 @@ from flows.stages.tag_cluster import tag_on_cluster, worker_count
 from flows.stages.tagging import Classifiers, count_untagged, tag_items
 from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
-from flows.warehouse.dbt import DbtOutcome, run_dbt
+from flows.warehouse.dbt import (
+    DBT_PROJECT_DIR,
+    DbtOutcome,
+    definition,
+    follows_last_build,
+    run_dbt,
+)
 
 
 @task(name="extract", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -148,19 +154,14 @@ def build_marts_after_notify(
 
     Run after notify, right after the marts build of the same night and clock
     (``before_notify``): what the night's messages and escalations cannot reach is already as
-    that build left it, and what it left out is built here. The item-grain models (fct_feedback
-    and the stages and SLA clocks under it) compute again only the items notify touched.
+    that build left it, and what it left out is built here. The item-grain tables (under
+    fct_feedback and the stages and SLA clocks) compute again only the items notify touched.
     """
-    return _dbt_build(settings, "marts_after_notify", as_of, night, after_notify=True)
+    return _dbt_build(settings, "marts_after_notify", as_of, night)
 
 
 def _dbt_build(
-    settings: Settings,
-    selector: str,
-    as_of: datetime,
-    night: date | None = None,
-    *,
-    after_notify: bool = False,
+    settings: Settings, selector: str, as_of: datetime, night: date | None = None
 ) -> DbtOutcome:
     """`dbt build` of one selector from dbt_project/selectors.yml, without its unit tests.
 
@@ -168,7 +169,18 @@ def _dbt_build(
     (`tests/flows/test_nightly.py::test_the_dbt_unit_tests_pass`) and with a hand-run
     `dbt build`, not in the nightly, where they took 1.2-1.4 s of each marts build whatever its
     size (the million- and 100,000-item benches' run_results).
+
+    The item-grain tables are updated in place when the warehouse's last build allows it (same
+    definition, clock not gone back; flows.warehouse.dbt.follows_last_build): a night then
+    computes the items that arrived or changed, not every item it holds.
     """
+    project = settings.dbt_project_dir or DBT_PROJECT_DIR
+    incremental = follows_last_build(
+        settings.warehouse,
+        as_of=as_of,
+        night=night,
+        definition=definition(project.resolve(), settings.dbt_vars()),
+    )
     return run_dbt(
         ["build", "--selector", selector, "--exclude-resource-type", "unit_test"],
         warehouse=settings.warehouse,
@@ -178,7 +190,7 @@ def _dbt_build(
         night=night,
         thresholds=settings.dbt_vars(),
         memory_limit=settings.dbt_memory_limit,
-        after_notify=after_notify,
+        incremental=incremental,
     )
 
 

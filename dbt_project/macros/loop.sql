@@ -11,6 +11,26 @@
     end
 {%- endmacro %}
 
+{#- The four SLA clocks' statuses at as_of and how many are breached, from a row with their
+    done and due columns (int_feedback_sla_unclocked, int_feedback_unclocked): the select list
+    of the views fct_feedback_sla and fct_feedback. -#}
+{% macro sla_statuses() -%}
+    {%- set clocks = [
+        ('ack', 'acknowledged_at', 'ack_due_at'),
+        ('first_plan', 'first_planned_at', 'first_plan_due_at'),
+        ('detractor_contact', 'detractor_contacted_at', 'detractor_contact_due_at'),
+        ('product_response', 'product_responded_at', 'product_response_due_at'),
+    ] -%}
+    {%- for name, done_at, due_at in clocks %}
+        {{ sla_status(done_at, due_at) }} as {{ name }}_sla_status,
+    {%- endfor %}
+        {#- every item has an acknowledge clock: a null there (no policy) stays null -#}
+        ({{ sla_status('acknowledged_at', 'ack_due_at') }} = 'breached')::integer
+        {%- for name, done_at, due_at in clocks[1:] %}
+        + coalesce(({{ sla_status(done_at, due_at) }} = 'breached')::integer, 0)
+        {%- endfor %} as breached_slas
+{%- endmacro %}
+
 {#- The account segment of an ARR figure: bands a CS team plans coverage by. -#}
 {% macro arr_band(arr) -%}
     case

@@ -40,15 +40,25 @@
     of the night's day), so without the second test the night's own acknowledgments would only
     appear in the marts a day later. Without `night` only the clock counts. -#}
 {% macro done_by_night(at_column, run_date_column='run_date') -%}
+    {%- if night() == 'null' -%}
+        ({{ at_column }} <= {{ as_of() }})
+    {%- else -%}
+        ({{ at_column }} <= {{ as_of() }}
+        or {{ run_date_column }} <= {{ night() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The night being run as a SQL date (var `night`, else LOOPKEEPER_NIGHT, read at execution
+    only), or `null` when none is given. -#}
+{% macro night() -%}
     {%- set night = var('night', none) -%}
     {%- if (night is none or night | string | trim == '') and execute -%}
         {%- set night = env_var('LOOPKEEPER_NIGHT', '') -%}
     {%- endif -%}
     {%- if night is none or night | string | trim == '' -%}
-        ({{ at_column }} <= {{ as_of() }})
+        null
     {%- else -%}
-        ({{ at_column }} <= {{ as_of() }}
-        or {{ run_date_column }} <= cast('{{ night | string | trim | replace("'", "''") }}' as date))
+        cast('{{ night | string | trim | replace("'", "''") }}' as date)
     {%- endif -%}
 {%- endmacro %}
 

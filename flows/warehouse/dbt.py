@@ -6,6 +6,7 @@ DuckDB allows one writer: ``run_dbt`` closes dbt's connection before handing the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -16,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+# The tables Loopkeeper writes itself, which the models read (flows/warehouse/schema).
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+# What dbt writes into a project folder when run there by hand: not part of the definition.
+NOT_DEFINITION = {"target", "logs", ".user.yml"}
 
 
 class DbtError(RuntimeError):
@@ -54,7 +59,7 @@ def run_dbt(
     night: date | None = None,
     thresholds: Mapping[str, object] | None = None,
     memory_limit: str | None = None,
-    after_notify: bool = False,
+    incremental: bool = False,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
@@ -66,8 +71,9 @@ def run_dbt(
     None leaves DuckDB's default. It reaches the profile as an environment variable, so it does
     not make dbt parse again either.
 
-    ``after_notify``: the night's build after notify, right after its first marts build: the
-    item-grain models compute again only the items notify touched (macros/after_notify.sql).
+    ``incremental``: the item-grain tables compute again only the items whose rows can have
+    changed since the warehouse's last build (dbt_project/macros/item_grain.sql); only for a
+    warehouse ``follows_last_build`` says it may. Otherwise they are rebuilt in full.
 
     The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
     not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
@@ -75,7 +81,7 @@ def run_dbt(
     clock = {
         "LOOPKEEPER_AS_OF": as_of.strftime("%Y-%m-%d %H:%M:%S"),
         "LOOPKEEPER_NIGHT": night.isoformat() if night is not None else "",
-        "LOOPKEEPER_MARTS_PASS": "after_notify" if after_notify else "",
+        "LOOPKEEPER_MARTS_PASS": "incremental" if incremental else "",
     }
     from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
 
@@ -101,6 +107,7 @@ def run_dbt(
         {
             "LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "LOOPKEEPER_DEFINITION": definition(project, thresholds),
             **clock,
             **({"LOOPKEEPER_DUCKDB_MEMORY_LIMIT": memory_limit} if memory_limit else {}),
         }
@@ -129,6 +136,55 @@ def run_dbt(
         warned=sum(s == "warn" for s in statuses),
         skipped=sum(s == "skipped" for s in statuses),
     )
+
+
+def definition(project_dir: Path, thresholds: Mapping[str, object] | None = None) -> str:
+    """A digest of everything that decides what a build writes besides the data: every file of
+    the dbt project, the schema of the tables Loopkeeper writes, the thresholds, and the dbt and
+    DuckDB versions. An item-grain table built under another definition is rebuilt in full.
+    """
+    import dbt.version
+    import duckdb
+
+    digest = hashlib.sha256()
+    digest.update(json.dumps(dict(thresholds or {}), sort_keys=True, default=str).encode())
+    digest.update(f"dbt {dbt.version.__version__} duckdb {duckdb.__version__}".encode())
+    for root in (project_dir, SCHEMA_DIR):
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if path.is_file() and relative.parts[0] not in NOT_DEFINITION:
+                digest.update(f"\0{root.name}/{relative.as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def follows_last_build(
+    warehouse: Path, *, as_of: datetime, night: date | None, definition: str
+) -> bool:
+    """Whether a build of ``warehouse`` may update the item-grain tables in place: the last build
+    ran with the same ``definition``, and neither the clock nor the night went back since.
+
+    False for a warehouse never built, built by hand (no definition recorded) or by an older
+    Loopkeeper (no record at all): the build is then a full one, which records it.
+    """
+    import duckdb
+
+    from flows.warehouse.connection import open_warehouse
+
+    try:
+        with open_warehouse(warehouse, read_only=True) as con:
+            row = con.execute(
+                "select fingerprint, as_of, night from intermediate.int_item_grain_baseline"
+                " where kind = 'clock'"
+            ).fetchall()
+    except (duckdb.Error, FileNotFoundError):  # no warehouse, table or column yet
+        return False
+    if len(row) != 1:
+        return False
+    built_with, built_as_of, built_night = row[0]
+    if built_with != definition or built_as_of is None or built_as_of > as_of.replace(tzinfo=None):
+        return False
+    return night is None or built_night is None or built_night <= night
 
 
 def _close_duckdb() -> None:

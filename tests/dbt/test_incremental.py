@@ -1,5 +1,6 @@
-"""The feedback sources' staging models, int_feedback_items and int_feedback_items_tagged are
-incremental: a night's incremental run equals a full rebuild."""
+"""The feedback sources' staging models, int_feedback_items, int_feedback_items_tagged and the
+item-grain tables under fct_feedback are incremental: a night's incremental run equals a full
+rebuild."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from flows.stages.validate import set_aside
 
@@ -28,8 +30,15 @@ COMPARED = (
     "intermediate.int_feedback_items_tagged",
     "intermediate.int_feedback_items_keyword_matched",
     "intermediate.int_feedback_roadmap_mentions",
+    "intermediate.int_feedback_stage_events",
+    "intermediate.int_feedback_stages_unclocked",
+    "intermediate.int_feedback_sla_unclocked",
+    "intermediate.int_feedback_unclocked",
+    # what the next incremental build compares with: taken again once the tables are updated
+    "intermediate.int_item_grain_baseline",
     "marts.fct_feedback",
     "marts.fct_feedback_stages",
+    "marts.fct_feedback_sla",
     "marts.fct_theme_impact",
 )
 
@@ -41,7 +50,13 @@ insert into raw.nps_responses (
     _source, _file, _record, _loaded_at, _row_hash
 ) values
     ('r9', 'kim@tailspin.dev', '8', 'Fine', '2026-11-05T09:00:00Z', 'q4',
-     'nps', 'nps/export-1.csv', 1, '2026-11-13 02:30:00', 'n9');
+     'nps', 'nps/export-1.csv', 1, '2026-11-13 02:30:00', 'n9'),
+    -- an answer nothing later touches: an incremental build keeps its rows as they are
+    ('r8', 'sam.ortiz@contoso-health.io', '10', 'Love the new reports', '2026-11-02T09:00:00Z',
+     'q4', 'nps', 'nps/export-1.csv', 2, '2026-11-13 02:30:00', 'n8'),
+    -- a detractor of the same account, whom a CSM note loaded later turns out to have contacted
+    ('r6', 'sam.ortiz@contoso-health.io', '5', 'Too many clicks', '2026-11-02T10:00:00Z',
+     'q4', 'nps', 'nps/export-1.csv', 3, '2026-11-13 02:30:00', 'n6');
 -- a second version of a QBR bullet, kept by the first build
 insert into raw.note_items values
     ('n1', '001A', 'qbr', '2026-10-28', 'dana@loopkeeper-demo.io', '[Dana Whitfield, Priya Raman]',
@@ -91,6 +106,18 @@ insert into raw.note_items values
 insert into raw.roadmap_items values
     ('RM-2', 'Dark mode', 'dark mode;theme;timing', 'Declined', '', '2026-09-01', '', '',
      'roadmap', 'roadmap/roadmap-1114.csv', 1, '2026-11-14 02:00:00', 'rm2b');
+-- what the loop did in between: nps:r1's parked acknowledgment sent and the dark-mode theme
+-- escalated; and a CSM's call note on r6's account, dated before the first night but
+-- exported only now: r6 was contacted
+update ops.outbox set status = 'sent', sent_at = '2026-11-07 09:00:00'
+where message_key = 'ack:nps:r1';
+insert into ops.escalations values
+    ('other.feature_request.dark', 'Dark mode', '2026-11-08 00:00:00', 'escalations/dark.md', 1,
+     9000, 'arr', '2026-11-08');
+insert into raw.note_items values
+    ('n2', '002B', 'csm', '2026-11-03', 'dana@loopkeeper-demo.io', '[Dana Whitfield]',
+     '1', 'Called Sam about the reports.',
+     'notes', 'notes/contoso-call.md', 1, '2026-11-14 02:00:00', 'c1');
 """
 
 # Rows a person sets aside between the nights (`loopkeeper quarantine`): r4's only version (it
@@ -122,8 +149,31 @@ def _load(path: Path, loads: str) -> None:
         con.close()
 
 
+def _build_marking_rows(path: Path, as_of: str, dbt: DbtRun) -> set[str]:
+    """Build at ``as_of`` with every item's fct_feedback row marked first; returns the items whose
+    row kept the mark (an incremental build did not compute them again), marks taken off."""
+    with duckdb.connect(str(path)) as con:
+        before = con.execute(
+            "select item_id, hours_to_ack from intermediate.int_feedback_unclocked"
+        ).fetchall()
+        con.execute("update intermediate.int_feedback_unclocked set hours_to_ack = -1")
+    dbt(MODELS, path, as_of)
+    with duckdb.connect(str(path)) as con:
+        kept = {
+            row[0]
+            for row in con.execute(
+                "select item_id from intermediate.int_feedback_unclocked where hours_to_ack = -1"
+            ).fetchall()
+        }
+        con.executemany(
+            "update intermediate.int_feedback_unclocked set hours_to_ack = ? where item_id = ?",
+            [[hours, item_id] for item_id, hours in before if item_id in kept],
+        )
+    return kept
+
+
 def test_incremental_run_equals_full_refresh(
-    tmp_path: Path, dbt: DbtRun, raw_layer: RawLayer
+    tmp_path: Path, dbt: DbtRun, raw_layer: RawLayer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     incremental = tmp_path / "incremental" / "loopkeeper.duckdb"
     incremental.parent.mkdir()
@@ -137,7 +187,23 @@ def test_incremental_run_equals_full_refresh(
             assert set_aside(con, table, file, [record], "wrong export", datetime(2026, 11, 14, 3))
     finally:
         con.close()
-    dbt(MODELS, incremental, LATER)
+    # as the flows ask for it when the last build allows (flows.warehouse.dbt.follows_last_build)
+    monkeypatch.setenv("LOOPKEEPER_MARTS_PASS", "incremental")
+    kept = _build_marking_rows(incremental, LATER, dbt)
+    monkeypatch.delenv("LOOPKEEPER_MARTS_PASS")
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        [(changed,)] = con.execute(
+            "select count(*) from intermediate.int_item_grain_changes"
+        ).fetchall()
+    # computed again: the new, changed and re-tagged items, the ones a message, escalation or
+    # note reached; kept: the rest, and nothing else was rebuilt
+    assert kept == {"nps:r8"}
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        [(contacted,)] = con.execute(
+            "select detractor_contact_method from marts.fct_feedback_sla where item_id = 'nps:r6'"
+        ).fetchall()
+    assert contacted == "note"
+    assert changed == 0  # emptied once the tables were updated
 
     rebuilt = tmp_path / "rebuilt" / "loopkeeper.duckdb"
     rebuilt.parent.mkdir()
@@ -187,3 +253,71 @@ def test_incremental_run_for_an_earlier_night_drops_items_not_yet_visible(
 
     assert backfilled == _rows(path)
     assert "nps:r3" not in {row[0] for row in backfilled["intermediate.int_feedback_items_tagged"]}
+
+
+# What the first night's own run did, after its as_of: a detractor's hand-off, and an
+# escalation of the theme of r6, which no message answers. Its marts date them at that night's
+# as_of; the next night's at their real time, since both are done by then.
+OWN_RUN = """
+insert into raw.nps_responses (
+    response_id, email, score, comment, responded_at, survey_id,
+    _source, _file, _record, _loaded_at, _row_hash
+) values
+    ('r7', 'sam.ortiz@contoso-health.io', '4', 'Reports are slow', '2026-11-05T09:00:00Z', 'q4',
+     'nps', 'nps/export-1.csv', 1, '2026-11-05 12:00:00', 'n7'),
+    ('r6', 'sam.ortiz@contoso-health.io', '8', 'Reports are slow', '2026-11-05T09:00:00Z', 'q4',
+     'nps', 'nps/export-1.csv', 2, '2026-11-05 12:00:00', 'n6');
+insert into raw.feedback_tags values
+    ('nps:r6', 'tagger-2', 'performance', 'performance', 'negative', -0.5, 'medium', 'reports',
+     '', 'reports.slow', 'Slow reports', 'Reports are slow', '2026-11-05 13:00:00');
+insert into ops.outbox (
+    message_key, kind, item_id, account_id, to_email, from_email, subject, body_text, body_html,
+    status, created_at, sent_at, run_date
+) values
+    ('handoff:nps:r7', 'handoff', 'nps:r7', '002B', 'dana@loopkeeper-demo.io', 'cs@example.com',
+     'Detractor', 'Detractor', '<p>Detractor</p>', 'sent', '2026-11-06 02:00:00',
+     '2026-11-06 02:10:00', '2026-11-06');
+insert into ops.escalations values
+    ('reports.slow', 'Slow reports', '2026-11-06 02:20:00', 'escalations/reports.md', 1,
+     9000, 'arr', '2026-11-06');
+"""
+
+
+def test_the_nights_own_actions_get_their_real_time_the_next_night_in_place(
+    tmp_path: Path, dbt: DbtRun, raw_layer: RawLayer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is loaded between the nights: only the clock moves, so an incremental build
+    computes again just the items it crossed, and equals a full rebuild."""
+    path = tmp_path / "incremental" / "loopkeeper.duckdb"
+    path.parent.mkdir()
+    raw_layer(path)
+    _load(path, OWN_RUN)
+    monkeypatch.setenv("LOOPKEEPER_NIGHT", "2026-11-06")
+    dbt(MODELS, path, EARLIER)
+
+    def contacted() -> list[tuple[Any, ...]]:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.execute(
+                "select detractor_contacted_at, theme_escalated_at from marts.fct_feedback"
+                " where item_id in ('nps:r6', 'nps:r7') order by item_id"
+            ).fetchall()
+
+    assert contacted() == [(None, datetime(2026, 11, 6)), (datetime(2026, 11, 6), None)]
+    monkeypatch.setenv("LOOPKEEPER_NIGHT", "2026-11-10")
+    monkeypatch.setenv("LOOPKEEPER_MARTS_PASS", "incremental")
+    kept = _build_marking_rows(path, LATER, dbt)
+    assert contacted() == [
+        (None, datetime(2026, 11, 6, 2, 20)),
+        (datetime(2026, 11, 6, 2, 10), None),
+    ]
+    # computed again: the items the clock crossed (the hand-off's, the escalated theme's,
+    # and those a later tagging or message reached); the rest kept as they were
+    assert "nps:r2" in kept and not kept & {"nps:r6", "nps:r7"}
+
+    monkeypatch.delenv("LOOPKEEPER_MARTS_PASS")
+    rebuilt = tmp_path / "rebuilt" / "loopkeeper.duckdb"
+    rebuilt.parent.mkdir()
+    shutil.copy(path, rebuilt)
+    dbt([*MODELS, "--full-refresh"], rebuilt, LATER)
+    got, want = _rows(path), _rows(rebuilt)
+    assert got == want

@@ -159,17 +159,32 @@ def test_the_later_nights_incremental_models_equal_a_rebuild_from_scratch(
     from flows.settings.config import load_settings
     from flows.warehouse.dbt import run_dbt
 
-    models = ("intermediate.int_feedback_items", "intermediate.int_feedback_items_tagged")
+    """The later night's builds (its first marts build and the one after notify) updated the
+    incremental models in place, the item-grain tables included: the same rows as rebuilding
+    them from scratch on the night's data."""
+    models = (
+        "intermediate.int_feedback_items",
+        "intermediate.int_feedback_items_tagged",
+        "intermediate.int_feedback_stage_events",
+        "intermediate.int_feedback_stages_unclocked",
+        "intermediate.int_feedback_sla_unclocked",
+        "intermediate.int_feedback_unclocked",
+        "marts.fct_feedback",
+        "marts.fct_feedback_stages",
+        "marts.fct_feedback_sla",
+    )
     nightly_built = later["paths"]["warehouse"]
     rebuilt = tmp_path / "rebuilt.duckdb"
     shutil.copyfile(nightly_built, rebuilt)
-    as_of = as_of_for(NEXT_NIGHT, load_settings().timezone)
-    selected = "int_feedback_items int_feedback_items_tagged"
+    settings = load_settings()
+    as_of = as_of_for(NEXT_NIGHT, settings.timezone)
+    selected = "int_feedback_items int_feedback_items_tagged int_item_grain_baseline+"
     run_dbt(
         ["run", "--full-refresh", "--select", selected],
         warehouse=rebuilt,
         as_of=as_of,
         night=NEXT_NIGHT,
+        thresholds=settings.dbt_vars(),
     )
     for model in models:
         got = query(nightly_built, f"select * from {model} order by all")

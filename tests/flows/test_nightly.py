@@ -162,7 +162,7 @@ RUN_TIME_COLUMNS = {
 
 
 # ...and of one table each: a hash over a message's row, its send time included.
-RUN_TIME_CELLS = {("_cursors", "updated_at"), ("int_notify_baseline", "fingerprint")}
+RUN_TIME_CELLS = {("_cursors", "updated_at"), ("int_item_grain_baseline", "fingerprint")}
 
 
 def snapshot(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
@@ -330,7 +330,7 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
 
     The first build starts with no mart, loop, impact or report table at all, as a first night
     does: what it leaves out (the reports' figures) can only come from the build after notify.
-    The build after notify computes the item-grain models again only for the items notify
+    The build after notify computes the item-grain tables again only for the items notify
     touched: new messages, messages sent since, and themes escalated since.
     """
     import shutil
@@ -349,7 +349,7 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
             as_of=as_of,
             night=NIGHT,
             thresholds=settings.dbt_vars(),
-            after_notify=selector == "marts_after_notify",
+            incremental=selector == "marts_after_notify",
         )
 
     before = tmp_path / "before" / "lk.duckdb"
@@ -394,25 +394,29 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
                 con.execute(f"delete from ops.{table}")
                 con.execute(f"insert into ops.{table} select * from main.saved_{table}")
             # an item no message answers, in no escalated theme, marked in the first build's row
-            [(untouched, age)] = con.execute(
-                "select item_id, age_days from marts.fct_feedback"
+            [(untouched, ack_due)] = con.execute(
+                "select item_id, ack_due_at from intermediate.int_feedback_unclocked"
                 " where item_id not in (select item_id from intermediate.int_message_items)"
                 " and theme_key not in (select theme_key from ops.escalations)"
                 " order by item_id limit 1"
             ).fetchall()
             con.execute(
-                "update marts.fct_feedback set age_days = -1 where item_id = ?", [untouched]
+                "update intermediate.int_feedback_unclocked set ack_due_at = null"
+                " where item_id = ?",
+                [untouched],
             )
         build(warehouse, selector)
         with duckdb.connect(str(warehouse)) as con:
             [(marked,)] = con.execute(
-                "select age_days from marts.fct_feedback where item_id = ?", [untouched]
+                "select ack_due_at from intermediate.int_feedback_unclocked where item_id = ?",
+                [untouched],
             ).fetchall()
             # the pass after notify keeps the rows of items notify did not touch; a full
             # build computes every row again
-            assert marked == (-1 if selector == "marts_after_notify" else age)
+            assert marked == (None if selector == "marts_after_notify" else ack_due)
             con.execute(
-                "update marts.fct_feedback set age_days = ? where item_id = ?", [age, untouched]
+                "update intermediate.int_feedback_unclocked set ack_due_at = ? where item_id = ?",
+                [ack_due, untouched],
             )
         built[selector] = {
             table: rows
@@ -422,7 +426,7 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
     after_notify, full = built["marts_after_notify"], built["marts"]
     assert full.keys() == after_notify.keys() and "reports.rpt_weekly_themes" in full
     # the pass's bookkeeping ends as a full build leaves it: notify's writes as they are now
-    assert after_notify["intermediate.int_notify_changed_items"] == []
+    assert after_notify["intermediate.int_item_grain_changes"] == []
     differing = {
         table: _first_difference(rows, full[table])
         for table, rows in after_notify.items()

@@ -1,6 +1,6 @@
 {#- One row per item and action stage it entered, with the first time it did, at as_of. A
-    table: the stages and SLA marts both read it. The build after notify updates the rows of the
-    items notify touched only (macros/after_notify.sql).
+    table: the stages and SLA marts both read it. An incremental build computes again only the
+    items whose rows can have changed (macros/item_grain.sql).
     - new: received_at.
     - triaged: first tagged.
     - acknowledged: first acknowledgment, hand-off or QBR follow-up about the item sent.
@@ -12,8 +12,8 @@
       roadmap link can change as the theme grows, a stage once reached stays reached.
     Messages and escalations count once done by the night (done_by_night: by as_of, or by the
     run of this night or an earlier one); tags once written by as_of. -#}
-{{ after_notify_config() }}
--- depends_on: {{ ref('int_notify_changed_items') }}
+{{ item_grain_config() }}
+-- depends_on: {{ ref('int_item_grain_changes') }}
 with
 
 items as (
