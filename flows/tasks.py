@@ -17,7 +17,7 @@ from flows.settings.config import Settings
 from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.stages.tag_cluster import tag_on_cluster, worker_count
-from flows.stages.tagging import Classifiers, count_untagged, tag_items
+from flows.stages.tagging import Classifiers, count_untagged, tag_items, themes_need_upkeep
 from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import (
@@ -84,12 +84,19 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Cla
     """Tag items the current model version has not tagged yet: how many, and what each
     classifying process did."""
     from nlp import MODEL_DIR, Tagger
+    from nlp.tagger import tagger_version
 
     logger = get_run_logger()
-    tagger = Tagger.load(settings.model_dir or MODEL_DIR, taxonomy_dir=settings.taxonomy_dir)
+    model_dir = settings.model_dir or MODEL_DIR
+    version = tagger_version(model_dir, taxonomy_dir=settings.taxonomy_dir)
     with open_warehouse(settings.warehouse) as con:
-        pending = count_untagged(con, tagger.version)
-        logger.info("tagging %d items with model %s", pending, tagger.version)
+        pending = count_untagged(con, version)
+        upkeep = themes_need_upkeep(con, version)
+    logger.info("tagging %d items with model %s", pending, version)
+    if not pending and not upkeep:  # the pipeline takes seconds to load: not for nothing
+        return 0, Classifiers()
+    tagger = Tagger.load(model_dir, taxonomy_dir=settings.taxonomy_dir)
+    with open_warehouse(settings.warehouse) as con:
         step = max(settings.tag_batch_size * 10, pending // 10 or 1)
         marks = iter(range(step, pending + step, step))
         next_mark = next(marks, None)
@@ -110,7 +117,7 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Cla
             done = tag_on_cluster(
                 con,
                 tagger,
-                model_dir=settings.model_dir or MODEL_DIR,
+                model_dir=model_dir,
                 taxonomy_dir=settings.taxonomy_dir,
                 workers=workers,
                 address=settings.dask_address,

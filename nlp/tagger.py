@@ -93,12 +93,7 @@ class Tagger:
         # the label its theme started with, and the labelling work is done once, not per batch.
         self.live_labels = True
         self._rules = [cast("RuleComponent", nlp.get_pipe(name)) for name in _rule_pipes()]
-        meta = nlp.meta
-        corpus_hash = str(meta.get("corpus", {}).get("sha256", ""))[:8] or "untracked"
-        self.version = (
-            f"{meta.get('version', '0.0.0')}+{corpus_hash}.t{taxonomy.digest[:6]}"
-            f".r{rules_digest()[:6]}"
-        )
+        self.version = _version(nlp.meta, taxonomy)
 
     @classmethod
     def load(
@@ -306,6 +301,30 @@ def _rule_pipes() -> tuple[str, ...]:
     from nlp.components import RULE_PIPES
 
     return RULE_PIPES
+
+
+def _version(meta: dict[str, Any], taxonomy: Taxonomy) -> str:
+    """The tagger's version: the weights' release and corpus, the taxonomy's and the rules'
+    digests. A warehouse tags its items again when it changes."""
+    corpus_hash = str(meta.get("corpus", {}).get("sha256", ""))[:8] or "untracked"
+    return (
+        f"{meta.get('version', '0.0.0')}+{corpus_hash}.t{taxonomy.digest[:6]}.r{rules_digest()[:6]}"
+    )
+
+
+def tagger_version(model_dir: Path = MODEL_DIR, *, taxonomy_dir: Path | None = None) -> str:
+    """The version ``Tagger.load`` with these arguments would have, without loading the
+    pipeline (seconds): enough to learn that nothing needs tagging."""
+    import json
+
+    meta_path = model_dir / "meta.json"
+    if not meta_path.is_file():
+        raise FileNotFoundError(
+            f"{model_dir}: no trained pipeline (meta.json missing); "
+            "run `uv run python -m nlp.train`"
+        )
+    meta = json.loads(meta_path.read_text("utf-8"))
+    return _version(meta, load_taxonomy(taxonomy_dir or TAXONOMY_DIR))
 
 
 @functools.cache  # read once per process (~0.1 s), at the first tagger it loads

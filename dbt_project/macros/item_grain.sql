@@ -56,10 +56,9 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- What the item-grain tables read, as rows to compare between two builds (kind, key, a
-    fingerprint): each item's row_version, each message and item it answers, each theme
-    escalation, each linked theme's roadmap item and statuses, and each account's note dates. -#}
-{% macro item_grain_fingerprints(items, message_items, escalations, links, status_changes, notes) -%}
+{#- Each item's row, as a row to compare between two builds (kind, key, a fingerprint): its
+    row_version. Compared by item_id (a join), not as a set with the others below. -#}
+{% macro item_fingerprints(items) -%}
     select
         'item' as kind,
         items.item_id,
@@ -67,7 +66,12 @@
         null::varchar as account_id,
         items.row_version as fingerprint
     from {{ items }} as items
-    union all
+{%- endmacro %}
+
+{#- What else the item-grain tables read, as rows to compare between two builds (kind, key, a
+    fingerprint): each message and item it answers, each theme escalation, each linked theme's
+    roadmap item and statuses, and each account's note dates. -#}
+{% macro item_grain_fingerprints(message_items, escalations, links, status_changes, notes) -%}
     select
         'message_item' as kind,
         message_items.item_id,
@@ -146,17 +150,17 @@
         where kind <> 'item' or item_id in (select item_id from {{ changed }});
         insert into {{ baseline }}
         select fingerprints.*, null::timestamp as as_of, null::date as night
+        from ({{ item_fingerprints(ref('int_feedback_items_tagged')) }}) as fingerprints
+        where fingerprints.item_id in (select item_id from {{ changed }});
+        insert into {{ baseline }}
+        select fingerprints.*, null::timestamp as as_of, null::date as night
         from ({{ item_grain_fingerprints(
-            ref('int_feedback_items_tagged'),
             ref('int_message_items'),
             ref('stg_loopkeeper__escalations'),
             ref('int_roadmap_theme_links'),
             ref('int_roadmap_status_changes'),
             ref('stg_notes__items')
-        ) }}) as fingerprints
-        where
-            fingerprints.kind <> 'item'
-            or fingerprints.item_id in (select item_id from {{ changed }});
+        ) }}) as fingerprints;
         insert into {{ baseline }} {{ item_grain_clock() }};
         delete from {{ changed }}
     {%- else -%}

@@ -154,6 +154,13 @@ def forget_old_words(con: duckdb.DuckDBPyConnection, version: str) -> set[str]:
     return keys
 
 
+def themes_need_upkeep(con: duckdb.DuckDBPyConnection, version: str) -> bool:
+    """Whether the tag step has theme work even with no item to tag: wordless items' themes to
+    drop, or labels written another way to write again (``tag_items`` does both)."""
+    wordless = int(scalar(con, f"select count(*) from ({WORDLESS_THEMES_SQL})") or 0)
+    return wordless > 0 or bool(stale_labels(con, version))
+
+
 def count_untagged(con: duckdb.DuckDBPyConnection, version: str) -> int:
     """Items without tags of ``version`` for their current text (stamping old tags first)."""
     con.execute(STAMP_SQL)

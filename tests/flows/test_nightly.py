@@ -486,3 +486,45 @@ def test_every_table_notify_reads_is_in_the_notify_exposure() -> None:
     named = {re.fullmatch(r"ref\('(\w+)'\)", ref).group(1) for ref in notify["depends_on"]}  # type: ignore[union-attr]
     assert "fct_feedback" in read and "loop_closed_loop_candidates" in read
     assert read <= named, sorted(read - named)
+
+
+def test_the_tag_step_loads_the_pipeline_only_when_something_needs_tagging(  # type: ignore[no-untyped-def]
+    night, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+) -> None:
+    """Loading the tagger takes seconds: a night with nothing new to tag (the version alone says
+    so) skips it, and one with an item left untagged still loads it and tags that item."""
+    import shutil
+
+    from prefect import flow
+
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
+    from flows.tasks import tag_new
+    from nlp import Tagger
+
+    warehouse = tmp_path / "lk.duckdb"
+    shutil.copy(night[1]["warehouse"], warehouse)
+    settings = load_settings().with_overrides(warehouse=warehouse)
+    as_of = as_of_for(NIGHT, settings.timezone)
+    loads: list[object] = []
+    real_load = Tagger.load
+
+    def counted_load(*args: Any, **kwargs: Any) -> Tagger:
+        loads.append(args)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(Tagger, "load", counted_load)
+
+    @flow
+    def tag_step() -> int:
+        done, _ = tag_new(settings, as_of)
+        return done
+
+    assert tag_step() == 0 and loads == []
+    with duckdb.connect(str(warehouse)) as con:
+        [(item_id,)] = con.execute(
+            "select item_id from raw.feedback_tags where redacted_text <> ''"
+            " order by item_id limit 1"
+        ).fetchall()
+        con.execute("delete from raw.feedback_tags where item_id = ?", [item_id])
+    assert tag_step() == 1 and len(loads) == 1

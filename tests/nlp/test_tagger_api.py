@@ -220,6 +220,21 @@ def test_team_edited_taxonomy_dir_is_used(tagger: Tagger, tmp_path: Path) -> Non
     assert edited.version != tagger.version
 
 
+def test_the_version_is_known_without_loading_the_pipeline(tagger: Tagger, tmp_path: Path) -> None:
+    """The nightly learns that nothing needs tagging from the version alone (loading the
+    pipeline takes seconds): it must be the loaded tagger's, for a team's taxonomy too."""
+    from nlp.tagger import tagger_version
+
+    assert tagger_version() == tagger.version
+    (tmp_path / "product_areas.yml").write_text(
+        "warehouse:\n  - label: Warehouse ops\n  - forklift\n"
+    )
+    (tmp_path / "competitors.yml").write_text("competitors:\n  - Acme Rival\n")
+    assert tagger_version(taxonomy_dir=tmp_path) == Tagger.load(taxonomy_dir=tmp_path).version
+    with pytest.raises(FileNotFoundError, match=r"meta\.json missing"):
+        tagger_version(tmp_path)
+
+
 def test_near_duplicates_share_a_theme(tagger: Tagger) -> None:
     texts = ["Export to Excel keeps failing", "xlsx export is broken", "can't export spreadsheets"]
     keys = {t.theme_key for t in tagger.tag(texts)}

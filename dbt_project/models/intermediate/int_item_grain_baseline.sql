@@ -5,10 +5,11 @@
     full_refresh=not incremental_pass()
 ) }}
 
-{#- What the item-grain tables were last built from (macro item_grain_fingerprints), and the
-    clock and definition of that build: int_item_grain_changes compares the warehouse with it.
-    A full build takes it here; an incremental one leaves it to the last item-grain table's
-    post-hook (macro settle_item_grain), which takes it again once the tables are updated. -#}
+{#- What the item-grain tables were last built from (macros item_fingerprints and
+    item_grain_fingerprints), and the clock and definition of that build:
+    int_item_grain_changes compares the warehouse with it. A full build takes it here; an
+    incremental one leaves it to the last item-grain table's post-hook (macro
+    settle_item_grain), which takes it again once the tables are updated. -#}
 with
 
 items as (
@@ -49,8 +50,10 @@ notes as (
 
 fingerprints as (
 
+    {{ item_fingerprints('items') }}
+    union all
     {{ item_grain_fingerprints(
-        'items', 'message_items', 'escalations', 'links', 'status_changes', 'notes'
+        'message_items', 'escalations', 'links', 'status_changes', 'notes'
     ) }}
 
 ),

@@ -74,7 +74,7 @@ last_build as (
 current_state as (
 
     {{ item_grain_fingerprints(
-        'items', 'message_items', 'escalations', 'links', 'status_changes', 'notes'
+        'message_items', 'escalations', 'links', 'status_changes', 'notes'
     ) }}
 
 ),
@@ -88,7 +88,25 @@ previous_state as (
         account_id,
         fingerprint
     from baseline
-    where kind <> 'clock'
+    where kind not in ('item', 'clock')
+
+),
+
+previous_items as (
+
+    select * from baseline
+    where kind = 'item'
+
+),
+
+-- new, gone or another row_version (a join by item_id: the largest set by far)
+changed_items as (
+
+    select coalesce(items.item_id, previous_items.item_id) as item_id
+    from items
+    full outer join previous_items
+        on items.item_id = previous_items.item_id
+    where items.row_version is distinct from previous_items.fingerprint
 
 ),
 
@@ -145,8 +163,10 @@ crossed_accounts as (
 
 final as (
 
+    select item_id from changed_items
+    union
     select item_id from changed
-    where kind in ('item', 'message_item')
+    where kind = 'message_item'
     union
     select item_id from crossed_items
     union
