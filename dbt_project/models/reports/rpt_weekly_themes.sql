@@ -66,7 +66,9 @@ quotes as (
         row_number() over (
             partition by feedback.week_start, feedback.theme_key
             order by
-                abs(feedback.sentiment_score - stats.mean_sentiment_score) asc,
+                -- rounded: the mean's last bits depend on the order DuckDB sums in, and two
+                -- items as near it either side must tie, then break by date and id
+                round(abs(feedback.sentiment_score - stats.mean_sentiment_score), 9) asc,
                 feedback.received_at desc,
                 feedback.item_id asc
         ) as pick
