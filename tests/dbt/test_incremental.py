@@ -321,3 +321,23 @@ def test_the_nights_own_actions_get_their_real_time_the_next_night_in_place(
     dbt([*MODELS, "--full-refresh"], rebuilt, LATER)
     got, want = _rows(path), _rows(rebuilt)
     assert got == want
+
+
+def test_tables_of_removed_models_are_dropped_from_an_older_warehouse(
+    tmp_path: Path, dbt: DbtRun, raw_layer: RawLayer
+) -> None:
+    """dbt leaves a table behind when its model is removed; a stale copy would mislead whoever
+    reads it. The models the item-grain tables replaced go at the next build."""
+    path = tmp_path / "loopkeeper.duckdb"
+    raw_layer(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists intermediate")
+        for name in ("int_notify_baseline", "int_notify_changed_items"):
+            con.execute(f"create table intermediate.{name} as select 'stale' as item_id")
+    dbt(MODELS, path, LATER)
+    with duckdb.connect(str(path), read_only=True) as con:
+        left = con.execute(
+            "select table_name from information_schema.tables"
+            " where table_schema = 'intermediate' and table_name like 'int_notify_%'"
+        ).fetchall()
+    assert left == []
