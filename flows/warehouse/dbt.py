@@ -119,7 +119,11 @@ def run_dbt(
     if result.exception is not None:
         raise DbtError(f"dbt {' '.join(args)} failed: {result.exception}") from result.exception
     nodes: list[Any] = list(getattr(result.result, "results", None) or [])
-    statuses = [str(getattr(r, "status", "")) for r in nodes]
+    # models, seeds and tests; a hook (on-run-start) is reported as an operation, not counted
+    counted = [
+        r for r in nodes if getattr(getattr(r, "node", None), "resource_type", None) != "operation"
+    ]
+    statuses = [str(getattr(r, "status", "")) for r in counted]
     failures = [
         f"{r.node.name}: {r.message}"
         for r in nodes
