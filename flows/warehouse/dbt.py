@@ -19,8 +19,9 @@ from typing import Any
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 # The tables Loopkeeper writes itself, which the models read (flows/warehouse/schema).
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
-# What dbt writes into a project folder when run there by hand: not part of the definition.
-NOT_DEFINITION = {"target", "logs", ".user.yml"}
+# What dbt and Python write into a project folder when run there by hand (with dotfiles): not
+# part of the definition.
+NOT_DEFINITION = {"target", "logs", "__pycache__"}
 
 
 class DbtError(RuntimeError):
@@ -153,12 +154,18 @@ def definition(project_dir: Path, thresholds: Mapping[str, object] | None = None
     digest = hashlib.sha256()
     digest.update(json.dumps(dict(thresholds or {}), sort_keys=True, default=str).encode())
     digest.update(f"dbt {dbt.version.__version__} duckdb {duckdb.__version__}".encode())
-    for root in (project_dir, SCHEMA_DIR):
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root)
-            if path.is_file() and relative.parts[0] not in NOT_DEFINITION:
-                digest.update(f"\0{root.name}/{relative.as_posix()}\0".encode())
-                digest.update(path.read_bytes())
+    files = [
+        (f"dbt/{relative.as_posix()}", path)
+        for path in project_dir.rglob("*")
+        if path.is_file()
+        and not NOT_DEFINITION & set((relative := path.relative_to(project_dir)).parts)
+        and not any(part.startswith(".") for part in relative.parts)
+    ]
+    # the DDL only: bytecode beside it comes and goes with how Python was run
+    files += [(f"schema/{path.name}", path) for path in SCHEMA_DIR.glob("*.sql")]
+    for name, path in sorted(files):
+        digest.update(f"\0{name}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

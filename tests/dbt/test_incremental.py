@@ -341,3 +341,22 @@ def test_tables_of_removed_models_are_dropped_from_an_older_warehouse(
             " where table_schema = 'intermediate' and table_name like 'int_notify_%'"
         ).fetchall()
     assert left == []
+
+
+def test_the_definition_reads_the_project_not_what_runs_leave_beside_it(tmp_path: Path) -> None:
+    """A build under another definition is a full one (flows.warehouse.dbt.follows_last_build):
+    an edited model or threshold changes it; dbt's target and logs, Python's bytecode and
+    dotfiles left in the project folder do not, or every night would rebuild in full."""
+    from flows.warehouse.dbt import DBT_PROJECT_DIR, definition
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".*"))
+    before = definition(project, {"theme_default_effort": 3})
+    for left in ("target/manifest.json", "logs/dbt.log", "macros/__pycache__/x.pyc", ".user.yml"):
+        (project / left).parent.mkdir(parents=True, exist_ok=True)
+        (project / left).write_text("run-time")
+    assert definition(project, {"theme_default_effort": 3}) == before
+    assert definition(project, {"theme_default_effort": 4}) != before
+    model = project / "models" / "marts" / "fct_feedback.sql"
+    model.write_text(model.read_text() + "\n-- edited\n")
+    assert definition(project, {"theme_default_effort": 3}) != before
