@@ -20,13 +20,7 @@ from flows.stages.tag_cluster import tag_on_cluster, worker_count
 from flows.stages.tagging import Classifiers, count_untagged, tag_items, themes_need_upkeep
 from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
-from flows.warehouse.dbt import (
-    DBT_PROJECT_DIR,
-    DbtOutcome,
-    definition,
-    follows_last_build,
-    run_dbt,
-)
+from flows.warehouse.dbt import DbtOutcome, run_dbt
 
 
 @task(name="extract", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -181,13 +175,6 @@ def _dbt_build(
     definition, clock not gone back; flows.warehouse.dbt.follows_last_build): a night then
     computes the items that arrived or changed, not every item it holds.
     """
-    project = settings.dbt_project_dir or DBT_PROJECT_DIR
-    incremental = follows_last_build(
-        settings.warehouse,
-        as_of=as_of,
-        night=night,
-        definition=definition(project.resolve(), settings.dbt_vars()),
-    )
     return run_dbt(
         ["build", "--selector", selector, "--exclude-resource-type", "unit_test"],
         warehouse=settings.warehouse,
@@ -197,7 +184,7 @@ def _dbt_build(
         night=night,
         thresholds=settings.dbt_vars(),
         memory_limit=settings.dbt_memory_limit,
-        incremental=incremental,
+        incremental=True,
     )
 
 

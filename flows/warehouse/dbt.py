@@ -73,20 +73,25 @@ def run_dbt(
     not make dbt parse again either.
 
     ``incremental``: the item-grain tables compute again only the items whose rows can have
-    changed since the warehouse's last build (dbt_project/macros/item_grain.sql); only for a
-    warehouse ``follows_last_build`` says it may. Otherwise they are rebuilt in full.
+    changed since the warehouse's last build (dbt_project/macros/item_grain.sql), when
+    ``follows_last_build`` says that build allows it; otherwise, and when False, they are
+    rebuilt in full. Asked here, decided here: no caller can update them in place unsafely.
 
     The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
     not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
     """
+    project = (project_dir or DBT_PROJECT_DIR).resolve()
+    built_under = definition(project, thresholds)
+    in_place = incremental and follows_last_build(
+        warehouse, as_of=as_of, night=night, definition=built_under
+    )
     clock = {
         "LOOPKEEPER_AS_OF": as_of.strftime("%Y-%m-%d %H:%M:%S"),
         "LOOPKEEPER_NIGHT": night.isoformat() if night is not None else "",
-        "LOOPKEEPER_MARTS_PASS": "incremental" if incremental else "",
+        "LOOPKEEPER_MARTS_PASS": "incremental" if in_place else "",
     }
     from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
 
-    project = (project_dir or DBT_PROJECT_DIR).resolve()
     work = warehouse.resolve().parent / ".dbt"
     command = [
         *args,
@@ -108,7 +113,7 @@ def run_dbt(
         {
             "LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "LOOPKEEPER_DEFINITION": definition(project, thresholds),
+            "LOOPKEEPER_DEFINITION": built_under,
             **clock,
             **({"LOOPKEEPER_DUCKDB_MEMORY_LIMIT": memory_limit} if memory_limit else {}),
         }

@@ -165,10 +165,13 @@ def _build_marking_rows(path: Path, as_of: str, dbt: DbtRun) -> set[str]:
                 "select item_id from intermediate.int_feedback_unclocked where hours_to_ack = -1"
             ).fetchall()
         }
-        con.executemany(
-            "update intermediate.int_feedback_unclocked set hours_to_ack = ? where item_id = ?",
-            [[hours, item_id] for item_id, hours in before if item_id in kept],
-        )
+        for item_id, hours in before:
+            if item_id in kept:
+                con.execute(
+                    "update intermediate.int_feedback_unclocked set hours_to_ack = ?"
+                    " where item_id = ?",
+                    [hours, item_id],
+                )
     return kept
 
 
@@ -360,3 +363,26 @@ def test_the_definition_reads_the_project_not_what_runs_leave_beside_it(tmp_path
     model = project / "models" / "marts" / "fct_feedback.sql"
     model.write_text(model.read_text() + "\n-- edited\n")
     assert definition(project, {"theme_default_effort": 3}) != before
+
+
+def test_run_dbt_updates_in_place_only_where_the_last_build_allows(
+    tmp_path: Path, raw_layer: RawLayer
+) -> None:
+    """Asking for an incremental build is not enough: after a build of a later night (a
+    backfill going back) every item-grain row is computed again; going forward under the same
+    definition, untouched rows are kept."""
+    from flows.warehouse.dbt import run_dbt
+
+    path = tmp_path / "loopkeeper.duckdb"
+    raw_layer(path)
+    later, earlier = datetime(2026, 11, 10), datetime(2026, 11, 6)
+
+    def build(as_of: datetime) -> set[str]:
+        def run(args: Sequence[str], warehouse: Path, _: str) -> None:
+            run_dbt(args, warehouse=warehouse, as_of=as_of, incremental=True)
+
+        return _build_marking_rows(path, as_of.isoformat(), run)
+
+    run_dbt(MODELS, warehouse=path, as_of=later)
+    assert build(earlier) == set()  # the clock went back: a full build
+    assert build(later) != set()  # forward again, nothing changed in between: rows kept
