@@ -20,7 +20,8 @@ from flows.stages.tag_cluster import tag_on_cluster, worker_count
 from flows.stages.tagging import Classifiers, count_untagged, tag_items, themes_need_upkeep
 from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
-from flows.warehouse.dbt import DbtOutcome, run_dbt
+from flows.warehouse.dbt import DBT_PROJECT_DIR, DbtOutcome, definition, run_dbt
+from flows.warehouse.stage_record import record_stage_build, stage_is_current
 
 
 @task(name="extract", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -68,9 +69,27 @@ def validate_loaded(settings: Settings, loaded_at: datetime) -> GateReport:
 
 
 @task(name="stage", cache_policy=NO_CACHE)
-def build_staging(settings: Settings, as_of: datetime) -> DbtOutcome:
-    """dbt: seeds, staging views and the unified feedback-items model."""
-    return _dbt_build(settings, "stage", as_of)
+def build_staging(settings: Settings, as_of: datetime) -> DbtOutcome | None:
+    """dbt: seeds, staging views and the unified feedback-items model; None when skipped.
+
+    Skipped when it would change nothing: raw holds the rows the last stage build read, under
+    the same definition, and the clock reached no new item since (flows.warehouse.stage_record).
+    """
+    raw_tables = [source.table for source in SOURCES]
+    built_under = definition(
+        (settings.dbt_project_dir or DBT_PROJECT_DIR).resolve(), settings.dbt_vars()
+    )
+    with open_warehouse(settings.warehouse) as con:
+        current = stage_is_current(con, raw_tables, definition=built_under, as_of=as_of)
+    if current:
+        get_run_logger().info(
+            "stage: raw is as the last stage build read it and no item arrived since: not built"
+        )
+        return None
+    outcome = _dbt_build(settings, "stage", as_of, definition_digest=built_under)
+    with open_warehouse(settings.warehouse) as con:
+        record_stage_build(con, raw_tables, definition=built_under, as_of=as_of)
+    return outcome
 
 
 @task(name="tag", cache_policy=NO_CACHE)
@@ -162,7 +181,12 @@ def build_marts_after_notify(
 
 
 def _dbt_build(
-    settings: Settings, selector: str, as_of: datetime, night: date | None = None
+    settings: Settings,
+    selector: str,
+    as_of: datetime,
+    night: date | None = None,
+    *,
+    definition_digest: str | None = None,
 ) -> DbtOutcome:
     """`dbt build` of one selector from dbt_project/selectors.yml, without its unit tests.
 
@@ -185,6 +209,7 @@ def _dbt_build(
         thresholds=settings.dbt_vars(),
         memory_limit=settings.dbt_memory_limit,
         incremental=True,
+        definition_digest=definition_digest,
     )
 
 

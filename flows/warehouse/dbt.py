@@ -61,6 +61,7 @@ def run_dbt(
     thresholds: Mapping[str, object] | None = None,
     memory_limit: str | None = None,
     incremental: bool = False,
+    definition_digest: str | None = None,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
@@ -76,12 +77,14 @@ def run_dbt(
     changed since the warehouse's last build (dbt_project/macros/item_grain.sql), when
     ``follows_last_build`` says that build allows it; otherwise, and when False, they are
     rebuilt in full. Asked here, decided here: no caller can update them in place unsafely.
+    ``definition_digest``: ``definition(project_dir, thresholds)`` when the caller computed it
+    already (it reads every project file).
 
     The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
     not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
     """
     project = (project_dir or DBT_PROJECT_DIR).resolve()
-    built_under = definition(project, thresholds)
+    built_under = definition_digest or definition(project, thresholds)
     in_place = incremental and follows_last_build(
         warehouse, as_of=as_of, night=night, definition=built_under
     )

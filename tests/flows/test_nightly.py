@@ -528,3 +528,47 @@ def test_the_tag_step_loads_the_pipeline_only_when_something_needs_tagging(  # t
         ).fetchall()
         con.execute("delete from raw.feedback_tags where item_id = ?", [item_id])
     assert tag_step() == 1 and len(loads) == 1
+
+
+def test_the_stage_build_runs_only_when_raw_or_the_clock_brought_something(  # type: ignore[no-untyped-def]
+    night, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+) -> None:
+    """A night with nothing loaded skips dbt's stage build (seconds of start-up and tests for
+    rows it already holds); a row loaded, or deleted, makes it build, and it records that."""
+    import shutil
+
+    from prefect import flow
+
+    import flows.tasks
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
+    from flows.tasks import build_staging
+
+    warehouse = tmp_path / "lk.duckdb"
+    shutil.copy(night[1]["warehouse"], warehouse)
+    settings = load_settings().with_overrides(warehouse=warehouse)
+    as_of = as_of_for(NIGHT, settings.timezone)
+    builds: list[str] = []
+    real_build = flows.tasks._dbt_build
+
+    def counted_build(settings: Any, selector: str, *args: Any, **kwargs: Any) -> Any:
+        builds.append(selector)
+        return real_build(settings, selector, *args, **kwargs)
+
+    monkeypatch.setattr(flows.tasks, "_dbt_build", counted_build)
+
+    @flow
+    def stage_step() -> object:
+        return build_staging(settings, as_of)
+
+    items = query(warehouse, "select count(*) from intermediate.int_feedback_items")
+    assert stage_step() is None and builds == []
+    with duckdb.connect(str(warehouse)) as con:
+        [(item_id,)] = con.execute(
+            "select response_id from raw.nps_responses order by response_id limit 1"
+        ).fetchall()
+        con.execute("delete from raw.nps_responses where response_id = ?", [item_id])
+    assert stage_step() is not None and builds == ["stage"]
+    left = query(warehouse, "select count(*) from intermediate.int_feedback_items")
+    assert left[0][0] == items[0][0] - 1
+    assert stage_step() is None and builds == ["stage"]

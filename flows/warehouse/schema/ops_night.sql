@@ -3,3 +3,7 @@
 -- never moves the published night backwards without being asked.
 create schema if not exists ops;
 create table if not exists ops.published_night (night date not null, as_of timestamp);
+
+-- The last stage build, what it ran under and read (flows/warehouse/stage_record.py): one row.
+-- A night whose raw tables and clock-visible items are as that build left them skips the build.
+create table if not exists ops.stage_build (definition varchar, as_of timestamp, inputs varchar);
