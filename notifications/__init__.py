@@ -26,7 +26,13 @@ from notifications.compose import (
     compose_grouped_acknowledgments,
 )
 from notifications.delivery import DeliveryReport, deliver
-from notifications.digest import EscalationWait, RenewalWatch, StaleItem, compose_stale_digests
+from notifications.digest import (
+    EscalationWait,
+    RenewalWatch,
+    StaleItem,
+    UnlistedWaits,
+    compose_stale_digests,
+)
 from notifications.escalation import (
     EscalationThresholds,
     ThemeAccount,
@@ -111,6 +117,7 @@ __all__ = [
     "SuppressionResult",
     "ThemeAccount",
     "ThemeEvidence",
+    "UnlistedWaits",
     "add_suppressions",
     "alert_key",
     "answer_needed_by",

@@ -94,10 +94,26 @@ class RenewalWatch:
     open_items: int
 
 
+@dataclass(frozen=True)
+class UnlistedWaits:
+    """Rows of a CSM's waiting-on-product section the caller did not read: beyond the
+    ``ROWS_PER_SECTION`` most pressing it passes as ``EscalationWait`` rows of the same CSM
+    address. The digest counts them ("...and N more") without listing them, so a caller can
+    read the few rows a digest shows, not the hundreds of thousands a large company waits on.
+    """
+
+    csm_name: str
+    csm_email: str
+    count: int
+
+
+DigestRow = StaleItem | EscalationWait | RenewalWatch | UnlistedWaits
+
+
 def _group(
-    rows: Iterable[StaleItem | EscalationWait | RenewalWatch], sender: SenderIdentity
-) -> dict[str, tuple[Recipient, list[StaleItem | EscalationWait | RenewalWatch]]]:
-    groups: dict[str, tuple[Recipient, list[StaleItem | EscalationWait | RenewalWatch]]] = {}
+    rows: Iterable[DigestRow], sender: SenderIdentity
+) -> dict[str, tuple[Recipient, list[DigestRow]]]:
+    groups: dict[str, tuple[Recipient, list[DigestRow]]] = {}
     for row in rows:
         to = csm_or_team(row.csm_name, row.csm_email, sender)
         groups.setdefault(normalise_address(to.email), (to, []))[1].append(row)
@@ -112,13 +128,16 @@ def compose_stale_digests(
     waiting: Iterable[EscalationWait],
     renewals: Iterable[RenewalWatch],
     sender: SenderIdentity,
+    unlisted_waits: Iterable[UnlistedWaits] = (),
 ) -> list[EmailMessage]:
     """One digest per CSM with anything to report (none for a CSM with nothing); rows without a
     CSM go to the team inbox. The key holds the date: one digest per CSM per day.
 
-    ``as_of`` (naive UTC) splits stale items into breached and due soon.
+    ``as_of`` (naive UTC) splits stale items into breached and due soon. ``unlisted_waits``:
+    waiting rows left unread, counted with ``waiting`` (UnlistedWaits).
     """
-    rows: list[StaleItem | EscalationWait | RenewalWatch] = [*stale, *waiting, *renewals]
+    # the unlisted last: a group's recipient is named by its first row, a row read in full
+    rows: list[DigestRow] = [*stale, *waiting, *renewals, *unlisted_waits]
     messages = []
     for to, group in _group(rows, sender).values():
         items = sorted((r for r in group if isinstance(r, StaleItem)), key=lambda r: r.due_at)
@@ -128,6 +147,7 @@ def compose_stale_digests(
         renewing = sorted(
             (r for r in group if isinstance(r, RenewalWatch)), key=lambda r: r.renewal_date
         )
+        waiting_rows = len(waits) + sum(r.count for r in group if isinstance(r, UnlistedWaits))
         breached = [r for r in items if r.due_at <= as_of]
         due_soon = [r for r in items if r.due_at > as_of]
         context: dict[str, object] = {
@@ -155,12 +175,12 @@ def compose_stale_digests(
             "more": {
                 "breached": max(len(breached) - ROWS_PER_SECTION, 0),
                 "due_soon": max(len(due_soon) - ROWS_PER_SECTION, 0),
-                "waiting": max(len(waits) - ROWS_PER_SECTION, 0),
+                "waiting": max(waiting_rows - ROWS_PER_SECTION, 0),
                 "renewals": max(len(renewing) - ROWS_PER_SECTION, 0),
             },
         }
         kind = MessageKind.STALE_DIGEST.value
-        count = len(items) + len(waits) + len(renewing)
+        count = len(items) + waiting_rows + len(renewing)
         try:
             messages.append(
                 internal_message(

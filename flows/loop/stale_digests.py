@@ -32,9 +32,11 @@ from notifications import (
     RenewalWatch,
     SenderIdentity,
     StaleItem,
+    UnlistedWaits,
     compose_stale_digests,
     needs_handoff,
 )
+from notifications.digest import ROWS_PER_SECTION, DigestRow
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +49,26 @@ where (acknowledged_at is null and ack_due_at >= ? and ack_due_at < ?)
 order by item_id
 """
 
-WAITING_SQL = """
+# A digest lists a section's ROWS_PER_SECTION most pressing rows and counts the rest: only those
+# of each CSM address are read (a million-item company waits on ~300,000 account-theme rows, 3 s
+# of Python to read whole), and the rest are counted. The order is the digest's own: the
+# longest waiting first, then the rows in the order read (notifications.digest).
+WAITING_SQL = f"""
 select * exclude (waiting_id, account_id, theme_key)
 from loop.loop_stale_waiting_on_product
+qualify row_number() over (
+    partition by csm_email
+    order by escalated_on, csm_name, account_name, tier, arr, theme_label, answer_due
+) <= {ROWS_PER_SECTION}
 order by all
+"""
+
+UNLISTED_WAITS_SQL = f"""
+select any_value(csm_name) as csm_name, csm_email, count(*) - {ROWS_PER_SECTION} as count
+from loop.loop_stale_waiting_on_product
+group by csm_email
+having count(*) > {ROWS_PER_SECTION}
+order by csm_email
 """
 
 RENEWALS_SQL = """
@@ -129,9 +147,15 @@ def stale_items(
     return out
 
 
-def waiting_on_product(con: duckdb.DuckDBPyConnection) -> list[EscalationWait]:
-    """Customers in themes escalated before the night that product has not answered."""
-    return [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL)]
+def waiting_on_product(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[EscalationWait], list[UnlistedWaits]]:
+    """Customers in themes escalated before the night that product has not answered: the rows
+    a digest lists, and how many more each CSM address has."""
+    return (
+        [EscalationWait(**row) for row in fetch_dicts(con, WAITING_SQL)],
+        [UnlistedWaits(**row) for row in fetch_dicts(con, UNLISTED_WAITS_SQL)],
+    )
 
 
 def renewals_with_open_items(con: duckdb.DuckDBPyConnection) -> list[RenewalWatch]:
@@ -139,10 +163,8 @@ def renewals_with_open_items(con: duckdb.DuckDBPyConnection) -> list[RenewalWatc
     return [RenewalWatch(**row) for row in fetch_dicts(con, RENEWALS_SQL)]
 
 
-def _by_csm(
-    rows: Sequence[StaleItem | EscalationWait | RenewalWatch],
-) -> dict[str, list[StaleItem | EscalationWait | RenewalWatch]]:
-    groups: dict[str, list[StaleItem | EscalationWait | RenewalWatch]] = {}
+def _by_csm(rows: Sequence[DigestRow]) -> dict[str, list[DigestRow]]:
+    groups: dict[str, list[DigestRow]] = {}
     for row in rows:
         groups.setdefault(row.csm_email.strip().lower(), []).append(row)
     return groups
@@ -159,10 +181,12 @@ def queue_stale_digests(
     """One digest per CSM with anything to report; a CSM whose digest cannot be written (bad
     data) is counted and logged, and the others still get theirs."""
     con = outbox.connection
-    rows: list[StaleItem | EscalationWait | RenewalWatch] = [
+    waiting, unlisted = waiting_on_product(con)
+    rows: list[DigestRow] = [
         *stale_items(con, as_of=as_of, policy=policy),
-        *waiting_on_product(con),
+        *waiting,
         *renewals_with_open_items(con),
+        *unlisted,
     ]
     messages: list[EmailMessage] = []
     rejected = 0
@@ -175,6 +199,7 @@ def queue_stale_digests(
                 waiting=[r for r in group if isinstance(r, EscalationWait)],
                 renewals=[r for r in group if isinstance(r, RenewalWatch)],
                 sender=identity,
+                unlisted_waits=[r for r in group if isinstance(r, UnlistedWaits)],
             )
         except ValueError as error:
             log.warning("stale digest not composed: %s", error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
@@ -89,3 +89,105 @@ def test_a_digest_does_not_chase_what_the_same_night_answered(nights) -> None:
     assert answered and digests
     for night, text in answered:
         assert text not in digests.get(night, ""), (night, text)
+
+
+def test_the_digest_reads_only_the_waiting_rows_it_lists_and_says_the_same() -> None:
+    """A large company waits on hundreds of thousands of account-theme rows; the step reads
+    the ROWS_PER_SECTION most pressing of each CSM address and counts the rest. The digests are
+    those of reading every row: an address written two ways is one CSM, ties keep their order,
+    and rows without a CSM (blank or spaces) go to the team's inbox."""
+    from flows.loop.stale_digests import waiting_on_product
+    from notifications import EscalationWait, SenderIdentity, compose_stale_digests
+
+    sender = SenderIdentity(
+        "Customer Success", "hello@acme.example", "success@acme.example", "Acme"
+    )
+    spellings = [
+        ("Dana Brooks", "Dana@acme.example", 25),
+        ("Dana Brooks", " dana@acme.example", 12),
+        ("Lee Park", "lee@acme.example", 20),
+        ("", "", 20),
+        ("", "  ", 3),
+    ]
+    with duckdb.connect() as con:
+        con.execute("create schema loop")
+        con.execute(
+            "create table loop.loop_stale_waiting_on_product (waiting_id varchar,"
+            " account_id varchar, theme_key varchar, csm_name varchar, csm_email varchar,"
+            " account_name varchar, tier varchar, arr decimal(14, 2), theme_label varchar,"
+            " escalated_on date, answer_due date)"
+        )
+        for name, email, rows in spellings:
+            for n in range(rows):
+                # few distinct dates: most rows tie on how long they have waited
+                con.execute(
+                    "insert into loop.loop_stale_waiting_on_product values"
+                    " (?, ?, ?, ?, ?, ?, 'SMB', ?, ?, ?, date '2026-12-01')",
+                    [
+                        f"{email}{n}",
+                        f"a{n}",
+                        f"t{n % 3}",
+                        f"{name} (cover)" if name and n % 2 else name,
+                        email,
+                        f"Account {(n * 7) % 11:02d}",
+                        None if n % 5 == 0 else 1000 + n,
+                        f"theme {n % 4}",
+                        date(2026, 10, 1 + n % 3),
+                    ],
+                )
+        listed, unlisted = waiting_on_product(con)
+        everything = [
+            EscalationWait(
+                **dict(
+                    zip(
+                        (
+                            "csm_name",
+                            "csm_email",
+                            "account_name",
+                            "tier",
+                            "arr",
+                            "theme_label",
+                            "escalated_on",
+                            "answer_due",
+                        ),
+                        row,
+                        strict=True,
+                    )
+                )
+            )
+            for row in con.execute(
+                "select * exclude (waiting_id, account_id, theme_key)"
+                " from loop.loop_stale_waiting_on_product order by all"
+            ).fetchall()
+        ]
+
+    assert len(listed) == 15 + 12 + 15 + 15 + 3 < len(everything) == 80
+    assert sum(u.count for u in unlisted) == len(everything) - len(listed)
+    day, as_of = date(2026, 12, 2), datetime(2026, 12, 2)
+    read_listed = compose_stale_digests(
+        digest_date=day,
+        as_of=as_of,
+        stale=[],
+        waiting=listed,
+        renewals=[],
+        sender=sender,
+        unlisted_waits=unlisted,
+    )
+    read_all = compose_stale_digests(
+        digest_date=day,
+        as_of=as_of,
+        stale=[],
+        waiting=[
+            EscalationWait(**{**w.__dict__, "arr": None if w.arr is None else float(w.arr)})
+            for w in everything
+        ],
+        renewals=[],
+        sender=sender,
+    )
+    assert [(m.key, m.to_email, m.to_name) for m in read_listed] == [
+        (m.key, m.to_email, m.to_name) for m in read_all
+    ]
+    assert len(read_all) == 3  # Dana, Lee, the team
+    for ours, theirs in zip(read_listed, read_all, strict=True):
+        assert (ours.subject, ours.text, ours.html) == (theirs.subject, theirs.text, theirs.html)
+    assert any("...and 22 more" in m.text for m in read_listed)  # Dana's 37 rows
