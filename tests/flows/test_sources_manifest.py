@@ -148,3 +148,27 @@ def test_files_gone_from_the_inbox_leave_the_manifest(tmp_path: Path) -> None:
         load(con, tmp_path)
         files = con.execute("select file from raw._inbox_manifest order by file").fetchall()
         assert files == [("nps/day-0.csv",), ("nps/day-2.csv",)]
+
+
+def test_the_listing_gives_each_file_in_path_order_with_its_inbox_relative_name(
+    tmp_path: Path,
+) -> None:
+    """Files are read in the order of their paths (a folder's files among its subfolders' by
+    name, as paths compare), and named in raw and the manifest relative to the inbox."""
+    root = tmp_path / "inbox"
+    names = ["z.csv", "sub/b.csv", "a-b.csv", "a/c.csv", "a/deeper/d.csv", "A.csv", "sub.csv"]
+    for name in names:
+        export(root / "nps" / name, NPS_HEADER + row(1))
+    export(root / "nps" / "notes.txt", "not an export")
+
+    files, refused, waiting = inbox.inbox_files(root, NPS)
+
+    expected = sorted(root / "nps" / name for name in names)
+    assert [listed.path for listed in files] == expected
+    assert [listed.relative for listed in files] == [
+        p.relative_to(root).as_posix() for p in expected
+    ]
+    assert all(
+        listed.info.st_size == p.stat().st_size for listed, p in zip(files, expected, strict=True)
+    )
+    assert [path.name for path, _ in refused] == ["notes.txt"] and waiting == []
