@@ -25,6 +25,7 @@ from flows.tasks import (
 )
 from flows.warehouse.connection import open_warehouse, scalar
 from flows.warehouse.night_record import record_night, record_stages
+from flows.warehouse.notify_inputs import notify_inputs, unchanged
 from flows.warehouse.publish import night_lock, seed_work_copy, work_path
 from flows.warehouse.publish import publish as publish_warehouse
 from flows.warehouse.schema import upgrade_warehouse
@@ -100,12 +101,15 @@ def _stages(
     build_marts(writing, as_of, run_date, before_notify=send)
     lap("marts")
     if send:
+        read = notify_inputs(writing.warehouse)
         summary.acks = notify(writing, run_date, as_of)
         lap("notify")
         # The night's messages and escalations belong to it: status, analysts and the reports
         # of this same night see them (the marts read them through done_by_night). Only the
-        # models built from the ops tables notify writes can change since the build above.
-        build_marts_after_notify(writing, as_of, run_date)
+        # models built from the ops tables notify writes can change since the build above,
+        # and none of them when notify left what they read as it was.
+        quiet = unchanged(read, notify_inputs(writing.warehouse))
+        build_marts_after_notify(writing, as_of, run_date, quiet=quiet)
         lap("marts")
     with open_warehouse(writing.warehouse) as con:
         record_stages(con, run_date)

@@ -168,7 +168,7 @@ def build_marts(
 
 @task(name="marts after notify", cache_policy=NO_CACHE)
 def build_marts_after_notify(
-    settings: Settings, as_of: datetime, night: date | None = None
+    settings: Settings, as_of: datetime, night: date | None = None, *, quiet: bool = False
 ) -> DbtOutcome:
     """dbt: again, only the marts built from the ops tables notify writes, with their tests.
 
@@ -176,8 +176,17 @@ def build_marts_after_notify(
     (``before_notify``): what the night's messages and escalations cannot reach is already as
     that build left it, and what it left out is built here. The item-grain tables (under
     fct_feedback and the stages and SLA clocks) compute again only the items notify touched.
+    ``quiet``: notify left the items' messages, the escalations and the closed-loop matches as
+    the first build read them (flows.warehouse.notify_inputs), so only what that build left
+    out is built.
     """
-    return _dbt_build(settings, "marts_after_notify", as_of, night)
+    if quiet:
+        get_run_logger().info(
+            "notify changed no item's messages, escalation or closed-loop match: building only"
+            " the models the first marts build left out"
+        )
+    selector = "marts_after_quiet_notify" if quiet else "marts_after_notify"
+    return _dbt_build(settings, selector, as_of, night)
 
 
 def _dbt_build(

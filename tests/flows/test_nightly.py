@@ -161,8 +161,13 @@ RUN_TIME_COLUMNS = {
 }
 
 
-# ...and of one table each: a hash over a message's row, its send time included.
-RUN_TIME_CELLS = {("_cursors", "updated_at"), ("int_item_grain_baseline", "fingerprint")}
+# ...and of one table each: a hash over a message's row, its send time included; a hash over
+# the raw rows, their load times included.
+RUN_TIME_CELLS = {
+    ("_cursors", "updated_at"),
+    ("int_item_grain_baseline", "fingerprint"),
+    ("stage_build", "inputs"),
+}
 
 
 def snapshot(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
@@ -572,3 +577,143 @@ def test_the_stage_build_runs_only_when_raw_or_the_clock_brought_something(  # t
     left = query(warehouse, "select count(*) from intermediate.int_feedback_items")
     assert left[0][0] == items[0][0] - 1
     assert stage_step() is None and builds == ["stage"]
+
+
+def _selected(selector: str, tmp_path: Path) -> set[str]:
+    """The models a selector of dbt_project/selectors.yml names."""
+    from dbt.cli.main import dbtRunner
+
+    from flows.warehouse.dbt import DBT_PROJECT_DIR
+
+    result = dbtRunner().invoke(
+        [
+            "ls",
+            "--selector",
+            selector,
+            "--resource-type",
+            "model",
+            "--output",
+            "name",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ]
+    )
+    assert result.success
+    return set(result.result)
+
+
+def test_the_models_of_both_marts_builds_read_what_notify_writes_only_through_its_inputs(
+    tmp_path: Path,
+) -> None:
+    """The build after a quiet notify (marts_after_quiet_notify) leaves the models of the first
+    build as they are when notify changed none of flows.warehouse.notify_inputs' relations: so
+    no model of both builds may read the ops tables any other way."""
+    import re
+
+    from flows.warehouse.notify_inputs import RELATIONS
+
+    root = Path(__file__).resolve().parents[2] / "dbt_project" / "models"
+    reads: dict[str, set[str]] = {}
+    for path in root.rglob("*.sql"):
+        text = path.read_text()
+        reads[path.stem] = set(re.findall(r"ref\('(\w+)'\)", text)) | {
+            f"ops.{table}" for table in re.findall(r"source\('ops', '(\w+)'\)", text)
+        }
+    through = {relation.split(".")[1] for relation in RELATIONS}
+    # what reaches the ops tables without passing through the three
+    reaching: set[str] = set()
+    grew = True
+    while grew:
+        before = len(reaching)
+        reaching |= {
+            model
+            for model, parents in reads.items()
+            if model not in through
+            and any(p.startswith("ops.") or p in reaching for p in parents - through)
+        }
+        grew = len(reaching) > before
+    both = _selected("marts_after_notify", tmp_path) & _selected("marts_before_notify", tmp_path)
+    quiet = _selected("marts_after_quiet_notify", tmp_path)
+    # the check can fail: the outbox's own staging view and what reads it directly are found
+    assert {"stg_loopkeeper__outbox", "fct_loop_health_monthly"} <= reaching
+    assert "int_feedback_unclocked" in both and not both & quiet
+    assert not reaching & both, sorted(reaching & both)
+
+
+def test_the_build_after_a_quiet_notify_equals_a_full_rebuild(  # type: ignore[no-untyped-def]
+    night, tmp_path: Path
+) -> None:
+    """A night whose notify changed no item's messages, escalation or closed-loop match builds
+    after it only what the first build left out; the warehouse is then as one full build."""
+    import shutil
+
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
+    from flows.warehouse.dbt import run_dbt
+    from flows.warehouse.notify_inputs import notify_inputs, unchanged
+
+    settings = load_settings()
+    as_of = as_of_for(NIGHT, settings.timezone)
+    built = {}
+    for plan in (["marts_before_notify", "marts_after_quiet_notify"], ["marts"]):
+        warehouse = tmp_path / plan[-1] / "lk.duckdb"
+        warehouse.parent.mkdir()
+        shutil.copy(night[1]["warehouse"], warehouse)
+        with duckdb.connect(str(warehouse)) as con:
+            for schema in ("marts", "loop", "impact", "reports"):
+                con.execute(f"drop schema {schema} cascade")
+        read = None
+        for selector in plan:
+            if selector == "marts_after_quiet_notify":
+                assert unchanged(read, notify_inputs(warehouse))
+            run_dbt(
+                ["run", "--selector", selector],
+                warehouse=warehouse,
+                as_of=as_of,
+                night=NIGHT,
+                thresholds=settings.dbt_vars(),
+                incremental=selector != "marts",
+            )
+            read = notify_inputs(warehouse)
+        built[plan[-1]] = {
+            table: rows
+            for table, rows in snapshot(warehouse).items()
+            if table.split(".")[0] in DBT_SCHEMAS
+        }
+    quiet, full = built["marts_after_quiet_notify"], built["marts"]
+    assert full.keys() == quiet.keys() and "reports.rpt_weekly_themes" in full
+    differing = {
+        table: _first_difference(rows, full[table])
+        for table, rows in quiet.items()
+        if rows != full[table]
+    }
+    assert not differing, differing
+
+
+def test_notify_inputs_tell_a_changed_message_escalation_or_match(tmp_path: Path) -> None:
+    from flows.warehouse.notify_inputs import RELATIONS, notify_inputs, unchanged
+
+    warehouse = tmp_path / "lk.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        for relation in RELATIONS:
+            schema, _ = relation.split(".")
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(f"create table {relation} (item_id varchar, sent_at timestamp)")
+            con.execute(f"insert into {relation} values ('nps:1', null)")
+    first = notify_inputs(warehouse)
+    assert unchanged(first, notify_inputs(warehouse))
+    for relation in RELATIONS:
+        with duckdb.connect(str(warehouse)) as con:
+            con.execute(f"update {relation} set sent_at = timestamp '2026-11-16 02:00'")
+        assert not unchanged(first, notify_inputs(warehouse)), relation
+        first = notify_inputs(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"drop table {RELATIONS[0]}")
+    assert notify_inputs(warehouse) is None and not unchanged(None, None)
