@@ -316,6 +316,32 @@ NOTIFY_WRITES = ("outbox", "message_items", "escalations", "closed_loop_matches"
 DBT_SCHEMAS = ("intermediate", "marts", "loop", "impact", "reports")
 
 
+def _build_night_marts(warehouse: Path, selector: str, *, incremental: bool) -> None:
+    """`dbt run` of one marts selector on ``warehouse``, at the night's clock."""
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
+    from flows.warehouse.dbt import run_dbt
+
+    settings = load_settings()
+    run_dbt(
+        ["run", "--selector", selector],
+        warehouse=warehouse,
+        as_of=as_of_for(NIGHT, settings.timezone),
+        night=NIGHT,
+        thresholds=settings.dbt_vars(),
+        incremental=incremental,
+    )
+
+
+def _dbt_tables(warehouse: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """The snapshot of the tables and views dbt builds."""
+    return {
+        table: rows
+        for table, rows in snapshot(warehouse).items()
+        if table.split(".")[0] in DBT_SCHEMAS
+    }
+
+
 # What the ops tables hold before the night's notify step: nothing (a first night), or earlier
 # nights' rows, some of which notify changes (a parked message sent on a retry).
 EARLIER_ROWS = {
@@ -342,20 +368,11 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
 
     from flows.settings.clock import as_of_for
     from flows.settings.config import load_settings
-    from flows.warehouse.dbt import run_dbt
 
-    settings = load_settings()
-    as_of = as_of_for(NIGHT, settings.timezone)
+    as_of = as_of_for(NIGHT, load_settings().timezone)
 
     def build(warehouse: Path, selector: str) -> None:
-        run_dbt(
-            ["run", "--selector", selector],
-            warehouse=warehouse,
-            as_of=as_of,
-            night=NIGHT,
-            thresholds=settings.dbt_vars(),
-            incremental=selector == "marts_after_notify",
-        )
+        _build_night_marts(warehouse, selector, incremental=selector == "marts_after_notify")
 
     before = tmp_path / "before" / "lk.duckdb"
     before.parent.mkdir()
@@ -423,11 +440,7 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
                 "update intermediate.int_feedback_unclocked set ack_due_at = ? where item_id = ?",
                 [ack_due, untouched],
             )
-        built[selector] = {
-            table: rows
-            for table, rows in snapshot(warehouse).items()
-            if table.split(".")[0] in DBT_SCHEMAS
-        }
+        built[selector] = _dbt_tables(warehouse)
     after_notify, full = built["marts_after_notify"], built["marts"]
     assert full.keys() == after_notify.keys() and "reports.rpt_weekly_themes" in full
     # the pass's bookkeeping ends as a full build leaves it: notify's writes as they are now
@@ -654,13 +667,8 @@ def test_the_build_after_a_quiet_notify_equals_a_full_rebuild(  # type: ignore[n
     after it only what the first build left out; the warehouse is then as one full build."""
     import shutil
 
-    from flows.settings.clock import as_of_for
-    from flows.settings.config import load_settings
-    from flows.warehouse.dbt import run_dbt
     from flows.warehouse.notify_inputs import notify_inputs, unchanged
 
-    settings = load_settings()
-    as_of = as_of_for(NIGHT, settings.timezone)
     built = {}
     for plan in (["marts_before_notify", "marts_after_quiet_notify"], ["marts"]):
         warehouse = tmp_path / plan[-1] / "lk.duckdb"
@@ -673,20 +681,9 @@ def test_the_build_after_a_quiet_notify_equals_a_full_rebuild(  # type: ignore[n
         for selector in plan:
             if selector == "marts_after_quiet_notify":
                 assert unchanged(read, notify_inputs(warehouse))
-            run_dbt(
-                ["run", "--selector", selector],
-                warehouse=warehouse,
-                as_of=as_of,
-                night=NIGHT,
-                thresholds=settings.dbt_vars(),
-                incremental=selector != "marts",
-            )
+            _build_night_marts(warehouse, selector, incremental=selector != "marts")
             read = notify_inputs(warehouse)
-        built[plan[-1]] = {
-            table: rows
-            for table, rows in snapshot(warehouse).items()
-            if table.split(".")[0] in DBT_SCHEMAS
-        }
+        built[plan[-1]] = _dbt_tables(warehouse)
     quiet, full = built["marts_after_quiet_notify"], built["marts"]
     assert full.keys() == quiet.keys() and "reports.rpt_weekly_themes" in full
     differing = {

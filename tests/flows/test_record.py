@@ -121,3 +121,37 @@ def test_an_empty_inbox_night_completes_and_says_so(tmp_path: Path, prefect_harn
     assert summary.items == 0
     assert (tmp_path / "wh" / "lk.duckdb").exists()  # published, so status and reports read it
     assert f"night of {FIRST:%Y-%m-%d} published at" in _status(tmp_path / "wh" / "lk.duckdb")
+
+
+def test_recording_the_stages_adds_the_new_ones_and_keeps_those_on_record() -> None:
+    """A stage once recorded keeps the night and time it was first shown; only stages not on
+    record are added, and how many is returned."""
+    from flows.warehouse.night_record import record_stages
+    from flows.warehouse.schema import apply_schema
+
+    with duckdb.connect() as con:
+        apply_schema(con)
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.fct_feedback_stages as select * from (values"
+            " ('nps:1', 'new', timestamp '2026-11-14 09:00'),"
+            " ('nps:1', 'acknowledged', timestamp '2026-11-17 02:00'),"
+            " ('nps:2', 'new', timestamp '2026-11-16 10:00')) as t(item_id, stage, entered_at)"
+        )
+        con.execute(
+            "insert into raw.feedback_stages_reached values"
+            " ('nps:1', 'new', timestamp '2026-11-14 08:00', date '2026-11-15'),"
+            " ('nps:9', 'shipped', timestamp '2026-11-01 00:00', date '2026-11-02')"
+        )
+        assert record_stages(con, FIRST + timedelta(days=1)) == 2
+        assert record_stages(con, FIRST + timedelta(days=2)) == 0
+        rows = con.execute(
+            "select item_id, stage, entered_at::varchar, run_date::varchar"
+            " from raw.feedback_stages_reached order by all"
+        ).fetchall()
+    assert rows == [
+        ("nps:1", "acknowledged", "2026-11-17 02:00:00", "2026-11-17"),
+        ("nps:1", "new", "2026-11-14 08:00:00", "2026-11-15"),
+        ("nps:2", "new", "2026-11-16 10:00:00", "2026-11-17"),
+        ("nps:9", "shipped", "2026-11-01 00:00:00", "2026-11-02"),
+    ]
