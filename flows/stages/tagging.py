@@ -41,6 +41,18 @@ where not exists (
 order by item.item_id
 """
 
+# The items a tag step tags, found once: telling them costs an md5 of every item's text (1-2 s at
+# a million items), and the step reads them twice (their old words, then their texts). A temp
+# table of the connection that reads them; the count before loading the tagger is its own pass.
+UNTAGGED_IDS_SQL = f"create or replace temp table _untagged as select item_id from ({UNTAGGED_SQL})"
+
+UNTAGGED_ROWS_SQL = """
+select item.item_id, item.feedback_text
+from intermediate.int_feedback_items as item
+where item.item_id in (select untagged.item_id from _untagged as untagged)
+order by item.item_id
+"""
+
 # Tags written before their texts were kept were made from the text the item has now (texts
 # only got versions with them): they are stamped with it, not tagged again. Only unstamped
 # tags are read, so a night with every tag stamped hashes no text (without the filter, the
@@ -79,12 +91,12 @@ on conflict (item_id, model_version) do update set text_hash = excluded.text_has
 # after it and before the new tags commit loses nothing: the items are still untagged, and
 # their rows here are gone, so nothing is taken out twice.
 FORGET_TERMS_SQL = (
-    f"""
+    """
     create or replace temp table _retagged as
     select old.item_id, old.theme_key, unnest(old.terms) as term
     from raw.feedback_tag_terms as old
     where old.model_version = $version
-        and old.item_id in (select item_id from ({UNTAGGED_SQL.replace("?", "$version")}))
+        and old.item_id in (select item_id from _untagged)
     """,
     """
     update raw.theme_terms set items = theme_terms.items - gone.items
@@ -137,8 +149,9 @@ def drop_wordless_themes(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def forget_old_words(con: duckdb.DuckDBPyConnection, version: str) -> set[str]:
-    """Take the words of items about to be tagged again out of their themes' term counts;
-    the themes they leave (to be labelled again)."""
+    """Take the words of items about to be tagged again (temp table ``_untagged`` of ``con``,
+    UNTAGGED_IDS_SQL) out of their themes' term counts; the themes they leave (to be labelled
+    again)."""
     con.execute("begin")
     try:
         for statement in FORGET_TERMS_SQL:
@@ -231,13 +244,14 @@ def tag_items(
     stamp = tagged_at or datetime.now(UTC).replace(tzinfo=None)
     con.execute(STAMP_SQL)
     drop_wordless_themes(con)
-    left = forget_old_words(con, tagger.version)
-    tagger.themes = load_themes(con, tagger.version)
-    tagger.live_labels = False  # the labels are written once, at the end (_relabel)
     # Read on one cursor, write on another: the read streams while finished batches commit.
     reader = con.cursor()
     writer = con.cursor()
-    reader.execute(UNTAGGED_SQL, [tagger.version])
+    reader.execute(UNTAGGED_IDS_SQL, [tagger.version])
+    left = forget_old_words(reader, tagger.version)
+    tagger.themes = load_themes(con, tagger.version)
+    tagger.live_labels = False  # the labels are written once, at the end (_relabel)
+    reader.execute(UNTAGGED_ROWS_SQL)
     classify = classify or in_process(tagger, classifiers)
     done = 0
     touched: set[str] = set(left) | stale_labels(con, tagger.version)
@@ -318,7 +332,8 @@ def tag_items(
 
 
 def read_batches(reader: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator[Batch]:
-    """The untagged items' (ids, texts), batch_size at a time, from an executed UNTAGGED_SQL."""
+    """The untagged items' (ids, texts), batch_size at a time, from an executed
+    UNTAGGED_ROWS_SQL."""
     while rows := reader.fetchmany(batch_size):
         yield [row[0] for row in rows], [row[1] for row in rows]
 
