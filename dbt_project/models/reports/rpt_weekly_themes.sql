@@ -58,26 +58,31 @@ arr as (
 
 quotes as (
 
-    -- shorter texts ("Slow.") say little as a quote
+    -- the week's quote of each theme: the text nearest the theme's mean sentiment, rounded (the
+    -- mean's last bits depend on the order DuckDB sums in, and two items as near it either side
+    -- must tie), then the latest, then the first id; shorter texts ("Slow.") say little as a
+    -- quote. One aggregate per week and theme, where numbering every item sorted each group.
     select
         feedback.week_start,
         feedback.theme_key,
-        feedback.redacted_text,
-        row_number() over (
-            partition by feedback.week_start, feedback.theme_key
-            order by
-                -- rounded: the mean's last bits depend on the order DuckDB sums in, and two
-                -- items as near it either side must tie, then break by date and id
-                round(abs(feedback.sentiment_score - stats.mean_sentiment_score), 9) asc,
-                feedback.received_at desc,
-                feedback.item_id asc
-        ) as pick
+        arg_min(
+            feedback.redacted_text,
+            {
+                'no_score': feedback.sentiment_score is null,
+                'distance': coalesce(
+                    round(abs(feedback.sentiment_score - stats.mean_sentiment_score), 9), 0
+                ),
+                'newest_first': -epoch_us(feedback.received_at),
+                'item_id': feedback.item_id
+            }
+        ) as redacted_text
     from feedback
     inner join stats
         on
             feedback.week_start = stats.week_start
             and feedback.theme_key = stats.theme_key
     where length(trim(feedback.redacted_text)) >= 20
+    group by feedback.week_start, feedback.theme_key
 
 ),
 
@@ -106,7 +111,6 @@ final as (
         on
             stats.week_start = quotes.week_start
             and stats.theme_key = quotes.theme_key
-            and quotes.pick = 1
 
 )
 
