@@ -189,6 +189,10 @@ class IntentRules:
         boosts = _boosts(state.found, state.words)
         for label, boost in boosts.items():
             scores[label] = 1 - (1 - scores[label]) * (1 - boost)
+        # "Where do I start." opening complaints, "What a mess!": the model reads the question
+        # word of the best sentence; with no "?" and nothing else asking, nobody asked.
+        if "question" not in boosts and "?" not in state.words and _exclaims(state.words):
+            scores["question"] = min(scores["question"], self.negated_cap)
         if rules.bare_reply(state.words):
             # "Yep!", "ok", "Really?": an answer to something not in the text says nothing of
             # it, whatever its punctuation
@@ -320,6 +324,8 @@ def _boosts(found: Sequence[Found], words: list[str]) -> dict[str, float]:
             continue
         if intent == "feature_request" and _asks_to_know(words, hit):
             continue
+        if intent == "question" and rules.exclaims_at(words, hit.start):
+            continue
         documented = documented or (intent == "documentation" and weight == CUE_WEIGHT)
         if weight > boosts.get(intent, 0.0):
             boosts[intent] = weight
@@ -406,13 +412,25 @@ def _denied(found: Sequence[Found], words: list[str]) -> set[str]:
     return set()
 
 
+def _opens_a_sentence(words: list[str], i: int) -> bool:
+    return i == 0 or words[i - 1] in SENTENCE_BREAKS or (i <= 4 and words[i - 1] == ",")
+
+
+def _exclaims(words: list[str]) -> bool:
+    """Does a sentence open with a question word that exclaims ("What a mess.")?"""
+    return any(
+        word in QUESTION_OPENERS and _opens_a_sentence(words, i) and rules.exclaims_at(words, i)
+        for i, word in enumerate(words)
+    )
+
+
 def _opens_a_question(words: list[str]) -> bool:
     for i, word in enumerate(words):
-        if word in QUESTION_OPENERS and (
-            i == 0 or words[i - 1] in SENTENCE_BREAKS or (i <= 4 and words[i - 1] == ",")
-        ):
+        if word in QUESTION_OPENERS and _opens_a_sentence(words, i):
             after = words[i + 1] if i + 1 < len(words) else ""
             if word in MODAL_OPENERS and after in NOT_ASKING_AFTER_MODAL and "?" not in words:
+                continue
+            if rules.exclaims_at(words, i):
                 continue
             return True
     return False

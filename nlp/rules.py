@@ -509,6 +509,39 @@ def a_habit(words: Sequence[str], start: int) -> bool:
     return start > 0 and words[start - 1] in PERSONS and words[start] in DOING_NOT
 
 
+# Exclamations worded like questions: "What a mess.", "What a great tool!" (a question is "what
+# is a ...?"), and "Where do I start." / "Where do I even begin..." opening a list of complaints.
+# The second asks something when it ends in "?" ("I just signed up. Where do I start?").
+EXCLAIMING_WHAT: Final = frozenset({"a", "an"})
+WHERE_TO_BEGIN: Final = (
+    frozenset({"do", "does", "shall", "should", "can", "to"}),
+    frozenset({"i", "we", "one"}),
+    frozenset({"even"}),
+)
+BEGIN: Final = frozenset({"start", "begin"})
+
+
+def exclaims_at(words: Sequence[str], start: int) -> bool:
+    """Does the sentence a question word opens at start exclaim rather than ask?"""
+    if words[start] == "what":
+        return start + 1 < len(words) and words[start + 1] in EXCLAIMING_WHAT
+    if words[start] != "where":
+        return False
+    i = start + 1
+    for optional in WHERE_TO_BEGIN:
+        if i < len(words) and words[i] in optional:
+            i += 1
+    if i >= len(words) or words[i] not in BEGIN:
+        return False
+    after = words[i + 1] if i + 1 < len(words) else "."
+    return after in EXCLAIMED_ENDS
+
+
+# What ends the exclamation: a stop, "!", a comma or dash running on to the complaint, not "?"
+# and not more words ("where do I start with the API").
+EXCLAIMED_ENDS: Final = frozenset({".", "!", ",", ";", ":", "-", "…"})
+
+
 def is_sarcastic(words: Sequence[str], found: Sequence[Found], negative_cue: bool) -> bool:
     """Sarcasm wording, or praise opening a text that goes on to name a problem."""
     for hit in found:

@@ -442,6 +442,34 @@ def test_a_check_put_to_the_reader_is_not_the_customers_question(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # an exclamation worded like a question opens a complaint: nobody asked anything
+        pytest.param("Where do I even begin. The calendar sync has dropped our meetings twice.",
+                     {"bug"}, id="where do I even begin"),
+        pytest.param("Where to start... the invoices page crashes whenever I filter by month.",
+                     {"bug"}, id="where to start"),
+        pytest.param("What a mess! Every dashboard shows an error since the update.", {"bug"},
+                     id="what a mess"),
+        # the same words asking
+        pytest.param("We just signed up for the trial. Where do we start?", {"question"},
+                     id="a newcomer asks"),
+        pytest.param("Where do I begin with the reporting API", {"question"},
+                     id="where to begin with something"),
+        pytest.param("Where do I start. How do I invite the rest of my team", {"question"},
+                     id="a real question after it"),
+        pytest.param("What is a workspace owner allowed to change?", {"question"},
+                     id="what is a"),
+    ],
+)  # fmt: skip
+def test_an_exclamation_worded_like_a_question_asks_nothing(
+    tagger: "Tagger", text: str, expected: set[str]
+) -> None:
+    [tag] = tagger.tag([text])
+    assert {"question", "bug"} & set(tag.intents) == expected, tag.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         pytest.param("The desktop app won't launch on my new laptop.", True, id="won't launch"),
         pytest.param("Reminders aren't sending anymore.", True, id="aren't sending"),
         pytest.param("The links don't open in a new tab.", True, id="don't open"),
