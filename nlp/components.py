@@ -25,7 +25,7 @@ from nlp.cues import (
 )
 from nlp.docstate import state_of
 from nlp.labels import INTENTS, SENTIMENT_CATS
-from nlp.lexicon import NEGATORS, lexicon_score
+from nlp.lexicon import CONTRAST, NEGATORS, lexicon_score
 from nlp.phrases import Found, PhraseIndex
 from nlp.state import DocState
 from nlp.taxonomy import Taxonomy
@@ -257,7 +257,9 @@ class IntentRules:
             scores["praise"] = min(scores["praise"], self.negated_cap)
         state.intent_scores = {label: round(score, 4) for label, score in scores.items()}
         above = sorted((s, label) for label, s in scores.items() if s >= self._bar(label))
-        state.intents = tuple(label for _, label in reversed(above))
+        state.intents = _point_after_the_praise(
+            tuple(label for _, label in reversed(above)), state.found, state.words
+        )
         state.intent = state.intents[0] if state.intents else ""
         kinds = frozenset(label for label in labels if label.startswith("severity:"))
         state.severity = rules.severity(kinds, state.intents, state.sentiment_score)
@@ -410,6 +412,43 @@ def _denied(found: Sequence[Found], words: list[str]) -> set[str]:
     if all(rules.cue_negated(words, start) for start in problems):
         return {"bug"}
     return set()
+
+
+def _point_after_the_praise(
+    intents: tuple[str, ...], found: Sequence[Found], words: list[str]
+) -> tuple[str, ...]:
+    """Praise comes after what the writer turns to once the praise is said.
+
+    "Love the dashboards, but we really need a PDF export" and "Great product! We need
+    shareable links" are requests: answered, themed and counted as requests (praise asks nothing
+    of anyone). The turn is a "but" or a new sentence after every praise word, with wording of
+    another intent after it; "It was slow at first, but now it's great" stays praise.
+    """
+    if len(intents) < 2 or intents[0] != "praise":
+        return intents
+    praised = [hit.start for hit in found if hit.label in PRAISE_WORDING]
+    if not praised:
+        return intents
+    last = max(praised)
+    others = {CUE + intent for intent in intents[1:]} | {
+        HINT + intent for intent in intents[1:] if intent in ASKING_HINTS
+    }
+    for i in range(last + 1, len(words)):
+        if words[i] in CONTRAST and words[i + 1 : i + 2] != ["also"]:
+            return (*intents[1:], "praise")
+        # A new sentence may go on to anything: it turns when it words another intent.
+        if words[i] in SENTENCE_ENDS:
+            if any(hit.label in others and hit.start > i for hit in found):
+                return (*intents[1:], "praise")
+            break
+    return intents
+
+
+SENTENCE_ENDS: Final = frozenset({".", "!", ";"})
+# Hints that still ask after praise ("we really need", "missing"); "easy to" or "fast" after
+# praise are more praise.
+ASKING_HINTS: Final = frozenset({"bug", "feature_request"})
+PRAISE_WORDING: Final = frozenset({CUE + "praise", HINT + "praise"})
 
 
 def _opens_a_sentence(words: list[str], i: int) -> bool:

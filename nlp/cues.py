@@ -175,6 +175,7 @@ INTENT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "great release", "great people", "thank you", "thanks for", "thanks so much", "thx",
         "amazing", "excellent", "fantastic", "brilliant", "well done", "keep up", "keep it up",
         "lifesaver", "happy with", "really happy", "so happy", "super happy", "impressed",
+        "happy customer", "happy customers",
         "awesome", "best tool", "best product", "no complaints", "kudos",
         "shout-out", "shout out", "appreciated", "delight", "a joy",
         "rock solid", "top notch", "outstanding", "superb", "nailed", "you rock",
@@ -206,7 +207,7 @@ HINT_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         "can't", "cannot", "can not", "cant", "unable to", "not able to", "won't let me",
     ),
     "feature_request": (
-        "allow", "need a", "needs", "would unblock", "ability",
+        "allow", "need a", "needs", "we really need", "would unblock", "ability",
         "we need", "we want", "they want", "they need", "a way to", "an option to", "lack of",
         "there's no", "there is no", "game changer", "would make", "wish", "add a", "add an",
         "still no", "be the cherry", "the ability to", "missing a", "missing the",

@@ -105,6 +105,8 @@ COMPOUNDS: Final = (
     # the support team is no request for support: "contact its support for more help"
     "contact support", "contact its support", "contact their support", "contact your support",
     "contact the support", "contacted support", "ask support", "asked support",
+    # knowing what one needs to, not velocity: "got the new hires up to speed in a day"
+    "up to speed",
 )  # fmt: skip
 # Sayings that start with a cue word and mean something else: "I can't wait", "can't thank you
 # enough", "I can't believe how fast it is" report no fault.

@@ -440,6 +440,38 @@ def test_a_check_put_to_the_reader_is_not_the_customers_question(
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # praise, then a turn to what the writer needs: answered and themed as that (each
+        # reads as praise first by its scores alone: the praise words outweigh the rest)
+        pytest.param("Love it, love it, love it. Best tool we have. But the weekly digest goes "
+                     "out twice.", "bug", id="a fault after but"),
+        pytest.param("Superb tool and a joy to use. Unfortunately the calendar export is broken.",
+                     "bug", id="a fault after unfortunately"),
+        pytest.param("Absolutely love this app, the team is fantastic and support is excellent, "
+                     "but the sync fails on large files.", "bug", id="a fault after much praise"),
+        pytest.param("Fantastic product, brilliant team, great support. We really need single "
+                     "sign-on though.", "feature_request", id="a request in the next sentence"),
+        pytest.param("Amazing work on the new editor, really happy with it. Missing a word count "
+                     "though.", "feature_request", id="something missing"),
+        # praise that stays the point
+        pytest.param("Love it, but I'd say the same of any tool this excellent.", "praise",
+                     id="praise after the turn too"),
+        pytest.param("Love it. The new search is so much faster. Keep it up.", "praise",
+                     id="praise on both sides"),
+        pytest.param("Love the reports. They are easy to share with the board.", "praise",
+                     id="praise of ease in the next sentence"),
+        pytest.param("The team got our new hires up to speed in two days. Happy customer.",
+                     "praise", id="up to speed is no speed"),
+    ],
+)  # fmt: skip
+def test_what_follows_the_praise_is_the_point(tagger: "Tagger", text: str, intent: str) -> None:
+    [tag] = tagger.tag([text])
+    assert tag.intent == intent, tag.intents
+    assert tag.theme_label.endswith("praise") == (intent == "praise"), tag.theme_label
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # an exclamation worded like a question opens a complaint: nobody asked anything
