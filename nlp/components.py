@@ -417,35 +417,63 @@ def _denied(found: Sequence[Found], words: list[str]) -> set[str]:
 def _point_after_the_praise(
     intents: tuple[str, ...], found: Sequence[Found], words: list[str]
 ) -> tuple[str, ...]:
-    """Praise comes after what the writer turns to once the praise is said.
+    """Praise comes after what else the text says, when a clause of its own says it.
 
-    "Love the dashboards, but we really need a PDF export" and "Great product! We need
-    shareable links" are requests: answered, themed and counted as requests (praise asks nothing
-    of anyone). The turn is a "but" or a new sentence after every praise word, with wording of
-    another intent after it; "It was slow at first, but now it's great" stays praise.
+    "Love the dashboards, but we really need a PDF export", "Great product! We really need
+    shareable links. Keep it up!" and "Crashes on every upload. Love the app otherwise." are a
+    request and a fault: answered, themed and counted as such (praise asks nothing of anyone).
+    Clauses split at sentence ends and at "but", "however", "unfortunately". The other intent's
+    cue must stand in a clause with no praise in it; its weaker hint ("we really need",
+    "missing") also after the last praise word, since hints come with praise as often as not
+    ("can't recommend it enough").
     """
     if len(intents) < 2 or intents[0] != "praise":
         return intents
+    cues = {CUE + intent for intent in intents[1:]}
+    hints = {HINT + intent for intent in intents[1:] if intent in ASKING_HINTS}
+    clause_of = _clauses(words)
     praised = [hit.start for hit in found if hit.label in PRAISE_WORDING]
-    if not praised:
-        return intents
-    last = max(praised)
-    others = {CUE + intent for intent in intents[1:]} | {
-        HINT + intent for intent in intents[1:] if intent in ASKING_HINTS
-    }
-    for i in range(last + 1, len(words)):
-        if words[i] in CONTRAST and words[i + 1 : i + 2] != ["also"]:
+    praised_clauses = {clause_of[start] for start in praised}
+    for hit in found:
+        if clause_of[hit.start] in praised_clauses:
+            continue
+        if hit.label in cues or (hit.label in hints and praised and hit.start > max(praised)):
+            if _told_as_fixed(words, hit.start):
+                return intents
             return (*intents[1:], "praise")
-        # A new sentence may go on to anything: it turns when it words another intent.
-        if words[i] in SENTENCE_ENDS:
-            if any(hit.label in others and hit.start > i for hit in found):
-                return (*intents[1:], "praise")
-            break
     return intents
 
 
-SENTENCE_ENDS: Final = frozenset({".", "!", ";"})
-# Hints that still ask after praise ("we really need", "missing"); "easy to" or "fast" after
+# "The sync broke last week but support fixed it within the hour, brilliant team": a fault told
+# as already put right leaves the praise the point. "Still not fixed", "nobody has fixed it yet"
+# do not.
+FIXED: Final = frozenset({"fixed", "solved", "resolved", "sorted"})
+NOT_YET: Final = frozenset({"nobody", "noone", "yet"})
+
+
+def _told_as_fixed(words: list[str], start: int) -> bool:
+    return any(
+        words[j] in FIXED
+        and not rules.negated_at(words, j)
+        and NOT_YET.isdisjoint(words[max(start, j - 3) : j + 3])
+        for j in range(start + 1, len(words))
+    )
+
+
+def _clauses(words: list[str]) -> list[int]:
+    """Each word's clause number: a new one after a sentence end or at a contrast word."""
+    clause, numbers = 0, []
+    for i, word in enumerate(words):
+        if word in CONTRAST and words[i + 1 : i + 2] != ["also"]:
+            clause += 1
+        numbers.append(clause)
+        if word in SENTENCE_ENDS:
+            clause += 1
+    return numbers
+
+
+SENTENCE_ENDS: Final = frozenset({".", "!", ";", "?"})
+# Hints that still ask beside praise ("we really need", "missing"); "easy to" or "fast" beside
 # praise are more praise.
 ASKING_HINTS: Final = frozenset({"bug", "feature_request"})
 PRAISE_WORDING: Final = frozenset({CUE + "praise", HINT + "praise"})
