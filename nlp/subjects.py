@@ -160,9 +160,15 @@ def pieces_of(text: str) -> list[str]:
     return pieces
 
 
-def content_terms(pieces: Sequence[str], stop: frozenset[str], filler: frozenset[str]) -> list[str]:
+def content_terms(
+    pieces: Sequence[str], stop: frozenset[str], filler: frozenset[str], *, asks: bool = False
+) -> list[str]:
     """An item's labelling terms (from its `pieces_of`), each once: the words that can name a
     subject, and the phrases of adjacent content words (up to three) that end in one.
+
+    ``asks``: the item is a request, so what it asks to be rid of ("instead of individual
+    alerts") is no subject of it. In a fault report the same words name what was expected
+    (".htm instead of .html"), which is.
 
     Content words are three letters or more (two inside a phrase: "face id"), not stop or
     filler words, not praise, and not verbs, adverbs or time words (`role`); a word
@@ -170,14 +176,24 @@ def content_terms(pieces: Sequence[str], stop: frozenset[str], filler: frozenset
     """
     terms: dict[str, None] = {}
     run: list[str] = []
-    for piece in pieces:
+    # in the phrase after "instead of" (NOT_WANTED): its words make no term
+    unwanted = skip_next = False
+    for i, piece in enumerate(pieces):
+        if skip_next:  # the "of" of "instead of"
+            skip_next = False
+            continue
+        if asks and piece in NOT_WANTED and pieces[i + 1 : i + 2] == [NOT_WANTED[piece]]:
+            skip_next = unwanted = True
+            run.clear()
+            continue
         # a single letter is no part of a subject's name ("android n", "plan b")
         kind = SKIP if piece in stop or piece in filler or len(piece) < 2 else _kind(piece)
         if kind == SKIP:
+            unwanted = unwanted and not run  # that phrase ends here
             run.clear()
             continue
         run.append(piece)
-        if kind != HEAD:
+        if kind != HEAD or unwanted:
             continue
         if len(piece) >= 3:
             terms[piece] = None
@@ -187,6 +203,12 @@ def content_terms(pieces: Sequence[str], stop: frozenset[str], filler: frozenset
             if n >= 3 and run[-3] != run[-2] and run[-3] != piece:
                 terms[f"{run[-3]} {run[-2]} {piece}"] = None
     return list(terms)
+
+
+# What a request asks to be rid of names no subject of it: "a daily digest instead of
+# individual alerts" is about the digest, and a label "requests for individual alerts" says
+# the opposite.
+NOT_WANTED: Final = {"instead": "of", "rather": "than"}
 
 
 # Words repeat from item to item: each one's role is worked out once (a bounded cache, since

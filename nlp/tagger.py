@@ -192,7 +192,12 @@ class Tagger:
                 self._theme_name(state, item) for state, item in zip(states, pieces, strict=True)
             ],
             vectors=theme_vectors(embedded.texts),
-            terms=[content_terms(item, self._stop_words, FILLER) for item in pieces],
+            terms=[
+                content_terms(
+                    item, self._stop_words, FILLER, asks=state.intent == "feature_request"
+                )
+                for state, item in zip(states, pieces, strict=True)
+            ],
         )
 
     def place(self, batch: Classified) -> list[Tag]:

@@ -35,6 +35,36 @@ def test_content_terms_are_words_and_adjacent_pairs_without_stop_or_opinion_word
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("a weekly summary instead of separate pings", ["summary", "weekly summary"],
+                     id="instead of"),
+        pytest.param("export to xlsx rather than csv files, and keep the headers",
+                     ["export", "xlsx", "headers"], id="rather than, then more words"),
+    ],
+)  # fmt: skip
+def test_what_a_request_asks_to_be_rid_of_names_no_subject(text: str, expected: list[str]) -> None:
+    assert content_terms(pieces_of(text), STOP, FILLER, asks=True) == expected
+    # in a fault report, what was expected instead is part of the subject
+    assert set(expected) < set(terms_of(text))
+
+
+def test_a_theme_asking_for_one_thing_instead_of_another_is_named_for_the_first() -> None:
+    from nlp.tagger import Tagger
+
+    tagger = Tagger.load()
+    texts = [
+        "Please send a weekly summary instead of separate pings.",
+        "We need a weekly summary instead of separate pings for every comment.",
+        "Could you add a weekly summary instead of separate pings?",
+    ]
+    tags = list(tagger.tag(texts))
+    assert all(tag.intent == "feature_request" for tag in tags)
+    [label] = {tagger.theme_label(tag.theme_key) for tag in tags}
+    assert "weekly summary" in label and "pings" not in label, label
+
+
+@pytest.mark.parametrize(
     ("text", "compound"),
     [
         pytest.param("Please add one-tap approvals", "one-tap approvals", id="one-tap"),
