@@ -77,7 +77,7 @@ IRREGULAR: Final = listed(
     "said went gone got gotten made knew thought took taken saw seen came gave told tried felt "
     "became left meant kept began begun seemed held brought wrote sat stood met understood "
     "spoke spoken grew grown won bought fell fallen chose sold found does did done doing having "
-    "being working"
+    "being working broke froze ran drew hung"
 )
 # Irregular participles that describe a subject as "-ed" ones do ("lost data", "hidden fields").
 PARTICIPLES: Final = listed("lost hidden written chosen known shown given paid sent stuck frozen")
@@ -94,7 +94,8 @@ ADVERBS: Final = listed(
 TIME_WORDS: Final = listed("minute hour second seconds tomorrow tonight morning")
 # Nouns of reasoning and amount, not of a product: "makes a difference", "for that reason".
 ABSTRACT: Final = listed(
-    "reason difference point fact idea example kind sort part amount deal chance sense"
+    "reason difference point fact idea example kind sort part amount deal chance sense half lot "
+    "bit couple bunch"
 )
 # Adjectives of age, size, amount and judgement: "new dashboards" names a subject, "new" does not.
 ADJECTIVES: Final = listed(
@@ -192,6 +193,10 @@ def content_terms(
             unwanted = unwanted and not run  # that phrase ends here
             run.clear()
             continue
+        if kind == MODIFIER and run and _kind(run[-1]) == HEAD:
+            # a describing word after a noun is its verb ("the report lost half the rows"):
+            # it starts the next phrase rather than continuing this one
+            run.clear()
         run.append(piece)
         if kind != HEAD or unwanted:
             continue

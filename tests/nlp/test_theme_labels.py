@@ -64,6 +64,15 @@ def test_a_theme_asking_for_one_thing_instead_of_another_is_named_for_the_first(
     assert "weekly summary" in label and "pings" not in label, label
 
 
+def test_a_describing_word_after_a_noun_is_its_verb_not_part_of_a_phrase() -> None:
+    terms = terms_of("the weekly report lost half its rows")
+    assert "weekly report" in terms and "rows" in terms
+    assert not any("report lost" in term or "half" in term for term in terms), terms
+    # before the noun it still describes it
+    assert "lost rows" in terms_of("we keep finding lost rows")
+    assert not any("froze" in term for term in terms_of("the calendar froze"))
+
+
 @pytest.mark.parametrize(
     ("text", "compound"),
     [
