@@ -69,7 +69,8 @@ VERBS: Final = _with_third_person(
     "respond perform prioritise prioritize expand occur refuse force "
     "receive return retry select choose scroll switch manage handle "
     "notice wonder hope guess suppose explain mention save matter work contain behave "
-    "solve resolve affect prevent implement cause improve "
+    "solve resolve affect prevent implement cause improve hide unhide remove delete rename "
+    "reorder restrict "
     # how feedback says a subject goes wrong ("the import chokes", "filters disappear")
     "fail break ignore disappear vanish hang stall choke mangle flicker"
 )
