@@ -48,6 +48,20 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- True for an action Loopkeeper recorded by an earlier night than the one being run: done before
+    as_of, or by the run of an earlier night. For a night's judgements that would count the
+    night's own actions (its hand-offs as escalations): the first run judges before it acts and
+    a re-run after, so counting them would make a re-run judge otherwise. They count from the
+    next night, in every run of it. Without `night` only the clock counts. -#}
+{% macro done_before_night(at_column, run_date_column='run_date') -%}
+    {%- if night() == 'null' -%}
+        ({{ at_column }} < {{ as_of() }})
+    {%- else -%}
+        ({{ at_column }} < {{ as_of() }}
+        or {{ run_date_column }} < {{ night() }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The night being run as a SQL date (var `night`, else LOOPKEEPER_NIGHT, read at execution
     only), or `null` when none is given. -#}
 {% macro night() -%}

@@ -17,12 +17,14 @@ items as (
 
 handed_off_items as (
 
-    -- a hand-off queued by the night counts, sent or not: the item was escalated to a human
+    -- a hand-off counts, sent or not (the item was escalated to a human), from the night after
+    -- the one that queued it: that night judged at-risk before queueing it, and a re-run of the
+    -- night judges as it did
     select distinct item_id
     from {{ ref('int_message_items') }}
     where
         kind = 'handoff'
-        and {{ done_by_night('created_at') }}
+        and {{ done_before_night('created_at') }}
 
 ),
 
