@@ -48,17 +48,18 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- True for an action Loopkeeper recorded by an earlier night than the one being run: done before
-    as_of, or by the run of an earlier night. For a night's judgements that would count the
-    night's own actions (its hand-offs as escalations): the first run judges before it acts and
-    a re-run after, so counting them would make a re-run judge otherwise. They count from the
-    next night, in every run of it. Without `night` only the clock counts. -#}
+{#- True for an action Loopkeeper recorded by an earlier night than the one being run: by the run
+    of an earlier night (a row without a night: done before as_of). For a night's judgements that
+    would count the night's own actions (its hand-offs as escalations): the first run judges
+    before it acts and a re-run after, so counting them would make a re-run judge otherwise.
+    They count from the next night, in every run of it. The night, not the clock, tells them
+    apart: a backfill acts long after its nights' as_of, a night run ahead of its date before
+    it. Without `night` only the clock counts. -#}
 {% macro done_before_night(at_column, run_date_column='run_date') -%}
     {%- if night() == 'null' -%}
         ({{ at_column }} < {{ as_of() }})
     {%- else -%}
-        ({{ at_column }} < {{ as_of() }}
-        or {{ run_date_column }} < {{ night() }})
+        coalesce({{ run_date_column }} < {{ night() }}, {{ at_column }} < {{ as_of() }})
     {%- endif -%}
 {%- endmacro %}
 
