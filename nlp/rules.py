@@ -566,11 +566,38 @@ def churn_wording(words: Sequence[str], found: Sequence[Found]) -> str:
     """ "churn" if a churn cue stands, "negated" if every one is negated ("no plans to cancel")."""
     seen = False
     for hit in found:
-        if hit.label == "churn":
+        if hit.label == "churn" and not _within_the_product(words, hit):
             seen = True
             if words[hit.start] in NEGATORS or not negated_at(words, hit.start):
                 return "churn"
     return "negated" if seen else ""
+
+
+# Moving within the product is no move away: "switch to annual billing", "move to the new
+# editor". The words a move goes to, within a few words after it.
+MOVES: Final = frozenset({"switch", "switching", "moving", "move"})
+MOVES_WITHIN: Final = frozenset(
+    {"annual", "yearly", "monthly", "quarterly", "billing", "invoicing", "plan", "tier",
+     "seats", "version", "release", "editor", "view", "mode", "layout", "dashboard", "workspace",
+     "sso", "saml", "beta"}
+)  # fmt: skip
+# A team that measures churn names its reports after it: "the churn chart", "churn rate is
+# wrong" speak of a feature, not of leaving.
+CHURN_AS_A_MEASURE: Final = frozenset(
+    {"chart", "charts", "report", "reports", "rate", "rates", "dashboard", "dashboards",
+     "metric", "metrics", "analysis", "prediction", "predictions", "score", "scores", "model",
+     "forecast", "widget", "graph", "numbers", "data", "field", "column", "tab", "view", "risk"}
+)  # fmt: skip
+ARTICLES: Final = frozenset({"the", "a", "an", "our", "your", "their"})
+
+
+def _within_the_product(words: Sequence[str], hit: Found) -> bool:
+    """Is a churn cue a move inside the product or the name of a churn measure?"""
+    head = words[hit.start]
+    after = [w for w in words[hit.end : hit.end + 4] if w not in ARTICLES][:2]
+    if head in ("churn", "churning") and hit.end - hit.start == 1:
+        return bool(after) and after[0] in CHURN_AS_A_MEASURE
+    return head in MOVES and not MOVES_WITHIN.isdisjoint(after)
 
 
 def severity(kinds: frozenset[str], intents: tuple[str, ...], sentiment_score: float) -> str:

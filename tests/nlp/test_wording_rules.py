@@ -54,6 +54,17 @@ def boosted(text: str) -> set[str]:
         pytest.param("we don't want to look at alternatives", False, id="negated alternatives"),
         pytest.param("the confirm dialog says yes means ok", False, id="no cue"),
         pytest.param("exports are slow", False, id="complaint without churn"),
+        # a move inside the product, a churn measure: no one is leaving
+        pytest.param("how do we switch to yearly invoicing?", False, id="switch to yearly"),
+        pytest.param("we are moving to the new layout next week", False, id="move to a layout"),
+        pytest.param("the churn graph double counts renewals", False, id="churn graph"),
+        pytest.param("please put the churn numbers on the board view", False, id="churn numbers"),
+        pytest.param(
+            "we are moving to a different vendor at renewal", True, id="moving to a vendor"
+        ),
+        pytest.param(
+            "churn is on the table if the sync keeps failing", True, id="churn as leaving"
+        ),
     ],
 )
 def test_churn_cues(text: str, expected: bool) -> None:
