@@ -178,14 +178,16 @@ def content_terms(
     """
     terms: dict[str, None] = {}
     run: list[str] = []
-    # in the phrase after "instead of" (NOT_WANTED): its words make no term
-    unwanted = skip_next = False
+    # in the phrase after "instead of": its words make no term
+    unwanted, skip = False, 0
     for i, piece in enumerate(pieces):
-        if skip_next:  # the "of" of "instead of"
-            skip_next = False
+        if skip:  # the rest of the words opening such a phrase
+            skip -= 1
             continue
-        if asks and piece in NOT_WANTED and pieces[i + 1 : i + 2] == [NOT_WANTED[piece]]:
-            skip_next = unwanted = True
+        if piece in MARKERS and (opening := _opens_no_subject(pieces, i, asks)):
+            # "instead of" opens a phrase of what is not wanted; "since the last" comes with
+            # the one word of its event, skipped with it
+            skip, unwanted = opening - 1, piece in NOT_WANTED
             run.clear()
             continue
         # a single letter is no part of a subject's name ("android n", "plan b")
@@ -215,6 +217,20 @@ def content_terms(
 # individual alerts" is about the digest, and a label "requests for individual alerts" says
 # the opposite.
 NOT_WANTED: Final = {"instead": "of", "rather": "than"}
+# "Since the last release", "after the latest update": the event dates the report, it is not
+# what the report is about ("since the last release the widgets show zeros").
+SINCE: Final = frozenset({"since", "after", "before", "until"})
+LAST: Final = frozenset({"last", "latest", "previous", "recent"})
+MARKERS: Final = SINCE | NOT_WANTED.keys()
+
+
+def _opens_no_subject(pieces: Sequence[str], i: int, asks: bool) -> int:
+    """How many pieces from i open a phrase that names no subject, or 0."""
+    piece = pieces[i]
+    if piece in SINCE:
+        j = i + 1 + (pieces[i + 1 : i + 2] == ["the"])
+        return j - i + 2 if j + 1 < len(pieces) and pieces[j] in LAST else 0
+    return 2 if asks and pieces[i + 1 : i + 2] == [NOT_WANTED[piece]] else 0
 
 
 # Words repeat from item to item: each one's role is worked out once (a bounded cache, since

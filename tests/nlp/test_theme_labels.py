@@ -64,6 +64,23 @@ def test_a_theme_asking_for_one_thing_instead_of_another_is_named_for_the_first(
     assert "weekly summary" in label and "pings" not in label, label
 
 
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        pytest.param("since the last release the widgets show zeros", "widgets", "release",
+                     id="since the last release"),
+        pytest.param("after the latest patch our exports fail", "exports", "patch",
+                     id="after the latest patch"),
+        pytest.param("since last week the pipeline board is blank", "pipeline board", "week",
+                     id="since last week"),
+        pytest.param("the last sync failed", "sync", "release", id="the last sync is the subject"),
+    ],
+)  # fmt: skip
+def test_the_event_that_dates_a_report_names_no_subject(text: str, kept: str, dropped: str) -> None:
+    terms = terms_of(text)
+    assert kept in terms and not any(dropped in term for term in terms), terms
+
+
 def test_a_describing_word_after_a_noun_is_its_verb_not_part_of_a_phrase() -> None:
     terms = terms_of("the weekly report lost half its rows")
     assert "weekly report" in terms and "rows" in terms
