@@ -437,6 +437,8 @@ def _point_after_the_praise(
     for hit in found:
         if clause_of[hit.start] in praised_clauses:
             continue
+        if hit.label in QUALITY_CUES and _commends_a_quality(words, clause_of, hit.start):
+            continue  # "Search is lightning fast now.": more praise
         if hit.label in cues or (hit.label in hints and praised and hit.start > max(praised)):
             if _told_as_fixed(words, hit.start):
                 return intents
@@ -473,6 +475,30 @@ def _clauses(words: list[str]) -> list[int]:
 
 
 SENTENCE_ENDS: Final = frozenset({".", "!", ";", "?"})
+QUALITY_CUES: Final = frozenset({CUE + "performance", CUE + "usability"})
+# Words that commend speed or ease, unless a wish or a denial comes just before them ("could be
+# a lot simpler", "not fast enough").
+COMMENDING: Final = frozenset(
+    {"fast", "faster", "quick", "quicker", "snappy", "snappier", "instant", "instantly",
+     "lightning", "smooth", "smoother", "easy", "easier", "intuitive", "simple", "simpler",
+     "straightforward", "responsive", "breeze"}
+)  # fmt: skip
+WISHING: Final = frozenset(
+    {"could", "should", "would", "needs", "need", "must", "lot", "bit", "more", "enough"}
+)
+
+
+def _commends_a_quality(words: list[str], clause_of: list[int], start: int) -> bool:
+    """Does the clause of the cue at start commend speed or ease, not wish for it?"""
+    clause = clause_of[start]
+    for i, word in enumerate(words):
+        if clause_of[i] != clause or word not in COMMENDING:
+            continue
+        before = words[max(0, i - 3) : i]
+        after = words[i + 1 : i + 2]
+        if NEGATORS.isdisjoint(before) and WISHING.isdisjoint(before) and after != ["enough"]:
+            return True
+    return False
 # Hints that still ask beside praise ("we really need", "missing"); "easy to" or "fast" beside
 # praise are more praise.
 ASKING_HINTS: Final = frozenset({"bug", "feature_request"})
