@@ -483,7 +483,7 @@ COMMENDING: Final = frozenset(
      "lightning", "smooth", "smoother", "easy", "easier", "intuitive", "simple", "simpler",
      "straightforward", "responsive", "breeze"}
 )  # fmt: skip
-WISHING: Final = frozenset(
+WISHED_BEFORE: Final = frozenset(
     {"could", "should", "would", "needs", "need", "must", "lot", "bit", "more", "enough"}
 )
 
@@ -496,9 +496,11 @@ def _commends_a_quality(words: list[str], clause_of: list[int], start: int) -> b
             continue
         before = words[max(0, i - 3) : i]
         after = words[i + 1 : i + 2]
-        if NEGATORS.isdisjoint(before) and WISHING.isdisjoint(before) and after != ["enough"]:
+        if NEGATORS.isdisjoint(before) and WISHED_BEFORE.isdisjoint(before) and after != ["enough"]:
             return True
     return False
+
+
 # Hints that still ask beside praise ("we really need", "missing"); "easy to" or "fast" beside
 # praise are more praise.
 ASKING_HINTS: Final = frozenset({"bug", "feature_request"})
