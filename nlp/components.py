@@ -434,11 +434,15 @@ def _point_after_the_praise(
     clause_of = _clauses(words)
     praised = [hit.start for hit in found if hit.label in PRAISE_WORDING]
     praised_clauses = {clause_of[start] for start in praised}
+    commended: set[int] | None = None  # found once, at the first cue of speed or ease
     for hit in found:
         if clause_of[hit.start] in praised_clauses:
             continue
-        if hit.label in QUALITY_CUES and _commends_a_quality(words, clause_of, hit.start):
-            continue  # "Search is lightning fast now.": more praise
+        if hit.label in QUALITY_CUES:
+            if commended is None:
+                commended = _commending_clauses(words, clause_of)
+            if clause_of[hit.start] in commended:
+                continue  # "Search is lightning fast now.": more praise
         if hit.label in cues or (hit.label in hints and praised and hit.start > max(praised)):
             if _told_as_fixed(words, hit.start):
                 return intents
@@ -488,17 +492,18 @@ WISHED_BEFORE: Final = frozenset(
 )
 
 
-def _commends_a_quality(words: list[str], clause_of: list[int], start: int) -> bool:
-    """Does the clause of the cue at start commend speed or ease, not wish for it?"""
-    clause = clause_of[start]
+def _commending_clauses(words: list[str], clause_of: list[int]) -> set[int]:
+    """The clauses that commend speed or ease rather than wish for it: one pass over the words,
+    however many cues a long text repeats."""
+    commended = set()
     for i, word in enumerate(words):
-        if clause_of[i] != clause or word not in COMMENDING:
+        if word not in COMMENDING:
             continue
         before = words[max(0, i - 3) : i]
         after = words[i + 1 : i + 2]
         if NEGATORS.isdisjoint(before) and WISHED_BEFORE.isdisjoint(before) and after != ["enough"]:
-            return True
-    return False
+            commended.add(clause_of[i])
+    return commended
 
 
 # Hints that still ask beside praise ("we really need", "missing"); "easy to" or "fast" beside
