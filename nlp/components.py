@@ -519,7 +519,9 @@ def _opens_a_sentence(words: list[str], i: int) -> bool:
 def _exclaims(words: list[str]) -> bool:
     """Does a sentence open with a question word that exclaims ("What a mess.")?"""
     return any(
-        word in QUESTION_OPENERS and _opens_a_sentence(words, i) and rules.exclaims_at(words, i)
+        word in rules.EXCLAIMING_OPENERS
+        and _opens_a_sentence(words, i)
+        and rules.exclaims_at(words, i)
         for i, word in enumerate(words)
     )
 

@@ -521,6 +521,8 @@ WHERE_TO_BEGIN: Final = (
     frozenset({"even"}),
 )
 BEGIN: Final = frozenset({"start", "begin"})
+# The only words such an exclamation opens with: a cheap first look on every text.
+EXCLAIMING_OPENERS: Final = frozenset({"what", "where"})
 
 
 def exclaims_at(words: Sequence[str], start: int) -> bool:
