@@ -58,7 +58,11 @@ def run_dbt_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
         ):
             started = time.perf_counter()
             outcome = run_dbt(
-                args, warehouse=scratch, as_of=as_of, memory_limit=settings.dbt_memory_limit
+                args,
+                warehouse=scratch,
+                as_of=as_of,
+                memory_limit=settings.dbt_memory_limit,
+                artifacts=True,
             )
             seconds = time.perf_counter() - started
             nodes = outcome.passed + outcome.warned + outcome.skipped

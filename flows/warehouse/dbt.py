@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ def run_dbt(
     memory_limit: str | None = None,
     incremental: bool = False,
     definition_digest: str | None = None,
+    artifacts: bool = False,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
@@ -79,6 +81,11 @@ def run_dbt(
     rebuilt in full. Asked here, decided here: no caller can update them in place unsafely.
     ``definition_digest``: ``definition(project_dir, thresholds)`` when the caller computed it
     already (it reads every project file).
+    ``artifacts``: also write ``manifest.json`` and ``run_results.json`` (``bench --dbt`` reads
+    the second). Nothing else reads them, and dbt spends ~1 s of a build serialising them; the
+    log file keeps dbt's info lines (each node's result, errors), not every SQL statement at
+    debug level, which took another ~0.5 s of a 270-node build. The compiled SQL stays in
+    ``target/run``.
 
     The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
     not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
@@ -96,8 +103,7 @@ def run_dbt(
     from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
 
     work = warehouse.resolve().parent / ".dbt"
-    command = [
-        *args,
+    options = [
         "--project-dir",
         str(project),
         "--profiles-dir",
@@ -110,8 +116,24 @@ def run_dbt(
         str(work / "logs"),
         "--quiet",
         "--no-use-colors",
+        "--log-level-file",
+        "info",
+        *([] if artifacts else ["--no-write-json"]),
         *(["--vars", json.dumps(dict(thresholds), sort_keys=True)] if thresholds else []),
     ]
+    # What a parse reads besides the files and thresholds the definition covers: the database
+    # name dbt takes from the file's stem, the profile's memory limit and the pass the item-grain
+    # configs read (macros/item_grain.sql). The path itself only reaches the connection.
+    parsed_key = (
+        str(project),
+        built_under,
+        target,
+        warehouse.stem,
+        memory_limit or "",
+        clock["LOOPKEEPER_MARTS_PASS"],
+        json.dumps(dict(thresholds or {}), sort_keys=True, default=str),
+        str(artifacts),
+    )
     with _env(
         {
             "LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()),
@@ -122,7 +144,7 @@ def run_dbt(
         }
     ):
         try:
-            result = dbtRunner().invoke(command)
+            result = _invoke(dbtRunner, [*args, *options], options, parsed_key)
         finally:
             _close_duckdb()
     if result.exception is not None:
@@ -149,6 +171,46 @@ def run_dbt(
         warned=sum(s == "warn" for s in statuses),
         skipped=sum(s == "skipped" for s in statuses),
     )
+
+
+# Projects this process parsed, newest last, as the parse left them, serialised the way dbt saves
+# a parse (msgpack): dbt takes a parsed project back (`dbtRunner(manifest=...)`, its documented
+# reuse), so a process's later builds skip loading and checking the saved parse (~0.6 s each;
+# reading the bytes back takes ~0.1 s), and a warehouse in a new folder (whose profile path
+# differs, so dbt's saved parse does not apply) skips a full parse (~3 s) when one of the same
+# name was parsed already. Each command gets a fresh copy: a build marks what it compiled in the
+# project it is given (an ephemeral model's CTE as injected), which the next must not inherit.
+# (Not pickle or deepcopy: dbt 1.11's Manifest.__reduce_ex__ leaves out two fields and shifts
+# the rest.)
+_PARSED: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+PARSED_KEPT = 4
+
+
+def forget_parsed_projects() -> None:
+    """Parse again on the next command (a test of dbt's own saved parse)."""
+    _PARSED.clear()
+
+
+def _invoke(runner: Any, command: list[str], options: list[str], key: tuple[str, ...]) -> Any:
+    """``command`` through dbt with this process's parse of the project under ``key``, parsed
+    first (`dbt parse`, which keeps dbt's saved parse up to date) when there is none yet."""
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumaro_encoder, extended_mashumuro_decoder
+
+    blob = _PARSED.get(key)
+    if blob is None:
+        parsed = runner().invoke(["parse", *options])
+        if not parsed.success or parsed.result is None:
+            return parsed if command[0] == "parse" else runner().invoke(command)
+        blob = _PARSED[key] = parsed.result.to_msgpack(extended_mashumaro_encoder)
+        while len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+        if command[0] == "parse":
+            return parsed
+    else:
+        _PARSED.move_to_end(key)
+    project = Manifest.from_msgpack(blob, decoder=extended_mashumuro_decoder)
+    return runner(manifest=project).invoke(command)
 
 
 def definition(project_dir: Path, thresholds: Mapping[str, object] | None = None) -> str:

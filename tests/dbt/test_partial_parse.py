@@ -1,5 +1,6 @@
 """A new night does not make dbt parse the whole project again: the night's clock reaches the
-models through environment variables read at execution, not through `--vars`."""
+models through environment variables read at execution, not through `--vars`. Within one
+process, a parsed project is reused (a warehouse in another folder included)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,30 @@ from pathlib import Path
 
 import pytest
 
-from flows.warehouse.dbt import run_dbt
+from flows.warehouse.dbt import forget_parsed_projects, run_dbt
+
+
+@pytest.fixture(autouse=True)
+def _no_parse_in_memory() -> None:
+    """Each test starts as a new process would: dbt's saved parse is all there is."""
+    forget_parsed_projects()
 
 
 def test_the_next_night_reuses_the_parsed_project(tmp_path: Path) -> None:
     warehouse = tmp_path / "loopkeeper.duckdb"
     log = tmp_path / ".dbt" / "logs" / "dbt.log"
+    saved = tmp_path / ".dbt" / "target" / "partial_parse.msgpack"
     run_dbt(["parse"], warehouse=warehouse, as_of=datetime(2026, 11, 9), night=date(2026, 11, 9))
     first = log.read_text()
     assert "Starting full parse" in first
+    parsed = saved.stat().st_mtime_ns
+    forget_parsed_projects()  # as the next night's process starts: only dbt's saved parse
     run_dbt(["parse"], warehouse=warehouse, as_of=datetime(2026, 11, 10), night=date(2026, 11, 10))
     second = log.read_text()[len(first) :]
-    assert "Starting full parse" not in second
-    assert "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed" in second
+    # dbt says at info level why it cannot reuse a parse; a reused one is not written again
+    assert "Running with dbt" in second
+    assert "partial parsing" not in second.lower()
+    assert saved.stat().st_mtime_ns == parsed
 
 
 def test_the_memory_limit_reaches_duckdb_without_a_new_parse(
@@ -38,3 +50,32 @@ def test_the_memory_limit_reaches_duckdb_without_a_new_parse(
     # DuckDB reports 1GB (10^9 bytes) in binary units
     assert json.loads(capfd.readouterr().out)["show"] == [{"m": "953.6 MiB"}]
     assert "Starting full parse" not in log.read_text()[len(parsed) :]
+
+
+def test_a_process_reuses_its_parse_for_a_warehouse_in_another_folder(tmp_path: Path) -> None:
+    as_of = datetime(2026, 11, 9)
+    first, second = tmp_path / "a" / "loopkeeper.duckdb", tmp_path / "b" / "loopkeeper.duckdb"
+    run_dbt(["parse"], warehouse=first, as_of=as_of)
+    assert "Starting full parse" in (tmp_path / "a" / ".dbt" / "logs" / "dbt.log").read_text()
+    show = ["show", "--inline", "select 1 as one", "--output", "json"]
+    run_dbt(show, warehouse=second, as_of=as_of)
+    log = (tmp_path / "b" / ".dbt" / "logs" / "dbt.log").read_text()
+    assert "Running with dbt" in log
+    # dbt's saved parse of folder a does not apply to b (another profile path): no parse at all
+    assert "partial parsing" not in log.lower()
+    assert not (tmp_path / "b" / ".dbt" / "target" / "partial_parse.msgpack").exists()
+    assert second.exists()  # the command ran against b's own file
+
+
+def test_each_command_gets_the_project_as_parsed(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A command marks what it compiled in the project it was given (an ephemeral model's CTE as
+    already injected): the next command of the process must compile from the parse again."""
+    warehouse = tmp_path / "loopkeeper.duckdb"
+    compile_links = ["compile", "--select", "int_roadmap_theme_links"]
+    for _ in range(2):
+        capfd.readouterr()
+        run_dbt(compile_links, warehouse=warehouse, as_of=datetime(2026, 11, 9))
+        # the ephemeral model reaches its reader as a CTE written into the reader's SQL
+        assert "__dbt__cte__int_roadmap_keywords as (" in capfd.readouterr().out
