@@ -132,7 +132,6 @@ def run_dbt(
         memory_limit or "",
         clock["LOOPKEEPER_MARTS_PASS"],
         json.dumps(dict(thresholds or {}), sort_keys=True, default=str),
-        str(artifacts),
     )
     with _env(
         {
