@@ -367,3 +367,27 @@ def test_different_things_in_one_product_area_get_different_themes(tagger: Tagge
 def test_a_wish_told_as_what_is_missing_is_a_feature_request(tagger: Tagger, text: str) -> None:
     # Untagged, such a request never hears that what it asked for shipped.
     assert "feature_request" in tag_one(tagger, text).intents
+
+
+def test_a_batch_runs_blas_on_one_thread_and_gives_the_setting_back(
+    tagger: Tagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenBLAS threads spin while they wait: on a batch's small products they only took the
+    cores that other workers and the placing process needed."""
+    from threadpoolctl import ThreadpoolController, threadpool_info
+
+    import nlp.embed
+
+    seen: list[int] = []
+    vectors = nlp.embed.theme_vectors
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+        return vectors(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nlp.embed, "theme_vectors", recording)
+    with ThreadpoolController().limit(limits=2, user_api="blas"):
+        list(tagger.tag(["Dashboards are slow", "Please add SSO"]))
+        after = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert seen and set(seen) == {1}
+    assert after and set(after) == {2}
