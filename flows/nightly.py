@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import resource
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 
 from flows.loop.mail import DeliveryIncomplete, check_mail_settings
-from flows.settings.clock import as_of_for, today
+from flows.settings.clock import as_of_for, today, utc_now
 from flows.settings.config import Settings, load_settings
 from flows.sources import SOURCES
 from flows.stages.summary import RunSummary
@@ -78,7 +78,7 @@ def _stages(
     settings: Settings, writing: Settings, run_date: date, send: bool, publish: bool
 ) -> RunSummary:
     as_of = as_of_for(run_date, settings.timezone)
-    loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    loaded_at = utc_now().replace(microsecond=0)
     summary = RunSummary(run_date, as_of, settings.warehouse, settings.mail_dir)
     clock = time.perf_counter()
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ import duckdb
 from flows.loop.outcome import EscalationOutcome
 from flows.loop.policy import LoopPolicy
 from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts
+from flows.settings.clock import utc_now
 from notifications import (
     Escalated,
     Outbox,
@@ -144,7 +145,7 @@ def escalate_themes(
             # Wall-clock time, as ops.escalations documents it: the marts of this same night
             # (judged at as_of) do not see the escalation, so running the night again changes
             # nothing; the next night's do.
-            escalated_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+            escalated_at = utc_now().replace(microsecond=0)
             if record_escalation(
                 con,
                 evidence,
@@ -155,7 +156,7 @@ def escalate_themes(
             ):
                 written.append(path)
                 if policy.chat is not None and identity is not None:
-                    Outbox(con).enqueue(
+                    Outbox(con, clock=utc_now).enqueue(
                         policy.chat.escalation(
                             evidence,
                             path,

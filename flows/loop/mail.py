@@ -10,6 +10,7 @@ import os
 from typing import Any
 
 from flows.settings.chat import ChatConfigError, check_chat_settings
+from flows.settings.clock import utc_now_aware
 from flows.settings.config import Settings
 from notifications import (
     ApiKeyError,
@@ -94,7 +95,7 @@ def check_mail_settings(settings: Settings) -> None:
 def make_sender(settings: Settings) -> Sender:
     install_log_redaction()
     if settings.mail_sender == "file":
-        return FileSender(settings.mail_dir)
+        return FileSender(settings.mail_dir, clock=utc_now_aware)
     from notifications import SendGridSender
 
     return SendGridSender(

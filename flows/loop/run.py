@@ -22,6 +22,7 @@ from flows.loop.outcome import LoopOutcome
 from flows.loop.policy import LoopPolicy
 from flows.loop.rows import log_rejected
 from flows.loop.stale_digests import queue_stale_digests
+from flows.settings.clock import utc_now
 from flows.settings.config import Settings
 from flows.warehouse.connection import open_warehouse
 from notifications import EscalationThresholds, Outbox, Sender, SenderIdentity, deliver
@@ -80,7 +81,7 @@ def close_the_loop(
     items not yet answered, crossings not yet told, and closed-loop candidates not yet scored
     as they read now. ``rejudge=True`` scores every closed-loop candidate again; it queues the
     same messages (tests/flows/loop/test_incremental_notify.py)."""
-    outbox = Outbox(con, chat=policy.chat)
+    outbox = Outbox(con, chat=policy.chat, clock=utc_now)
     # The window's mart rows become typed items here, once; every step below takes them.
     items, unreadable = items_in_window(con, as_of=as_of, window_days=policy.window_days)
     log_rejected("message", unreadable)
