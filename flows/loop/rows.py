@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -28,16 +27,18 @@ def fetch_dicts(
     """Rows as dicts of Python values (datetimes, dates, lists, None; not pandas' NaN and NaT),
     decimals as floats."""
     cursor = con.execute(sql, list(params))
-    names = [column[0] for column in cursor.description or []]
-    return [
-        {name: _plain(value) for name, value in zip(names, row, strict=True)}
-        for row in cursor.fetchall()
-    ]
-
-
-def _plain(value: Any) -> Any:
-    # Money columns are DECIMAL in the marts; the library reads amounts as floats.
-    return float(value) if isinstance(value, Decimal) else value
+    columns = cursor.description or []
+    names = [column[0] for column in columns]
+    # Money columns are DECIMAL in the marts; the library reads amounts as floats. Only those
+    # columns are looked at: testing every value took ~40% of reading 29,000 stale-item rows
+    # of ~60 columns on a million-item warehouse.
+    money = [column[0] for column in columns if str(column[1]).startswith("DECIMAL")]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows if money else ():
+        for name in money:
+            if (value := row[name]) is not None:
+                row[name] = float(value)
+    return rows
 
 
 def feedback_items(
