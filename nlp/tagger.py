@@ -276,12 +276,13 @@ def _batch_work() -> Iterator[None]:
     collector would rescan the loaded pipeline's objects again and again meanwhile: it is paused
     for the batch (never while the caller's code runs), which doubles throughput.
 
-    A batch's matrix products are small (a thousand texts by 256 or 300 numbers): OpenBLAS
+    A batch's matrix products are small (a thousand texts by a few hundred numbers): OpenBLAS
     splits them over every core and its threads then spin while they wait, which does not make
     one batch faster (6,030 against 5,940 items/s on 30,000 texts) but burned 10.6 s of CPU
     for 6.1 s of work. With two Dask workers classifying beside the process that places
-    themes, those spinning threads took the cores the others needed: on a 100k-item night each
-    worker classified 5,234 and 4,161 items/s with them, 5,961 and 5,116 without.
+    themes, those spinning threads took the cores the workers needed: on a 100k-item night the
+    workers classified 5,234 and 4,161 items/s with them, 5,999 and 4,630 with one thread here;
+    on a million items 4,235 and 4,372 against 4,620 and 4,731.
     """
     was_enabled = gc.isenabled()
     gc.disable()
