@@ -61,6 +61,18 @@ class Nights:
             return con.execute(sql, params or []).fetchall()
 
 
+def exports_policy(escalation_dir: Path, **settings: Any) -> LoopPolicy:
+    """The nights' policy: four accounts and nothing else escalate, so only the exports theme
+    crosses."""
+    return LoopPolicy(
+        escalation_dir=escalation_dir,
+        escalation=EscalationThresholds(
+            min_accounts=4, min_arr=None, min_retention_risk_accounts=None
+        ),
+        **settings,
+    )
+
+
 def midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC).replace(tzinfo=None)
 
@@ -78,13 +90,7 @@ def outbox_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 def nights(tmp_path_factory: pytest.TempPathFactory) -> Nights:
     root = tmp_path_factory.mktemp("loop")
     warehouse, mail_dir = root / "wh" / "loopkeeper.duckdb", root / "mail"
-    policy = LoopPolicy(
-        escalation_dir=root / "escalations",
-        # Four accounts and nothing else: only the exports theme crosses.
-        escalation=EscalationThresholds(
-            min_accounts=4, min_arr=None, min_retention_risk_accounts=None
-        ),
-    )
+    policy = exports_policy(root / "escalations")
 
     def run(day: date) -> tuple[LoopOutcome, list[dict[str, Any]]]:
         with open_warehouse(warehouse) as con:

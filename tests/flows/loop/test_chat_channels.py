@@ -15,17 +15,16 @@ import pytest
 
 from flows.commands.status import render_status
 from flows.loop.outcome import LoopOutcome
-from flows.loop.policy import LoopPolicy
 from flows.loop.run import close_the_loop
 from flows.warehouse.connection import open_warehouse
 from notifications import (
     EmailMessage,
-    EscalationThresholds,
     FileSender,
     OutboxRow,
     SenderIdentity,
 )
 from notifications.chat import ChatRoutes
+from tests.flows.loop.conftest import exports_policy
 
 FIRST = date(2026, 11, 16)
 AS_OF = datetime(2026, 11, 16, tzinfo=UTC).replace(tzinfo=None)
@@ -66,11 +65,8 @@ def chat_night(nights: Any, tmp_path_factory: pytest.TempPathFactory) -> ChatNig
     root = tmp_path_factory.mktemp("chat")
     warehouse = root / "loopkeeper.duckdb"
     shutil.copyfile(nights.built_first, warehouse)
-    policy = LoopPolicy(
-        escalation_dir=root / "escalations",
-        escalation=EscalationThresholds(
-            min_accounts=4, min_arr=None, min_retention_risk_accounts=None
-        ),  # as the nights fixture: only the exports theme crosses
+    policy = exports_policy(
+        root / "escalations",
         chat=ChatRoutes(slack_team=True, webhook=True, escalation_url_base=WIKI),
     )
     slack, webhook = Recording(), Recording()

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 
 from flows.loop.policy import LoopPolicy
-from notifications import EscalationThresholds
 
 
 def test_running_the_same_night_again_queues_and_sends_nothing(nights) -> None:
@@ -58,17 +57,12 @@ def test_a_night_run_on_a_set_clock_stamps_its_actions_with_it(nights, tmp_path)
     from flows.settings.clock import clock_set_to, utc_now
     from flows.settings.config import Settings
     from flows.warehouse.connection import open_warehouse
-    from tests.flows.loop.conftest import FIRST, IDENTITY, midnight
+    from tests.flows.loop.conftest import FIRST, IDENTITY, exports_policy, midnight
 
     warehouse = tmp_path / "loopkeeper.duckdb"
     shutil.copyfile(nights.built_first, warehouse)
     ran_at = midnight(FIRST) + timedelta(hours=2, minutes=30)
-    policy = LoopPolicy(
-        escalation_dir=tmp_path / "escalations",
-        escalation=EscalationThresholds(
-            min_accounts=4, min_arr=None, min_retention_risk_accounts=None
-        ),  # as the nights fixture: only the exports theme crosses
-    )
+    policy = exports_policy(tmp_path / "escalations")
     sender = make_sender(Settings(mail_dir=tmp_path / "mail", mail_sender="file"))
     with clock_set_to(ran_at), open_warehouse(warehouse) as con:
         outcome = close_the_loop(
