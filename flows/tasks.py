@@ -138,6 +138,7 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Cla
                 progress=progress,
                 tagged_at=as_of,
                 classifiers=classifiers,
+                items=pending,
             )
         else:
             done = tag_items(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -63,9 +64,11 @@ def tag_on_cluster(
     progress: Callable[[int], None] | None = None,
     tagged_at: datetime | None = None,
     classifiers: Classifiers | None = None,
+    items: int | None = None,
 ) -> int:
     """`tag_items`, with classification on a Dask cluster (a local one unless `address`);
-    each worker's items and seconds go into `classifiers` if given."""
+    each worker's items and seconds go into `classifiers` if given. ``items``, how many there
+    are to tag, lets the last tasks be smaller."""
     from prefect_dask import DaskTaskRunner
 
     runner: Any  # prefect-dask's runner, typed against an older TaskRunner generic
@@ -88,7 +91,12 @@ def tag_on_cluster(
             client_kwargs={"direct_to_workers": True},
         )
     classify = submitting(
-        str(model_dir), str(taxonomy_dir) if taxonomy_dir else None, workers, classifiers
+        str(model_dir),
+        str(taxonomy_dir) if taxonomy_dir else None,
+        workers,
+        classifiers,
+        items=items,
+        batch_size=batch_size,
     )
     run = uuid4().hex
     _RUNS[run] = partial(
@@ -124,27 +132,68 @@ def _run(run: str) -> int:
 
 
 def submitting(
-    model_dir: str, taxonomy_dir: str | None, workers: int, classifiers: Classifiers | None = None
+    model_dir: str,
+    taxonomy_dir: str | None,
+    workers: int,
+    classifiers: Classifiers | None = None,
+    *,
+    items: int | None = None,
+    batch_size: int = 1000,
 ) -> Classify:
-    """Classify batches as tasks on the running flow's task runner, yielding them in order."""
+    """Classify batches as tasks on the running flow's task runner, yielding them in order.
+
+    ``limit`` tasks are kept running: a task that finished waits here for its turn to be placed
+    while the next one is sent, so a fast worker is not left idle behind a slower worker's task
+    at the head of the line. Knowing how many ``items`` there are, tasks shrink towards the end
+    (`task_batches`), so the workers finish together rather than one running the last full task
+    alone.
+    """
 
     def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
         in_flight: deque[tuple[list[Batch], Any]] = deque()
         limit = max(1, workers * TASKS_IN_FLIGHT_PER_WORKER)
+        left = items
+        ended = threading.Event()  # set when any task ends (Dask calls back on its own thread)
+
+        def running() -> int:
+            return sum(not f.wrapped_future.done() for _, f in in_flight)
+
         while True:
-            while len(in_flight) < limit and (group := list(islice(batches, BATCHES_PER_TASK))):
+            ended.clear()
+            while running() < limit and (
+                group := list(islice(batches, task_batches(left, batch_size, workers)))
+            ):
                 texts = [batch_texts for _, batch_texts in group]
-                future = classify_batches.submit(model_dir, taxonomy_dir, Texts(texts))
+                # a PrefectDaskFuture: its wrapped Dask future says when the task ended
+                future: Any = classify_batches.submit(model_dir, taxonomy_dir, Texts(texts))
+                future.wrapped_future.add_done_callback(lambda _: ended.set())
                 in_flight.append((group, future))
+                if left is not None:
+                    left -= sum(len(ids) for ids, _ in group)
             if not in_flight:
                 return
-            group, future = in_flight.popleft()
+            group, future = in_flight[0]
+            if not future.wrapped_future.done() and len(in_flight) > 1:
+                # A task that ends before the head frees a worker for the next one.
+                ended.wait()
+                continue
+            in_flight.popleft()
             worker, seconds, results = future.result()
             if classifiers is not None:
                 classifiers.add(worker, sum(len(ids) for ids, _ in group), seconds)
             yield from zip(group, results, strict=True)
 
     return classify
+
+
+def task_batches(left: int | None, batch_size: int, workers: int) -> int:
+    """How many batches the next task takes: BATCHES_PER_TASK, and towards the end an even share
+    of what is left among twice the workers, down to a quarter of that (below it, each task's
+    Prefect run costs more than the balance it buys)."""
+    if left is None:
+        return BATCHES_PER_TASK
+    share = -(-left // max(1, batch_size * workers * 2))
+    return max(BATCHES_PER_TASK // 4, min(BATCHES_PER_TASK, share), 1)
 
 
 @task(name="classify", cache_policy=NO_CACHE, retries=1)

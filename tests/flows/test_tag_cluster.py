@@ -95,3 +95,17 @@ def test_no_workers_setting_means_one_per_core() -> None:
 
     assert worker_count(0) == (os.cpu_count() or 1)
     assert worker_count(3) == 3
+
+
+def test_tasks_shrink_towards_the_end_so_the_workers_finish_together() -> None:
+    from flows.stages.tag_cluster import BATCHES_PER_TASK, task_batches
+
+    sizes, left = [], 101_806  # a 100k-item night on two workers, batches of 1,000
+    while left > 0:
+        sizes.append(task_batches(left, 1000, 2))
+        left -= sizes[-1] * 1000
+    assert sizes[0] == BATCHES_PER_TASK
+    assert sizes == sorted(sizes, reverse=True)  # never a bigger task after a smaller one
+    assert sizes[-1] == BATCHES_PER_TASK // 4  # small at the end, but not one batch a task
+    assert len(sizes) <= 12  # few enough that each task's Prefect run stays cheap
+    assert task_batches(None, 1000, 2) == BATCHES_PER_TASK  # count unknown: full tasks
