@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 # Batches of `tag_batch_size` items per Dask task: each task costs a Prefect task run (~0.1-0.3 s
 # of API calls here), so a task carries enough work (~20,000 items, 3-4 s) to make that small.
 BATCHES_PER_TASK = 20
-# Tasks in flight per worker: enough to keep every worker busy while results are placed, few
-# enough that finished results do not pile up in memory (~20 MB each).
+# Tasks running per worker: enough to keep every worker busy while results are placed. Finished
+# results waiting behind a slower task at the head of the line are held too, up to as many again,
+# so they do not pile up in memory (~20 MB each) while that task runs or is retried.
 TASKS_IN_FLIGHT_PER_WORKER = 2
 
 
@@ -160,8 +161,10 @@ def submitting(
 
         while True:
             ended.clear()
-            while running() < limit and (
-                group := list(islice(batches, task_batches(left, batch_size, workers)))
+            while (
+                running() < limit
+                and len(in_flight) < 2 * limit
+                and (group := list(islice(batches, task_batches(left, batch_size, workers))))
             ):
                 texts = [batch_texts for _, batch_texts in group]
                 # a PrefectDaskFuture: its wrapped Dask future says when the task ended

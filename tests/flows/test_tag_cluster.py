@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,3 +110,73 @@ def test_tasks_shrink_towards_the_end_so_the_workers_finish_together() -> None:
     assert sizes[-1] == BATCHES_PER_TASK // 4  # small at the end, but not one batch a task
     assert len(sizes) <= 12  # few enough that each task's Prefect run stays cheap
     assert task_batches(None, 1000, 2) == BATCHES_PER_TASK  # count unknown: full tasks
+
+
+class _Ended:
+    """A stand-in for a Dask future: done when `finish` is called."""
+
+    def __init__(self) -> None:
+        self.callbacks: list[Any] = []
+        self.finished = False
+
+    def done(self) -> bool:
+        return self.finished
+
+    def add_done_callback(self, callback: Any) -> None:
+        self.callbacks.append(callback)
+        if self.finished:
+            callback(self)
+
+    def finish(self) -> None:
+        self.finished = True
+        for callback in self.callbacks:
+            callback(self)
+
+
+class _Submitted:
+    def __init__(self, batches: int) -> None:
+        self.wrapped_future = _Ended()
+        self.batches = batches
+
+    def result(self) -> tuple[str, float, list[str]]:
+        while not self.wrapped_future.done():  # as a Dask future's result: wait for the task
+            time.sleep(0.01)
+        return "worker", 0.1, [f"classified {n}" for n in range(self.batches)]
+
+
+def test_a_slow_first_task_keeps_the_others_going_but_holds_a_bounded_backlog(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While the task at the head of the line runs, tasks that end free their worker for the
+    next; results waiting their turn stay bounded (twice the tasks running), and every batch
+    still comes back in order."""
+    import threading
+
+    submitted: list[_Submitted] = []
+
+    class Submit:
+        @staticmethod
+        def submit(model_dir: str, taxonomy_dir: str | None, texts: Any) -> _Submitted:
+            future = _Submitted(len(texts.batches))
+            submitted.append(future)
+            if len(submitted) > 1:
+                future.wrapped_future.finish()  # every task but the first ends at once
+            return future
+
+    monkeypatch.setattr(tag_cluster, "classify_batches", Submit)
+    monkeypatch.setattr(tag_cluster, "BATCHES_PER_TASK", 1)
+    batches = [([f"item-{n}"], [f"text {n}"]) for n in range(40)]
+    limit = 2 * tag_cluster.TASKS_IN_FLIGHT_PER_WORKER  # two workers
+    # The first task ends once the loop has sent as many as it will while it runs.
+    timer = threading.Timer(0.5, lambda: submitted[0].wrapped_future.finish())
+    timer.start()
+    classify = tag_cluster.submitting("model", None, workers=2)
+    out = []
+    backlog = 0
+    for batch, classified in classify(iter(batches)):
+        backlog = max(backlog, len(submitted) - len(out))
+        out.append((batch, classified))
+    timer.join()
+    assert [batch for batch, _ in out] == batches
+    assert len(submitted) == len(batches)
+    assert backlog == 2 * limit  # the others kept going behind the slow one, up to the bound
