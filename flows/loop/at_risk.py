@@ -24,7 +24,13 @@ from typing import Any
 import duckdb
 
 from flows.loop.outcome import StepCount
-from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts, log_rejected
+from flows.loop.rows import (
+    FEEDBACK_COLUMNS,
+    as_columns,
+    feedback_items,
+    fetch_dicts,
+    log_rejected,
+)
 from notifications import (
     AccountHealth,
     AtRiskSignal,
@@ -89,6 +95,35 @@ def evidence_by_alert(
     return evidence
 
 
+# Each statement writes the night's rows at once, as lists it unnests (rows.as_columns).
+OPEN_CROSSINGS_SQL = """
+insert into ops.risk_signals (account_id, signal, crossed_on)
+select unnest(?::varchar[]), unnest(?::varchar[]), ?::date
+"""
+CLEAR_CROSSINGS_SQL = """
+update ops.risk_signals set cleared_on = ?::date
+from (select unnest(?::varchar[]) as account_id, unnest(?::varchar[]) as signal) as gone
+where
+    risk_signals.account_id = gone.account_id
+    and risk_signals.signal = gone.signal
+    and risk_signals.cleared_on is null
+"""
+MARK_TOLD_SQL = """
+update ops.risk_signals set alerted_by = told.alert_key
+from (
+    select
+        unnest(?::varchar[]) as alert_key,
+        unnest(?::varchar[]) as account_id,
+        unnest(?::varchar[]) as signal,
+        unnest(?::date[]) as crossed_on
+) as told
+where
+    risk_signals.account_id = told.account_id
+    and risk_signals.signal = told.signal
+    and risk_signals.crossed_on = told.crossed_on
+"""
+
+
 def record_crossings(
     con: duckdb.DuckDBPyConnection, active: set[tuple[str, str]], run_date: date
 ) -> dict[tuple[str, str], date]:
@@ -98,20 +133,14 @@ def record_crossings(
         "select account_id, signal, crossed_on from ops.risk_signals where cleared_on is null"
     ).fetchall()
     crossed = {(account, signal): day for account, signal, day in open_rows}
-    for key in sorted(active - crossed.keys()):
-        con.execute(
-            "insert into ops.risk_signals (account_id, signal, crossed_on) values (?, ?, ?)",
-            [*key, run_date],
-        )
-        crossed[key] = run_date
-    for account, signal in sorted(crossed.keys() - active):
-        # A crossing that began after this night (a backfill of an earlier date) stays open.
-        if crossed[(account, signal)] <= run_date:
-            con.execute(
-                "update ops.risk_signals set cleared_on = ?"
-                " where account_id = ? and signal = ? and cleared_on is null",
-                [run_date, account, signal],
-            )
+    new = sorted(active - crossed.keys())
+    if new:
+        con.execute(OPEN_CROSSINGS_SQL, [*as_columns(new), run_date])
+        crossed.update(dict.fromkeys(new, run_date))
+    # A crossing that began after this night (a backfill of an earlier date) stays open.
+    gone = sorted(key for key in crossed.keys() - active if crossed[key] <= run_date)
+    if gone:
+        con.execute(CLEAR_CROSSINGS_SQL, [run_date, *as_columns(gone)])
     return {key: crossed[key] for key in active}
 
 
@@ -165,11 +194,7 @@ def queue_at_risk_alerts(
             told += [(message.key, account_id, c.signal.value, c.crossed_on) for c in news]
         queued = outbox.enqueue(messages, run_date=run_date)
         if told:
-            con.executemany(
-                "update ops.risk_signals set alerted_by = ?"
-                " where account_id = ? and signal = ? and crossed_on = ?",
-                told,
-            )
+            con.execute(MARK_TOLD_SQL, as_columns(told))
         con.commit()
     except BaseException:
         con.rollback()

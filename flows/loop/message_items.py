@@ -13,6 +13,7 @@ from datetime import date
 
 import duckdb
 
+from flows.loop.rows import as_columns
 from notifications import EmailMessage, Outbox
 
 # Asked about some items only (a night's window): the answered ones pile up with every night's
@@ -21,6 +22,15 @@ ANSWERED_SQL = """
 select item_id from ops.message_items where kind = ? and list_contains(?, item_id)
 union
 select item_id from ops.outbox where kind = ? and list_contains(?, item_id)
+"""
+
+
+# The night's rows in one statement (rows.as_columns); ON CONFLICT also drops a pair repeated
+# inside the batch.
+INSERT_COVERED_SQL = """
+insert into ops.message_items (message_key, item_id, kind)
+select unnest(?::varchar[]), unnest(?::varchar[]), unnest(?::varchar[])
+on conflict do nothing
 """
 
 
@@ -52,9 +62,7 @@ def enqueue_with_items(
     try:
         queued = outbox.enqueue([message for message, _ in messages], run_date=run_date)
         if covered:
-            con.executemany(
-                "insert into ops.message_items values (?, ?, ?) on conflict do nothing", covered
-            )
+            con.execute(INSERT_COVERED_SQL, as_columns(covered))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -1,4 +1,4 @@
-"""Reading mart rows as plain Python values, and feedback items from them.
+"""Reading mart rows as plain Python values, and feedback items from them; writing rows back.
 
 ``feedback_items`` is the seam between the marts and the loop: each fct_feedback row a step
 reads becomes a typed ``FeedbackItem`` here, once (its intents read by the library's one
@@ -58,3 +58,10 @@ def feedback_items(
 def log_rejected(what: str, rejected: Iterable[RejectedItem]) -> None:
     for bad in rejected:
         log.warning("%s not composed for %s: %s", what, bad.item_id, bad.reason)
+
+
+def as_columns(rows: Sequence[Sequence[object]]) -> list[list[object]]:
+    """Rows as one list per column: the parameters of a statement that writes them all at once
+    by unnesting the lists (``select unnest(?::varchar[]), ...``). DuckDB runs an
+    ``executemany`` as one statement per row: 7,500 rows took 12 s, against 0.02 s unnested."""
+    return [list(column) for column in zip(*rows, strict=True)]

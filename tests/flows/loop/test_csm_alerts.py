@@ -74,6 +74,38 @@ def test_a_crossing_that_clears_and_returns_is_a_new_crossing() -> None:
     ]
 
 
+def test_a_night_opens_and_clears_many_crossings_and_a_backfill_clears_none_after_it() -> None:
+    con = duckdb.connect()
+    apply_schema(con)
+    first = {(f"A{n}", signal) for n in range(300) for signal in ("churn_mention", "detractor")}
+    days = [date(2026, 11, d) for d in (10, 16, 17)]
+    assert record_crossings(con, first, days[1]) == dict.fromkeys(first, days[1])
+    # the next night half the accounts stop, and two new crossings start
+    kept = {(account, signal) for account, signal in first if int(account[1:]) % 2 == 0}
+    second = kept | {("B1", "churn_mention"), ("B2", "detractor")}
+    assert record_crossings(con, second, days[2]) == {
+        **dict.fromkeys(kept, days[1]),
+        ("B1", "churn_mention"): days[2],
+        ("B2", "detractor"): days[2],
+    }
+    rows = con.execute(
+        "select account_id, signal, crossed_on, cleared_on from ops.risk_signals"
+    ).fetchall()
+    assert len(rows) == 602
+    assert {(a, s) for a, s, _, cleared in rows if cleared == days[2]} == first - kept
+    assert {(a, s) for a, s, _, cleared in rows if cleared is None} == second
+    # a backfill of an earlier night, where nothing was at risk, clears none of the crossings
+    # that began after it
+    assert record_crossings(con, set(), days[0]) == {}
+    assert {
+        (a, s)
+        for a, s, cleared in con.execute(
+            "select account_id, signal, cleared_on from ops.risk_signals"
+        ).fetchall()
+        if cleared is None
+    } == second
+
+
 def test_a_digest_does_not_chase_what_the_same_night_answered(nights) -> None:
     answered = nights.query(
         "select o.run_date, f.redacted_text from ops.outbox as o"
