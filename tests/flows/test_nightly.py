@@ -342,6 +342,9 @@ def _dbt_tables(warehouse: Path) -> dict[str, list[tuple]]:  # type: ignore[type
     }
 
 
+# A loop model: what notify acts on.
+LOOP_MODEL = "loop.loop_at_risk_alerts"
+
 # What the ops tables hold before the night's notify step: nothing (a first night), or earlier
 # nights' rows, some of which notify changes (a parked message sent on a retry).
 EARLIER_ROWS = {
@@ -357,7 +360,8 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
     night, tmp_path: Path, earlier: bool
 ) -> None:
     """The nightly's two marts builds (selector marts_before_notify, the night's messages, then
-    marts_after_notify) leave the warehouse as one full marts build after the messages does.
+    marts_after_notify) leave the warehouse as one full marts build after the messages does, but
+    for the loop models: those keep what notify acted on, as the first build left them.
 
     The first build starts with no mart, loop, impact or report table at all, as a first night
     does: what it leaves out (the reports' figures) can only come from the build after notify.
@@ -427,6 +431,9 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
                 " where item_id = ?",
                 [untouched],
             )
+            # and a loop model's row twice
+            [(loop_rows,)] = con.execute(f"select count(*) from {LOOP_MODEL}").fetchall()
+            con.execute(f"insert into {LOOP_MODEL} select * from {LOOP_MODEL} limit 1")
         build(warehouse, selector)
         with duckdb.connect(str(warehouse)) as con:
             [(marked,)] = con.execute(
@@ -440,15 +447,25 @@ def test_the_nights_two_marts_builds_equal_a_full_rebuild(  # type: ignore[no-un
                 "update intermediate.int_feedback_unclocked set ack_due_at = ? where item_id = ?",
                 [ack_due, untouched],
             )
+            # the pass after notify leaves the loop models as notify read them; a full build
+            # makes them again
+            [(now,)] = con.execute(f"select count(*) from {LOOP_MODEL}").fetchall()
+            assert loop_rows > 0
+            assert now == loop_rows + (selector == "marts_after_notify")
+            con.execute(
+                f"create or replace table {LOOP_MODEL} as select distinct * from {LOOP_MODEL}"
+            )
         built[selector] = _dbt_tables(warehouse)
     after_notify, full = built["marts_after_notify"], built["marts"]
     assert full.keys() == after_notify.keys() and "reports.rpt_weekly_themes" in full
     # the pass's bookkeeping ends as a full build leaves it: notify's writes as they are now
     assert after_notify["intermediate.int_item_grain_changes"] == []
+    acted_on = {table: rows for table, rows in first.items() if table.startswith("loop.")}
+    assert acted_on and {t: after_notify[t] for t in acted_on} == acted_on
     differing = {
         table: _first_difference(rows, full[table])
         for table, rows in after_notify.items()
-        if rows != full[table]
+        if rows != full[table] and table not in acted_on
     }
     assert not differing, differing
 
@@ -658,6 +675,10 @@ def test_the_models_of_both_marts_builds_read_what_notify_writes_only_through_it
     assert {"stg_loopkeeper__outbox", "fct_loop_health_monthly"} <= reaching
     assert "int_feedback_unclocked" in both and not both & quiet
     assert not reaching & both, sorted(reaching & both)
+    # the build after notify leaves the loop models as notify read them: nothing else reads them
+    loop = {path.stem for path in (root / "loop").glob("*.sql")}
+    assert loop and not loop & _selected("marts_after_notify", tmp_path)
+    assert not {model for model, parents in reads.items() if parents & loop} - loop
 
 
 def test_the_build_after_a_quiet_notify_equals_a_full_rebuild(  # type: ignore[no-untyped-def]
