@@ -11,21 +11,44 @@ the same headers and bodies from both (tests/notifications/test_eml.py).
 
 from __future__ import annotations
 
-import email.policy
 from datetime import datetime
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import Compat32
 from email.utils import format_datetime, formataddr
+from typing import Any
 
 from notifications.messages import EmailMessage, key_digest
 
-# CRLF line ends as RFC 5322 asks; lines up to its hard limit of 998, because the 78-column
-# soft limit would fold the long X-Loopkeeper-Key into encoded words nobody can grep for.
-_POLICY = email.policy.compat32.clone(linesep="\r\n", max_line_length=998)
 _LINE_LIMIT = 998
 _UTF8 = "utf-8"
+
+
+class _Policy(Compat32):
+    """compat32, writing a header that needs no folding as it is.
+
+    compat32 runs every header through ``email.header.Header`` to fold it, ~0.3 ms a message
+    for values that fit on their line anyway (a header of ASCII text without line breaks within
+    the line limit comes back from it unchanged). Any other value still goes that way.
+    """
+
+    def _fold(self, name: str, value: Any, sanitize: bool) -> str:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and "\r" not in value
+            and "\n" not in value
+            and len(name) + 2 + len(value) <= _LINE_LIMIT
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)  # type: ignore[misc]  # not in typeshed
+
+
+# CRLF line ends as RFC 5322 asks; lines up to its hard limit of 998, because the 78-column
+# soft limit would fold the long X-Loopkeeper-Key into encoded words nobody can grep for.
+_POLICY = _Policy(linesep="\r\n", max_line_length=_LINE_LIMIT)
 
 
 def message_id(message: EmailMessage) -> str:
@@ -36,7 +59,7 @@ def message_id(message: EmailMessage) -> str:
 
 def eml_bytes(message: EmailMessage, sent_at: datetime) -> bytes:
     """The ``.eml`` file of a message: automated-mail headers, text and HTML alternatives."""
-    mime = MIMEMultipart("alternative", policy=_POLICY)
+    mime = MIMEMultipart("alternative", boundary=_boundary(message), policy=_POLICY)
     mime["From"] = formataddr((message.from_name, message.from_email), charset=_UTF8)
     mime["To"] = formataddr((message.to_name, message.to_email), charset=_UTF8)
     mime["Reply-To"] = message.reply_to
@@ -50,6 +73,16 @@ def eml_bytes(message: EmailMessage, sent_at: datetime) -> bytes:
     mime.attach(_body(message.text, "plain"))
     mime.attach(_body(message.html, "html"))
     return mime.as_bytes(policy=_POLICY)
+
+
+def _boundary(message: EmailMessage) -> str | None:
+    """The same MIME boundary every time a message is written, from its key; None (the email
+    package draws one at random and checks it against the bodies) in the unlikely case that a
+    body holds it. The package's own check compiles a pattern per message, ~0.2 ms."""
+    boundary = f"{'=' * 15}{key_digest(message.key)[:32]}=="
+    if boundary in message.text or boundary in message.html:
+        return None
+    return boundary
 
 
 def _header(value: str) -> str:

@@ -257,3 +257,57 @@ def test_a_batch_that_cannot_be_made_durable_leaves_no_file_and_its_messages_pen
     assert report.stopped is not None and "Input/output error" in report.stopped
     assert list(tmp_path.iterdir()) == []
     assert outbox.counts_by_status()["pending"] == 3
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({}, id="ascii"),
+        pytest.param(
+            {"to_name": 'Zoë "the" Ramán, CFO', "subject": "Ça marche — merci " * 12},
+            id="accents in a quoted name and a long subject",
+        ),
+        pytest.param({"subject": "Exports " * 140}, id="an ascii subject past the line limit"),
+        pytest.param({"subject": "Tabs\tand  double  spaces "}, id="whitespace kept"),
+    ],
+)
+def test_an_eml_has_the_bytes_the_email_packages_compat32_writes(
+    make_message: MessageFactory, changes: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Headers that need no folding are written as they are, the others folded by the email
+    package: every header and body is what its stock compat32 policy writes."""
+    from notifications import eml
+
+    message = make_message(3, **changes)
+    ours = eml.eml_bytes(message, SENT_AT)
+    monkeypatch.setattr(eml, "_POLICY", policy.compat32.clone(linesep="\r\n", max_line_length=998))
+    assert ours == eml.eml_bytes(message, SENT_AT)
+
+
+def test_an_eml_has_the_same_boundary_every_time_unless_a_body_holds_it(
+    make_message: MessageFactory,
+) -> None:
+    from notifications.eml import eml_bytes
+
+    def boundary(data: bytes) -> str:
+        parsed = BytesParser(policy=policy.default).parsebytes(data)
+        found = parsed.get_boundary()
+        assert found is not None
+        return found
+
+    message = make_message(4)
+    fixed = boundary(eml_bytes(message, SENT_AT))
+    assert fixed == boundary(eml_bytes(message, SENT_AT))
+    assert fixed != boundary(eml_bytes(make_message(5), SENT_AT))
+    # a customer's words quoted back that hold the boundary line get another one
+    quoting = make_message(4, text=f"Hi,\n\nYou wrote:\n--{fixed}\n")
+    data = eml_bytes(quoting, SENT_AT)
+    assert boundary(data) != fixed
+    text = read_eml_bytes(data).get_body(preferencelist=("plain",))
+    assert text is not None and lf(text.get_content()) == quoting.text
+
+
+def read_eml_bytes(data: bytes) -> email.message.EmailMessage:
+    parsed = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(parsed, email.message.EmailMessage)
+    return parsed
