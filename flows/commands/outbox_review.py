@@ -1,8 +1,8 @@
 """`loopkeeper outbox`: the messages that wait for a person, and re-queueing the chosen ones.
 
 The outbox the runs work on lives in the working copy (the published warehouse has last
-night's copy of it), so this reads and writes the working copy, under the run lock: a decision
-is never made over a run that is sending.
+night's copy of it), so this reads and writes the working copy, under the locks of the warehouse and its working
+copy: a decision is never made over a run that is sending from them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flows.settings.config import Settings
 from flows.warehouse.connection import open_warehouse
-from flows.warehouse.publish import night_lock, seed_work_copy, work_path
+from flows.warehouse.publish import seed_work_copy, warehouse_lock, work_path
 from flows.warehouse.schema import upgrade_warehouse
 from notifications import Outbox, OutboxRow
 from notifications.outbox import utc_now
@@ -85,8 +85,8 @@ def _working_copy(settings: Settings) -> Path:
 
 
 def review(settings: Settings) -> Review:
-    """The messages waiting for a decision, read under the run lock."""
-    with night_lock(settings):
+    """The messages waiting for a decision, read under the warehouse's locks."""
+    with warehouse_lock(settings):
         work = _working_copy(settings)
         with open_warehouse(work) as con:
             claimed = Outbox(con).counts_by_status()["claimed"]
@@ -95,7 +95,7 @@ def review(settings: Settings) -> Review:
 
 def requeue_messages(settings: Settings, keys: list[str], *, all_unknown: bool) -> list[str]:
     """Put the chosen unknown or parked messages back to pending; returns their whole keys."""
-    with night_lock(settings):
+    with warehouse_lock(settings):
         work = _working_copy(settings)
         with open_warehouse(work) as con:
             chosen = [*keys, *(unknown_keys(con) if all_unknown else [])]

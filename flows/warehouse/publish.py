@@ -159,6 +159,15 @@ def night_lock(settings: Settings) -> AbstractContextManager[None]:
     return run_lock(*_night_paths(settings))
 
 
+def warehouse_lock(settings: Settings) -> AbstractContextManager[None]:
+    """The lock of a command that changes the runs' warehouse but writes no mail (`loopkeeper
+    outbox`): the published warehouse and the working copy, so it never overlaps a run on them.
+    The mail folder is left free: another warehouse's night may be writing it, and the
+    command has nothing to wait for there."""
+    paths = _night_paths(settings)
+    return run_lock(paths[0], paths[1])
+
+
 def _night_paths(settings: Settings) -> tuple[Path, Path, Path | None]:
     """The working copy, the published warehouse and the mail folder (if files are the mail)."""
     mail_dir = settings.mail_dir if settings.mail_sender == "file" else None

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from flows.commands.cli import app
 from flows.commands.status import render_status
 from flows.warehouse.connection import open_warehouse
-from flows.warehouse.publish import publish, work_path
+from flows.warehouse.publish import publish, run_lock, work_path
 from flows.warehouse.schema import apply_schema
 from notifications import EmailMessage, FileSender, Outbox, deliver, message_key
 from notifications.outbox import utc_now
@@ -138,6 +138,23 @@ def test_several_keys_are_requeued_together_or_not_at_all(outbox_after_a_bad_nig
     assert code == 1 and "nope: matches no" in output
     code, output = run("--warehouse", str(outbox_after_a_bad_night), "--requeue", *keys)
     assert code == 0 and "2 message(s) back to pending" in output
+
+
+def test_the_outbox_is_reviewed_while_another_warehouses_night_writes_the_mail_folder(
+    outbox_after_a_bad_night: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command writes no mail, so a night on another warehouse that holds the configured
+    mail folder is no reason to refuse it; a run on this warehouse is."""
+    mail = tmp_path / "mail"
+    monkeypatch.setenv("LOOPKEEPER_MAIL_DIR", str(mail))
+    with run_lock(tmp_path / "other-work" / "lk.duckdb", tmp_path / "other" / "lk.duckdb", mail):
+        code, output = run("--warehouse", str(outbox_after_a_bad_night))
+        assert code == 0, output
+        assert output.startswith("2 message(s) wait for a decision")
+    with run_lock(work_path(outbox_after_a_bad_night), outbox_after_a_bad_night):
+        code, output = run("--warehouse", str(outbox_after_a_bad_night), "--requeue-all-unknown")
+    assert code == 1 and "another nightly or backfill is writing" in output
+    assert run("--warehouse", str(outbox_after_a_bad_night))[1].startswith("2 message(s) wait")
 
 
 def test_nothing_published_yet_is_said_in_one_line(tmp_path: Path) -> None:
