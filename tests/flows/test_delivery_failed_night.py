@@ -79,7 +79,18 @@ def test_the_nightly_command_prints_the_summary_and_exits_non_zero(
 
     monkeypatch.setattr(flows.nightly, "nightly", nightly)
     (tmp_path / "inbox").mkdir()
-    result = CliRunner().invoke(app, ["nightly", "--inbox", str(tmp_path / "inbox")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "nightly",
+            "--inbox",
+            str(tmp_path / "inbox"),
+            "--warehouse",
+            str(tmp_path / "lk.duckdb"),
+            "--mail-dir",
+            str(tmp_path / "mail"),
+        ],
+    )
     assert result.exit_code == 1
     assert "delivery:        2 sent" in result.output
     assert result.output.rstrip().endswith(
@@ -156,6 +167,9 @@ def test_a_backfill_whose_every_delivery_went_out_returns_its_nights(
     monkeypatch.setattr(flows.backfill, "get_run_logger", lambda: logging.getLogger("test"))
     monkeypatch.setenv("LOOPKEEPER_WORK_DIR", str(tmp_path / "work"))
     summaries = flows.backfill.backfill.fn(
-        start=date(2026, 12, 1), end=date(2026, 12, 2), warehouse=tmp_path / "lk.duckdb"
+        start=date(2026, 12, 1),
+        end=date(2026, 12, 2),
+        warehouse=tmp_path / "lk.duckdb",
+        mail_dir=tmp_path / "mail",
     )
     assert len(summaries) == 2

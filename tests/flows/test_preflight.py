@@ -103,7 +103,15 @@ def test_a_temporary_prefect_api_that_never_answers_is_one_line(
     (tmp_path / "inbox").mkdir()
     result = CliRunner().invoke(
         app,
-        ["nightly", "--inbox", str(tmp_path / "inbox"), "--warehouse", str(tmp_path / "lk.duckdb")],
+        [
+            "nightly",
+            "--inbox",
+            str(tmp_path / "inbox"),
+            "--warehouse",
+            str(tmp_path / "lk.duckdb"),
+            "--mail-dir",
+            str(tmp_path / "mail"),
+        ],
     )
 
     assert result.exit_code == 1
