@@ -609,8 +609,9 @@ def test_the_stage_build_runs_only_when_raw_or_the_clock_brought_something(  # t
     assert stage_step() is None and builds == ["stage"]
 
 
-def _selected(selector: str, tmp_path: Path) -> set[str]:
-    """The models a selector of dbt_project/selectors.yml names."""
+def _selected(selector: str, tmp_path: Path, *, select: bool = False) -> set[str]:
+    """The models a selector of dbt_project/selectors.yml names (or, with ``select``, a
+    ``--select`` expression)."""
     from dbt.cli.main import dbtRunner
 
     from flows.warehouse.dbt import DBT_PROJECT_DIR
@@ -618,7 +619,7 @@ def _selected(selector: str, tmp_path: Path) -> set[str]:
     result = dbtRunner().invoke(
         [
             "ls",
-            "--selector",
+            "--select" if select else "--selector",
             selector,
             "--resource-type",
             "model",
@@ -675,6 +676,9 @@ def test_the_models_of_both_marts_builds_read_what_notify_writes_only_through_it
     assert {"stg_loopkeeper__outbox", "fct_loop_health_monthly"} <= reaching
     assert "int_feedback_unclocked" in both and not both & quiet
     assert not reaching & both, sorted(reaching & both)
+    # a model is made twice a night, and its tests run twice, only when notify reads it
+    notify_reads = _selected("+exposure:notify", tmp_path, select=True)
+    assert "fct_feedback" in notify_reads and not both - notify_reads, sorted(both - notify_reads)
     # the build after notify leaves the loop models as notify read them: nothing else reads them
     loop = {path.stem for path in (root / "loop").glob("*.sql")}
     assert loop and not loop & _selected("marts_after_notify", tmp_path)
