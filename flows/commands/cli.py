@@ -544,7 +544,12 @@ def quarantine(
     from flows.sources.base import printable
     from flows.stages.validate import set_aside
     from flows.warehouse.connection import open_warehouse
-    from flows.warehouse.publish import RunInProgress, run_lock, seed_work_copy, work_path
+    from flows.warehouse.publish import (
+        RunInProgress,
+        seed_work_copy,
+        warehouse_lock,
+        work_path,
+    )
     from flows.warehouse.schema import upgrade_warehouse
 
     folder = file.split("/", 1)[0]
@@ -555,7 +560,8 @@ def quarantine(
     settings = _settings(None, warehouse, None)
     work = work_path(settings.warehouse, settings.work_dir)
     try:
-        with run_lock(work):
+        # a run on this warehouse with another work_dir publishes over the published file
+        with warehouse_lock(settings):
             seed_work_copy(settings.warehouse, work)
             upgrade_warehouse(work)
             with open_warehouse(work) as con:

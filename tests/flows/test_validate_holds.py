@@ -126,6 +126,23 @@ def test_setting_the_held_rows_aside_releases_the_hold(held: Settings) -> None:
     assert '"arr": "20000000000"' in content
 
 
+def test_setting_rows_aside_waits_for_a_run_on_the_warehouse_whatever_its_work_dir(
+    held: Settings, tmp_path: Path
+) -> None:
+    from flows.warehouse.publish import run_lock
+
+    published = held.warehouse.parent.parent / held.warehouse.name
+    with run_lock(tmp_path / "other-work" / published.name, published):
+        result = CliRunner().invoke(
+            app,
+            ["quarantine", "accounts/accounts.csv", "--reason", "r", "--warehouse", str(published)],
+        )
+    assert result.exit_code == 1
+    assert "another nightly or backfill is writing" in result.output
+    with open_warehouse(held.warehouse) as con:
+        assert con.execute("select count(*) from raw._quarantine").fetchall() == [(0,)]
+
+
 def test_quarantine_names_what_it_could_not_find(tmp_path: Path) -> None:
     warehouse = str(tmp_path / "lk.duckdb")
     unknown = CliRunner().invoke(
