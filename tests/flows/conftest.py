@@ -27,6 +27,21 @@ def write_night_inbox(inbox: Path) -> DemoSummary:
     return demo
 
 
+def own_folders(root: Path) -> list[str]:
+    """Options that keep a command's run inside ``root``: an empty inbox, its own warehouse and
+    mail folder. Without them it takes the locks of the checkout's data/mail and warehouse/,
+    and tests on parallel workers (or a developer's own nightly) refuse each other."""
+    (root / "inbox").mkdir(exist_ok=True)
+    return [
+        "--inbox",
+        str(root / "inbox"),
+        "--warehouse",
+        str(root / "lk.duckdb"),
+        "--mail-dir",
+        str(root / "mail"),
+    ]
+
+
 def warehouse_counts(path: Path) -> dict[str, int]:
     """Row counts of every table and view in the warehouse."""
     with open_warehouse(path, read_only=True) as con:

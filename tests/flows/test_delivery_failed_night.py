@@ -15,6 +15,7 @@ from flows.loop.mail import DeliveryIncomplete
 from flows.settings.config import Settings
 from flows.stages.summary import RunSummary
 from notifications import DeliveryReport
+from tests.flows.conftest import own_folders
 
 NIGHT = date(2026, 12, 3)
 
@@ -78,19 +79,7 @@ def test_the_nightly_command_prints_the_summary_and_exits_non_zero(
         )
 
     monkeypatch.setattr(flows.nightly, "nightly", nightly)
-    (tmp_path / "inbox").mkdir()
-    result = CliRunner().invoke(
-        app,
-        [
-            "nightly",
-            "--inbox",
-            str(tmp_path / "inbox"),
-            "--warehouse",
-            str(tmp_path / "lk.duckdb"),
-            "--mail-dir",
-            str(tmp_path / "mail"),
-        ],
-    )
+    result = CliRunner().invoke(app, ["nightly", *own_folders(tmp_path)])
     assert result.exit_code == 1
     assert "delivery:        2 sent" in result.output
     assert result.output.rstrip().endswith(

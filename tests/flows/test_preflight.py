@@ -11,6 +11,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from typer.testing import CliRunner
 
 from flows.commands.cli import app
+from tests.flows.conftest import own_folders
 
 
 def free_port() -> int:
@@ -100,19 +101,7 @@ def test_a_temporary_prefect_api_that_never_answers_is_one_line(
 
     monkeypatch.setattr(flows.nightly, "nightly", start_fails)
     monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    (tmp_path / "inbox").mkdir()
-    result = CliRunner().invoke(
-        app,
-        [
-            "nightly",
-            "--inbox",
-            str(tmp_path / "inbox"),
-            "--warehouse",
-            str(tmp_path / "lk.duckdb"),
-            "--mail-dir",
-            str(tmp_path / "mail"),
-        ],
-    )
+    result = CliRunner().invoke(app, ["nightly", *own_folders(tmp_path)])
 
     assert result.exit_code == 1
     [line] = result.output.splitlines()
