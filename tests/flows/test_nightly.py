@@ -499,6 +499,58 @@ def test_the_dbt_unit_tests_pass(night, tmp_path: Path) -> None:  # type: ignore
     assert declared >= 6 and outcome.passed == declared
 
 
+# The tables under the staging views whose key tests the nightly leaves to CI (tag ci_only), and
+# the primary key each declares: the premise that no data can break those keys.
+KEYS_ENFORCED = {
+    "raw.feedback_tags": ["item_id", "model_version"],
+    "raw.feedback_stages_reached": ["item_id", "stage"],
+    "raw.themes": ["theme_key"],
+    "ops.outbox": ["message_key"],
+    "ops.escalations": ["theme_key"],
+    "ops.message_items": ["message_key", "item_id"],
+}
+
+
+def test_the_key_tests_the_nightly_leaves_to_ci_pass_on_tables_that_enforce_them(  # type: ignore[no-untyped-def]
+    night, tmp_path: Path
+) -> None:
+    """The key tests tagged ci_only (models/staging/loopkeeper) run here, with the views they
+    test built from the project as it is: on a copy of a night's warehouse where an item has a
+    second, older tagging, so the tags' view must keep one row per item. Every table under
+    them declares the key as its primary key."""
+    import shutil
+
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
+    from flows.warehouse.dbt import run_dbt
+
+    warehouse = tmp_path / "lk.duckdb"
+    shutil.copy(night[1]["warehouse"], warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        declared = {
+            f"{schema}.{table}": columns
+            for schema, table, columns in con.execute(
+                "select schema_name, table_name, constraint_column_names"
+                " from duckdb_constraints() where constraint_type = 'PRIMARY KEY'"
+            ).fetchall()
+        }
+        con.execute(
+            "insert into raw.feedback_tags select * replace ('0.0.1-older' as model_version,"
+            " tagged_at - interval 1 day as tagged_at) from raw.feedback_tags limit 1"
+        )
+    assert {table: declared.get(table) for table in KEYS_ENFORCED} == KEYS_ENFORCED
+    settings = load_settings()
+    # the views and every test on them (a failing one raises DbtError)
+    outcome = run_dbt(
+        ["build", "--select", "+tag:ci_only", "--exclude-resource-type", "unit_test"],
+        warehouse=warehouse,
+        as_of=as_of_for(NIGHT, settings.timezone),
+        night=NIGHT,
+        thresholds=settings.dbt_vars(),
+    )
+    assert outcome.passed >= 7 + 7 and not outcome.skipped
+
+
 def test_every_table_notify_reads_is_in_the_notify_exposure() -> None:
     """The first marts build of a night builds what the dbt exposure `notify` depends on; a table
     flows/loop reads that the exposure does not name could be a night old when notify reads it."""
