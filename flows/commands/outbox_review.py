@@ -1,8 +1,8 @@
 """`loopkeeper outbox`: the messages that wait for a person, and re-queueing the chosen ones.
 
 The outbox the runs work on lives in the working copy (the published warehouse has last
-night's copy of it), so this reads and writes the working copy, under the locks of the warehouse and its working
-copy: a decision is never made over a run that is sending from them.
+night's copy of it), so this reads and writes the working copy, under the locks of the
+warehouse and its working copy: a decision is never made over a run that is sending from them.
 """
 
 from __future__ import annotations

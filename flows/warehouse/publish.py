@@ -161,9 +161,10 @@ def night_lock(settings: Settings) -> AbstractContextManager[None]:
 
 def warehouse_lock(settings: Settings) -> AbstractContextManager[None]:
     """The lock of a command that changes the runs' warehouse but writes no mail (`loopkeeper
-    outbox`): the published warehouse and the working copy, so it never overlaps a run on them.
-    The mail folder is left free: another warehouse's night may be writing it, and the
-    command has nothing to wait for there."""
+    outbox`, `loopkeeper quarantine`): the published warehouse and the working copy, so it
+    never overlaps a run on them, whatever that run's ``work_dir``. The mail folder is left
+    free: another warehouse's night may be writing it, and the command has nothing to wait for
+    there."""
     paths = _night_paths(settings)
     return run_lock(paths[0], paths[1])
 
