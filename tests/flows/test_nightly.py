@@ -500,7 +500,8 @@ def test_the_dbt_unit_tests_pass(night, tmp_path: Path) -> None:  # type: ignore
 
 
 # The tables under the staging views whose key tests the nightly leaves to CI (tag ci_only), and
-# the primary key each declares: the premise that no data can break those keys.
+# the primary key each declares: the premise that no data can break those keys. The test checks
+# this list against the project's own lineage of those tests.
 KEYS_ENFORCED = {
     "raw.feedback_tags": ["item_id", "model_version"],
     "raw.feedback_stages_reached": ["item_id", "stage"],
@@ -518,12 +519,46 @@ def test_the_key_tests_the_nightly_leaves_to_ci_pass_on_tables_that_enforce_them
     test built from the project as it is: on a copy of a night's warehouse where an item has a
     second, older tagging, so the tags' view must keep one row per item. Every table under
     them declares the key as its primary key."""
+    import json
     import shutil
+
+    from dbt.cli.main import dbtRunner
 
     from flows.settings.clock import as_of_for
     from flows.settings.config import load_settings
-    from flows.warehouse.dbt import run_dbt
+    from flows.warehouse.dbt import DBT_PROJECT_DIR, run_dbt
 
+    def listed(resource_type: str, keys: str) -> list[dict[str, str]]:
+        result = dbtRunner().invoke(
+            [
+                "ls",
+                "--select",
+                "+tag:ci_only",
+                "--resource-type",
+                resource_type,
+                "--output",
+                "json",
+                "--output-keys",
+                keys,
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(tmp_path / "target"),
+                "--log-path",
+                str(tmp_path / "logs"),
+            ]
+        )
+        assert result.success
+        return [json.loads(line) for line in result.result]
+
+    # every table the tagged tests rest on is in the list, and so checked below
+    tables = {f"{row['schema']}.{row['name']}" for row in listed("source", "schema name")}
+    assert tables == KEYS_ENFORCED.keys()
+    tagged = [row for row in listed("test", "name tags") if "ci_only" in row["tags"]]
+    assert len(tagged) == 7
     warehouse = tmp_path / "lk.duckdb"
     shutil.copy(night[1]["warehouse"], warehouse)
     with duckdb.connect(str(warehouse)) as con:
@@ -548,7 +583,7 @@ def test_the_key_tests_the_nightly_leaves_to_ci_pass_on_tables_that_enforce_them
         night=NIGHT,
         thresholds=settings.dbt_vars(),
     )
-    assert outcome.passed >= 7 + 7 and not outcome.skipped
+    assert outcome.passed >= len(tagged) + 7 and not outcome.skipped
 
 
 def test_every_table_notify_reads_is_in_the_notify_exposure() -> None:
