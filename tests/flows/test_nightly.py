@@ -522,37 +522,19 @@ def test_the_key_tests_the_nightly_leaves_to_ci_pass_on_tables_that_enforce_them
     import json
     import shutil
 
-    from dbt.cli.main import dbtRunner
-
     from flows.settings.clock import as_of_for
     from flows.settings.config import load_settings
-    from flows.warehouse.dbt import DBT_PROJECT_DIR, run_dbt
+    from flows.warehouse.dbt import run_dbt
 
     def listed(resource_type: str, keys: str) -> list[dict[str, str]]:
-        result = dbtRunner().invoke(
-            [
-                "ls",
-                "--select",
-                "+tag:ci_only",
-                "--resource-type",
-                resource_type,
-                "--output",
-                "json",
-                "--output-keys",
-                keys,
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(tmp_path / "target"),
-                "--log-path",
-                str(tmp_path / "logs"),
-            ]
-        )
-        assert result.success
-        return [json.loads(line) for line in result.result]
+        return [
+            json.loads(line)
+            for line in _dbt_ls(
+                tmp_path,
+                *("--select", "+tag:ci_only", "--resource-type", resource_type),
+                *("--output", "json", "--output-keys", keys),
+            )
+        ]
 
     # every table the tagged tests rest on is in the list, and so checked below
     tables = {f"{row['schema']}.{row['name']}" for row in listed("source", "schema name")}
@@ -696,9 +678,8 @@ def test_the_stage_build_runs_only_when_raw_or_the_clock_brought_something(  # t
     assert stage_step() is None and builds == ["stage"]
 
 
-def _selected(selector: str, tmp_path: Path, *, select: bool = False) -> set[str]:
-    """The models a selector of dbt_project/selectors.yml names (or, with ``select``, a
-    ``--select`` expression)."""
+def _dbt_ls(tmp_path: Path, *args: str) -> list[str]:
+    """What `dbt ls` prints for ``args`` on the project, a line each."""
     from dbt.cli.main import dbtRunner
 
     from flows.warehouse.dbt import DBT_PROJECT_DIR
@@ -706,12 +687,7 @@ def _selected(selector: str, tmp_path: Path, *, select: bool = False) -> set[str
     result = dbtRunner().invoke(
         [
             "ls",
-            "--select" if select else "--selector",
-            selector,
-            "--resource-type",
-            "model",
-            "--output",
-            "name",
+            *args,
             "--quiet",
             "--project-dir",
             str(DBT_PROJECT_DIR),
@@ -724,7 +700,14 @@ def _selected(selector: str, tmp_path: Path, *, select: bool = False) -> set[str
         ]
     )
     assert result.success
-    return set(result.result)
+    return list(result.result)
+
+
+def _selected(selector: str, tmp_path: Path, *, select: bool = False) -> set[str]:
+    """The models a selector of dbt_project/selectors.yml names (or, with ``select``, a
+    ``--select`` expression)."""
+    option = "--select" if select else "--selector"
+    return set(_dbt_ls(tmp_path, option, selector, "--resource-type", "model", "--output", "name"))
 
 
 def test_the_models_of_both_marts_builds_read_what_notify_writes_only_through_its_inputs(
