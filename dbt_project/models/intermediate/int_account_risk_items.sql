@@ -1,9 +1,12 @@
 {{ config(materialized='table') }}
 
-{#- One row per matched feedback item with what it says about its account's risk at as_of:
-    which at-risk signal it is evidence of. int_account_risk_signals counts these flags into
-    the signals, and the at-risk alert quotes the same items, so what an alert quotes is what
-    raised its flag. A table rebuilt every build (its flags move with the clock), so its data
+{#- One row per matched feedback item that can be evidence of an at-risk signal at as_of, with
+    which signal it is evidence of: the items of the last 90 days (the longest window a signal
+    reads) and each account's latest NPS answer, however old. int_account_risk_signals counts
+    these flags into the signals, and the at-risk alert quotes the same items, so what an alert
+    quotes is what raised its flag. An older item raises no flag, so it has no row: the table is
+    rebuilt every build (its flags move with the clock), and a year of history made it four
+    times the rows to write, test and read for the same signals. It is a table so that its data
     tests, the signals and the alert's evidence read it once instead of recomputing a view over
     every item each. -#}
 with
@@ -84,6 +87,8 @@ final as (
         coalesce(is_in_last_30d and not is_csat_satisfied, false) as is_csat_unsatisfied_30d,
         coalesce(is_latest_nps and nps_score <= 6, false) as is_detractor_response
     from windows
+    -- every flag above reads one of these two
+    where is_in_last_90d or is_latest_nps
 
 )
 
