@@ -40,7 +40,7 @@ def _piece(
         ),
         "quote": quote,
         "score_remark": wording.score_remark(item.nps_score if item.source == "nps" else None),
-        "next_step": wording.next_step(item.intent, signer.owner),
+        "next_step": wording.next_step(item.ranked_intents, signer.owner),
         "next_for": "",
     }
 
@@ -85,7 +85,7 @@ def _context(
         "replies_reach": signer.replies_reach,
         # Each fact once: an account manager a next step already names is not named again.
         "also_ask_name": ""
-        if any(wording.next_step_names_owner(item.intent) for item in items)
+        if any(wording.next_step_names_owner(item.ranked_intents) for item in items)
         else signer.also_ask_name,
         "also_ask_email": signer.also_ask_email,
     }

@@ -143,6 +143,12 @@ class FeedbackItem:
     source_record_id: str = ""  # the item's id in its source (a note bullet: <note_id>:<n>)
 
     @property
+    def ranked_intents(self) -> tuple[str, ...]:
+        """Its intents, the top one (``intent``) first."""
+        others = tuple(intent for intent in self.intents if intent != self.intent)
+        return (self.intent, *others) if self.intent else others
+
+    @property
     def quoted_text(self) -> str:
         """The customer's words with contact details masked: what any email may quote."""
         if self.redacted_text is not None:

@@ -51,7 +51,7 @@ def compose_qbr_followup(note: QbrNote, *, sender: SenderIdentity) -> EmailMessa
         {
             "heard": shorten(item.author_quote, 300),
             "area": wording.display_area(item.product_area),
-            "plan": note.plans.get(item.item_id) or wording.next_step(item.intent, owner),
+            "plan": note.plans.get(item.item_id) or wording.next_step(item.ranked_intents, owner),
         }
         for item in note.items
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # What happens next and when, by the item's top intent. "{owner}" is the person or team the
 # customer can reply to, so a promise always comes with someone who keeps it.
 _NEXT_STEPS = {
@@ -57,14 +59,27 @@ _SUBJECTS_WITHOUT_AREA = {
 }
 
 
-def next_step(intent: str, owner: str) -> str:
-    """The sentence saying what happens next and when."""
-    return _NEXT_STEPS.get(intent, _DEFAULT_NEXT_STEP).format(owner=owner)
+def _steps(intents: Sequence[str]) -> list[str]:
+    """The next steps an item's intents promise, top intent first: praise asks for nothing, so
+    when it leads and the item also asks for something ("love the report, wish I could share
+    it"), the ask's next step follows the praise's instead of going unanswered."""
+    top = intents[0] if intents else ""
+    steps = [_NEXT_STEPS.get(top, _DEFAULT_NEXT_STEP)]
+    if top == "praise":
+        asked = next((intent for intent in intents[1:] if intent != "praise"), None)
+        if asked is not None:
+            steps.append(_NEXT_STEPS.get(asked, _DEFAULT_NEXT_STEP))
+    return steps
 
 
-def next_step_names_owner(intent: str) -> bool:
+def next_step(intents: Sequence[str], owner: str) -> str:
+    """What happens next and when, for an item's intents (its top intent first)."""
+    return " ".join(step.format(owner=owner) for step in _steps(intents))
+
+
+def next_step_names_owner(intents: Sequence[str]) -> bool:
     """True when the next step already says who follows up, so the email names them only there."""
-    return "{owner}" in _NEXT_STEPS.get(intent, _DEFAULT_NEXT_STEP)
+    return any("{owner}" in step for step in _steps(intents))
 
 
 def display_area(area: str) -> str:

@@ -253,6 +253,31 @@ def test_the_account_manager_is_named_once_when_the_next_step_names_them(
     assert "Your account manager, Dana Whitfield" in " ".join(other.text.split())
 
 
+def test_praise_that_also_asks_for_something_is_answered_on_the_ask_too(
+    feedback_item: ItemFactory, sender_identity: SenderIdentity
+) -> None:
+    """Praise leads, a wish follows: the email thanks them and says what happens to the wish,
+    where it used to say only that their words were shared."""
+    text = "Love the usage report. Could we get shareable links to dashboards?"
+    mixed = feedback_item(tier="SMB", intent="praise", intents=["praise", "feature_request"])
+    message = compose_acknowledgment({**mixed, "text": text}, sender=sender_identity)
+    for body in (flat(message.text), flat(message.html)):
+        assert "We have shared your words with the team who built it." in body
+        assert "A product specialist reviews it this week" in body
+    # an ask that names who follows up names them there, and only there
+    pricing = feedback_item(tier="Mid-Market", intent="praise", intents=["praise", "pricing"])
+    told = flat(compose_acknowledgment(pricing, sender=sender_identity).text)
+    assert "Dana Whitfield, your account manager, will follow up within two business" in told
+    assert told.count("Dana Whitfield") == 1
+    # praise alone, and an ask that leads, keep their own one next step
+    alone = flat(
+        compose_acknowledgment(feedback_item(intent="praise"), sender=sender_identity).text
+    )
+    assert "shared your words" in alone and "product specialist" not in alone
+    asked = feedback_item(intent="feature_request", intents=["feature_request", "praise"])
+    assert "shared your words" not in compose_acknowledgment(asked, sender=sender_identity).text
+
+
 def test_long_feedback_is_trimmed(
     feedback_item: ItemFactory, sender_identity: SenderIdentity
 ) -> None:
