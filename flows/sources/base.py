@@ -136,6 +136,10 @@ class Source:
     # later stamp is the newer, whatever order they were loaded in; without one, load order.
     # The staging model ranks versions the same way (its `latest_first`), and so does the gate.
     version_column: str | None = None
+    # A reader of a small file's bytes, for a format parsed in Python: (its bytes, the file's
+    # inbox path for its name, source). The loader then reads each file once, from the file it
+    # opened, for its hash and its rows (flows.sources.inbox); `read` stays for other callers.
+    read_data: Callable[[bytes, Path, Source], ReadResult] | None = None
 
     @property
     def columns(self) -> list[str]:

@@ -206,13 +206,18 @@ def new_files(
                 continue
             path = listed.path
             size = info.st_size
+            # A small file of a format parsed in Python is read into memory once, from the file
+            # opened: its hash and its rows come from the same bytes, with no name to read it
+            # through (at a million items, 44,000 notes: each read once instead of twice).
+            in_memory = source.read_data is not None and many is None and size < OVERLAP_BYTES
             # One file's fault is that file's: a file that cannot be opened or hashed (no read
             # permission, gone since it was listed) is reported and the others still load.
             opened = ExitStack()
             try:
                 fd = open_listed(folder, path, info)
                 opened.callback(os.close, fd)
-                reading = opened.enter_context(read_path(fd, path, scratch, len(grouped)))
+                if not in_memory:
+                    reading = opened.enter_context(read_path(fd, path, scratch, len(grouped)))
             except ChangedSinceListed:
                 opened.close()
                 if on_wait:
@@ -226,7 +231,23 @@ def new_files(
                 opened.close()
                 yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
                 continue
-            if many is not None or size < OVERLAP_BYTES or size in sizes:
+            read: ReadResult | Exception
+            if in_memory:
+                try:
+                    with opened:
+                        data = read_open_file(fd)
+                except Exception as exc:
+                    yield [(path, "", 0, FileUnreadable(unreadable_reason(path, exc)), False)]
+                    continue
+                digest = hashlib.sha256(data).hexdigest()
+                if manifest is not None:
+                    manifest.record(relative, info, digest)
+                if digest in seen:
+                    on_skip()
+                    continue
+                seen.add(digest)
+                read = read_data(source, data, path)
+            elif many is not None or size < OVERLAP_BYTES or size in sizes:
                 try:
                     digest = file_sha256(reading)
                 except Exception as exc:
@@ -249,7 +270,7 @@ def new_files(
                         held.close()
                     continue
                 with opened:
-                    read: ReadResult | Exception = read_file(source, reading, con)
+                    read = read_file(source, reading, con)
             else:
                 with opened:
                     pending = hasher.submit(file_sha256, reading)
@@ -286,6 +307,28 @@ def unreadable_reason(path: Path, exc: BaseException) -> str:
         return f"{name}: cannot be read: nested too deeply to parse"
     first = (str(exc).strip().splitlines() or [""])[0][:300]
     return printable(f"{name}: cannot be read: {type(exc).__name__}: {first}".rstrip(": "))
+
+
+def read_open_file(fd: int) -> bytes:
+    """Every byte of the open file ``fd``, from its start."""
+    chunks: list[bytes] = []
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def read_data(source: Source, data: bytes, path: Path) -> ReadResult | Exception:
+    """The rows of a file read into memory (``Source.read_data``), or why it cannot be read,
+    as ``read_file`` gives them."""
+    assert source.read_data is not None
+    try:
+        return source.read_data(data, path, source)
+    except Exception as exc:
+        failed = FileUnreadable(unreadable_reason(path, exc))
+        failed.head = data[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+        return failed
 
 
 def read_group(

@@ -50,7 +50,11 @@ def feedback_bullets(body: str) -> list[tuple[int, str]]:
 
 
 def read(path: Path, source: Source, con: duckdb.DuckDBPyConnection) -> ReadResult:
-    data = path.read_bytes()
+    return read_data(path.read_bytes(), path, source)
+
+
+def read_data(data: bytes, path: Path, source: Source) -> ReadResult:
+    """The note's rows from its bytes; ``path`` names it (its stem is the note's id)."""
     warnings = []
     try:
         text = data.decode("utf-8-sig")
@@ -103,4 +107,5 @@ SOURCE = Source(
     read,
     event_column="note_date",
     identity=("note_id", "item_index"),
+    read_data=read_data,
 )

@@ -7,6 +7,7 @@ pattern when text starts with a printable character. Each case here takes the ot
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import datetime
@@ -247,3 +248,53 @@ def test_record_numbers_hold_in_an_export_of_many_row_groups(tmp_path: Path) -> 
         (299_991, "score"),
         (300_000, "r299999"),
     ]
+
+
+NOTE = """---
+account: 001A000001
+type: qbr
+date: 2026-11-03
+---
+# Feedback
+- Exports time out on a full year.
+"""
+
+
+def test_a_note_is_read_once_from_the_file_opened_for_its_hash_and_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes are small and parsed in Python: each is read into memory once, from the file the
+    listing opened, and hashed from the same bytes; no name is made to read it through and no
+    second read hashes it. A copy is skipped, and a note that cannot be parsed is quarantined
+    whole with its head, as the long way round does."""
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a note was read a second time, by name")
+
+    monkeypatch.setattr("flows.sources.inbox.read_path", never)
+    monkeypatch.setattr("flows.sources.inbox.file_sha256", never)
+    notes = next(s for s in SOURCES if s.name == "notes")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "qbr-1.md").write_text(NOTE)
+    (tmp_path / "notes" / "copy-of-qbr-1.md").write_text(NOTE)
+    (tmp_path / "notes" / "broken.md").write_text("no front matter here\n- a bullet\n")
+    with open_warehouse(Path(":memory:")) as con:
+        apply_schema(con)
+        got = load_source(con, tmp_path, notes, loaded_at=datetime(2026, 11, 20, 3))
+        rows = con.execute("select note_id, item_text from raw.note_items").fetchall()
+        files = con.execute("select file, content_sha256 from raw._files order by file").fetchall()
+        held = con.execute("select file, record, reason, content from raw._quarantine").fetchall()
+    assert (got.files_read, got.files_skipped, got.files_quarantined, got.rows_loaded) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert rows in (
+        [("qbr-1", "Exports time out on a full year.")],
+        [("copy-of-qbr-1", "Exports time out on a full year.")],
+    )
+    assert hashlib.sha256(NOTE.encode()).hexdigest() in {digest for _, digest in files}
+    assert [(file, record) for file, record, _, _ in held] == [("notes/broken.md", 0)]
+    assert "no YAML front matter" in held[0][2]
+    assert held[0][3].startswith("no front matter here")
