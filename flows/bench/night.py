@@ -19,7 +19,7 @@ ITEMS_PER_ACCOUNT_DAY = 0.37
 
 def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
     from flows.demo import generate_inbox
-    from flows.nightly import nightly
+    from flows.nightly import nightly, warm_slow_imports
     from flows.settings.config import load_settings
 
     with tempfile.TemporaryDirectory(prefix="loopkeeper-bench-") as tmp:
@@ -32,6 +32,7 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
         generated_peak = peak_rss_mb()
         settings = load_settings()
         started = time.perf_counter()
+        warm_slow_imports()  # as `loopkeeper nightly` does
         summary = nightly(
             run_date=end + timedelta(days=1),
             inbox=root / "inbox",

@@ -283,8 +283,10 @@ def nightly(
             f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)"
         )
     from flows.nightly import nightly as nightly_flow
+    from flows.nightly import warm_slow_imports
 
     _check_before_the_night(settings)
+    warm_slow_imports()  # while Prefect's temporary API starts
     try:
         with _prefect_must_start(), _holding_the_night(settings):
             summary = nightly_flow(
@@ -331,8 +333,10 @@ def backfill(
     settings = _settings(inbox, warehouse, mail_dir)
     from flows.backfill import BackfillRangeError, check_published_night
     from flows.backfill import backfill as backfill_flow
+    from flows.nightly import warm_slow_imports
 
     _check_before_the_night(settings, send=send)
+    warm_slow_imports()  # while Prefect's temporary API starts
     try:
         with _prefect_must_start(), _holding_the_night(settings):
             check_published_night(settings.warehouse, end.date(), publish_older=publish_older)
