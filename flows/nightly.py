@@ -16,6 +16,7 @@ from flows.loop.mail import DeliveryIncomplete, check_mail_settings
 from flows.settings.clock import as_of_for, today, utc_now
 from flows.settings.config import Settings, load_settings
 from flows.sources import SOURCES
+from flows.sources.loader import load_time
 from flows.stages.summary import RunSummary
 from flows.tasks import (
     build_marts,
@@ -110,7 +111,8 @@ def _stages(
     settings: Settings, writing: Settings, run_date: date, send: bool, publish: bool
 ) -> RunSummary:
     as_of = as_of_for(run_date, settings.timezone)
-    loaded_at = utc_now().replace(microsecond=0)
+    with open_warehouse(writing.warehouse) as con:
+        loaded_at = load_time(con, utc_now())
     summary = RunSummary(run_date, as_of, settings.warehouse, settings.mail_dir)
     clock = time.perf_counter()
 

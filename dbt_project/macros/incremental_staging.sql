@@ -3,8 +3,12 @@
     new one, instead of ranking every version in raw. tests/dbt/test_incremental.py compares
     nightly increments with a rebuild from scratch. -#}
 
-{#- The last build's latest load. Rows loaded since may be new versions; that load itself is
-    included, so a night re-run after a crash between loading and building loses nothing. -#}
+{#- The last build's latest load: the rows loaded after it (later loads only: each run's
+    stamp is after every load before it, flows.sources.loader.load_time) may be new versions.
+    A build reads every row of the loads before it, so a night re-run after a crash between
+    loading and building loses nothing: its loads come after the last build's. Taking that
+    load again made the night after a big load (a first night, a backfill) read all of it
+    once more: ~1.1 million ticket rows at a million items, 13 of the stage build's 16 s. -#}
 {% macro last_build_load() -%}
     (select coalesce(max(kept.loaded_at), '-infinity'::timestamp) from {{ this }} as kept)
 {%- endmacro %}

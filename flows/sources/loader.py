@@ -88,6 +88,17 @@ class _Batch:
         return staged + sum(len(f) for f in self.frames) + len(self.records)
 
 
+def load_time(con: duckdb.DuckDBPyConnection, now: datetime) -> datetime:
+    """The stamp of a run's load (``_loaded_at``): ``now`` to the second, or the second after the
+    warehouse's latest load when ``now`` is not after it (a re-run within the same second, a clock
+    set back). So every load comes after the loads before it, which the incremental staging
+    models rely on: a build reads the rows loaded after what the last build read
+    (dbt_project/macros/incremental_staging.sql)."""
+    latest = con.execute("select max(loaded_at) from raw._files").fetchall()[0][0]
+    stamp = now.replace(microsecond=0)
+    return stamp if latest is None or stamp > latest else latest + timedelta(seconds=1)
+
+
 def with_mapping(source: Source, columns: Mapping[str, str]) -> Source:
     """The source reading a team's own headers; a target that is not a raw column is an error."""
     unknown = sorted(set(columns.values()) - set(source.columns))

@@ -243,6 +243,51 @@ def test_incremental_run_equals_full_refresh(
     assert bullets["n1:1"] == "SSO setup took two weeks; they want SCIM provisioning."
 
 
+def test_the_night_after_a_load_reads_only_the_rows_loaded_after_it(
+    tmp_path: Path, dbt: DbtRun, raw_layer: RawLayer
+) -> None:
+    """A build reads every row of the loads before it, so the next night reads only later loads:
+    the rows of the last build's latest load (a first night's million, a backfill's) are not
+    staged again. Each staged row is marked after the first build; the next night's build
+    leaves the marks of every key it did not compute again."""
+    path = tmp_path / "loopkeeper.duckdb"
+    raw_layer(path)
+    _load(path, FIRST_LOADS)
+    dbt(MODELS, path, EARLIER)
+    # a column of each row's content: the raw row it came from still names it
+    staged = {"stg_nps__responses": "comment", "stg_notes__items": "attendees"}
+    with duckdb.connect(str(path)) as con:
+        for table, column in staged.items():
+            con.execute(f"update staging.{table} set {column} = 'marked'")
+        before = con.execute("select count(*) from staging.stg_nps__responses").fetchall()
+        con.execute("update intermediate.int_feedback_items set contact_name = 'marked'")
+        con.execute(
+            "insert into raw.nps_responses (response_id, email, score, comment, responded_at,"
+            " survey_id, _source, _file, _record, _loaded_at, _row_hash) values ('r10',"
+            " 'kim@tailspin.dev', '9', 'Better', '2026-11-08T09:00:00Z', 'q4', 'nps',"
+            " 'nps/export-3.csv', 1, '2026-11-14 02:00:00', 'n10')"
+        )
+    dbt(MODELS, path, LATER)
+    with duckdb.connect(str(path), read_only=True) as con:
+        computed = {
+            table: con.execute(
+                f"select * from staging.{table} where {column} is distinct from 'marked'"
+            ).fetchall()
+            for table, column in staged.items()
+        }
+        answers = con.execute("select count(*) from staging.stg_nps__responses").fetchall()
+        items = con.execute(
+            "select item_id from intermediate.int_feedback_items"
+            " where contact_name is distinct from 'marked' order by item_id"
+        ).fetchall()
+    assert [row[0] for row in computed["stg_nps__responses"]] == ["r10"]
+    assert computed["stg_notes__items"] == []
+    assert answers == [(before[0][0] + 1,)]  # the earlier answers are all still there
+    # the items of the first night's last load that nothing else reaches keep their rows
+    assert ("nps:r10",) in items
+    assert not {("nps:r8",), ("nps:r6",), ("note:n1:1",)} & set(items)
+
+
 def test_incremental_run_for_an_earlier_night_drops_items_not_yet_visible(
     tmp_path: Path, dbt: DbtRun, raw_layer: RawLayer
 ) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.sources import SOURCES
-from flows.sources.loader import load_source
+from flows.sources.loader import load_source, load_time
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.schema import apply_schema
 
@@ -60,3 +60,20 @@ def test_sources_without_event_times_keep_no_event_cursor(tmp_path: Path, name: 
         apply_schema(con)
         result = load_source(con, FIXTURES / "styles", source, loaded_at=LOADED_AT)
     assert "max_event_at" not in result.cursors
+
+
+def test_each_load_is_stamped_after_every_load_before_it(tmp_path: Path) -> None:
+    """A run's loads are stamped with the clock to the second, unless that is not after the
+    warehouse's latest load (a re-run within the same second, a clock set back): then the second
+    after it. The incremental staging models read the rows loaded after the last build's latest
+    load, so a load stamped like the one before would never be staged."""
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        apply_schema(con)
+        assert load_time(con, datetime(2026, 11, 20, 3, 0, 0, 600_000)) == LOADED_AT
+        nps_file(tmp_path / "inbox", "a.csv", ("r1", "2026-11-03"))
+        load_source(con, tmp_path / "inbox", NPS, loaded_at=LOADED_AT)
+        same_second = load_time(con, datetime(2026, 11, 20, 3, 0, 0, 900_000))
+        set_back = load_time(con, datetime(2026, 11, 19, 23, 0, 0))
+        later = load_time(con, datetime(2026, 11, 21, 3, 0, 0))
+    assert same_second == set_back == datetime(2026, 11, 20, 3, 0, 1)
+    assert later == datetime(2026, 11, 21, 3, 0, 0)

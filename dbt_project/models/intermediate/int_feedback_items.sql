@@ -11,12 +11,12 @@
 {#- One row per feedback item visible at as_of, matched to its account. A table, because the
     tagger reads it between the stage and marts steps; incremental, because it carries every
     item's text: a night rebuilds only the items that can have changed since the last build -
-    a source row loaded since (the last build's latest load included, so a night re-run after
-    a crash loses nothing), an item the clock made visible, an item whose account or matching
-    candidates changed, an item back at an earlier version (its kept one set aside) - and the
-    post-hook drops items no longer visible (a backfill of an earlier night, or a new version
-    that is no feedback any more), so the rows always equal a full rebuild
-    (tests/dbt/test_incremental.py). -#}
+    a source row loaded after the last build's latest load (a run's loads come after every
+    load before it, flows.sources.loader.load_time), an item the clock made visible, an item
+    whose account or matching candidates changed, an item back at an earlier version (its kept
+    one set aside) - and the post-hook drops items no longer visible (a backfill of an earlier
+    night, or a new version that is no feedback any more), so the rows always equal a full
+    rebuild (tests/dbt/test_incremental.py). -#}
 with
 
 accounts as (
@@ -25,14 +25,14 @@ accounts as (
 
 ),
 
--- accounts loaded since the last build's latest load (new, or a new version); every account
+-- accounts loaded after the last build's latest load (new, or a new version); every account
 -- on a full build
 changed_accounts as (
 
     select * from accounts
     {% if is_incremental() %}
         where
-            loaded_at >= (
+            loaded_at > (
                 select coalesce(max(kept.loaded_at), '-infinity'::timestamp)
                 from {{ this }} as kept
             )
@@ -40,7 +40,7 @@ changed_accounts as (
 
 ),
 
--- a night's items: those loaded since the last build's latest load, those the clock made
+-- a night's items: those loaded after the last build's latest load, those the clock made
 -- visible since, those a changed account matched, and those it may match now (by the id a
 -- source states, a contact email, a domain)
 items as (
@@ -50,7 +50,7 @@ items as (
         received_at < {{ as_of() }}
         {% if is_incremental() %}
             and (
-                loaded_at >= (
+                loaded_at > (
                     select coalesce(max(kept.loaded_at), '-infinity'::timestamp)
                     from {{ this }} as kept
                 )

@@ -22,7 +22,7 @@ touched as (
         {{ clean_text('note_id') }} is not null
         and try_cast(trim(item_index) as integer) is not null
         {% if is_incremental() %}
-            and _loaded_at >= {{ last_build_load() }}
+            and _loaded_at > {{ last_build_load() }}
         {% endif %}
     {% if is_incremental() %}
         union

@@ -19,7 +19,7 @@ touched as (
     where
         {{ clean_text('response_id') }} is not null
         {% if is_incremental() %}
-            and _loaded_at >= {{ last_build_load() }}
+            and _loaded_at > {{ last_build_load() }}
         {% endif %}
     {% if is_incremental() %}
         union
