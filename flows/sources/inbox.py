@@ -319,18 +319,6 @@ def read_open_file(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_data(source: Source, data: bytes, path: Path) -> ReadResult | Exception:
-    """The rows of a file read into memory (``Source.read_data``), or why it cannot be read,
-    as ``read_file`` gives them."""
-    assert source.read_data is not None
-    try:
-        return source.read_data(data, path, source)
-    except Exception as exc:
-        failed = FileUnreadable(unreadable_reason(path, exc))
-        failed.head = data[:EXCERPT_BYTES].decode("utf-8", errors="replace")
-        return failed
-
-
 def read_group(
     many: ReadsMany,
     source: Source,
@@ -362,9 +350,24 @@ def read_file(source: Source, path: Path, con: duckdb.DuckDBPyConnection) -> Rea
     try:
         return source.read(path, source, con)
     except Exception as exc:
-        failed = FileUnreadable(unreadable_reason(path, exc))
-        failed.head = file_head(path)
-        return failed
+        return unreadable(path, exc, file_head(path))
+
+
+def read_data(source: Source, data: bytes, path: Path) -> ReadResult | Exception:
+    """The rows of a file read into memory (``Source.read_data``), or why it cannot be read,
+    as ``read_file`` gives them."""
+    assert source.read_data is not None
+    try:
+        return source.read_data(data, path, source)
+    except Exception as exc:
+        return unreadable(path, exc, head_text(data))
+
+
+def unreadable(path: Path, exc: Exception, head: str) -> FileUnreadable:
+    """A file that failed whole: why, and its head for the quarantine."""
+    failed = FileUnreadable(unreadable_reason(path, exc))
+    failed.head = head
+    return failed
 
 
 # What the quarantine keeps of a file that could not be read at all: its head, for a person to
@@ -379,7 +382,12 @@ def file_head(path: Path) -> str:
             head = handle.read(EXCERPT_BYTES)
     except OSError:
         return ""
-    return head.decode("utf-8", errors="replace")
+    return head_text(head)
+
+
+def head_text(data: bytes) -> str:
+    """The first ``EXCERPT_BYTES`` of a file's bytes, as text."""
+    return data[:EXCERPT_BYTES].decode("utf-8", errors="replace")
 
 
 def discard(con: duckdb.DuckDBPyConnection, read: ReadResult | Exception) -> None:
