@@ -21,6 +21,7 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
     from flows.demo import generate_inbox
     from flows.nightly import nightly, warm_slow_imports
     from flows.settings.config import load_settings
+    from flows.temporary_api import prefect_api, start_temporary_api
 
     with tempfile.TemporaryDirectory(prefix="loopkeeper-bench-") as tmp:
         root = workdir or Path(tmp)
@@ -32,13 +33,15 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
         generated_peak = peak_rss_mb()
         settings = load_settings()
         started = time.perf_counter()
-        warm_slow_imports()  # as `loopkeeper nightly` does
-        summary = nightly(
-            run_date=end + timedelta(days=1),
-            inbox=root / "inbox",
-            warehouse=root / "warehouse" / "bench.duckdb",
-            mail_dir=root / "mail",
-        )
+        start_temporary_api()  # as `loopkeeper nightly` does
+        warm_slow_imports()
+        with prefect_api():
+            summary = nightly(
+                run_date=end + timedelta(days=1),
+                inbox=root / "inbox",
+                warehouse=root / "warehouse" / "bench.duckdb",
+                mail_dir=root / "mail",
+            )
         total = time.perf_counter() - started
         lines = [
             f"bench: {demo.feedback_items} feedback items ({accounts} accounts x {days} days), "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -185,18 +185,14 @@ def _run_errors() -> tuple[type[Exception], ...]:
 
 @contextmanager
 def _prefect_must_start() -> Iterator[None]:
-    """Prefect's temporary API that never answered is one line, not Prefect's traceback."""
+    """Prefect's temporary API that never answered (flows/temporary_api.py) is one line, not a
+    traceback."""
+    from flows.temporary_api import TemporaryApiError
+
     try:
         yield
-    except RuntimeError as exc:
-        if "ephemeral Prefect API" not in str(exc):
-            raise
-        waited = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "20")
-        raise _fail(
-            f"Prefect's temporary API server did not answer within {waited} s: the machine may"
-            " be too busy; retry, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or"
-            " point PREFECT_API_URL at a running server"
-        ) from None
+    except TemporaryApiError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _print_summary_of(exc: Exception) -> None:
@@ -228,9 +224,13 @@ def _check_before_the_night(settings: Settings, *, send: bool = True) -> None:
     """Sender, key and Prefect API, before the lock and any data work (flows/commands/preflight.py)."""
     from flows.commands.preflight import PreflightError, check_before_the_night
     from flows.loop.mail import MailConfigError
+    from flows.temporary_api import prefect_api
 
+    # A key kept in a Prefect Secret block is read through the API: the check waits for it.
+    reads_block = send and settings.mail_sender == "sendgrid" and settings.sendgrid_secret_block
     try:
-        check_before_the_night(settings, send=send)
+        with _prefect_must_start(), prefect_api() if reads_block else nullcontext():
+            check_before_the_night(settings, send=send)
     except (PreflightError, MailConfigError) as exc:
         raise _fail(str(exc)) from None
 
@@ -282,13 +282,16 @@ def nightly(
         raise _fail(
             f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)"
         )
+    from flows.temporary_api import prefect_api, start_temporary_api
+
+    _check_before_the_night(settings)
+    start_temporary_api()  # its process starts while this one imports the night's modules
     from flows.nightly import nightly as nightly_flow
     from flows.nightly import warm_slow_imports
 
-    _check_before_the_night(settings)
-    warm_slow_imports()  # while Prefect's temporary API starts
+    warm_slow_imports()
     try:
-        with _prefect_must_start(), _holding_the_night(settings):
+        with _prefect_must_start(), _holding_the_night(settings), prefect_api():
             summary = nightly_flow(
                 run_date=date_.date() if date_ else None,
                 inbox=settings.inbox,
@@ -331,14 +334,17 @@ def backfill(
     if end < start:
         raise _fail(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
     settings = _settings(inbox, warehouse, mail_dir)
+    from flows.temporary_api import prefect_api, start_temporary_api
+
+    _check_before_the_night(settings, send=send)
+    start_temporary_api()  # its process starts while this one imports the backfill's modules
     from flows.backfill import BackfillRangeError, check_published_night
     from flows.backfill import backfill as backfill_flow
     from flows.nightly import warm_slow_imports
 
-    _check_before_the_night(settings, send=send)
-    warm_slow_imports()  # while Prefect's temporary API starts
+    warm_slow_imports()
     try:
-        with _prefect_must_start(), _holding_the_night(settings):
+        with _prefect_must_start(), _holding_the_night(settings), prefect_api():
             check_published_night(settings.warehouse, end.date(), publish_older=publish_older)
             summaries = backfill_flow(
                 start=start.date(),

@@ -4,10 +4,15 @@ sender and its key, and the Prefect API it reports to (the run lock: test_run_lo
 from __future__ import annotations
 
 import socket
+import sys
 from pathlib import Path
 
 import pytest
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    temporary_settings,
+)
 from typer.testing import CliRunner
 
 from flows.commands.cli import app
@@ -94,15 +99,26 @@ def test_a_temporary_prefect_api_that_never_answers_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import flows.nightly
+    import flows.temporary_api
 
-    def start_fails(**_: object) -> None:
-        # What Prefect raises when its temporary server does not answer in time.
-        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
-
-    monkeypatch.setattr(flows.nightly, "nightly", start_fails)
-    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    result = CliRunner().invoke(app, ["nightly", *own_folders(tmp_path)])
+    started: list[str] = []
+    monkeypatch.setattr(flows.nightly, "nightly", lambda **_: started.append("nightly"))
+    never_answers = [sys.executable, "-c", "import time; time.sleep(120)"]
+    monkeypatch.setattr(flows.temporary_api, "server_command", lambda port: never_answers)
+    monkeypatch.setattr(flows.temporary_api, "_started", None)
+    try:
+        # No API set (the session's harness sets one), and one second to answer.
+        with temporary_settings(
+            updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 1},
+            restore_defaults={PREFECT_API_URL},
+        ):
+            result = CliRunner().invoke(app, ["nightly", *own_folders(tmp_path)])
+    finally:
+        if flows.temporary_api._started is not None:
+            flows.temporary_api._started.stop()
 
     assert result.exit_code == 1
     [line] = result.output.splitlines()
-    assert line.startswith("error: Prefect's temporary API server did not answer within 180 s")
+    assert line.startswith("error: Prefect's temporary API server did not answer within 1 s")
+    assert "PREFECT_API_URL" in line
+    assert started == []

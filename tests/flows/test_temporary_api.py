@@ -1,0 +1,155 @@
+"""Prefect's temporary API, started as a command starts (flows/temporary_api.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    get_current_settings,
+    temporary_settings,
+)
+
+import flows.temporary_api as temporary_api
+from flows.temporary_api import TemporaryApiError, prefect_api, start_temporary_api
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def no_api_set() -> Iterator[None]:
+    """No PREFECT_API_URL (the session's test harness sets one), and no server of an earlier
+    test; whatever the test starts is stopped after it."""
+    earlier = temporary_api._started
+    temporary_api._started = None
+    try:
+        with temporary_settings(restore_defaults={PREFECT_API_URL}):
+            yield
+    finally:
+        if temporary_api._started is not None:
+            temporary_api._started.stop()
+        temporary_api._started = earlier
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"  # not a zombie
+
+
+RUN_A_FLOW = textwrap.dedent(
+    """
+    import json, sys
+    from prefect import flow, get_run_logger
+    from prefect.client.orchestration import get_client
+    from flows.temporary_api import prefect_api, start_temporary_api
+
+    api = start_temporary_api()
+
+    @flow(name="temporary-api-check")
+    def check():
+        get_run_logger().info("a line for the API")
+        with get_client(sync_client=True) as client:
+            return str(client.api_url)
+
+    with prefect_api():
+        reported_to = check()
+        with get_client(sync_client=True) as client:
+            runs = [run.name for run in client.read_flow_runs() if run.state.is_completed()]
+    print(json.dumps({
+        "url": api.url,
+        "reported_to": reported_to,
+        "server_pid": api.process.pid,
+        "server_package_imported": "prefect.server.api.server" in sys.modules,
+        "runs": len(runs),
+    }))
+    """
+)
+
+
+def test_a_night_reports_to_the_temporary_api_it_started_without_importing_prefects_server() -> (
+    None
+):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(PYTHONPATH=str(ROOT), DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_A_FLOW],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    # The flow run reported to the server this process started, and it holds the run.
+    assert seen["reported_to"].rstrip("/") == seen["url"]
+    assert seen["runs"] >= 1
+    # Prefect's own way imports the whole server package here before starting it (3-4 s).
+    assert seen["server_package_imported"] is False
+    # Stopped at exit, after the run's logs were sent: nothing left running, nothing lost.
+    assert not alive(seen["server_pid"])
+    assert "Error logging to API" not in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_with_an_api_set_nothing_is_started_and_the_runs_report_to_it(
+    no_api_set: None,
+) -> None:
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        assert start_temporary_api() is None
+        with prefect_api():
+            assert get_current_settings().api.url == "http://127.0.0.1:4200/api"
+    assert temporary_api._started is None
+
+
+def test_a_server_that_never_answers_is_stopped_and_said_in_one_error(
+    no_api_set: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid_file = tmp_path / "pid"
+    never_answers = (
+        f"import os, pathlib, time; pathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()));"
+        " time.sleep(120)"
+    )
+    monkeypatch.setattr(
+        temporary_api, "server_command", lambda port: [sys.executable, "-c", never_answers]
+    )
+
+    with (
+        temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 1}),
+        pytest.raises(TemporaryApiError, match="did not answer within 1 s: the machine may be"),
+        prefect_api(),
+    ):
+        pytest.fail("the runs went on without an API")
+
+    assert not alive(int(pid_file.read_text()))
+
+
+def test_a_server_that_exits_before_answering_is_started_again_then_said(
+    no_api_set: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ports = tmp_path / "ports"
+    exits = f"import sys; open({str(ports)!r}, 'a').write(sys.argv[1] + '\\n'); sys.exit(3)"
+    monkeypatch.setattr(
+        temporary_api, "server_command", lambda port: [sys.executable, "-c", exits, str(port)]
+    )
+
+    with (
+        pytest.raises(TemporaryApiError, match=r"exited 3 times before it answered \(exit code 3"),
+        prefect_api(),
+    ):
+        pytest.fail("the runs went on without an API")
+
+    assert len(ports.read_text().split()) == temporary_api.LAUNCHES
