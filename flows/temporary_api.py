@@ -80,11 +80,13 @@ class TemporaryApi:
 
     def _launch(self) -> None:
         from prefect.logging import get_logger
+        from prefect.logging.configuration import ensure_logging_setup
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
         self.launches += 1
+        ensure_logging_setup()  # as `import prefect` does: the line shows before any flow run
         get_logger("temporary_api").info("Starting Prefect's temporary API on %s", self.url)
         self.process = subprocess.Popen(
             server_command(self.port), env={**os.environ, **self.environment, **_TEMPORARY_MODE}
