@@ -94,6 +94,6 @@ def stage_lines(
     staged = sum(seconds.values())
     lines.append(
         f"  {'nightly':<10} {total:>8.2f} {items / total:>10.0f} {peak:>9.0f}"
-        f"  (stages {staged:.2f} s + Prefect start-up and bookkeeping {total - staged:.2f} s)"
+        f"  (stages {staged:.2f} s + start-up (Prefect's API, imports) and bookkeeping {total - staged:.2f} s)"
     )
     return lines
