@@ -220,6 +220,7 @@ def _dbt_build(
         memory_limit=settings.dbt_memory_limit,
         incremental=True,
         definition_digest=definition_digest,
+        kept_tests=True,
     )
 
 

@@ -17,6 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from flows.warehouse import data_tests
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 # The tables Loopkeeper writes itself, which the models read (flows/warehouse/schema).
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -64,6 +66,7 @@ def run_dbt(
     incremental: bool = False,
     definition_digest: str | None = None,
     artifacts: bool = False,
+    kept_tests: bool = False,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
@@ -86,6 +89,10 @@ def run_dbt(
     log file keeps dbt's info lines (each node's result, errors), not every SQL statement at
     debug level, which took another ~0.5 s of a 270-node build. The compiled SQL stays in
     ``target/run``.
+
+    ``kept_tests``: run the data tests from their SQL as the first such build under the same
+    definition kept it, in one pass after the models (flows.warehouse.data_tests), not as dbt
+    nodes: for the nightly's builds, whose commands are the same every night.
 
     The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
     not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
@@ -133,6 +140,9 @@ def run_dbt(
         clock["LOOPKEEPER_MARTS_PASS"],
         json.dumps(dict(thresholds or {}), sort_keys=True, default=str),
     )
+    tests_key = data_tests.key_of([*parsed_key, *args]) if kept_tests else None
+    tests = data_tests.kept_tests(work, tests_key) if tests_key is not None else None
+    command = [*args, *(["--exclude-resource-type", "test"] if tests is not None else []), *options]
     with _env(
         {
             "LOOPKEEPER_WAREHOUSE": str(warehouse.resolve()),
@@ -143,7 +153,7 @@ def run_dbt(
         }
     ):
         try:
-            result = _invoke(dbtRunner, [*args, *options], options, parsed_key)
+            result = _invoke(dbtRunner, command, options, parsed_key)
         finally:
             _close_duckdb()
     if result.exception is not None:
@@ -159,6 +169,12 @@ def run_dbt(
         for r in nodes
         if str(getattr(r, "status", "")) in {"error", "fail", "runtime error"}
     ]
+    if result.success and not failures and tests is not None:
+        judged = data_tests.run_kept(warehouse, tests, memory_limit)
+        statuses += [test.status for test in judged]
+        failures += [f"{test.name}: {test.message}" for test in judged if test.status == "fail"]
+    elif result.success and not failures and tests_key is not None:
+        data_tests.keep_tests(work, tests_key, nodes, list(clock.values())[:2])
     if not result.success or failures:
         raise DbtError(
             f"dbt {' '.join(args)} failed: "

@@ -1,0 +1,160 @@
+"""The nightly's builds run their data tests from the SQL the first build kept
+(flows.warehouse.data_tests): the same verdicts and messages as dbt's own test nodes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.warehouse import data_tests
+from flows.warehouse.dbt import DbtError, run_dbt
+
+AS_OF = datetime(2026, 11, 9)
+
+PROFILE = """
+loopkeeper:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: "{{ env_var('LOOPKEEPER_WAREHOUSE') }}"
+      threads: 2
+      settings:
+        TimeZone: UTC
+"""
+
+PROJECT = """
+name: kept
+version: "1.0"
+profile: loopkeeper
+config-version: 2
+model-paths: ["models"]
+"""
+
+MODELS = """
+version: 2
+sources:
+  - name: raw
+    tables:
+      - name: accounts
+models:
+  - name: accounts
+    columns:
+      - name: account_id
+        data_tests: [unique, not_null]
+      - name: tier
+        data_tests:
+          - accepted_values:
+              arguments:
+                values: ["Enterprise", "SMB"]
+              config:
+                severity: warn
+  - name: big_accounts
+    columns:
+      - name: account_id
+        data_tests: [not_null]
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "models").mkdir(parents=True)
+    (root / "profiles.yml").write_text(PROFILE)
+    (root / "dbt_project.yml").write_text(PROJECT)
+    (root / "models" / "models.yml").write_text(MODELS)
+    (root / "models" / "accounts.sql").write_text("select * from {{ source('raw', 'accounts') }}")
+    (root / "models" / "big_accounts.sql").write_text(
+        "select * from {{ ref('accounts') }} where tier = 'Enterprise'"
+    )
+    return root
+
+
+def _warehouse(tmp_path: Path, rows: list[tuple[str | None, str]]) -> Path:
+    path = tmp_path / "wh" / "kept.duckdb"
+    path.parent.mkdir(exist_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists raw")
+        con.execute("create or replace table raw.accounts (account_id varchar, tier varchar)")
+        con.executemany("insert into raw.accounts values (?, ?)", rows)
+    return path
+
+
+def _build(warehouse: Path, project: Path, *, kept: bool):  # type: ignore[no-untyped-def]
+    return run_dbt(
+        ["build"], warehouse=warehouse, as_of=AS_OF, project_dir=project, kept_tests=kept
+    )
+
+
+def _test_nodes_dbt_ran(warehouse: Path) -> int:
+    """Test nodes in dbt's log of its last invocation."""
+    log = (warehouse.parent / ".dbt" / "logs" / "dbt.log").read_text()
+    last = log.rsplit("Running with dbt=", 1)[-1]
+    return sum(
+        " PASS " in line or " WARN " in line or " FAIL " in line for line in last.splitlines()
+    )
+
+
+def test_the_first_build_keeps_its_tests_and_later_builds_run_them_with_the_same_verdicts(
+    tmp_path: Path, project: Path
+) -> None:
+    warehouse = _warehouse(tmp_path, [("A", "Enterprise"), ("B", "SMB")])
+    first = _build(warehouse, project, kept=True)
+    assert _test_nodes_dbt_ran(warehouse) == 4
+    kept = list((warehouse.parent / ".dbt" / data_tests.FOLDER).glob("*.json"))
+    assert len(kept) == 1
+    assert {t["name"] for t in json.loads(kept[0].read_text())["tests"]} == {
+        "unique_accounts_account_id",
+        "not_null_accounts_account_id",
+        "accepted_values_accounts_tier__Enterprise__SMB",
+        "not_null_big_accounts_account_id",
+    }
+
+    second = _build(warehouse, project, kept=True)
+    assert _test_nodes_dbt_ran(warehouse) == 0  # the models only: the tests ran from their SQL
+    assert (second.passed, second.warned) == (first.passed, first.warned) == (6, 0)
+
+
+def test_a_kept_test_warns_and_fails_as_dbt_says_it_does(tmp_path: Path, project: Path) -> None:
+    warehouse = _warehouse(tmp_path, [("A", "Enterprise"), ("B", "SMB")])
+    _build(warehouse, project, kept=True)
+    with duckdb.connect(str(warehouse)) as con:  # a new tier (warn), then a repeated key (fail)
+        con.execute("insert into raw.accounts values ('C', 'Startup')")
+    warned = _build(warehouse, project, kept=True)
+    assert (warned.passed, warned.warned) == (5, 1)
+    assert _build(warehouse, project, kept=False).warned == 1  # dbt's own verdict
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into raw.accounts values ('A', 'SMB'), ('A', 'SMB')")
+    with pytest.raises(DbtError) as ours:
+        _build(warehouse, project, kept=True)
+    with pytest.raises(DbtError) as dbts:
+        _build(warehouse, project, kept=False)
+    expected = "unique_accounts_account_id: Got 1 result, configured to fail if != 0"
+    assert expected in str(ours.value)
+    assert expected in str(dbts.value)
+
+
+def test_a_failing_build_keeps_nothing_and_a_test_on_the_clock_is_never_kept(
+    tmp_path: Path, project: Path
+) -> None:
+    warehouse = _warehouse(tmp_path, [("A", "Enterprise"), ("A", "SMB")])
+    with pytest.raises(DbtError, match="unique_accounts_account_id"):
+        _build(warehouse, project, kept=True)
+    assert not list((warehouse.parent / ".dbt").glob(f"{data_tests.FOLDER}/*.json"))
+
+    # a singular test that reads the night's clock would be judged at the first night's moment
+    (project / "tests").mkdir()
+    (project / "tests" / "received_before_now.sql").write_text(
+        "select * from {{ ref('accounts') }}"
+        " where '{{ env_var('LOOPKEEPER_AS_OF') }}' < '2000-01-01'"
+    )
+    warehouse = _warehouse(tmp_path, [("A", "Enterprise"), ("B", "SMB")])
+    _build(warehouse, project, kept=True)
+    assert not list((warehouse.parent / ".dbt").glob(f"{data_tests.FOLDER}/*.json"))
+    _build(warehouse, project, kept=True)
+    assert _test_nodes_dbt_ran(warehouse) == 5  # dbt ran them all again
