@@ -30,12 +30,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
 
 FOLDER = "data_tests"
+# Tests run at once, each on its own cursor. DuckDB spreads one query over the cores, but most
+# tests are short and partly serial: a million-item night's 563 tests took 8.5-8.9 s one at a
+# time, 5.9-6.9 s two at a time, 6.5-7.8 s three at a time.
+THREADS = 2
 # Keys a work folder keeps (selectors x item-grain passes, and a definition or two before).
 KEPT = 16
 
@@ -122,25 +131,36 @@ def keep_tests(work: Path, key: str, nodes: Sequence[Any], clock: Sequence[str])
 def run_kept(
     warehouse: Path, tests: Sequence[KeptTest], memory_limit: str | None = None
 ) -> list[Judged]:
-    """Run ``tests`` on ``warehouse`` as dbt's test materialization runs each, on one connection
-    set up as the dbt profile sets dbt's (UTC, and the build's memory limit)."""
+    """Run ``tests`` on ``warehouse`` as dbt's test materialization runs each, on cursors set up
+    as the dbt profile sets dbt's (UTC, and the build's memory limit), ``THREADS`` at a time."""
     from flows.warehouse.connection import open_warehouse
 
-    judged = []
     with open_warehouse(warehouse) as con:
-        con.execute("set TimeZone = 'UTC'")
         if memory_limit:
             con.execute("set memory_limit = ?", [memory_limit])
-        for test in tests:
+        local = threading.local()
+        cursors: list[duckdb.DuckDBPyConnection] = []
+
+        def judge(test: KeptTest) -> Judged:
+            if (cursor := getattr(local, "cursor", None)) is None:
+                cursor = local.cursor = con.cursor()
+                cursors.append(cursor)
+                cursor.execute("set TimeZone = 'UTC'")
             limit = f"\nlimit {test.limit}" if test.limit is not None else ""
-            row = con.execute(
+            row = cursor.execute(
                 f"select {test.fail_calc} as failures,"
                 f" {test.fail_calc} {test.warn_if} as should_warn,"
                 f" {test.fail_calc} {test.error_if} as should_error"
                 f" from (\n{test.sql}{limit}\n) dbt_internal_test"
             ).fetchall()[0]
-            judged.append(_judge(test, int(row[0] or 0), bool(row[1]), bool(row[2])))
-    return judged
+            return _judge(test, int(row[0] or 0), bool(row[1]), bool(row[2]))
+
+        try:
+            with ThreadPoolExecutor(THREADS, thread_name_prefix="loopkeeper-data-tests") as pool:
+                return list(pool.map(judge, tests))
+        finally:
+            for cursor in cursors:
+                cursor.close()
 
 
 def _judge(test: KeptTest, failures: int, should_warn: bool, should_error: bool) -> Judged:
