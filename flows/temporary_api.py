@@ -23,7 +23,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 
 # How Prefect runs its temporary server: no UI, and the server's temporary mode.
@@ -55,6 +55,12 @@ def server_command(port: int) -> list[str]:
     ]
 
 
+def server_environment(base: Mapping[str, str], settings: Mapping[str, str]) -> dict[str, str]:
+    """The server's environment: ``base`` (this process's), the Prefect ``settings`` this process
+    sets, and Prefect's temporary mode."""
+    return {**base, **settings, **_TEMPORARY_MODE}
+
+
 class TemporaryApiError(RuntimeError):
     """Prefect's temporary API did not answer; the message says what to do."""
 
@@ -79,18 +85,20 @@ class TemporaryApi:
         return self.process is not None and self.process.poll() is None
 
     def _launch(self) -> None:
-        from prefect.logging import get_logger
-        from prefect.logging.configuration import ensure_logging_setup
-
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
         self.launches += 1
+        self.process = subprocess.Popen(
+            server_command(self.port), env=server_environment(os.environ, self.environment)
+        )
+
+    def announce(self) -> None:
+        from prefect.logging import get_logger
+        from prefect.logging.configuration import ensure_logging_setup
+
         ensure_logging_setup()  # as `import prefect` does: the line shows before any flow run
         get_logger("temporary_api").info("Starting Prefect's temporary API on %s", self.url)
-        self.process = subprocess.Popen(
-            server_command(self.port), env={**os.environ, **self.environment, **_TEMPORARY_MODE}
-        )
 
     def wait(self, timeout: float) -> str:
         """Its URL once its health check answers; TemporaryApiError after ``timeout`` seconds."""
@@ -107,6 +115,7 @@ class TemporaryApi:
                             " above): point PREFECT_API_URL at a running server"
                         )
                     self._launch()
+                    self.announce()
                 with suppress(httpx.TransportError):  # not listening yet
                     self.answered = client.get(f"{self.url}/health").status_code == 200
                 if not self.answered:
@@ -134,21 +143,66 @@ class TemporaryApi:
 
 
 _started: TemporaryApi | None = None
+# A server started before this process imported Prefect (launch_early), with the environment it
+# was started from: start_temporary_api takes it over or stops it.
+_early: tuple[TemporaryApi, dict[str, str]] | None = None
+
+
+def launch_early() -> None:
+    """Start the temporary API's process now, before this process imports Prefect (~2 s here):
+    from this process's environment, where its settings come from this early. The command's
+    Prefect settings decide later (start_temporary_api): the server is kept when they call for
+    a temporary API and would start it with the same environment, and stopped otherwise."""
+    global _early
+    if _early is not None or _started is not None or os.environ.get("PREFECT_API_URL"):
+        return
+    launched_from = dict(os.environ)
+    api = TemporaryApi({})
+    atexit.register(api.stop)
+    _early = (api, launched_from)
 
 
 def start_temporary_api() -> TemporaryApi | None:
     """Start Prefect's temporary API now, unless the runs have an API (``PREFECT_API_URL``) or
     temporary servers are off; once per process (a server already started is reused)."""
-    global _started
+    global _started, _early
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
+    early, _early = _early, None
     if settings.api.url or not settings.server.ephemeral.enabled:
+        if early is not None:
+            early[0].stop()
         return None
     if _started is None or not _started.running:
-        _started = TemporaryApi(settings.to_environment_variables(exclude_unset=True))
-        atexit.register(_started.stop)
+        wanted = settings.to_environment_variables(exclude_unset=True)
+        if early is not None and early[0].running and _same_settings(early[1], wanted):
+            _started = early[0]
+        else:
+            if early is not None:
+                early[0].stop()
+            _started = TemporaryApi(wanted)
+            atexit.register(_started.stop)
+        _started.announce()
+    elif early is not None:
+        early[0].stop()
     return _started
+
+
+def _same_settings(launched_from: Mapping[str, str], wanted: Mapping[str, str]) -> bool:
+    """Whether a server started from the environment ``launched_from`` runs with the settings
+    this process would give it (``wanted``). Its settings come from its Prefect variables and the
+    same files (profiles, .env, prefect.toml), as this process's own do unless this process set
+    some itself (``temporary_settings``): the same when the variables have not changed since and
+    the settings read afresh from them are ``wanted``."""
+    from prefect.settings import Settings
+
+    def prefect_variables(environment: Mapping[str, str]) -> dict[str, str]:
+        return {k: v for k, v in environment.items() if k.startswith("PREFECT_")}
+
+    return prefect_variables(launched_from) == prefect_variables(os.environ) and (
+        Settings().to_environment_variables(exclude_unset=True) == dict(wanted)
+    )
 
 
 @contextmanager

@@ -21,7 +21,7 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
     from flows.demo import generate_inbox
     from flows.nightly import nightly, warm_slow_imports
     from flows.settings.config import load_settings
-    from flows.temporary_api import prefect_api, start_temporary_api
+    from flows.temporary_api import launch_early, prefect_api
 
     with tempfile.TemporaryDirectory(prefix="loopkeeper-bench-") as tmp:
         root = workdir or Path(tmp)
@@ -33,7 +33,7 @@ def run_bench(*, items: int, days: int, workdir: Path | None) -> list[str]:
         generated_peak = peak_rss_mb()
         settings = load_settings()
         started = time.perf_counter()
-        start_temporary_api()  # as `loopkeeper nightly` does
+        launch_early()  # as `loopkeeper nightly` does
         warm_slow_imports()
         with prefect_api():
             summary = nightly(

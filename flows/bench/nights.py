@@ -193,9 +193,9 @@ def _night(workdir: Path, night: date) -> dict[str, Any]:
     # The whole process is the night's, as `loopkeeper nightly` is: its imports and Prefect's
     # temporary API, started first so that its process comes up while this one imports.
     started = time.perf_counter()
-    from flows.temporary_api import prefect_api, start_temporary_api
+    from flows.temporary_api import launch_early, prefect_api
 
-    start_temporary_api()
+    launch_early()
     from flows.bench.night import delivery_line, peak_rss_mb
     from flows.nightly import nightly, warm_slow_imports
     from flows.settings.clock import as_of_for, clock_set_to

@@ -282,10 +282,10 @@ def nightly(
         raise _fail(
             f"{settings.inbox}: inbox folder not found (run `loopkeeper demo-data --out {settings.inbox}` for demo data)"
         )
-    from flows.temporary_api import prefect_api, start_temporary_api
+    from flows.temporary_api import launch_early, prefect_api
 
     _check_before_the_night(settings)
-    start_temporary_api()  # its process starts while this one imports the night's modules
+    launch_early()  # its process starts while this one imports Prefect and the night's modules
     from flows.nightly import nightly as nightly_flow
     from flows.nightly import warm_slow_imports
 
@@ -334,10 +334,10 @@ def backfill(
     if end < start:
         raise _fail(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
     settings = _settings(inbox, warehouse, mail_dir)
-    from flows.temporary_api import prefect_api, start_temporary_api
+    from flows.temporary_api import launch_early, prefect_api
 
     _check_before_the_night(settings, send=send)
-    start_temporary_api()  # its process starts while this one imports the backfill's modules
+    launch_early()  # its process starts while this one imports Prefect and the backfill's modules
     from flows.backfill import BackfillRangeError, check_published_night
     from flows.backfill import backfill as backfill_flow
     from flows.nightly import warm_slow_imports

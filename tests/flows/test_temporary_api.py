@@ -36,7 +36,9 @@ def no_api_set() -> Iterator[None]:
     finally:
         if temporary_api._started is not None:
             temporary_api._started.stop()
-        temporary_api._started = earlier
+        if temporary_api._early is not None:
+            temporary_api._early[0].stop()
+        temporary_api._started, temporary_api._early = earlier, None
 
 
 def alive(pid: int) -> bool:
@@ -50,6 +52,12 @@ def alive(pid: int) -> bool:
 RUN_A_FLOW = textwrap.dedent(
     """
     import json, sys
+    from flows import temporary_api
+
+    temporary_api.launch_early()  # as the night's commands do, before Prefect is imported
+    launched_before_prefect = "prefect" not in sys.modules
+    early_pid = temporary_api._early[0].process.pid
+
     from prefect import flow, get_run_logger
     from prefect.client.orchestration import get_client
     from flows.temporary_api import prefect_api, start_temporary_api
@@ -72,6 +80,8 @@ RUN_A_FLOW = textwrap.dedent(
         "url": api.url,
         "reported_to": reported_to,
         "server_pid": api.process.pid,
+        "early_pid": early_pid,
+        "launched_before_prefect": launched_before_prefect,
         "server_package_imported": "prefect.server.api.server" in sys.modules,
         "run_completed": completed,
     }))
@@ -99,6 +109,9 @@ def test_a_night_reports_to_the_temporary_api_it_started_without_importing_prefe
     # The flow run reported to the server this process started, and it holds this run, done.
     assert seen["reported_to"].rstrip("/") == seen["url"]
     assert seen["run_completed"] is True
+    # The server started before Prefect was imported is the one kept: nothing started twice.
+    assert seen["launched_before_prefect"] is True
+    assert seen["server_pid"] == seen["early_pid"]
     # Prefect's own way imports the whole server package here before starting it (3-4 s).
     assert seen["server_package_imported"] is False
     # Stopped at exit, after the run's logs were sent: nothing left running, nothing lost.
@@ -155,3 +168,47 @@ def test_a_server_that_exits_before_answering_is_started_again_then_said(
         pytest.fail("the runs went on without an API")
 
     assert len(ports.read_text().split()) == temporary_api.LAUNCHES
+
+
+def _sleeping_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        temporary_api,
+        "server_command",
+        lambda port: [sys.executable, "-c", "import time; time.sleep(60)"],
+    )
+
+
+def test_a_server_started_early_is_stopped_when_the_settings_name_an_api(
+    no_api_set: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _sleeping_server(monkeypatch)
+    temporary_api.launch_early()
+    assert temporary_api._early is not None
+    early = temporary_api._early[0]
+    assert early.process is not None and alive(early.process.pid)
+    pid = early.process.pid
+
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        assert start_temporary_api() is None
+    assert not alive(pid)
+    assert temporary_api._early is None and temporary_api._started is None
+
+
+def test_a_server_started_early_is_replaced_when_this_process_sets_prefect_settings_itself(
+    no_api_set: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started from the environment alone, it lacks what this process set in-process: a server
+    started with this process's settings takes its place."""
+    _sleeping_server(monkeypatch)
+    temporary_api.launch_early()
+    assert temporary_api._early is not None
+    early = temporary_api._early[0]
+    assert early.process is not None
+    pid = early.process.pid
+
+    with temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 7}):
+        api = start_temporary_api()
+    assert api is not None and api is not early
+    assert api.environment["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "7"
+    assert api.process is not None and alive(api.process.pid)
+    assert not alive(pid)
