@@ -5,7 +5,9 @@ begins: it imports its whole server package in the calling process (3-4 s on the
 machine), then starts the server's own process, which imports it all again before it answers
 (4 s more). Every night waited that long before its first step, whatever it had to do. Started
 here as the command starts, the server's process comes up on the other core while this one
-imports the night's modules, and the calling process never imports the server package.
+imports the night's modules, and the calling process never imports the server package. The
+night's commands start it before they import Prefect at all (``launch_early``: ~2 s of imports
+here), and keep it once Prefect's settings are read if they would have started it the same.
 
 It is the server Prefect would start: its app factory served by uvicorn in Prefect's temporary
 mode (no UI, no background services, the same database), given the settings of this process as
