@@ -35,10 +35,9 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import duckdb
+import duckdb
 
 FOLDER = "data_tests"
 # Tests run at once, each on its own cursor. DuckDB spreads one query over the cores, but most
@@ -67,7 +66,7 @@ class Judged:
     """A kept test's result, as dbt would report it."""
 
     name: str
-    status: str  # "pass", "warn" or "fail", as dbt's TestStatus
+    status: str  # "pass", "warn", "fail" or "error", as dbt's TestStatus
     message: str | None
 
 
@@ -82,6 +81,11 @@ def kept_tests(work: Path, key: str) -> list[KeptTest] | None:
         return [KeptTest(**test) for test in json.loads(path.read_text())["tests"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def forget_tests(work: Path, key: str) -> None:
+    """Drop the tests kept under ``key``: the next build runs them through dbt, and keeps them."""
+    (work / FOLDER / f"{key}.json").unlink(missing_ok=True)
 
 
 def keep_tests(work: Path, key: str, nodes: Sequence[Any], clock: Sequence[str]) -> bool:
@@ -147,12 +151,15 @@ def run_kept(
                 cursors.append(cursor)
                 cursor.execute("set TimeZone = 'UTC'")
             limit = f"\nlimit {test.limit}" if test.limit is not None else ""
-            row = cursor.execute(
-                f"select {test.fail_calc} as failures,"
-                f" {test.fail_calc} {test.warn_if} as should_warn,"
-                f" {test.fail_calc} {test.error_if} as should_error"
-                f" from (\n{test.sql}{limit}\n) dbt_internal_test"
-            ).fetchall()[0]
+            try:
+                row = cursor.execute(
+                    f"select {test.fail_calc} as failures,"
+                    f" {test.fail_calc} {test.warn_if} as should_warn,"
+                    f" {test.fail_calc} {test.error_if} as should_error"
+                    f" from (\n{test.sql}{limit}\n) dbt_internal_test"
+                ).fetchall()[0]
+            except duckdb.Error as exc:  # as dbt reports a test that could not run
+                return Judged(test.name, "error", str(exc).splitlines()[0])
             return _judge(test, int(row[0] or 0), bool(row[1]), bool(row[2]))
 
         try:

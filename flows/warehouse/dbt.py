@@ -169,12 +169,15 @@ def run_dbt(
         for r in nodes
         if str(getattr(r, "status", "")) in {"error", "fail", "runtime error"}
     ]
-    if result.success and not failures and tests is not None:
-        judged = data_tests.run_kept(warehouse, tests, memory_limit)
-        statuses += [test.status for test in judged]
-        failures += [f"{test.name}: {test.message}" for test in judged if test.status == "fail"]
-    elif result.success and not failures and tests_key is not None:
-        data_tests.keep_tests(work, tests_key, nodes, list(clock.values())[:2])
+    if tests_key is not None and result.success and not failures:
+        if tests is None:
+            data_tests.keep_tests(work, tests_key, nodes, list(clock.values())[:2])
+        else:
+            judged = data_tests.run_kept(warehouse, tests, memory_limit)
+            statuses += [test.status for test in judged]
+            failures += [f"{t.name}: {t.message}" for t in judged if t.status in {"fail", "error"}]
+            if any(test.status == "error" for test in judged):  # SQL that no longer runs
+                data_tests.forget_tests(work, tests_key)
     if not result.success or failures:
         raise DbtError(
             f"dbt {' '.join(args)} failed: "

@@ -158,3 +158,21 @@ def test_a_failing_build_keeps_nothing_and_a_test_on_the_clock_is_never_kept(
     assert not list((warehouse.parent / ".dbt").glob(f"{data_tests.FOLDER}/*.json"))
     _build(warehouse, project, kept=True)
     assert _test_nodes_dbt_ran(warehouse) == 5  # dbt ran them all again
+
+
+def test_a_kept_test_that_no_longer_runs_fails_the_build_by_name_and_is_kept_no_more(
+    tmp_path: Path, project: Path
+) -> None:
+    warehouse = _warehouse(tmp_path, [("A", "Enterprise"), ("B", "SMB")])
+    _build(warehouse, project, kept=True)
+    (kept,) = (warehouse.parent / ".dbt" / data_tests.FOLDER).glob("*.json")
+    stored = json.loads(kept.read_text())
+    broken = next(t for t in stored["tests"] if t["name"] == "not_null_big_accounts_account_id")
+    broken["sql"] = broken["sql"].replace("account_id", "no_such_column")
+    kept.write_text(json.dumps(stored))
+
+    with pytest.raises(DbtError, match=r"not_null_big_accounts_account_id: .*no_such_column"):
+        _build(warehouse, project, kept=True)
+    assert not kept.exists()
+    assert _build(warehouse, project, kept=True).passed == 6  # dbt ran them again, and kept them
+    assert _test_nodes_dbt_ran(warehouse) == 4 and kept.exists()
