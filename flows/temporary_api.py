@@ -150,6 +150,10 @@ _started: TemporaryApi | None = None
 _early: tuple[TemporaryApi, dict[str, str]] | None = None
 
 
+def prefect_imported() -> bool:
+    return "prefect" in sys.modules
+
+
 def launch_early() -> None:
     """Start the temporary API's process now, before this process imports Prefect (~2 s here):
     from this process's environment, where its settings come from this early. The command's
@@ -157,6 +161,8 @@ def launch_early() -> None:
     a temporary API and would start it with the same environment, and stopped otherwise."""
     global _early
     if _early is not None or _started is not None or os.environ.get("PREFECT_API_URL"):
+        return
+    if prefect_imported():  # nothing to gain: start_temporary_api decides at once
         return
     launched_from = dict(os.environ)
     api = TemporaryApi({})

@@ -171,6 +171,9 @@ def test_a_server_that_exits_before_answering_is_started_again_then_said(
 
 
 def _sleeping_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that never answers, launched early as from a process yet to import Prefect
+    (this one has: a launch there would gain nothing, so none happens)."""
+    monkeypatch.setattr(temporary_api, "prefect_imported", lambda: False)
     monkeypatch.setattr(
         temporary_api,
         "server_command",
@@ -212,3 +215,10 @@ def test_a_server_started_early_is_replaced_when_this_process_sets_prefect_setti
     assert api.environment["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "7"
     assert api.process is not None and alive(api.process.pid)
     assert not alive(pid)
+
+
+def test_nothing_is_launched_early_once_prefect_is_imported(no_api_set: None) -> None:
+    """The test harness's API is set inside the process, where no variable shows it: a command
+    run from such a process starts nothing it would have to stop."""
+    temporary_api.launch_early()
+    assert temporary_api._early is None
