@@ -17,6 +17,7 @@ from flows.settings.config import Settings
 from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.stages.tag_cluster import tag_on_cluster, worker_count
+from flows.stages.tag_record import all_tagged, record_all_tagged
 from flows.stages.tagging import Classifiers, count_untagged, tag_items, themes_need_upkeep
 from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
@@ -103,8 +104,12 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Cla
     model_dir = settings.model_dir or MODEL_DIR
     version = tagger_version(model_dir, taxonomy_dir=settings.taxonomy_dir)
     with open_warehouse(settings.warehouse) as con:
-        pending = count_untagged(con, version)
+        # a night whose items and tags are as the last tag step left them: nothing to tag
+        recorded = all_tagged(con, version)
+        pending = 0 if recorded else count_untagged(con, version)
         upkeep = themes_need_upkeep(con, version)
+        if not pending and not upkeep and not recorded:
+            record_all_tagged(con, version)
     logger.info("tagging %d items with model %s", pending, version)
     if not pending and not upkeep:  # the pipeline takes seconds to load: not for nothing
         return 0, Classifiers()
@@ -149,6 +154,8 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Cla
                 tagged_at=as_of,
                 classifiers=classifiers,
             )
+        # every item untagged at the start is tagged now, each for the text it has
+        record_all_tagged(con, version)
     if classifiers.work:
         logger.info("%s", classifiers.line())
     return done, classifiers

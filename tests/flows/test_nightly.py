@@ -634,6 +634,48 @@ def test_the_tag_step_loads_the_pipeline_only_when_something_needs_tagging(  # t
     assert tag_step() == 1 and len(loads) == 1
 
 
+def test_a_tag_step_with_nothing_new_hashes_no_text(  # type: ignore[no-untyped-def]
+    night, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+) -> None:
+    """The night recorded that it left every item tagged: the next tag step with nothing new
+    skips the untagged check (an md5 of every text); a changed text makes it check and tag."""
+    import shutil
+
+    from prefect import flow
+
+    import flows.tasks
+    from flows.settings.clock import as_of_for
+    from flows.settings.config import load_settings
+    from flows.tasks import tag_new
+
+    warehouse = tmp_path / "lk.duckdb"
+    shutil.copy(night[1]["warehouse"], warehouse)
+    settings = load_settings().with_overrides(warehouse=warehouse)
+    as_of = as_of_for(NIGHT, settings.timezone)
+    checks: list[str] = []
+    real_count = flows.tasks.count_untagged
+
+    def counted(con: Any, version: str) -> int:
+        checks.append(version)
+        return real_count(con, version)
+
+    monkeypatch.setattr(flows.tasks, "count_untagged", counted)
+
+    @flow
+    def tag_step() -> int:
+        done, _ = tag_new(settings, as_of)
+        return done
+
+    assert tag_step() == 0 and checks == []
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update intermediate.int_feedback_items set feedback_text = 'Exports time out again.'"
+            " where item_id = (select min(item_id) from intermediate.int_feedback_items)"
+        )
+    assert tag_step() == 1 and len(checks) == 1
+    assert tag_step() == 0 and len(checks) == 1
+
+
 def test_the_stage_build_runs_only_when_raw_or_the_clock_brought_something(  # type: ignore[no-untyped-def]
     night, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
 ) -> None:

@@ -7,3 +7,8 @@ create table if not exists ops.published_night (night date not null, as_of times
 -- The last stage build, what it ran under and read (flows/warehouse/stage_record.py): one row.
 -- A night whose raw tables and clock-visible items are as that build left them skips the build.
 create table if not exists ops.stage_build (definition varchar, as_of timestamp, inputs varchar);
+
+-- The last tag step that left every item tagged, the model version and what it read
+-- (flows/stages/tag_record.py): one row. A night whose items and tags are as it left them has
+-- nothing to tag, and skips hashing every item's text to find that out.
+create table if not exists ops.tag_state (model_version varchar, inputs varchar);

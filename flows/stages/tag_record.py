@@ -1,0 +1,66 @@
+"""Whether every item is tagged already, without hashing every item's text again.
+
+Telling the items a model version has not tagged for their current text takes an md5 of every
+item's text (``count_untagged``), and folding in the tags written before texts were kept joins
+every tag: 2.6-3.5 s of a night with nothing new at a million items, to find nothing.
+
+After a tag step that left every item tagged, ``record_all_tagged`` keeps, in ``ops.tag_state``,
+the model version and a fingerprint of what the step's checks read: the items' ids and texts,
+the tags' ids and versions, and the kept texts' hashes (per table, the row count and an xor of
+DuckDB's ``hash`` of those columns: 0.3-0.4 s at a million items). A night whose
+fingerprint and version are the same has nothing to tag. A new or changed text, an item gone, a
+tag or kept text added or deleted, or another model version means checking as before.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+TABLE = "ops.tag_state"
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What the untagged check and the stamp step read, as JSON; None before the first stage
+    build (no items table yet)."""
+    parts = {
+        "intermediate.int_feedback_items": "item_id, feedback_text",
+        "raw.feedback_tags": "item_id, model_version",
+        "raw.feedback_tag_texts": "item_id, model_version, text_hash",
+    }
+    seen: dict[str, list[int]] = {}
+    try:
+        for table, columns in parts.items():
+            row = con.execute(
+                f"select count(*), coalesce(bit_xor(hash({columns})), 0) from {table}"
+            ).fetchone()
+            seen[table] = [int(row[0]), int(row[1])] if row else [0, 0]
+    except duckdb.CatalogException:
+        return None
+    return json.dumps(seen, sort_keys=True)
+
+
+def all_tagged(con: duckdb.DuckDBPyConnection, version: str) -> bool:
+    """Whether the last tag step that left every item tagged under ``version`` read what the
+    warehouse holds now."""
+    try:
+        rows = con.execute(f"select model_version, inputs from {TABLE}").fetchall()
+    except duckdb.CatalogException:  # a warehouse older than the record
+        return False
+    if len(rows) != 1 or rows[0][0] != version or rows[0][1] is None:
+        return False
+    return fingerprint(con) == rows[0][1]
+
+
+def record_all_tagged(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    """Keep that every item is tagged under ``version`` now (one row, one transaction)."""
+    inputs = fingerprint(con)
+    con.begin()
+    try:
+        con.execute(f"delete from {TABLE}")
+        con.execute(f"insert into {TABLE} values (?, ?)", [version, inputs])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
