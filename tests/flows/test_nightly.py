@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -592,11 +593,8 @@ def test_every_table_notify_reads_is_in_the_notify_exposure() -> None:
     assert read <= named, sorted(read - named)
 
 
-def test_the_tag_step_loads_the_pipeline_only_when_something_needs_tagging(  # type: ignore[no-untyped-def]
-    night, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
-) -> None:
-    """Loading the tagger takes seconds: a night with nothing new to tag (the version alone says
-    so) skips it, and one with an item left untagged still loads it and tags that item."""
+def _tag_step_on_a_copy(night, tmp_path: Path) -> tuple[Path, Callable[[], int]]:  # type: ignore[no-untyped-def]
+    """A copy of the night's warehouse, and its tag step as a flow: how many items it tagged."""
     import shutil
 
     from prefect import flow
@@ -604,12 +602,28 @@ def test_the_tag_step_loads_the_pipeline_only_when_something_needs_tagging(  # t
     from flows.settings.clock import as_of_for
     from flows.settings.config import load_settings
     from flows.tasks import tag_new
-    from nlp import Tagger
 
     warehouse = tmp_path / "lk.duckdb"
     shutil.copy(night[1]["warehouse"], warehouse)
     settings = load_settings().with_overrides(warehouse=warehouse)
     as_of = as_of_for(NIGHT, settings.timezone)
+
+    @flow
+    def tag_step() -> int:
+        done, _ = tag_new(settings, as_of)
+        return done
+
+    return warehouse, tag_step
+
+
+def test_the_tag_step_loads_the_pipeline_only_when_something_needs_tagging(  # type: ignore[no-untyped-def]
+    night, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+) -> None:
+    """Loading the tagger takes seconds: a night with nothing new to tag (the version alone says
+    so) skips it, and one with an item left untagged still loads it and tags that item."""
+    from nlp import Tagger
+
+    warehouse, tag_step = _tag_step_on_a_copy(night, tmp_path)
     loads: list[object] = []
     real_load = Tagger.load
 
@@ -618,12 +632,6 @@ def test_the_tag_step_loads_the_pipeline_only_when_something_needs_tagging(  # t
         return real_load(*args, **kwargs)
 
     monkeypatch.setattr(Tagger, "load", counted_load)
-
-    @flow
-    def tag_step() -> int:
-        done, _ = tag_new(settings, as_of)
-        return done
-
     assert tag_step() == 0 and loads == []
     with duckdb.connect(str(warehouse)) as con:
         [(item_id,)] = con.execute(
@@ -639,19 +647,9 @@ def test_a_tag_step_with_nothing_new_hashes_no_text(  # type: ignore[no-untyped-
 ) -> None:
     """The night recorded that it left every item tagged: the next tag step with nothing new
     skips the untagged check (an md5 of every text); a changed text makes it check and tag."""
-    import shutil
-
-    from prefect import flow
-
     import flows.tasks
-    from flows.settings.clock import as_of_for
-    from flows.settings.config import load_settings
-    from flows.tasks import tag_new
 
-    warehouse = tmp_path / "lk.duckdb"
-    shutil.copy(night[1]["warehouse"], warehouse)
-    settings = load_settings().with_overrides(warehouse=warehouse)
-    as_of = as_of_for(NIGHT, settings.timezone)
+    warehouse, tag_step = _tag_step_on_a_copy(night, tmp_path)
     checks: list[str] = []
     real_count = flows.tasks.count_untagged
 
@@ -660,12 +658,6 @@ def test_a_tag_step_with_nothing_new_hashes_no_text(  # type: ignore[no-untyped-
         return real_count(con, version)
 
     monkeypatch.setattr(flows.tasks, "count_untagged", counted)
-
-    @flow
-    def tag_step() -> int:
-        done, _ = tag_new(settings, as_of)
-        return done
-
     assert tag_step() == 0 and checks == []
     with duckdb.connect(str(warehouse)) as con:
         con.execute(

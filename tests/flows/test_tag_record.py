@@ -10,19 +10,14 @@ import pytest
 
 from flows.stages.tag_record import all_tagged, record_all_tagged
 from flows.stages.tagging import count_untagged, tag_items
-from flows.warehouse.schema import apply_schema
-from tests.flows.test_tagging import FakeTagger
+from tests.flows.test_tagging import ITEMS_SQL, FakeTagger, items_warehouse
 
 
 @pytest.fixture
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    with duckdb.connect() as connection:
-        apply_schema(connection)
-        connection.execute("create schema intermediate")
-        connection.execute(
-            "create table intermediate.int_feedback_items as"
-            " select 'item-' || i as item_id, 'text ' || i as feedback_text from range(300) t(i)"
-        )
+    """300 items, every one tagged, and that recorded."""
+    with items_warehouse() as connection:
+        connection.execute(ITEMS_SQL.format(count=300))
         tag_items(connection, FakeTagger("1.0"))  # type: ignore[arg-type]
         record_all_tagged(connection, "1.0")
         yield connection

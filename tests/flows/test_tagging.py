@@ -54,15 +54,16 @@ class FakeTagger:
         return [("exports.xlsx", "Exports: xlsx")] * len(batch.tags)
 
 
+ITEMS_SQL = (
+    "insert into intermediate.int_feedback_items"
+    " select 'item-' || i, 'text ' || i from range({count}) t(i)"
+)
+
+
 @pytest.fixture
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    with duckdb.connect() as connection:
-        apply_schema(connection)
-        connection.execute("create schema intermediate")
-        connection.execute(
-            "create table intermediate.int_feedback_items as"
-            " select 'item-' || i as item_id, 'text ' || i as feedback_text from range(2500) t(i)"
-        )
+    with items_warehouse() as connection:
+        connection.execute(ITEMS_SQL.format(count=2500))
         yield connection
 
 
