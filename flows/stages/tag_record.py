@@ -18,6 +18,8 @@ import json
 
 import duckdb
 
+from flows.warehouse.stage_record import table_fingerprint
+
 TABLE = "ops.tag_state"
 
 
@@ -29,13 +31,8 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
         "raw.feedback_tags": "item_id, model_version",
         "raw.feedback_tag_texts": "item_id, model_version, text_hash",
     }
-    seen: dict[str, list[int]] = {}
     try:
-        for table, columns in parts.items():
-            row = con.execute(
-                f"select count(*), coalesce(bit_xor(hash({columns})), 0) from {table}"
-            ).fetchone()
-            seen[table] = [int(row[0]), int(row[1])] if row else [0, 0]
+        seen = {table: table_fingerprint(con, table, columns) for table, columns in parts.items()}
     except duckdb.CatalogException:
         return None
     return json.dumps(seen, sort_keys=True)

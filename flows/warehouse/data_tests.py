@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
+import queue
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -142,14 +142,15 @@ def run_kept(
     with open_warehouse(warehouse) as con:
         if memory_limit:
             con.execute("set memory_limit = ?", [memory_limit])
-        local = threading.local()
-        cursors: list[duckdb.DuckDBPyConnection] = []
+        # made here, not in the threads: one connection's methods are not for two threads
+        cursors = [con.cursor() for _ in range(THREADS)]
+        idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+        for cursor in cursors:
+            cursor.execute("set TimeZone = 'UTC'")
+            idle.put(cursor)
 
         def judge(test: KeptTest) -> Judged:
-            if (cursor := getattr(local, "cursor", None)) is None:
-                cursor = local.cursor = con.cursor()
-                cursors.append(cursor)
-                cursor.execute("set TimeZone = 'UTC'")
+            cursor = idle.get()
             limit = f"\nlimit {test.limit}" if test.limit is not None else ""
             try:
                 row = cursor.execute(
@@ -160,6 +161,8 @@ def run_kept(
                 ).fetchall()[0]
             except duckdb.Error as exc:  # as dbt reports a test that could not run
                 return Judged(test.name, "error", str(exc).splitlines()[0])
+            finally:
+                idle.put(cursor)
             return _judge(test, int(row[0] or 0), bool(row[1]), bool(row[2]))
 
         try:

@@ -171,7 +171,8 @@ def run_dbt(
     ]
     if tests_key is not None and result.success and not failures:
         if tests is None:
-            data_tests.keep_tests(work, tests_key, nodes, list(clock.values())[:2])
+            night_clock = [clock["LOOPKEEPER_AS_OF"], clock["LOOPKEEPER_NIGHT"]]
+            data_tests.keep_tests(work, tests_key, nodes, night_clock)
         else:
             judged = data_tests.run_kept(warehouse, tests, memory_limit)
             statuses += [test.status for test in judged]

@@ -38,14 +38,16 @@ def inputs(con: duckdb.DuckDBPyConnection, raw_tables: Sequence[str]) -> str | N
     parts: dict[str, list[int]] = {}
     try:
         for table in sorted(raw_tables):
-            parts[f"raw.{table}"] = _fingerprint(con, f"raw.{table}", RAW_IDENTITY)
-        parts[ITEMS] = _fingerprint(con, ITEMS, ITEMS_IDENTITY)
+            parts[f"raw.{table}"] = table_fingerprint(con, f"raw.{table}", RAW_IDENTITY)
+        parts[ITEMS] = table_fingerprint(con, ITEMS, ITEMS_IDENTITY)
     except duckdb.CatalogException:
         return None
     return json.dumps(parts, sort_keys=True)
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection, table: str, identity: str) -> list[int]:
+def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str, identity: str) -> list[int]:
+    """A table's row count and an xor of its rows' ``hash(identity)``: any row added, deleted or
+    changed in those columns moves one of the two."""
     row = con.execute(
         f"select count(*), coalesce(bit_xor(hash({identity})), 0) from {table}"
     ).fetchone()
