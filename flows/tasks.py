@@ -18,7 +18,7 @@ from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
 from flows.stages.tag_cluster import tag_on_cluster, worker_count
 from flows.stages.tag_record import all_tagged, record_all_tagged
-from flows.stages.tagging import Classifiers, count_untagged, tag_items, themes_need_upkeep
+from flows.stages.tagging import Classifiers, find_untagged, tag_items, themes_need_upkeep
 from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DBT_PROJECT_DIR, DbtOutcome, definition, run_dbt
@@ -103,57 +103,65 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Cla
     logger = get_run_logger()
     model_dir = settings.model_dir or MODEL_DIR
     version = tagger_version(model_dir, taxonomy_dir=settings.taxonomy_dir)
+    # One connection from finding the untagged items to tagging them: they are found once (an
+    # md5 of every item's text), on a cursor the tagging then reads them on.
     with open_warehouse(settings.warehouse) as con:
         # a night whose items and tags are as the last tag step left them: nothing to tag
         recorded = all_tagged(con, version)
-        pending = 0 if recorded else count_untagged(con, version)
-        upkeep = themes_need_upkeep(con, version)
-        if not pending and not upkeep and not recorded:
-            record_all_tagged(con, version)
-    logger.info("tagging %d items with model %s", pending, version)
-    if not pending and not upkeep:  # the pipeline takes seconds to load: not for nothing
-        return 0, Classifiers()
-    tagger = Tagger.load(model_dir, taxonomy_dir=settings.taxonomy_dir)
-    with open_warehouse(settings.warehouse) as con:
-        step = max(settings.tag_batch_size * 10, pending // 10 or 1)
-        marks = iter(range(step, pending + step, step))
-        next_mark = next(marks, None)
+        untagged = None if recorded else find_untagged(con, version)
+        try:
+            pending = untagged.count if untagged is not None else 0
+            upkeep = themes_need_upkeep(con, version)
+            if not pending and not upkeep and not recorded:
+                record_all_tagged(con, version)
+            logger.info("tagging %d items with model %s", pending, version)
+            if not pending and not upkeep:  # the pipeline takes seconds to load: not for nothing
+                return 0, Classifiers()
+            tagger = Tagger.load(model_dir, taxonomy_dir=settings.taxonomy_dir)
+            step = max(settings.tag_batch_size * 10, pending // 10 or 1)
+            marks = iter(range(step, pending + step, step))
+            next_mark = next(marks, None)
 
-        def progress(done: int) -> None:
-            nonlocal next_mark
-            if next_mark is not None and done >= next_mark:
-                logger.info("tagged %d/%d items", done, pending)
-                next_mark = next(marks, None)
+            def progress(done: int) -> None:
+                nonlocal next_mark
+                if next_mark is not None and done >= next_mark:
+                    logger.info("tagged %d/%d items", done, pending)
+                    next_mark = next(marks, None)
 
-        workers = worker_count(settings.tag_workers)
-        classifiers = Classifiers()
-        if pending and (
-            settings.dask_address or (workers > 1 and pending >= settings.tag_cluster_min_items)
-        ):
-            where = settings.dask_address or f"a local Dask cluster of {workers} processes"
-            logger.info("classifying on %s", where)
-            done = tag_on_cluster(
-                con,
-                tagger,
-                model_dir=model_dir,
-                taxonomy_dir=settings.taxonomy_dir,
-                workers=workers,
-                address=settings.dask_address,
-                batch_size=settings.tag_batch_size,
-                progress=progress,
-                tagged_at=as_of,
-                classifiers=classifiers,
-                items=pending,
-            )
-        else:
-            done = tag_items(
-                con,
-                tagger,
-                batch_size=settings.tag_batch_size,
-                progress=progress,
-                tagged_at=as_of,
-                classifiers=classifiers,
-            )
+            workers = worker_count(settings.tag_workers)
+            classifiers = Classifiers()
+            if pending and (
+                settings.dask_address or (workers > 1 and pending >= settings.tag_cluster_min_items)
+            ):
+                where = settings.dask_address or f"a local Dask cluster of {workers} processes"
+                logger.info("classifying on %s", where)
+                done = tag_on_cluster(
+                    con,
+                    tagger,
+                    model_dir=model_dir,
+                    taxonomy_dir=settings.taxonomy_dir,
+                    workers=workers,
+                    address=settings.dask_address,
+                    batch_size=settings.tag_batch_size,
+                    progress=progress,
+                    tagged_at=as_of,
+                    classifiers=classifiers,
+                    items=pending,
+                    untagged=untagged,
+                )
+            else:
+                done = tag_items(
+                    con,
+                    tagger,
+                    batch_size=settings.tag_batch_size,
+                    progress=progress,
+                    tagged_at=as_of,
+                    classifiers=classifiers,
+                    untagged=untagged,
+                )
+        finally:  # tag_items closes it too; a step that failed before it must as well
+            if untagged is not None:
+                untagged.reader.close()
         # every item untagged at the start is tagged now, each for the text it has
         record_all_tagged(con, version)
     if classifiers.work:

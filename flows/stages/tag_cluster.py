@@ -32,7 +32,15 @@ import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.stages.tagging import WRITE_ROWS, Batch, Classifiers, Classify, tag_items, this_process
+from flows.stages.tagging import (
+    WRITE_ROWS,
+    Batch,
+    Classifiers,
+    Classify,
+    Untagged,
+    tag_items,
+    this_process,
+)
 
 if TYPE_CHECKING:
     from nlp import Tagger
@@ -66,10 +74,11 @@ def tag_on_cluster(
     tagged_at: datetime | None = None,
     classifiers: Classifiers | None = None,
     items: int | None = None,
+    untagged: Untagged | None = None,
 ) -> int:
     """`tag_items`, with classification on a Dask cluster (a local one unless `address`);
     each worker's items and seconds go into `classifiers` if given. ``items``, how many there
-    are to tag, lets the last tasks be smaller."""
+    are to tag, lets the last tasks be smaller; ``untagged``, as `tag_items` takes it."""
     from prefect_dask import DaskTaskRunner
 
     runner: Any  # prefect-dask's runner, typed against an older TaskRunner generic
@@ -109,6 +118,7 @@ def tag_on_cluster(
         progress=progress,
         tagged_at=tagged_at,
         classify=classify,
+        untagged=untagged,
     )
     try:
         return int(tag_on_workers.with_options(task_runner=runner)(run))

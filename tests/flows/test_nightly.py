@@ -646,18 +646,22 @@ def test_a_tag_step_with_nothing_new_hashes_no_text(  # type: ignore[no-untyped-
     night, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
 ) -> None:
     """The night recorded that it left every item tagged: the next tag step with nothing new
-    skips the untagged check (an md5 of every text); a changed text makes it check and tag."""
+    skips the untagged check (an md5 of every text); a changed text makes it check once, and
+    the tagging reads what that check found instead of looking again."""
+    import flows.stages.tagging
     import flows.tasks
 
     warehouse, tag_step = _tag_step_on_a_copy(night, tmp_path)
     checks: list[str] = []
-    real_count = flows.tasks.count_untagged
+    real_find = flows.stages.tagging.find_untagged
 
-    def counted(con: Any, version: str) -> int:
+    def counted(con: Any, version: str) -> Any:
         checks.append(version)
-        return real_count(con, version)
+        return real_find(con, version)
 
-    monkeypatch.setattr(flows.tasks, "count_untagged", counted)
+    # where the step looks, and where the tagging would look again
+    monkeypatch.setattr(flows.tasks, "find_untagged", counted)
+    monkeypatch.setattr(flows.stages.tagging, "find_untagged", counted)
     assert tag_step() == 0 and checks == []
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
