@@ -1,7 +1,7 @@
 """Whether every item is tagged already, without hashing every item's text again.
 
 Telling the items a model version has not tagged for their current text takes an md5 of every
-item's text (``count_untagged``), and folding in the tags written before texts were kept joins
+item's text (``find_untagged``), and folding in the tags written before texts were kept joins
 every tag: 2.6-3.5 s of a night with nothing new at a million items, to find nothing.
 
 After a tag step that left every item tagged, ``record_all_tagged`` keeps, in ``ops.tag_state``,
