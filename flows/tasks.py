@@ -236,6 +236,7 @@ def _dbt_build(
         incremental=True,
         definition_digest=definition_digest,
         kept_tests=True,
+        cache_dir=settings.dbt_cache_dir,
     )
 
 

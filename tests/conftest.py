@@ -162,6 +162,20 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> SharedBuilds:
     return SharedBuilds(tmp_path_factory.mktemp("shared"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _dbt_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One ``dbt_cache_dir`` for every warehouse the session builds, its workers and their
+    subprocesses included: dbt parses the project once per key, not once per warehouse folder
+    (5-7 s each), and a night's data tests run as dbt nodes once per key, not on each
+    warehouse's first nights. Tests of the default (a warehouse's own folder) call ``run_dbt``
+    without it, and a test may set the variable itself."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = tmp_path_factory.getbasetemp().parent
+    else:
+        root = tmp_path_factory.getbasetemp()
+    os.environ.setdefault("LOOPKEEPER_DBT_CACHE_DIR", str(root / "dbt-cache"))
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness

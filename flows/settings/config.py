@@ -147,6 +147,10 @@ class Settings(BaseModel):
         pattern=r"^\d+(\.\d+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$",
         description="The most memory DuckDB takes while dbt builds (its `memory_limit`, e.g. `1.5GB` or `50%` of the RAM); past it, big joins and sorts spill to a temporary folder beside the warehouse. A million items build in the same time with 1GB as with no limit.",
     )
+    dbt_cache_dir: Path | None = Field(
+        None,
+        description="Where dbt's parse of the project and the nightly's data tests as compiled are kept between runs; empty means the `.dbt/` folder beside the working copy. Warehouses built from the same project may share one: a warehouse in a new folder then skips dbt's full parse.",
+    )
     tag_batch_size: int = Field(1000, ge=1, description="Texts per spaCy batch in the tag step.")
     tag_workers: int = Field(
         0,

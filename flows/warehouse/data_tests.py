@@ -10,8 +10,9 @@ A test's SQL is the same every night under one definition: it names relations, c
 values from the project, not the night. So the first build under a key (the definition and
 thresholds, the command and selector, the warehouse's name, the target and the item-grain
 pass: ``flows.warehouse.dbt.run_dbt``) runs its tests as dbt does and keeps each test's
-compiled SQL and settings in ``<dbt work folder>/data_tests/``. Later builds under that key
-build the models only and then run the kept tests here, as dbt's test materialization runs one
+compiled SQL and settings in ``<dbt work folder>/data_tests/`` (or under the ``dbt_cache_dir``
+setting's folder, which warehouses may share: the key names no folder). Later builds under that
+key build the models only and then run the kept tests here, as dbt's test materialization runs one
 (``get_test_sql``: ``fail_calc`` compared with ``warn_if`` and ``error_if``, ``limit``), and
 judge them as dbt does (``severity``): the same tests, the same pass, warn and fail, and the
 same messages.
@@ -31,6 +32,7 @@ import hashlib
 import json
 import os
 import queue
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -124,12 +126,20 @@ def keep_tests(work: Path, key: str, nodes: Sequence[Any], clock: Sequence[str])
     folder = work / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.json"
-    partial = path.with_suffix(".partial")
+    # a name of this writer's own: two processes sharing the folder may keep the same key at once
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.write_text(json.dumps({"tests": [asdict(test) for test in tests]}))
     os.replace(partial, path)  # a reader sees the whole list or none
-    for old in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-KEPT]:
+    for old in sorted(folder.glob("*.json"), key=_mtime)[:-KEPT]:
         old.unlink(missing_ok=True)
     return True
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another process sharing the folder
+        return 0.0
 
 
 def run_kept(

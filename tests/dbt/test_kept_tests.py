@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from flows.warehouse import data_tests
-from flows.warehouse.dbt import DbtError, run_dbt
+from flows.warehouse.dbt import DbtError, DbtOutcome, forget_parsed_projects, run_dbt
 
 AS_OF = datetime(2026, 11, 9)
 
@@ -176,3 +176,37 @@ def test_a_kept_test_that_no_longer_runs_fails_the_build_by_name_and_is_kept_no_
     assert not kept.exists()
     assert _build(warehouse, project, kept=True).passed == 6  # dbt ran them again, and kept them
     assert _test_nodes_dbt_ran(warehouse) == 4 and kept.exists()
+
+
+def test_warehouses_sharing_a_cache_folder_share_the_parse_and_the_kept_tests(
+    tmp_path: Path, project: Path
+) -> None:
+    """``dbt_cache_dir``: a warehouse in a new folder, in a new process, neither parses the
+    project nor runs its tests as dbt nodes when another warehouse built it already."""
+    cache = tmp_path / "cache"
+    rows = [("A", "Enterprise"), ("B", "SMB")]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = _warehouse(tmp_path / "a", rows), _warehouse(tmp_path / "b", rows)
+
+    def build(warehouse: Path) -> DbtOutcome:
+        return run_dbt(
+            ["build"],
+            warehouse=warehouse,
+            as_of=AS_OF,
+            project_dir=project,
+            kept_tests=True,
+            cache_dir=cache,
+        )
+
+    built = build(first)
+    assert _test_nodes_dbt_ran(first) == 4
+    assert len(list((cache / data_tests.FOLDER).glob("*.json"))) == 1
+    assert not (first.parent / ".dbt" / data_tests.FOLDER).exists()
+
+    forget_parsed_projects()  # as a new process starts
+    again = build(second)
+    log = (second.parent / ".dbt" / "logs" / "dbt.log").read_text()
+    assert log.count("Running with dbt=") == 1  # the build alone: no parse
+    assert _test_nodes_dbt_ran(second) == 0
+    assert (again.passed, again.warned) == (built.passed, built.warned) == (6, 0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.warehouse.dbt import forget_parsed_projects, run_dbt
+from flows.warehouse.dbt import PARSED_FOLDER, forget_parsed_projects, run_dbt
 
 
 @pytest.fixture(autouse=True)
@@ -79,3 +79,31 @@ def test_each_command_gets_the_project_as_parsed(
         run_dbt(compile_links, warehouse=warehouse, as_of=datetime(2026, 11, 9))
         # the ephemeral model reaches its reader as a CTE written into the reader's SQL
         assert "__dbt__cte__int_roadmap_keywords as (" in capfd.readouterr().out
+
+
+def test_a_new_process_reads_the_parse_back_rather_than_asking_dbt_again(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The parse is kept beside dbt's own (``.dbt/parsed``): the next process's command is the
+    only dbt invocation, where dbt's saved parse would cost a `dbt parse` to load and check."""
+    warehouse = tmp_path / "loopkeeper.duckdb"
+    log = tmp_path / ".dbt" / "logs" / "dbt.log"
+    as_of = datetime(2026, 11, 9)
+    show = ["show", "--inline", "select 1 as one", "--output", "json"]
+    run_dbt(["parse"], warehouse=warehouse, as_of=as_of)
+    (saved,) = (tmp_path / ".dbt" / PARSED_FOLDER).glob("*.msgpack")
+
+    def invocations() -> int:
+        forget_parsed_projects()  # as a new process starts
+        before = log.read_text()
+        capfd.readouterr()
+        run_dbt(show, warehouse=warehouse, as_of=as_of)
+        assert json.loads(capfd.readouterr().out)["show"] == [{"one": 1}]
+        return log.read_text()[len(before) :].count("Running with dbt=")
+
+    assert invocations() == 1
+    # a file that cannot be read back is parsed again, and kept again
+    saved.write_bytes(b"\x00 not a parse")
+    assert invocations() == 2
+    assert saved.stat().st_size > 100_000
+    assert invocations() == 1
