@@ -46,8 +46,10 @@ FOLDER = "data_tests"
 # tests are short and partly serial: a million-item night's 563 tests took 8.5-8.9 s one at a
 # time, 5.9-6.9 s two at a time, 6.5-7.8 s three at a time.
 THREADS = 2
-# Keys a work folder keeps (selectors x item-grain passes, and a definition or two before).
-KEPT = 16
+# Keys a folder keeps, newest used first: a warehouse's own needs a few (selectors x item-grain
+# passes, and a definition or two before); a folder warehouses share (`dbt_cache_dir`) needs
+# theirs too (the test session's writes ~60). A key's file is a few KB.
+KEPT = 96
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,11 @@ def kept_tests(work: Path, key: str) -> list[KeptTest] | None:
     """The tests kept under ``key``, or None when there are none (or unreadable ones)."""
     path = work / FOLDER / f"{key}.json"
     try:
-        return [KeptTest(**test) for test in json.loads(path.read_text())["tests"]]
+        tests = [KeptTest(**test) for test in json.loads(path.read_text())["tests"]]
+        os.utime(path)  # in use: the last to be pruned
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return tests
 
 
 def forget_tests(work: Path, key: str) -> None:

@@ -217,7 +217,7 @@ PARSED_KEPT = 4
 # the definition's digest names only in part. Files are written whole (a rename) and one that
 # cannot be read is parsed again.
 PARSED_FOLDER = "parsed"
-PARSED_ON_DISK = 8
+PARSED_ON_DISK = 32  # 2-3 MB each
 
 
 def forget_parsed_projects() -> None:
