@@ -48,7 +48,7 @@ FOLDER = "data_tests"
 THREADS = 2
 # Keys a folder keeps, newest used first: a warehouse's own needs a few (selectors x item-grain
 # passes, and a definition or two before); a folder warehouses share (`dbt_cache_dir`) needs
-# theirs too (the test session's writes ~60). A key's file is a few KB.
+# theirs too (the test session keeps 23). A key's file is a few KB.
 KEPT = 96
 
 
