@@ -28,6 +28,7 @@ night's clock (a test that reads ``as_of`` would be judged at the first night's 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -80,13 +81,11 @@ def key_of(parts: Iterable[str]) -> str:
 
 def kept_tests(work: Path, key: str) -> list[KeptTest] | None:
     """The tests kept under ``key``, or None when there are none (or unreadable ones)."""
-    path = work / FOLDER / f"{key}.json"
+    data = read_kept(work / FOLDER / f"{key}.json")
     try:
-        tests = [KeptTest(**test) for test in json.loads(path.read_text())["tests"]]
-        os.utime(path)  # in use: the last to be pruned
-    except (OSError, ValueError, KeyError, TypeError):
+        return [KeptTest(**test) for test in json.loads(data or b"")["tests"]]
+    except (ValueError, KeyError, TypeError):
         return None
-    return tests
 
 
 def forget_tests(work: Path, key: str) -> None:
@@ -96,7 +95,8 @@ def forget_tests(work: Path, key: str) -> None:
 
 def keep_tests(work: Path, key: str, nodes: Sequence[Any], clock: Sequence[str]) -> bool:
     """Keep the data tests a successful dbt build just ran (its result ``nodes``); False, and
-    nothing kept, when one of them cannot be run from its SQL alone (module docstring).
+    nothing kept, when one of them cannot be run from its SQL alone (module docstring) or the
+    folder cannot be written.
 
     ``clock``: the night's clock values as the build's macros read them.
     """
@@ -127,15 +127,36 @@ def keep_tests(work: Path, key: str, nodes: Sequence[Any], clock: Sequence[str])
                 limit=config.limit,
             )
         )
-    folder = work / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{key}.json"
-    # a name of this writer's own: two processes sharing the folder may keep the same key at once
+    data = json.dumps({"tests": [asdict(test) for test in tests]}).encode()
+    return write_kept(work / FOLDER / f"{key}.json", data, KEPT)
+
+
+def read_kept(path: Path) -> bytes | None:
+    """A file ``write_kept`` wrote (None if there is none), marked as just used."""
+    try:
+        data = path.read_bytes()
+        os.utime(path)  # in use: the last to be pruned
+    except OSError:
+        return None
+    return data
+
+
+def write_kept(path: Path, data: bytes, kept: int) -> bool:
+    """Write ``path`` whole or not at all (a reader sees all of it or none), then leave the
+    ``kept`` most recently used files of its kind in its folder; False if the folder cannot be
+    written, which only costs the next build the work the file would have saved."""
+    # a name of this writer's own: two processes sharing the folder may write one key at once
     partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
-    partial.write_text(json.dumps({"tests": [asdict(test) for test in tests]}))
-    os.replace(partial, path)  # a reader sees the whole list or none
-    for old in sorted(folder.glob("*.json"), key=_mtime)[:-KEPT]:
-        old.unlink(missing_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+        for old in sorted(path.parent.glob(f"*{path.suffix}"), key=_mtime)[:-kept]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        return False
     return True
 
 

@@ -10,7 +10,6 @@ import functools
 import hashlib
 import json
 import os
-import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -147,7 +146,7 @@ def run_dbt(
         json.dumps(dict(thresholds or {}), sort_keys=True, default=str),
     )
     kept = cache_dir.resolve() if cache_dir is not None else work
-    tests_key = data_tests.key_of([*parsed_key, *args]) if kept_tests else None
+    tests_key = data_tests.key_of([*parsed_key, *_dbt_versions(), *args]) if kept_tests else None
     tests = data_tests.kept_tests(kept, tests_key) if tests_key is not None else None
     command = [*args, *(["--exclude-resource-type", "test"] if tests is not None else []), *options]
     with _env(
@@ -214,8 +213,9 @@ PARSED_KEPT = 4
 # process reads them back (0.2-0.3 s) instead of running `dbt parse` to check its saved parse
 # (1.6-1.7 s on the demo's warehouse), and a warehouse sharing the folder (`dbt_cache_dir`)
 # skips its full parse (5-7 s). The key is the one above plus the dbt packages' versions, which
-# the definition's digest names only in part. Files are written whole (a rename) and one that
-# cannot be read is parsed again.
+# the definition's digest names only in part (the kept tests' key names them too). Files are
+# written whole (flows.warehouse.data_tests.write_kept) and one that cannot be read back is
+# parsed again.
 PARSED_FOLDER = "parsed"
 PARSED_ON_DISK = 32  # 2-3 MB each
 
@@ -238,7 +238,7 @@ def _invoke(
     project = None
     blob = _PARSED.get(key)
     if blob is None:
-        blob = _read_parse(saved)
+        blob = data_tests.read_kept(saved)
         if blob is not None:
             try:
                 project = Manifest.from_msgpack(blob, decoder=extended_mashumuro_decoder)
@@ -252,7 +252,7 @@ def _invoke(
             return parsed if command[0] == "parse" else runner().invoke(command)
         blob = parsed.result.to_msgpack(extended_mashumaro_encoder)
         _remember(key, blob)
-        _write_parse(saved, blob)
+        data_tests.write_kept(saved, blob, PARSED_ON_DISK)
         if command[0] == "parse":
             return parsed
     else:
@@ -271,37 +271,6 @@ def _remember(key: tuple[str, ...], blob: bytes) -> None:
 @functools.cache
 def _dbt_versions() -> tuple[str, ...]:
     return tuple(f"{name} {metadata.version(name)}" for name in ("dbt-core", "dbt-duckdb"))
-
-
-def _read_parse(path: Path) -> bytes | None:
-    try:
-        blob = path.read_bytes()
-        os.utime(path)  # in use: the last to be pruned
-    except OSError:
-        return None
-    return blob
-
-
-def _write_parse(path: Path, blob: bytes) -> None:
-    """Keep ``blob`` at ``path``, whole or not at all, and the newest PARSED_ON_DISK beside it.
-    A folder that cannot be written only costs the next process a parse."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(blob)
-        os.replace(partial, path)
-        kept = sorted(path.parent.glob("*.msgpack"), key=_mtime, reverse=True)
-        for old in kept[PARSED_ON_DISK:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        partial.unlink(missing_ok=True)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:  # pruned by another process meanwhile
-        return 0.0
 
 
 def definition(project_dir: Path, thresholds: Mapping[str, object] | None = None) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -210,3 +211,20 @@ def test_warehouses_sharing_a_cache_folder_share_the_parse_and_the_kept_tests(
     assert log.count("Running with dbt=") == 1  # the build alone: no parse
     assert _test_nodes_dbt_ran(second) == 0
     assert (again.passed, again.warned) == (built.passed, built.warned) == (6, 0)
+
+
+def test_kept_files_are_pruned_by_last_use_and_an_unwritable_folder_only_keeps_nothing(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "kept"
+    for n in range(3):
+        assert data_tests.write_kept(folder / f"{n}.json", b"%d" % n, 3)
+        os.utime(folder / f"{n}.json", (1_000 + n, 1_000 + n))  # written in this order
+    assert data_tests.read_kept(folder / "0.json") == b"0"  # the oldest, in use again
+    assert data_tests.write_kept(folder / "3.json", b"3", 3)
+    assert sorted(p.name for p in folder.glob("*.json")) == ["0.json", "2.json", "3.json"]
+    assert data_tests.read_kept(folder / "1.json") is None
+
+    (tmp_path / "a-file").write_text("")  # a folder that cannot be made: nothing raised
+    assert not data_tests.write_kept(tmp_path / "a-file" / "4.json", b"4", 3)
+    assert not list(tmp_path.rglob("*.partial"))
