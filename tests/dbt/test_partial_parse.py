@@ -5,6 +5,7 @@ process, a parsed project is reused (a warehouse in another folder included)."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,7 +28,10 @@ def test_the_next_night_reuses_the_parsed_project(tmp_path: Path) -> None:
     first = log.read_text()
     assert "Starting full parse" in first
     parsed = saved.stat().st_mtime_ns
-    forget_parsed_projects()  # as the next night's process starts: only dbt's saved parse
+    # As the next night's process starts, with only dbt's saved parse: the one Loopkeeper keeps
+    # (.dbt/parsed) would answer without asking dbt whether the new night changed the parse.
+    forget_parsed_projects()
+    shutil.rmtree(tmp_path / ".dbt" / PARSED_FOLDER)
     run_dbt(["parse"], warehouse=warehouse, as_of=datetime(2026, 11, 10), night=date(2026, 11, 10))
     second = log.read_text()[len(first) :]
     # dbt says at info level why it cannot reuse a parse; a reused one is not written again
