@@ -8,14 +8,14 @@ run one after another on one connection.
 
 A test's SQL is the same every night under one definition: it names relations, columns and
 values from the project, not the night. So the first build under a key (the definition and
-thresholds, the command and selector, the warehouse's name, the target and the item-grain
-pass: ``flows.warehouse.dbt.run_dbt``) runs its tests as dbt does and keeps each test's
-compiled SQL and settings in ``<dbt work folder>/data_tests/`` (or under the ``dbt_cache_dir``
-setting's folder, which warehouses may share: the key names no folder). Later builds under that
-key build the models only and then run the kept tests here, as dbt's test materialization runs one
-(``get_test_sql``: ``fail_calc`` compared with ``warn_if`` and ``error_if``, ``limit``), and
-judge them as dbt does (``severity``): the same tests, the same pass, warn and fail, and the
-same messages.
+thresholds, the command and selector, the warehouse's name and the target; not the item-grain
+pass, which no test reads: ``flows.warehouse.dbt.run_dbt``) runs its tests as dbt does and
+keeps each test's compiled SQL and settings in ``<dbt work folder>/data_tests/`` (or under the
+``dbt_cache_dir`` setting's folder, which warehouses may share: the key names no folder).
+Later builds under that key build the models only and then run the kept tests here, as dbt's
+test materialization runs one (``get_test_sql``: ``fail_calc`` compared with ``warn_if`` and
+``error_if``, ``limit``), and judge them as dbt does (``severity``): the same tests, the same
+verdicts (pass, warn, fail) and the same messages.
 
 One thing differs: in one dbt build a failing test stops the models built from its model;
 here they are built and the failure is reported after them. The build fails either way, naming

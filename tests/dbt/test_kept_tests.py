@@ -120,6 +120,60 @@ def test_the_first_build_keeps_its_tests_and_later_builds_run_them_with_the_same
     assert (second.passed, second.warned) == (first.passed, first.warned) == (6, 0)
 
 
+def test_the_incremental_nights_run_the_tests_the_first_night_kept(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The item-grain pass (a first night's full build, then incremental ones) is not part of
+    the kept tests' key: the second night runs them from their SQL, not as dbt nodes."""
+    import flows.warehouse.dbt as dbt_runner
+
+    warehouse = _warehouse(tmp_path, [("A", "Enterprise"), ("B", "SMB")])
+    first = _build(warehouse, project, kept=True)  # no build to follow: the full pass
+    monkeypatch.setattr(dbt_runner, "follows_last_build", lambda *args, **kwargs: True)
+    seen: list[str] = []
+    invoke = dbt_runner._invoke
+
+    def invoked(runner, command, options, key, cache):  # type: ignore[no-untyped-def]
+        seen.append(os.environ["LOOPKEEPER_MARTS_PASS"])
+        return invoke(runner, command, options, key, cache)
+
+    monkeypatch.setattr(dbt_runner, "_invoke", invoked)
+    second = run_dbt(
+        ["build"],
+        warehouse=warehouse,
+        as_of=AS_OF,
+        project_dir=project,
+        kept_tests=True,
+        incremental=True,
+    )
+    assert seen == ["incremental"]
+    assert _test_nodes_dbt_ran(warehouse) == 0
+    assert (second.passed, second.warned) == (first.passed, first.warned) == (6, 0)
+
+
+def test_no_test_of_the_project_reads_the_item_grain_pass() -> None:
+    """What lets both passes share their kept tests: the pass reaches the item-grain models
+    (their configs and SQL) and nothing else, so no test compiles differently under it."""
+    from flows.warehouse.dbt import DBT_PROJECT_DIR
+
+    readers = {
+        path.relative_to(DBT_PROJECT_DIR).as_posix()
+        for path in DBT_PROJECT_DIR.rglob("*")
+        if path.suffix in {".sql", ".yml"}
+        and ("incremental_pass(" in (text := path.read_text()) or "MARTS_PASS" in text)
+    }
+    assert readers, "the pass is read somewhere: the scan is looking at the wrong files"
+    assert "macros/item_grain.sql" in readers
+    assert all(r == "macros/item_grain.sql" or r.startswith("models/") for r in readers), readers
+    assert not any(r.endswith(".yml") for r in readers), readers
+    item_grain = (DBT_PROJECT_DIR / "macros" / "item_grain.sql").read_text()
+    assert "{% test" not in item_grain and "{%- test" not in item_grain
+    singular = DBT_PROJECT_DIR / "tests"
+    assert not singular.exists() or not any(
+        "item_grain" in path.read_text() for path in singular.rglob("*.sql")
+    )
+
+
 def test_a_kept_test_warns_and_fails_as_dbt_says_it_does(tmp_path: Path, project: Path) -> None:
     warehouse = _warehouse(tmp_path, [("A", "Enterprise"), ("B", "SMB")])
     _build(warehouse, project, kept=True)
