@@ -6,13 +6,26 @@ whole night has succeeded is that copy checkpointed, copied beside the published
 disk and renamed over it. rename(2) is atomic: a new connection opens last night or tonight, never
 a half-built warehouse, and a reader already connected keeps reading the file it opened (its inode
 lives until it disconnects). A run that fails publishes nothing, so analysts keep the last good night.
+
+A night rewrites a small part of the file (a quiet night of the million-item bench, ~10% of its
+blocks), yet copying it whole and flushing all of it to disk took 8-10 s of every such night. So
+the file a publish replaces is kept beside it (``.<name>.spare``, see ``spare_path``), and a
+later publish rewrites in it only the blocks that differ from the working copy, then renames it
+over the published file as before. Only a spare no reader has open any more is rewritten: DuckDB
+holds a lock on every file it has open, which the publish's own lock would conflict with (an
+open file description lock: it also sees the readers of this very process). Otherwise, and
+where the system has no such locks, the working copy is copied whole. The disk then holds the
+warehouse three times (the working copy, the published file and the spare) instead of twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import re
 import shutil
+import struct
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -54,6 +67,11 @@ def work_path(warehouse: Path, work_dir: Path | None = None) -> Path:
 
 def wal_path(database: Path) -> Path:
     return database.with_name(database.name + ".wal")
+
+
+def spare_path(warehouse: Path) -> Path:
+    """The file the last publish replaced, which the next one rewrites where it differs."""
+    return warehouse.with_name(f".{warehouse.name}.spare")
 
 
 def _lock_path(work: Path) -> Path:
@@ -236,10 +254,17 @@ def publish(work: Path, warehouse: Path) -> Published:
             f"{wal}: still holds changes after a checkpoint (is another process writing {work}?)"
         )
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    # What a publish killed half-way left (under the run's lock, no other publish is running)
+    left = re.compile(rf"\.{re.escape(warehouse.name)}\.[0-9]+\.(new|replaced)")
+    for path in warehouse.parent.iterdir():
+        if left.fullmatch(path.name):
+            path.unlink(missing_ok=True)
     # Same folder as the target: rename is only atomic within one file system.
     staged = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.new")
+    replaced = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.replaced")
     try:
-        shutil.copyfile(work, staged)
+        if not _rewrite_spare(work, spare_path(warehouse), staged):
+            shutil.copyfile(work, staged)
         if warehouse.exists():
             shutil.copymode(warehouse, staged)  # keep whatever access an admin gave analysts
         _fsync(staged)
@@ -247,12 +272,65 @@ def publish(work: Path, warehouse: Path) -> Published:
         # A WAL beside an in-place warehouse belongs to the old file; a new reader would replay it
         # onto the new one. Removed first, a reader in between sees the old file's checkpoint.
         wal_path(warehouse).unlink(missing_ok=True)
+        _keep_as(warehouse, replaced)
         os.replace(staged, warehouse)
+        if replaced.exists():
+            os.replace(replaced, spare_path(warehouse))
         _fsync(warehouse.parent)
     except BaseException:
         staged.unlink(missing_ok=True)
+        replaced.unlink(missing_ok=True)
         raise
     return Published(warehouse, warehouse.stat().st_size, time.perf_counter() - started)
+
+
+# The unit a publish compares and rewrites in the spare: DuckDB writes in 256 KiB blocks, and a
+# larger unit costs fewer system calls for the same bytes compared.
+SPARE_UNIT = 1 << 20
+
+
+def _rewrite_spare(work: Path, spare: Path, staged: Path) -> bool:
+    """Make the spare, renamed ``staged``, byte for byte the working copy, writing only the
+    units that differ; False, with the spare left as it was, when it is missing or a reader
+    still has it open (or the system has no open file description locks)."""
+    if not hasattr(fcntl, "F_OFD_SETLK"):
+        return False
+    try:
+        fd = os.open(spare, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        try:  # a write lock on the whole file, refused while any reader holds its lock
+            fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0))
+        except OSError:
+            return False
+        os.replace(spare, staged)
+        with work.open("rb", buffering=0) as source:
+            size = os.fstat(source.fileno()).st_size
+            for offset in range(0, size, SPARE_UNIT):
+                wanted = os.pread(source.fileno(), SPARE_UNIT, offset)
+                if os.pread(fd, len(wanted), offset) != wanted:
+                    _write_at(fd, wanted, offset)
+        os.ftruncate(fd, size)
+    finally:
+        os.close(fd)  # and the lock with it: the check that the copy opens takes its own
+    return True
+
+
+def _write_at(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, offset)
+        view, offset = view[done:], offset + done
+
+
+def _keep_as(warehouse: Path, replaced: Path) -> None:
+    """A second name for the published file, which becomes the spare once it is replaced; a file
+    system without hard links keeps no spare."""
+    replaced.unlink(missing_ok=True)
+    if warehouse.exists():
+        with contextlib.suppress(OSError):
+            os.link(warehouse, replaced)
 
 
 def _check_opens(database: Path) -> None:

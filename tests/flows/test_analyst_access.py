@@ -26,6 +26,7 @@ from flows.warehouse.publish import (
     run_in_progress,
     run_lock,
     seed_work_copy,
+    spare_path,
     wal_path,
     work_path,
 )
@@ -189,6 +190,7 @@ def test_the_published_night_is_the_whole_inbox(nights) -> None:  # type: ignore
 def test_a_failed_night_publishes_nothing(nights, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     settings: Settings = nights["settings"]
     before = settings.warehouse.read_bytes()
+    spare = spare_path(settings.warehouse).read_bytes()  # the file the second night replaced
     # A new export the failed night loads into the working copy before its gate fails.
     (settings.inbox / "widget" / "widget-2026-11-16.jsonl").write_text(
         json.dumps(
@@ -221,7 +223,10 @@ def test_a_failed_night_publishes_nothing(nights, monkeypatch: pytest.MonkeyPatc
     sql = "select count(*) from raw.widget_events where event_id = 'wfb_failed_night_1'"
     with duckdb.connect(str(work_path(settings.warehouse)), read_only=True) as con:
         assert con.execute(sql).fetchall() == [(1,)], "the failed night did write its working copy"
-    assert not list(settings.warehouse.parent.glob(f".{settings.warehouse.name}.*"))
+    assert spare_path(settings.warehouse).read_bytes() == spare
+    assert list(settings.warehouse.parent.glob(f".{settings.warehouse.name}.*")) == [
+        spare_path(settings.warehouse)
+    ]
 
 
 def test_status_reads_the_published_night_while_a_run_holds_the_working_copy(nights) -> None:  # type: ignore[no-untyped-def]
@@ -279,6 +284,123 @@ def test_publish_keeps_the_access_an_admin_gave_the_published_file(tmp_path: Pat
     warehouse.chmod(0o640)
     publish(work, warehouse)
     assert warehouse.stat().st_mode & 0o777 == 0o640
+
+
+def _night(work: Path, night: int) -> None:
+    """A night's writes to the working copy: a row of its own, and a table rewritten."""
+    with duckdb.connect(str(work)) as con:
+        con.execute("create table if not exists marker (night int)")
+        con.execute("insert into marker values (?)", [night])
+        con.execute(
+            "create or replace table items as select range as id, ? + range as v from range(50000)",
+            [night],
+        )
+
+
+def _nights_published(path: Path) -> list[int]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return [n for (n,) in con.execute("select night from marker order by night").fetchall()]
+
+
+def test_a_publish_rewrites_the_file_the_last_publish_replaced_where_it_differs(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "loopkeeper.duckdb"
+    work = work_path(warehouse)
+    work.parent.mkdir()
+    inodes = []
+    for night in (1, 2, 3, 4):
+        _night(work, night)
+        publish(work, warehouse)
+        inodes.append(warehouse.stat().st_ino)
+        assert warehouse.read_bytes() == work.read_bytes()
+        assert _nights_published(warehouse) == list(range(1, night + 1))
+    # nights 1 and 2 are copies; night 3 is night 1's file rewritten, night 4 night 2's
+    assert len(set(inodes[:2])) == 2
+    assert inodes[2:] == inodes[:2]
+    assert spare_path(warehouse).stat().st_ino == inodes[2]
+    assert _nights_published(spare_path(warehouse)) == [1, 2, 3]
+
+    # a spare longer than the working copy, and damaged: it still ends as the working copy's bytes
+    with spare_path(warehouse).open("r+b") as spare:
+        spare.seek(4096)
+        spare.write(b"damage" * 1000)
+        spare.seek(0, os.SEEK_END)
+        spare.write(b"\0" * (3 << 20))
+    _night(work, 5)
+    publish(work, warehouse)
+    assert warehouse.stat().st_ino == inodes[2]
+    assert warehouse.read_bytes() == work.read_bytes()
+    assert _nights_published(warehouse) == [1, 2, 3, 4, 5]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".loopkeeper.duckdb.spare",
+        ".work",
+        "loopkeeper.duckdb",
+    ]
+
+
+def test_a_spare_a_reader_still_has_open_is_left_to_it(tmp_path: Path) -> None:
+    """The reader keeps the night it opened, whether it is another process or this one."""
+    warehouse = tmp_path / "loopkeeper.duckdb"
+    work = work_path(warehouse)
+    work.parent.mkdir()
+    for night in (1, 2):
+        _night(work, night)
+        publish(work, warehouse)
+    first = spare_path(warehouse).stat().st_ino  # night 1's file, now the spare
+    stop = tmp_path / "stop"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, os, sys, time\n"
+            "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+            "print(con.execute('select count(*) from marker').fetchall()[0][0], flush=True)\n"
+            "while not os.path.exists(sys.argv[2]): time.sleep(0.05)\n"
+            "print(con.execute('select count(*) from marker').fetchall()[0][0], flush=True)\n",
+            str(spare_path(warehouse)),
+            str(stop),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "1"
+        _night(work, 3)
+        publish(work, warehouse)
+    finally:
+        stop.touch()
+        out, _ = holder.communicate(timeout=60)
+    assert out.strip() == "1", "the reader's night changed under it"
+    assert warehouse.stat().st_ino != first
+    assert _nights_published(warehouse) == [1, 2, 3]
+
+    second = spare_path(warehouse).stat().st_ino  # night 2's file, now the spare
+    with duckdb.connect(str(spare_path(warehouse)), read_only=True) as held:  # this process
+        _night(work, 4)
+        publish(work, warehouse)
+        assert held.execute("select count(*) from marker").fetchall() == [(2,)]
+    assert warehouse.stat().st_ino != second, "rewritten under a reader of this process"
+    assert _nights_published(warehouse) == [1, 2, 3, 4]
+
+
+def test_what_a_publish_killed_half_way_left_goes_with_the_next(tmp_path: Path) -> None:
+    warehouse = tmp_path / "loopkeeper.duckdb"
+    work = work_path(warehouse)
+    work.parent.mkdir()
+    _night(work, 1)
+    publish(work, warehouse)
+    for left in (".loopkeeper.duckdb.4242.new", ".loopkeeper.duckdb.4242.replaced"):
+        (tmp_path / left).write_bytes(b"left by a publish that was killed")
+    (tmp_path / "notes.loopkeeper.duckdb.1.new").write_text("an analyst's file: not ours")
+    _night(work, 2)
+    publish(work, warehouse)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".loopkeeper.duckdb.spare",
+        ".work",
+        "loopkeeper.duckdb",
+        "notes.loopkeeper.duckdb.1.new",
+    ]
 
 
 def test_publishing_without_a_working_copy_names_it(tmp_path: Path) -> None:
