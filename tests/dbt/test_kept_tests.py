@@ -7,6 +7,7 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -85,9 +86,9 @@ def _warehouse(tmp_path: Path, rows: list[tuple[str | None, str]]) -> Path:
     return path
 
 
-def _build(warehouse: Path, project: Path, *, kept: bool):  # type: ignore[no-untyped-def]
+def _build(warehouse: Path, project: Path, *, kept: bool, **options: Any) -> DbtOutcome:
     return run_dbt(
-        ["build"], warehouse=warehouse, as_of=AS_OF, project_dir=project, kept_tests=kept
+        ["build"], warehouse=warehouse, as_of=AS_OF, project_dir=project, kept_tests=kept, **options
     )
 
 
@@ -138,14 +139,7 @@ def test_the_incremental_nights_run_the_tests_the_first_night_kept(
         return invoke(runner, command, options, key, cache)
 
     monkeypatch.setattr(dbt_runner, "_invoke", invoked)
-    second = run_dbt(
-        ["build"],
-        warehouse=warehouse,
-        as_of=AS_OF,
-        project_dir=project,
-        kept_tests=True,
-        incremental=True,
-    )
+    second = _build(warehouse, project, kept=True, incremental=True)
     assert seen == ["incremental"]
     assert _test_nodes_dbt_ran(warehouse) == 0
     assert (second.passed, second.warned) == (first.passed, first.warned) == (6, 0)
@@ -245,14 +239,7 @@ def test_warehouses_sharing_a_cache_folder_share_the_parse_and_the_kept_tests(
     first, second = _warehouse(tmp_path / "a", rows), _warehouse(tmp_path / "b", rows)
 
     def build(warehouse: Path) -> DbtOutcome:
-        return run_dbt(
-            ["build"],
-            warehouse=warehouse,
-            as_of=AS_OF,
-            project_dir=project,
-            kept_tests=True,
-            cache_dir=cache,
-        )
+        return _build(warehouse, project, kept=True, cache_dir=cache)
 
     built = build(first)
     assert _test_nodes_dbt_ran(first) == 4
