@@ -151,7 +151,7 @@ def _stages(
     if publish:
         with open_warehouse(writing.warehouse) as con:
             record_night(con, run_date, as_of)
-        publish_warehouse(writing.warehouse, settings.warehouse)
+        summary.spare_held = publish_warehouse(writing.warehouse, settings.warehouse).spare_held
         lap("publish")
         # Reports read what analysts read: the night just published.
         summary.reports = write_reports(settings, run_date)

@@ -29,6 +29,8 @@ class RunSummary:
     reports: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     stage_peak_mb: dict[str, float] = field(default_factory=dict)
+    # publish copied the warehouse whole: a reader held the file it would have rewritten
+    spare_held: bool = False
 
     @property
     def rows_loaded(self) -> int:
@@ -93,6 +95,12 @@ class RunSummary:
             out.extend(self.acks.lines())
         out.extend(f"  report:    {line}" for line in self.reports)
         out.append(f"  warehouse: {self.warehouse}")
+        if self.spare_held:
+            out.append(
+                "      published by copying it whole: a reader still has open the file the"
+                " previous publish replaced (a connection kept open across nights costs each"
+                " night that copy)"
+            )
         out.append(f"  mail:      {self.mail_dir}")
         if self.stage_seconds:
             out.append(

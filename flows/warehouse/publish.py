@@ -54,6 +54,9 @@ class Published:
     path: Path
     bytes: int
     seconds: float
+    # The file the last publish replaced was still open in a reader, so the working copy was
+    # copied whole: a connection left open across nights costs every publish that copy.
+    spare_held: bool = False
 
 
 def work_path(warehouse: Path, work_dir: Path | None = None) -> Path:
@@ -263,7 +266,8 @@ def publish(work: Path, warehouse: Path) -> Published:
     staged = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.new")
     replaced = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.replaced")
     try:
-        if not _rewrite_spare(work, spare_path(warehouse), staged):
+        spare = _rewrite_spare(work, spare_path(warehouse), staged)
+        if spare != "rewritten":
             shutil.copyfile(work, staged)
         if warehouse.exists():
             shutil.copymode(warehouse, staged)  # keep whatever access an admin gave analysts
@@ -281,7 +285,12 @@ def publish(work: Path, warehouse: Path) -> Published:
         staged.unlink(missing_ok=True)
         replaced.unlink(missing_ok=True)
         raise
-    return Published(warehouse, warehouse.stat().st_size, time.perf_counter() - started)
+    return Published(
+        warehouse,
+        warehouse.stat().st_size,
+        time.perf_counter() - started,
+        spare_held=spare == "held",
+    )
 
 
 # The unit a publish compares and rewrites in the spare: DuckDB writes in 256 KiB blocks, and a
@@ -289,21 +298,22 @@ def publish(work: Path, warehouse: Path) -> Published:
 SPARE_UNIT = 1 << 20
 
 
-def _rewrite_spare(work: Path, spare: Path, staged: Path) -> bool:
+def _rewrite_spare(work: Path, spare: Path, staged: Path) -> str:
     """Make the spare, renamed ``staged``, byte for byte the working copy, writing only the
-    units that differ; False, with the spare left as it was, when it is missing or a reader
-    still has it open (or the system has no open file description locks)."""
+    units that differ: "rewritten"; otherwise the spare is left as it was: "held" while a
+    reader still has it open, "none" when there is none (or the system has no open file
+    description locks)."""
     if not hasattr(fcntl, "F_OFD_SETLK"):
-        return False
+        return "none"
     try:
         fd = os.open(spare, os.O_RDWR)
     except OSError:
-        return False
+        return "none"
     try:
         try:  # a write lock on the whole file, refused while any reader holds its lock
             fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0))
         except OSError:
-            return False
+            return "held"
         os.replace(spare, staged)
         with work.open("rb", buffering=0) as source:
             size = os.fstat(source.fileno()).st_size
@@ -314,7 +324,7 @@ def _rewrite_spare(work: Path, spare: Path, staged: Path) -> bool:
         os.ftruncate(fd, size)
     finally:
         os.close(fd)  # and the lock with it: the check that the copy opens takes its own
-    return True
+    return "rewritten"
 
 
 def _write_at(fd: int, data: bytes, offset: int) -> None:

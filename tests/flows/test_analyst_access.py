@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -18,6 +18,7 @@ from flows.commands.status import render_status
 from flows.demo import generate_inbox
 from flows.nightly import nightly
 from flows.settings.config import Settings
+from flows.stages.summary import RunSummary
 from flows.stages.validate import GateFailed
 from flows.warehouse.publish import (
     PublishError,
@@ -311,7 +312,7 @@ def test_a_publish_rewrites_the_file_the_last_publish_replaced_where_it_differs(
     inodes = []
     for night in (1, 2, 3, 4):
         _night(work, night)
-        publish(work, warehouse)
+        assert not publish(work, warehouse).spare_held
         inodes.append(warehouse.stat().st_ino)
         assert warehouse.read_bytes() == work.read_bytes()
         assert _nights_published(warehouse) == list(range(1, night + 1))
@@ -367,7 +368,7 @@ def test_a_spare_a_reader_still_has_open_is_left_to_it(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "1"
         _night(work, 3)
-        publish(work, warehouse)
+        assert publish(work, warehouse).spare_held
     finally:
         stop.touch()
         out, _ = holder.communicate(timeout=60)
@@ -378,10 +379,16 @@ def test_a_spare_a_reader_still_has_open_is_left_to_it(tmp_path: Path) -> None:
     second = spare_path(warehouse).stat().st_ino  # night 2's file, now the spare
     with duckdb.connect(str(spare_path(warehouse)), read_only=True) as held:  # this process
         _night(work, 4)
-        publish(work, warehouse)
+        assert publish(work, warehouse).spare_held
         assert held.execute("select count(*) from marker").fetchall() == [(2,)]
     assert warehouse.stat().st_ino != second, "rewritten under a reader of this process"
-    assert _nights_published(warehouse) == [1, 2, 3, 4]
+    _night(work, 5)
+    assert not publish(work, warehouse).spare_held  # night 3's file, free: rewritten
+    summary = RunSummary(date(2026, 11, 5), datetime(2026, 11, 5), warehouse, tmp_path / "mail")
+    assert not any("copying it whole" in line for line in summary.lines())
+    summary.spare_held = True
+    assert any("copying it whole: a reader still has open" in line for line in summary.lines())
+    assert _nights_published(warehouse) == [1, 2, 3, 4, 5]
 
 
 def test_what_a_publish_killed_half_way_left_goes_with_the_next(tmp_path: Path) -> None:
