@@ -8,7 +8,7 @@ a half-built warehouse, and a reader already connected keeps reading the file it
 lives until it disconnects). A run that fails publishes nothing, so analysts keep the last good night.
 
 A night rewrites a small part of the file (a quiet night of the million-item bench, ~10% of its
-blocks), yet copying it whole and flushing all of it to disk took 8-10 s of every such night. So
+blocks), yet copying it whole and flushing all of it to disk took 4.7-9.2 s of such nights. So
 the file a publish replaces is kept beside it (``.<name>.spare``, see ``spare_path``), and a
 later publish rewrites in it only the blocks that differ from the working copy, then renames it
 over the published file as before. Only a spare no reader has open any more is rewritten: DuckDB
