@@ -306,7 +306,8 @@ def _rewrite_spare(work: Path, spare: Path, staged: Path) -> str:
     if not hasattr(fcntl, "F_OFD_SETLK"):
         return "none"
     try:
-        fd = os.open(spare, os.O_RDWR)
+        # not through a link someone put in its place: only a file of the folder's own is written
+        fd = os.open(spare, os.O_RDWR | os.O_NOFOLLOW)
     except OSError:
         return "none"
     try:

@@ -391,6 +391,22 @@ def test_a_spare_a_reader_still_has_open_is_left_to_it(tmp_path: Path) -> None:
     assert _nights_published(warehouse) == [1, 2, 3, 4, 5]
 
 
+def test_a_spare_that_is_a_link_is_not_written_through(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh" / "loopkeeper.duckdb"
+    work = work_path(warehouse)
+    work.parent.mkdir(parents=True)
+    outside = tmp_path / "elsewhere.bin"
+    outside.write_bytes(b"not the warehouse's" * 1000)
+    _night(work, 1)
+    publish(work, warehouse)
+    spare_path(warehouse).symlink_to(outside)
+    _night(work, 2)
+    publish(work, warehouse)
+    assert outside.read_bytes() == b"not the warehouse's" * 1000
+    assert not warehouse.is_symlink() and warehouse.read_bytes() == work.read_bytes()
+    assert not spare_path(warehouse).is_symlink()  # night 1's file took its place
+
+
 def test_what_a_publish_killed_half_way_left_goes_with_the_next(tmp_path: Path) -> None:
     warehouse = tmp_path / "loopkeeper.duckdb"
     work = work_path(warehouse)
