@@ -173,27 +173,25 @@ RUN_TIME_CELLS = {
 
 def snapshot(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
     """Every table's rows, without run-time stamps, in a stable order."""
-    tables = query(
-        path,
-        "select table_schema, table_name from information_schema.tables"
-        " where table_schema not in ('information_schema', 'pg_catalog') order by 1, 2",
-    )
-    out = {}
-    for schema, name in tables:
-        columns = [
-            c
-            for (c,) in query(
-                path,
-                f"select column_name from information_schema.columns where table_schema = '{schema}'"
-                f" and table_name = '{name}' order by ordinal_position",
-            )
-            if c not in RUN_TIME_COLUMNS and (name, c) not in RUN_TIME_CELLS
-        ]
-        select = ", ".join(f'"{c}"' for c in columns)
-        out[f"{schema}.{name}"] = query(
-            path, f'select {select} from "{schema}"."{name}" order by all'
-        )
-    return out
+    # One connection and one catalog query: opening the file and asking the catalog for one
+    # table's columns cost ~40 ms each, ~9 s per snapshot of the demo's ~100 tables and views.
+    with duckdb.connect(str(path), read_only=True) as con:
+        columns: dict[tuple[str, str], list[str]] = {}
+        for schema, name, column in con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+            " where table_schema not in ('information_schema', 'pg_catalog')"
+            " order by table_schema, table_name, ordinal_position"
+        ).fetchall():
+            kept = columns.setdefault((schema, name), [])
+            if column not in RUN_TIME_COLUMNS and (name, column) not in RUN_TIME_CELLS:
+                kept.append(column)
+        out = {}
+        for (schema, name), kept in sorted(columns.items()):
+            select = ", ".join(f'"{c}"' for c in kept)
+            out[f"{schema}.{name}"] = con.execute(
+                f'select {select} from "{schema}"."{name}" order by all'
+            ).fetchall()
+        return out
 
 
 def _first_difference(left: list[tuple], right: list[tuple]) -> object:  # type: ignore[type-arg]
