@@ -164,7 +164,7 @@ def run_dbt(
         }
     ):
         try:
-            result = _invoke(dbtRunner, command, options, parsed_key, kept)
+            result = invoke_parsed(dbtRunner, command, options, parsed_key, kept)
         finally:
             _close_duckdb()
     if result.exception is not None:
@@ -230,12 +230,13 @@ def forget_parsed_projects() -> None:
     _PARSED.clear()
 
 
-def _invoke(
+def invoke_parsed(
     runner: Any, command: list[str], options: list[str], key: tuple[str, ...], cache: Path
 ) -> Any:
     """``command`` through dbt with the parse of the project under ``key`` (this process's, else
     the one kept in ``cache``), parsed first (`dbt parse`, which keeps dbt's saved parse up to
-    date) when there is none yet."""
+    date) when there is none yet. ``key`` names all a parse reads besides what ``options`` say:
+    the project's files, vars, and the environment variables its configs read."""
     from dbt.contracts.graph.manifest import Manifest
     from dbt.parser.manifest import extended_mashumaro_encoder, extended_mashumuro_decoder
 

@@ -20,6 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 PROJECT_DIR = REPO / "dbt_project"
 RAW_ROWS = Path(__file__).parent / "fixtures" / "raw_layer.sql"
 AS_OF = "2026-11-10T00:00:00Z"
+# What the item-grain models' configs read when dbt parses them.
+PASS_VARIABLE = "LOOPKEEPER_MARTS_PASS"
 
 
 def write_raw_layer(path: Path) -> None:
@@ -44,24 +46,36 @@ def _close_dbt_duckdb() -> None:
 
 
 def run_dbt(command: Sequence[str], warehouse: Path, as_of: str) -> None:
-    """One dbt command against ``warehouse`` at ``as_of``; fails with the failing nodes named."""
+    """One dbt command against ``warehouse`` at ``as_of``; fails with the failing nodes named.
+
+    dbt gets the project as this process (or the session's dbt cache) parsed it, as the flows'
+    runner does: in each test's own folder, dbt found no saved parse and parsed it all again
+    (2.5-3 s a command). The key names what the configs read at parse time: the item-grain pass
+    a test may set (dbt_project/macros/item_grain.sql). ``as_of`` is read only when executing."""
     from dbt.cli.main import dbtRunner
 
+    from flows.warehouse.dbt import invoke_parsed
+
     work = warehouse.parent
+    options = [
+        "--quiet",
+        "--project-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(work / "target"),
+        "--log-path", str(work / "logs"),
+    ]  # fmt: skip
+    key = ("tests/dbt", str(PROJECT_DIR), warehouse.stem, os.environ.get(PASS_VARIABLE, ""))
+    cache = Path(os.environ.get("LOOPKEEPER_DBT_CACHE_DIR") or work / ".dbt")
     previous = os.environ.get("LOOPKEEPER_WAREHOUSE")
     os.environ["LOOPKEEPER_WAREHOUSE"] = str(warehouse)
     try:
-        result = dbtRunner().invoke(
-            [
-                *command,
-                "--quiet",
-                "--project-dir", str(PROJECT_DIR),
-                "--profiles-dir", str(PROJECT_DIR),
-                "--target-path", str(work / "target"),
-                "--log-path", str(work / "logs"),
-                "--vars", json.dumps({"as_of": as_of}),
-            ]
-        )  # fmt: skip
+        result = invoke_parsed(
+            dbtRunner,
+            [*command, *options, "--vars", json.dumps({"as_of": as_of})],
+            options,
+            key,
+            cache,
+        )
     finally:
         _close_dbt_duckdb()
         if previous is None:

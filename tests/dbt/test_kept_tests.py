@@ -132,13 +132,13 @@ def test_the_incremental_nights_run_the_tests_the_first_night_kept(
     first = _build(warehouse, project, kept=True)  # no build to follow: the full pass
     monkeypatch.setattr(dbt_runner, "follows_last_build", lambda *args, **kwargs: True)
     seen: list[str] = []
-    invoke = dbt_runner._invoke
+    invoke = dbt_runner.invoke_parsed
 
     def invoked(runner, command, options, key, cache):  # type: ignore[no-untyped-def]
         seen.append(os.environ["LOOPKEEPER_MARTS_PASS"])
         return invoke(runner, command, options, key, cache)
 
-    monkeypatch.setattr(dbt_runner, "_invoke", invoked)
+    monkeypatch.setattr(dbt_runner, "invoke_parsed", invoked)
     second = _build(warehouse, project, kept=True, incremental=True)
     assert seen == ["incremental"]
     assert _test_nodes_dbt_ran(warehouse) == 0
