@@ -50,11 +50,12 @@ def run_dbt(command: Sequence[str], warehouse: Path, as_of: str) -> None:
 
     dbt gets the project as this process (or the session's dbt cache) parsed it, as the flows'
     runner does: in each test's own folder, dbt found no saved parse and parsed it all again
-    (2.5-3 s a command). The key names what the configs read at parse time: the item-grain pass
-    a test may set (dbt_project/macros/item_grain.sql). ``as_of`` is read only when executing."""
+    (2.5-3 s a command). The key names the project's files and what its configs read at parse
+    time: the item-grain pass a test may set (dbt_project/macros/item_grain.sql). ``as_of`` is
+    read only when executing."""
     from dbt.cli.main import dbtRunner
 
-    from flows.warehouse.dbt import invoke_parsed
+    from flows.warehouse.dbt import definition, invoke_parsed
 
     work = warehouse.parent
     options = [
@@ -64,7 +65,13 @@ def run_dbt(command: Sequence[str], warehouse: Path, as_of: str) -> None:
         "--target-path", str(work / "target"),
         "--log-path", str(work / "logs"),
     ]  # fmt: skip
-    key = ("tests/dbt", str(PROJECT_DIR), warehouse.stem, os.environ.get(PASS_VARIABLE, ""))
+    key = (
+        "tests/dbt",
+        str(PROJECT_DIR),
+        definition(PROJECT_DIR),  # a cache kept across sessions sees an edited model
+        warehouse.stem,
+        os.environ.get(PASS_VARIABLE, ""),
+    )
     cache = Path(os.environ.get("LOOPKEEPER_DBT_CACHE_DIR") or work / ".dbt")
     previous = os.environ.get("LOOPKEEPER_WAREHOUSE")
     os.environ["LOOPKEEPER_WAREHOUSE"] = str(warehouse)
