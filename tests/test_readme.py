@@ -141,12 +141,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "loopkeeper outbox [--requeue KEY...] [--requeue-all-unknown]": (COVERED, SYNOPSIS),
     "loopkeeper outbox": (RUN, "loopkeeper outbox"),
     "loopkeeper outbox --requeue KEY...": (COVERED, SYNOPSIS),
-    "loopkeeper bench --items N [--nights K \\| --ingest \\| --dbt] [--workdir DIR]": (
+    "loopkeeper bench --items N [--nights K] [--quiet-nights Q] [--ingest \\| --dbt] [--workdir DIR]": (
         COVERED,
         SYNOPSIS,
     ),
     "loopkeeper bench --items N": (COVERED, SYNOPSIS),
     "loopkeeper bench --items N --nights K": (COVERED, SYNOPSIS),
+    "loopkeeper bench --items N --nights K --quiet-nights Q": (COVERED, SYNOPSIS),
     "loopkeeper bench --ingest --items N": (COVERED, SYNOPSIS),
     "loopkeeper bench --dbt --items N --workdir DIR": (COVERED, SYNOPSIS),
     # Reports: run as written on the demo warehouse.

@@ -119,14 +119,23 @@ def _deliver(night_folder: Path, inbox: Path) -> int:
 
 
 def run_nights_bench(
-    *, items: int, days: int, nights: int, workdir: Path, echo: Callable[[str], None]
+    *,
+    items: int,
+    days: int,
+    nights: int,
+    workdir: Path,
+    echo: Callable[[str], None],
+    quiet: int = 0,
 ) -> None:
-    """Run the nights, printing each night's table through ``echo`` as soon as it is measured."""
+    """Run the nights, printing each night's table through ``echo`` as soon as it is measured:
+    the first, ``nights`` that each bring a day's exports, then ``quiet`` that bring nothing
+    (what a night costs when only the clock moved)."""
     from flows.bench.night import ITEMS_PER_ACCOUNT_DAY, stage_lines
     from flows.demo import generate_inbox
 
-    first = date.today() - timedelta(days=nights)
+    first = date.today() - timedelta(days=nights + quiet)
     later = [first + timedelta(days=n) for n in range(1, nights + 1)]
+    empty = [first + timedelta(days=n) for n in range(nights + 1, nights + quiet + 1)]
     for name in FOLDERS:
         if (workdir / "inbox" / name).exists():
             raise FileExistsError(
@@ -138,19 +147,21 @@ def run_nights_bench(
         workdir / "exports",
         accounts=accounts,
         days=days + nights,
-        end=later[-1] - timedelta(days=1),
+        end=(later[-1] if later else first) - timedelta(days=1),
         seed=1,
     )
     split_deliveries(workdir / "exports", workdir / "deliveries", first, later)
     shutil.rmtree(workdir / "exports")
     echo(
-        f"bench --nights {nights}: {accounts} accounts, {demo.feedback_items} feedback items over"
+        f"bench --nights {nights}{f' --quiet-nights {quiet}' if quiet else ''}: {accounts}"
+        f" accounts, {demo.feedback_items} feedback items over"
         f" {days + nights} days, generated and split by night in {time.perf_counter() - started:.1f} s"
     )
-    for index, night in enumerate([first, *later]):
+    for index, night in enumerate([first, *later, *empty]):
         files = _deliver(workdir / "deliveries" / night.isoformat(), workdir / "inbox")
         kept = _night_in_process(workdir, night)
         label = "first night" if index == 0 else f"night {index + 1}"
+        label += ", nothing new" if night in empty else ""
         lines = [
             f"{label} ({night}): {files} new export files, {kept['rows_loaded']} rows loaded,"
             f" {kept['tagged']} items tagged, {kept['items']} items in the warehouse,"

@@ -743,13 +743,23 @@ def bench(
             " print every night's stages.",
         ),
     ] = 0,
+    quiet_nights: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Then run this many nights that bring no new exports (only the clock moves),"
+            " each in its own process, and print their stages too.",
+        ),
+    ] = 0,
 ) -> None:
     """Generate N items, run the nightly on them and print per-stage wall time, items/s and peak memory."""
     if ingest and dbt:
         raise typer.BadParameter("choose one of --ingest and --dbt")
-    if nights and (ingest or dbt):
-        raise typer.BadParameter("--nights runs whole nightlies: leave out --ingest and --dbt")
-    if nights:
+    if (nights or quiet_nights) and (ingest or dbt):
+        raise typer.BadParameter(
+            "--nights and --quiet-nights run whole nightlies: leave out --ingest and --dbt"
+        )
+    if nights or quiet_nights:
         import tempfile
 
         from flows.bench.nights import run_nights_bench
@@ -762,6 +772,7 @@ def bench(
                     nights=nights,
                     workdir=workdir or Path(tmp),
                     echo=typer.echo,
+                    quiet=quiet_nights,
                 )
             except FileExistsError as exc:  # a --workdir that holds an earlier run
                 raise _fail(str(exc)) from None

@@ -7,6 +7,9 @@ import csv
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from flows.bench.nights import split_deliveries
 from flows.demo import generate_inbox
@@ -73,3 +76,40 @@ def test_the_delivery_pass_shows_its_own_rate() -> None:
         "delivery: 12,000 emails sent in 20.00 s (600 messages/s)"
     )
     assert delivery_line(DeliveryReport(sent=0, parked=0, unknown=0)) == ""
+
+
+def test_quiet_nights_come_last_and_find_the_inbox_as_the_last_delivery_left_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--quiet-nights Q`: after the nights that bring a day's exports, Q nights on the dates
+    after them with nothing delivered, labelled so, ending today like the others."""
+    import flows.bench.nights as bench_nights
+
+    inbox_files: list[tuple[date, int]] = []
+
+    def night_in_process(workdir: Path, night: date) -> dict[str, Any]:
+        files = sum(1 for path in (workdir / "inbox").rglob("*") if path.is_file())
+        inbox_files.append((night, files))
+        return {
+            "rows_loaded": 0,
+            "tagged": 0,
+            "items": 0,
+            "emails": 0,
+            "stage_seconds": {"extract": 1.0},
+            "stage_peak_mb": {"extract": 100.0},
+            "total": 2.0,
+            "peak_mb": 100.0,
+        }
+
+    monkeypatch.setattr(bench_nights, "_night_in_process", night_in_process)
+    lines: list[str] = []
+    bench_nights.run_nights_bench(
+        items=300, days=7, nights=1, quiet=2, workdir=tmp_path, echo=lines.append
+    )
+    today = date.today()
+    assert [night for night, _ in inbox_files] == [today - timedelta(days=n) for n in (3, 2, 1, 0)]
+    files = [count for _, count in inbox_files]
+    assert files[0] < files[1] == files[2] == files[3], files
+    labels = [line.split(" (")[0] for line in lines if line.startswith(("first", "night"))]
+    assert labels == ["first night", "night 2", "night 3, nothing new", "night 4, nothing new"]
+    assert lines[0].startswith("bench --nights 1 --quiet-nights 2: ")
