@@ -5,6 +5,8 @@ exported up to its eve, and each later night adds that day's exports only, as a 
 grows: a daily NPS export, a Zendesk incremental page of the day's ticket versions (new tickets
 and changes to older ones), the day's widget file and the day's call notes. At the demo's rate
 of ~0.37 items per account and day that is ~3,000 new items a night for a 1M-item company.
+``--quiet-nights Q`` then runs Q nights on the dates after those, with nothing delivered: what a
+night costs when only the clock moved.
 
 Each night runs in its own process, as a scheduled nightly does, so its peak memory is its own.
 Items/s counts the night's items tagged (new, or with a new text): what arrived that night.
