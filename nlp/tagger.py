@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from nlp.redact import redact
 from nlp.state import DocState, new_state
@@ -59,6 +59,20 @@ class Classified:
     names: list[tuple[str, str, str]]  # each item's theme bucket, keyword and first label
     vectors: numpy.ndarray  # each item's theme vector
     terms: list[list[str]]  # each item's labelling terms
+
+
+class Placeable(Protocol):
+    """What placing a batch in themes reads of it (`Tagger.place_themes`): a `Classified`, or
+    the same batch in another form that carries these three as `Classified` does."""
+
+    @property
+    def names(self) -> list[tuple[str, str, str]]: ...
+
+    @property
+    def vectors(self) -> numpy.ndarray: ...
+
+    @property
+    def terms(self) -> list[list[str]]: ...
 
 
 class Tagger:
@@ -213,7 +227,7 @@ class Tagger:
             for tag, (key, label) in zip(batch.tags, themes, strict=True)
         ]
 
-    def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
+    def place_themes(self, batch: Placeable) -> list[tuple[str, str]]:
         """`place`, giving each item's (theme_key, theme_label) rather than a new Tag."""
         with _batch_work():
             themes = self.themes.assign(

@@ -35,6 +35,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.stages.tagging import (
     WRITE_ROWS,
     Batch,
+    ClassifiedColumns,
     Classifiers,
     Classify,
     Untagged,
@@ -44,7 +45,6 @@ from flows.stages.tagging import (
 
 if TYPE_CHECKING:
     from nlp import Tagger
-    from nlp.tagger import Classified
 
 # Batches of `tag_batch_size` items per Dask task: each task costs a Prefect task run (~0.1-0.3 s
 # of API calls here), so a task carries enough work (~20,000 items, 3-4 s) to make that small.
@@ -160,7 +160,7 @@ def submitting(
     alone.
     """
 
-    def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
+    def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, ClassifiedColumns]]:
         in_flight: deque[tuple[list[Batch], Any]] = deque()
         limit = max(1, workers * TASKS_IN_FLIGHT_PER_WORKER)
         left = items
@@ -212,12 +212,13 @@ def task_batches(left: int | None, batch_size: int, workers: int) -> int:
 @task(name="classify", cache_policy=NO_CACHE, retries=1)
 def classify_batches(
     model_dir: str, taxonomy_dir: str | None, texts: Texts
-) -> tuple[str, float, list[Classified]]:
+) -> tuple[str, float, list[ClassifiedColumns]]:
     """Classify batches of texts on a worker (the model is loaded once per worker process):
-    the worker's name, the seconds spent classifying (model loading apart) and the results."""
+    the worker's name, the seconds spent classifying (model loading apart) and the results,
+    as columns (the form that is cheap for the flow's process to unpickle)."""
     tagger = _worker_tagger(model_dir, taxonomy_dir)
     started = time.perf_counter()
-    results = [tagger.classify_texts(batch) for batch in texts.batches]
+    results = [ClassifiedColumns.of(tagger.classify_texts(batch)) for batch in texts.batches]
     return this_process(), time.perf_counter() - started, results
 
 

@@ -6,7 +6,7 @@ every tag: 2.6-3.5 s of a night with nothing new at a million items, to find not
 
 After a tag step that left every item tagged, ``record_all_tagged`` keeps, in ``ops.tag_state``,
 the model version and a fingerprint of what the step's checks read: the items' ids and texts,
-the tags' ids and versions, and the kept texts' hashes (per table, the row count and an xor of
+the tags' ids, versions and text hashes (per table, the row count and an xor of
 DuckDB's ``hash`` of those columns: 0.3-0.4 s at a million items). A night whose
 fingerprint and version are the same has nothing to tag. A new or changed text, an item gone, a
 tag or kept text added or deleted, or another model version means checking as before.
@@ -28,8 +28,7 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     build (no items table yet)."""
     parts = {
         "intermediate.int_feedback_items": "item_id, feedback_text",
-        "raw.feedback_tags": "item_id, model_version",
-        "raw.feedback_tag_texts": "item_id, model_version, text_hash",
+        "raw.feedback_tags": "item_id, model_version, text_hash",
     }
     try:
         seen = {table: table_fingerprint(con, table, columns) for table, columns in parts.items()}

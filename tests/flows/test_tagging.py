@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +14,7 @@ import pytest
 
 from flows.stages.tagging import (
     Batch,
+    ClassifiedColumns,
     Classifiers,
     count_untagged,
     in_process,
@@ -20,7 +23,7 @@ from flows.stages.tagging import (
 )
 from flows.warehouse.schema import apply_schema
 from nlp import Tag, Tagger
-from nlp.tagger import Classified
+from nlp.tagger import Classified, Placeable
 
 
 class FakeTagger:
@@ -50,8 +53,8 @@ class FakeTagger:
         ]
         return Classified(tags, [], numpy.zeros((len(texts), 2), "f"), [[] for _ in texts])
 
-    def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
-        return [("exports.xlsx", "Exports: xlsx")] * len(batch.tags)
+    def place_themes(self, batch: Placeable) -> list[tuple[str, str]]:
+        return [("exports.xlsx", "Exports: xlsx")] * len(batch.terms)
 
 
 ITEMS_SQL = (
@@ -88,7 +91,7 @@ def test_the_step_keeps_the_collector_off_the_loaded_model_and_hands_it_back(
     tagger = FakeTagger("1.0")
     frozen_during: list[int] = []
 
-    def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
+    def classify(batches: Iterator[Batch]) -> Iterator[tuple[Batch, ClassifiedColumns]]:
         for batch, classified in in_process(tagger)(batches):  # type: ignore[arg-type]
             frozen_during.append(gc.get_freeze_count())
             yield batch, classified
@@ -98,7 +101,7 @@ def test_the_step_keeps_the_collector_off_the_loaded_model_and_hands_it_back(
     assert len(frozen_during) == 3 and min(frozen_during) > before
     assert gc.get_freeze_count() == before
 
-    def failing(batches: Iterator[Batch]) -> Iterator[tuple[Batch, Classified]]:
+    def failing(batches: Iterator[Batch]) -> Iterator[tuple[Batch, ClassifiedColumns]]:
         raise RuntimeError("worker lost")
         yield from ()
 
@@ -116,6 +119,67 @@ def test_in_process_classifying_is_timed_as_one_worker(con: duckdb.DuckDBPyConne
     assert items == 2500 and seconds > 0
     assert classifiers.line().startswith("1 worker classified 2,500 items at ")
     assert Classifiers().line() == ""  # nothing classified (a quiet night): nothing to say
+
+
+class VariedTagger(FakeTagger):
+    """Gives each item its own intents, scores and competitors, so a column out of place or
+    out of order shows."""
+
+    def classify_texts(self, texts: list[str | None]) -> Classified:
+        tags = [
+            Tag(
+                intents=("bug", "churn_risk") if n % 2 else ("praise",),
+                intent_scores={"bug": 0.9, "churn_risk": 0.8} if n % 2 else {"praise": 0.7},
+                intent="bug" if n % 2 else "praise",
+                sentiment="negative" if n % 2 else "positive",
+                sentiment_score=-n / 10_000,
+                severity="critical" if n % 3 == 0 else "low",
+                product_area="billing" if n % 2 else "exports",
+                competitors=("Gainsight", "Totango") if n % 5 == 0 else (),
+                redacted_text=f"redacted {text}",
+                theme_key="",
+                theme_label="",
+            )
+            for n, text in ((int((text or "0").split()[-1]), text) for text in texts)
+        ]
+        words = [[f"w{tag.sentiment_score}"] for tag in tags]
+        return Classified(tags, [], numpy.zeros((len(texts), 2), "f"), words)
+
+
+def test_a_batch_moves_as_columns_and_is_written_as_its_tags_say() -> None:
+    """A classified batch crosses from a Dask worker as columns (ClassifiedColumns): every
+    item's tag lands in its own row, field for field, as the Tag objects said, with the hash
+    of its text and its words."""
+    texts: list[str | None] = [f"text {n}" for n in range(12)]
+    classified = VariedTagger("1.0").classify_texts(texts)
+    columns = pickle.loads(pickle.dumps(ClassifiedColumns.of(classified)))
+    assert len(columns.intent) == len(texts) and columns.terms == classified.terms
+    with items_warehouse() as con:
+        con.executemany(
+            "insert into intermediate.int_feedback_items values (?, ?)",
+            [(f"item-{n:02d}", text) for n, text in enumerate(texts)],
+        )
+        tag_items(con, VariedTagger("1.0"), batch_size=5, write_rows=5)  # type: ignore[arg-type]
+        stored = con.execute(
+            "select intents, intent, sentiment, sentiment_score, severity, product_area,"
+            " competitors, redacted_text, text_hash, terms from raw.feedback_tags order by item_id"
+        ).fetchall()
+    assert stored == [
+        (
+            ";".join(tag.intents),
+            tag.intent,
+            tag.sentiment,
+            tag.sentiment_score,
+            tag.severity,
+            tag.product_area,
+            ";".join(tag.competitors),
+            tag.redacted_text,
+            hashlib.md5(text.encode()).hexdigest(),  # the text the tags are of
+            words,  # the words the item added to its theme's counts
+        )
+        for tag, text, words in zip(classified.tags, texts, classified.terms, strict=True)
+        if text is not None
+    ]
 
 
 def test_wordless_themes_kept_from_earlier_nights_are_dropped_and_their_items_unthemed(

@@ -12,10 +12,10 @@ import duckdb
 import numpy
 import pytest
 
-from flows.stages.tagging import count_untagged, tag_items
+from flows.stages.tagging import ClassifiedColumns, count_untagged, tag_items
 from flows.warehouse.schema import apply_schema
 from nlp import Tag
-from nlp.tagger import Classified
+from nlp.tagger import Classified, Placeable
 
 MILD = "The export is a bit slow"
 THREAT = "Still broken after three days, we are moving to Gainsight at renewal"
@@ -45,12 +45,12 @@ class WordTagger:
     # The tag step's two halves (nlp.Tagger.classify_texts, then place_themes): themes are as
     # tagged.
     def classify_texts(self, texts: list[str | None]) -> Classified:
-        return Classified(
-            list(self.tag(texts)), [], numpy.zeros((len(texts), 2), "f"), [[] for _ in texts]
-        )
+        tags = list(self.tag(texts))
+        names = [(tag.theme_key, "", tag.theme_label) for tag in tags]
+        return Classified(tags, names, numpy.zeros((len(texts), 2), "f"), [[] for _ in texts])
 
-    def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
-        return [(tag.theme_key, tag.theme_label) for tag in batch.tags]
+    def place_themes(self, batch: Placeable) -> list[tuple[str, str]]:
+        return [(key, label) for key, _, label in batch.names]
 
 
 @pytest.fixture
@@ -111,9 +111,9 @@ def test_tags_written_before_texts_were_kept_are_stamped_not_redone(
 ) -> None:
     tag_items(con, WordTagger())  # type: ignore[arg-type]
     # A warehouse from before: tags, but no record of their texts.
-    con.execute("delete from raw.feedback_tag_texts")
+    con.execute("update raw.feedback_tags set text_hash = null")
     assert count_untagged(con, "1.0") == 0
-    assert con.execute("select count(*) from raw.feedback_tag_texts").fetchall() == [(2,)]
+    assert con.execute("select count(text_hash) from raw.feedback_tags").fetchall() == [(2,)]
 
 
 def test_a_truncated_row_completed_a_night_later_is_tagged_on_the_complete_text(
@@ -141,8 +141,8 @@ class ThemedTagger(WordTagger):
         terms = [sorted({w.strip(",.").lower() for w in (t or "").split()}) for t in texts]
         return Classified(tags, [], numpy.zeros((len(texts), 2), "f"), terms)
 
-    def place_themes(self, batch: Classified) -> list[tuple[str, str]]:
-        keys = ["accounts.churn" if tag.competitors else "exports.speed" for tag in batch.tags]
+    def place_themes(self, batch: ClassifiedColumns) -> list[tuple[str, str]]:  # type: ignore[override]
+        keys = ["accounts.churn" if threat else "exports.speed" for threat in batch.competitors]
         self.themes.terms.add_many(keys, batch.terms)
         return [(key, key) for key in keys]
 

@@ -3,6 +3,7 @@ warehouse of an older layout is upgraded in place by the next run, with every ro
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import date
 from pathlib import Path
@@ -25,10 +26,32 @@ alter table ops.outbox drop column channel;
 alter table ops.risk_signals drop column alerted_by;
 alter table ops.closed_loop_matches drop column scored_on;
 drop table raw._gate_holds;
-drop table raw.feedback_tag_texts;
 drop table raw._inbox_manifest;
 drop table ops.published_night;
 """
+# Each item's text hash and words, as the tag step kept them in tables of their own (rows taken
+# from the tags rows that hold them now).
+MOVED_TABLES_LAYOUT = """
+create table raw.feedback_tag_texts (
+    item_id varchar, model_version varchar, text_hash varchar, primary key (item_id, model_version)
+);
+insert into raw.feedback_tag_texts
+select item_id, model_version, nullif(text_hash, '') from raw.feedback_tags;
+create table raw.feedback_tag_terms (
+    item_id varchar, model_version varchar, theme_key varchar, terms varchar[],
+    primary key (item_id, model_version)
+);
+insert into raw.feedback_tag_terms
+select item_id, model_version, theme_key, terms from raw.feedback_tags where terms is not null;
+alter table raw.feedback_tags drop column text_hash;
+alter table raw.feedback_tags drop column terms;
+"""
+OLDER_LAYOUT += MOVED_TABLES_LAYOUT
+# Tables whose rows a later layout keeps on another table's rows: (that table, the column).
+MOVED = {
+    "raw.feedback_tag_texts": ("raw.feedback_tags", "text_hash"),
+    "raw.feedback_tag_terms": ("raw.feedback_tags", "terms"),
+}
 
 NEXT_NIGHT = date(2026, 11, 17)  # the night after the shared night build (tests/flows/conftest.py)
 
@@ -141,7 +164,9 @@ def test_an_older_warehouse_is_upgraded_in_place_by_its_next_run(upgraded: dict[
     with open_warehouse(upgraded["warehouse"], read_only=True) as con:
         now = layout(con)
         channels = con.execute("select distinct channel from ops.outbox").fetchall()
-    assert upgraded["old_layout"] < now == new_layout()
+    kept = {column for column in upgraded["old_layout"] if column[0] not in MOVED}
+    assert kept < now == new_layout()
+    assert not {table for table, _, _ in now} & set(MOVED)  # their rows moved: they went
     assert ("ops.outbox", "channel", "VARCHAR") in now - upgraded["old_layout"]
     assert channels == [("email",)]  # the rows from before chat took the column's default
 
@@ -151,10 +176,57 @@ def test_an_upgraded_warehouse_keeps_every_row_and_sends_nothing_again(
 ) -> None:
     with open_warehouse(upgraded["warehouse"], read_only=True) as con:
         after = counts(con)
+        for table, (into, column) in MOVED.items():
+            after[table] = con.execute(
+                f"select count(*) from {into} where {column} is not null"
+            ).fetchall()[0][0]
         outbox = dict(con.execute("select message_key, status from ops.outbox").fetchall())
+    assert set(MOVED) <= set(upgraded["before"])
+    assert upgraded["before"]["raw.feedback_tag_texts"] > 0
+    assert upgraded["before"]["raw.feedback_tag_terms"] > 0
     assert upgraded["before"] and all(
         after[table] >= rows for table, rows in upgraded["before"].items()
     )
     # Every message of the older warehouse is still there, as it was: none queued or sent again.
     assert {(key, outbox[key]) for key, _ in upgraded["outbox"]} == upgraded["outbox"]
     assert upgraded["summary"].items >= upgraded["before"]["raw.crm_accounts"] > 0
+
+
+def test_kept_texts_and_words_move_onto_the_tags_and_no_item_is_tagged_again(
+    tmp_path: Path,
+) -> None:
+    """A warehouse that kept each item's text hash and words in tables of their own has them
+    moved onto its tags rows, the tables gone, and finds nothing to tag again."""
+    from flows.stages.tagging import count_untagged
+
+    path = tmp_path / "older.duckdb"
+    upgrade_warehouse(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute(MOVED_TABLES_LAYOUT)
+        con.execute(
+            "create schema intermediate;"
+            " create table intermediate.int_feedback_items as select * from (values"
+            " ('a', 'The export fails'), ('b', null), ('c', 'Written before texts were kept')"
+            ") t(item_id, feedback_text);"
+            " insert into raw.feedback_tags (item_id, model_version, theme_key) values"
+            " ('a', '1', 'exports.bug'), ('b', '1', ''), ('c', '1', 'exports.bug');"
+            " insert into raw.feedback_tag_texts values"
+            " ('a', '1', md5('The export fails')), ('b', '1', null);"
+            " insert into raw.feedback_tag_terms values ('a', '1', 'exports.bug', ['export'])"
+        )
+    added = upgrade_warehouse(path)
+    assert {"raw.feedback_tags.text_hash", "raw.feedback_tags.terms"} <= set(added)
+    with open_warehouse(path) as con:
+        assert layout(con) == new_layout()
+        rows = con.execute(
+            "select item_id, text_hash, terms from raw.feedback_tags order by item_id"
+        ).fetchall()
+        assert rows == [
+            ("a", hashlib.md5(b"The export fails").hexdigest(), ["export"]),
+            ("b", "", None),  # no text: kept as ''
+            ("c", None, None),  # tagged before texts were kept: stamped by the tag step
+        ]
+        assert count_untagged(con, "1") == 0
+        assert con.execute(
+            "select text_hash from raw.feedback_tags where item_id = 'c'"
+        ).fetchall() == [(hashlib.md5(b"Written before texts were kept").hexdigest(),)]
