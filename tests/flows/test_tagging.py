@@ -82,6 +82,17 @@ def test_everything_is_tagged_once_in_batches(con: duckdb.DuckDBPyConnection) ->
     assert again.seen == []
 
 
+def test_items_without_text_are_tagged_once(con: duckdb.DuckDBPyConnection) -> None:
+    """An NPS score without a comment (no text, or an empty one) is tagged once, not again
+    every night: its kept text is '' and matches the missing text it was computed from."""
+    con.execute("insert into intermediate.int_feedback_items values ('nps:1', null), ('nps:2', '')")
+    assert tag_items(con, FakeTagger("1.0")) == 2502  # type: ignore[arg-type]
+    assert count_untagged(con, "1.0") == 0
+    again = FakeTagger("1.0")
+    assert tag_items(con, again) == 0  # type: ignore[arg-type]
+    assert again.seen == []
+
+
 def test_the_step_keeps_the_collector_off_the_loaded_model_and_hands_it_back(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
