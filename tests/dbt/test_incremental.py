@@ -70,7 +70,7 @@ insert into raw.note_items values
 # keyword that an unchanged item's text holds (r1's "timing": it is matched again). Loaded after every load the first
 # night's build saw, as a later night's loads are (each night stamps its loads at its start).
 NEXT_LOADS = """
-insert into raw.feedback_tags values
+insert into raw.feedback_tags (item_id, model_version, intents, intent, sentiment, sentiment_score, severity, product_area, competitors, theme_key, theme_label, redacted_text, tagged_at) values
     ('ticket:50231', 'tagger-3', 'bug', 'bug', 'negative', -0.4, 'high', 'exports', '',
      'exports', 'Export timeouts', 'Export fails', '2026-11-14 03:00:00');
 insert into raw.crm_accounts (
@@ -315,7 +315,7 @@ insert into raw.nps_responses (
      'nps', 'nps/export-1.csv', 1, '2026-11-05 12:00:00', 'n7'),
     ('r6', 'sam.ortiz@contoso-health.io', '8', 'Reports are slow', '2026-11-05T09:00:00Z', 'q4',
      'nps', 'nps/export-1.csv', 2, '2026-11-05 12:00:00', 'n6');
-insert into raw.feedback_tags values
+insert into raw.feedback_tags (item_id, model_version, intents, intent, sentiment, sentiment_score, severity, product_area, competitors, theme_key, theme_label, redacted_text, tagged_at) values
     ('nps:r6', 'tagger-2', 'performance', 'performance', 'negative', -0.5, 'medium', 'reports',
      '', 'reports.slow', 'Slow reports', 'Reports are slow', '2026-11-05 13:00:00');
 insert into ops.outbox (

@@ -222,7 +222,9 @@ def test_only_problems_and_requests_go_to_product(
     with duckdb.connect(str(path)) as con:
         for item_id, intents, intent, key, label in retagged:
             con.execute(
-                "insert into raw.feedback_tags values (?, 'tagger-2', ?, ?, 'neutral', 0.0,"
+                "insert into raw.feedback_tags (item_id, model_version, intents, intent, sentiment,"
+                " sentiment_score, severity, product_area, competitors, theme_key, theme_label,"
+                " redacted_text, tagged_at) values (?, 'tagger-2', ?, ?, 'neutral', 0.0,"
                 " 'low', '', '', ?, ?, 'text', '2026-11-09 03:00:00')",
                 [item_id, intents, intent, key, label],
             )

@@ -46,7 +46,7 @@ insert into raw.widget_events values
     ('dark_ops', 'feedback.submitted', 'A4', 'ops@fabrikam.com', 'Ops Desk',
      'We would like a dark mode for the night desk.', 'https://app.example.com/',
      '2026-11-02T09:00:00Z', 'widget', 'widget/late.jsonl', 2, '2026-11-16 20:00:00', 'w10');
-insert into raw.feedback_tags values
+insert into raw.feedback_tags (item_id, model_version, intents, intent, sentiment, sentiment_score, severity, product_area, competitors, theme_key, theme_label, redacted_text, tagged_at) values
     ('widget:dark_late', 't-1', 'feature_request', 'feature_request', 'neutral', 0.0, 'low',
      'ui', '', 'dark_mode', 'Dark mode', 'Any chance of a dark mode for the late shifts?',
      '2026-11-16 21:00:00'),
