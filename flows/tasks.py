@@ -23,6 +23,7 @@ from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DBT_PROJECT_DIR, DbtOutcome, definition, run_dbt
 from flows.warehouse.stage_record import record_stage_build, stage_is_current
+from flows.warehouse.tagged_items_record import BUILT_BY as TAGGED_ITEMS_SELECTORS
 
 
 @task(name="extract", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -179,7 +180,15 @@ def build_marts(
     (build_marts_after_notify), so the models that build makes and notify does not read (the
     reports' and impact figures) are left to it: built once a night, not twice.
     """
-    return _dbt_build(settings, "marts_before_notify" if before_notify else "marts", as_of, night)
+    outcome = _dbt_build(
+        settings, "marts_before_notify" if before_notify else "marts", as_of, night
+    )
+    if outcome.tagged_items_kept:
+        get_run_logger().info(
+            "marts: the items, tags and themes are as the last marts build read them: the"
+            " tagged items kept as they are, not compared"
+        )
+    return outcome
 
 
 @task(name="marts after notify", cache_policy=NO_CACHE)
@@ -222,7 +231,9 @@ def _dbt_build(
 
     The item-grain tables are updated in place when the warehouse's last build allows it (same
     definition, clock not gone back; flows.warehouse.dbt.follows_last_build): a night then
-    computes the items that arrived or changed, not every item it holds.
+    computes the items that arrived or changed, not every item it holds. The marts builds that
+    make int_feedback_items_tagged keep its rows when nothing it reads changed since
+    (flows.warehouse.tagged_items_record).
     """
     return run_dbt(
         ["build", "--selector", selector, "--exclude-resource-type", "unit_test"],
@@ -237,6 +248,7 @@ def _dbt_build(
         definition_digest=definition_digest,
         kept_tests=True,
         cache_dir=settings.dbt_cache_dir,
+        settle_tagged_items=selector in TAGGED_ITEMS_SELECTORS,
     )
 
 

@@ -39,6 +39,8 @@ class DbtOutcome:
     passed: int
     warned: int
     skipped: int
+    # int_feedback_items_tagged kept its rows uncompared (``settle_tagged_items``)
+    tagged_items_kept: bool = False
 
 
 @contextmanager
@@ -70,6 +72,7 @@ def run_dbt(
     artifacts: bool = False,
     kept_tests: bool = False,
     cache_dir: Path | None = None,
+    settle_tagged_items: bool = False,
 ) -> DbtOutcome:
     """Run one dbt command against ``warehouse`` judged as of ``as_of``; raise DbtError on failure.
 
@@ -98,6 +101,10 @@ def run_dbt(
     nodes: for the nightly's builds, whose commands are the same every night.
     ``cache_dir``: where the project as parsed and the kept tests are kept between processes
     (``Settings.dbt_cache_dir``); by default the warehouse's own dbt folder (``.dbt`` beside it).
+    ``settle_tagged_items``: the command builds ``int_feedback_items_tagged`` (a marts build):
+    when it updates in place and that model's inputs are as the last such build under the same
+    definition left them, the model keeps its rows without comparing them
+    (flows.warehouse.tagged_items_record); a successful build records what it read.
 
     The clock goes to dbt as environment variables read only at execution (macro ``as_of``),
     not as ``--vars``: a var that changes makes dbt re-parse the whole project, every night.
@@ -107,10 +114,14 @@ def run_dbt(
     in_place = incremental and follows_last_build(
         warehouse, as_of=as_of, night=night, definition=built_under
     )
+    settled = in_place and settle_tagged_items and _tagged_items_settled(warehouse, built_under)
+    if settle_tagged_items and not settled:
+        _forget_tagged_items_build(warehouse)
     clock = {
         "LOOPKEEPER_AS_OF": as_of.strftime("%Y-%m-%d %H:%M:%S"),
         "LOOPKEEPER_NIGHT": night.isoformat() if night is not None else "",
         "LOOPKEEPER_MARTS_PASS": "incremental" if in_place else "",
+        "LOOPKEEPER_TAGGED_ITEMS_SETTLED": "1" if settled else "",
     }
     from dbt.cli.main import dbtRunner  # slow import (~2 s): only when a step needs dbt
 
@@ -195,11 +206,18 @@ def run_dbt(
             f"dbt {' '.join(args)} failed: "
             + "; ".join(failures or ["see dbt logs in " + str(work / "logs")])
         )
+    if settle_tagged_items and not settled:
+        from flows.warehouse.connection import open_warehouse
+        from flows.warehouse.tagged_items_record import record_tagged_items_build
+
+        with open_warehouse(warehouse) as con:
+            record_tagged_items_build(con, definition=built_under)
     return DbtOutcome(
         command=" ".join(args),
         passed=sum(s in {"success", "pass"} for s in statuses),
         warned=sum(s == "warn" for s in statuses),
         skipped=sum(s == "skipped" for s in statuses),
+        tagged_items_kept=settled,
     )
 
 
@@ -332,6 +350,34 @@ def follows_last_build(
     if built_with != definition or built_as_of is None or built_as_of > as_of.replace(tzinfo=None):
         return False
     return night is None or built_night is None or built_night <= night
+
+
+def _tagged_items_settled(warehouse: Path, definition: str) -> bool:
+    """Whether int_feedback_items_tagged's inputs are as the last marts build under
+    ``definition`` left them (flows.warehouse.tagged_items_record)."""
+    import duckdb
+
+    from flows.warehouse.connection import open_warehouse
+    from flows.warehouse.tagged_items_record import tagged_items_settled
+
+    try:
+        with open_warehouse(warehouse, read_only=True) as con:
+            return tagged_items_settled(con, definition)
+    except (duckdb.Error, FileNotFoundError):  # no warehouse yet
+        return False
+
+
+def _forget_tagged_items_build(warehouse: Path) -> None:
+    import duckdb
+
+    from flows.warehouse.connection import open_warehouse
+    from flows.warehouse.tagged_items_record import forget_tagged_items_build
+
+    try:
+        with open_warehouse(warehouse) as con:
+            forget_tagged_items_build(con)
+    except duckdb.CatalogException:  # a warehouse without its schema: nothing recorded
+        pass
 
 
 def _close_duckdb() -> None:

@@ -163,11 +163,13 @@ RUN_TIME_COLUMNS = {
 
 
 # ...and of one table each: a hash over a message's row, its send time included; a hash over
-# the raw rows, their load times included.
+# the raw rows, their load times included; one over the items and tags, their load and tag
+# times included.
 RUN_TIME_CELLS = {
     ("_cursors", "updated_at"),
     ("int_item_grain_baseline", "fingerprint"),
     ("stage_build", "inputs"),
+    ("tagged_items_build", "inputs"),
 }
 
 

@@ -12,3 +12,8 @@ create table if not exists ops.stage_build (definition varchar, as_of timestamp,
 -- (flows/stages/tag_record.py): one row. A night whose items and tags are as it left them has
 -- nothing to tag, and skips hashing every item's text to find that out.
 create table if not exists ops.tag_state (model_version varchar, inputs varchar);
+
+-- The last marts build's view of what int_feedback_items_tagged reads, under which definition
+-- (flows/warehouse/tagged_items_record.py): one row. A build that finds the same keeps that
+-- model's rows as they are instead of comparing every item's.
+create table if not exists ops.tagged_items_build (definition varchar, inputs varchar);
