@@ -18,7 +18,7 @@ import json
 
 import duckdb
 
-from flows.warehouse.stage_record import table_fingerprint
+from flows.warehouse.records import read_record, table_fingerprint, write_record
 
 TABLE = "ops.tag_state"
 
@@ -40,23 +40,12 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
 def all_tagged(con: duckdb.DuckDBPyConnection, version: str) -> bool:
     """Whether the last tag step that left every item tagged under ``version`` read what the
     warehouse holds now."""
-    try:
-        rows = con.execute(f"select model_version, inputs from {TABLE}").fetchall()
-    except duckdb.CatalogException:  # a warehouse older than the record
+    kept = read_record(con, TABLE, "model_version, inputs")
+    if kept is None or kept[0] != version or kept[1] is None:
         return False
-    if len(rows) != 1 or rows[0][0] != version or rows[0][1] is None:
-        return False
-    return fingerprint(con) == rows[0][1]
+    return fingerprint(con) == kept[1]
 
 
 def record_all_tagged(con: duckdb.DuckDBPyConnection, version: str) -> None:
     """Keep that every item is tagged under ``version`` now (one row, one transaction)."""
-    inputs = fingerprint(con)
-    con.begin()
-    try:
-        con.execute(f"delete from {TABLE}")
-        con.execute(f"insert into {TABLE} values (?, ?)", [version, inputs])
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+    write_record(con, TABLE, [version, fingerprint(con)])

@@ -24,6 +24,8 @@ from datetime import datetime
 
 import duckdb
 
+from flows.warehouse.records import read_record, table_fingerprint, write_record
+
 TABLE = "ops.stage_build"
 # What names a raw row (its business content's hash) and where it came from; loads only append
 # rows with a new load time, and the gate deletes rows, so any change moves a count or an xor.
@@ -45,15 +47,6 @@ def inputs(con: duckdb.DuckDBPyConnection, raw_tables: Sequence[str]) -> str | N
     return json.dumps(parts, sort_keys=True)
 
 
-def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str, identity: str) -> list[int]:
-    """A table's row count and an xor of its rows' ``hash(identity)``: any row added, deleted or
-    changed in those columns moves one of the two."""
-    row = con.execute(
-        f"select count(*), coalesce(bit_xor(hash({identity})), 0) from {table}"
-    ).fetchone()
-    return [int(row[0]), int(row[1])] if row else [0, 0]
-
-
 def stage_is_current(
     con: duckdb.DuckDBPyConnection,
     raw_tables: Sequence[str],
@@ -62,13 +55,10 @@ def stage_is_current(
     as_of: datetime,
 ) -> bool:
     """Whether a stage build at ``as_of`` would leave the warehouse as the last one left it."""
-    try:
-        rows = con.execute(f"select definition, as_of, inputs from {TABLE}").fetchall()
-    except duckdb.CatalogException:  # a warehouse older than the record
+    kept = read_record(con, TABLE, "definition, as_of, inputs")
+    if kept is None:
         return False
-    if len(rows) != 1:
-        return False
-    built_under, built_as_of, built_inputs = rows[0]
+    built_under, built_as_of, built_inputs = kept
     as_of = as_of.replace(tzinfo=None)
     if built_under != definition or built_as_of is None or built_as_of > as_of:
         return False
@@ -92,14 +82,4 @@ def record_stage_build(
 ) -> None:
     """Keep what the stage build just done read and wrote (one row, one transaction)."""
     fingerprint = inputs(con, raw_tables)
-    con.begin()
-    try:
-        con.execute(f"delete from {TABLE}")
-        con.execute(
-            f"insert into {TABLE} values (?, ?, ?)",
-            [definition, as_of.replace(tzinfo=None), fingerprint],
-        )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+    write_record(con, TABLE, [definition, as_of.replace(tzinfo=None), fingerprint])

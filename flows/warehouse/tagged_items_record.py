@@ -25,6 +25,8 @@ import json
 
 import duckdb
 
+from flows.warehouse.records import read_record, write_record
+
 TABLE = "ops.tagged_items_build"
 # What int_feedback_items_tagged reads (its models' sources, for the two staging views).
 INPUTS = ("intermediate.int_feedback_items", "raw.feedback_tags", "raw.themes")
@@ -52,13 +54,10 @@ def tagged_items_settled(con: duckdb.DuckDBPyConnection, definition: str) -> boo
     The row counts are compared first: a night that loaded or tagged anything has other counts
     (milliseconds), and only a night with the same counts hashes every row.
     """
-    try:
-        rows = con.execute(f"select definition, inputs from {TABLE}").fetchall()
-    except duckdb.CatalogException:  # a warehouse older than the record
+    record = read_record(con, TABLE, "definition, inputs")
+    if record is None or record[0] != definition or record[1] is None:
         return False
-    if len(rows) != 1 or rows[0][0] != definition or rows[0][1] is None:
-        return False
-    kept = json.loads(rows[0][1])
+    kept = json.loads(record[1])
     try:
         for table in INPUTS:
             count = con.execute(f"select count(*) from {table}").fetchall()[0][0]
@@ -66,7 +65,7 @@ def tagged_items_settled(con: duckdb.DuckDBPyConnection, definition: str) -> boo
                 return False
     except duckdb.CatalogException:
         return False
-    return fingerprint(con) == rows[0][1]
+    return fingerprint(con) == record[1]
 
 
 def forget_tagged_items_build(con: duckdb.DuckDBPyConnection) -> None:
@@ -79,12 +78,4 @@ def record_tagged_items_build(con: duckdb.DuckDBPyConnection, *, definition: str
     """Keep what the marts build just done read (one row, one transaction); a warehouse without
     the tables yet keeps no record."""
     inputs = fingerprint(con)
-    con.begin()
-    try:
-        con.execute(f"delete from {TABLE}")
-        if inputs is not None:
-            con.execute(f"insert into {TABLE} values (?, ?)", [definition, inputs])
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+    write_record(con, TABLE, [definition, inputs] if inputs is not None else None)

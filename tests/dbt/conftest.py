@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -45,6 +46,17 @@ def _close_dbt_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
+def project_options(work: Path) -> list[str]:
+    """The options that point a dbt command at the project, writing into ``work``."""
+    return [
+        "--quiet",
+        "--project-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(work / "target"),
+        "--log-path", str(work / "logs"),
+    ]  # fmt: skip
+
+
 def run_dbt(command: Sequence[str], warehouse: Path, as_of: str) -> None:
     """One dbt command against ``warehouse`` at ``as_of``; fails with the failing nodes named.
 
@@ -58,13 +70,7 @@ def run_dbt(command: Sequence[str], warehouse: Path, as_of: str) -> None:
     from flows.warehouse.dbt import definition, invoke_parsed
 
     work = warehouse.parent
-    options = [
-        "--quiet",
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(work / "target"),
-        "--log-path", str(work / "logs"),
-    ]  # fmt: skip
+    options = project_options(work)
     key = (
         "tests/dbt",
         str(PROJECT_DIR),
@@ -111,6 +117,21 @@ DbtRun = Callable[[Sequence[str], Path, str], None]
 @pytest.fixture(scope="session")
 def dbt() -> DbtRun:
     return run_dbt
+
+
+@pytest.fixture(scope="session")
+def on_project() -> Callable[..., Any]:
+    """A dbt command on the project (``work``, then its arguments), returning what dbt returns
+    for it (a parse: the project as parsed; `ls`: the lines it prints)."""
+
+    def invoke(work: Path, *args: str) -> Any:
+        from dbt.cli.main import dbtRunner
+
+        result = dbtRunner().invoke([*args, *project_options(work)])
+        assert result.success, f"dbt {' '.join(args)} failed: {result.exception}"
+        return result.result
+
+    return invoke
 
 
 @pytest.fixture(scope="session")

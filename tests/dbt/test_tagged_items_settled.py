@@ -134,32 +134,12 @@ def test_a_build_that_fails_leaves_no_record_behind(
         assert not record.tagged_items_settled(con, definition(DBT_PROJECT_DIR))
 
 
-def _dbt(tmp_path: Path, *args: str) -> Any:
-    """What a dbt command on the project returns (a parse: the project as parsed)."""
-    from dbt.cli.main import dbtRunner
-
-    options = [
-        "--quiet",
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(tmp_path / "target"),
-        "--log-path", str(tmp_path / "logs"),
-    ]  # fmt: skip
-    result = dbtRunner().invoke([*args, *options])
-    assert result.success
-    return result.result
-
-
-def _selected(tmp_path: Path, selector: str) -> set[str]:
-    return set(
-        _dbt(tmp_path, "ls", "--selector", selector, "--resource-type", "model", "--output", "name")
-    )
-
-
-def test_the_model_reads_the_three_tables_and_no_clock(tmp_path: Path) -> None:
+def test_the_model_reads_the_three_tables_and_no_clock(
+    tmp_path: Path, on_project: Callable[..., Any]
+) -> None:
     """What the record fingerprints is all the model reads, and it never reads the clock: so
     the same three tables under the same definition give the same rows, whatever the night."""
-    manifest = _dbt(tmp_path, "parse")
+    manifest = on_project(tmp_path, "parse")
     nodes = {**manifest.nodes, **manifest.sources}
     tagged = manifest.nodes["model.loopkeeper.int_feedback_items_tagged"]
     staging = {parent for parent in tagged.depends_on.nodes if ".stg_" in parent}
@@ -197,9 +177,11 @@ def test_the_model_reads_the_three_tables_and_no_clock(tmp_path: Path) -> None:
 
     # the builds that pass the record are those that build the model, and only they build it
     selectors = yaml.safe_load((DBT_PROJECT_DIR / "selectors.yml").read_text())["selectors"]
+    listing = ("--resource-type", "model", "--output", "name")
     building = {
         selector["name"]
         for selector in selectors
-        if "int_feedback_items_tagged" in _selected(tmp_path, selector["name"])
+        if "int_feedback_items_tagged"
+        in on_project(tmp_path, "ls", "--selector", selector["name"], *listing)
     }
     assert building == set(record.BUILT_BY)
