@@ -20,11 +20,13 @@ from flows.warehouse.schema import apply_schema
 # the model, what it reads, and the baseline that says whether a build may update in place
 MODELS = [
     "build",
-    "--select", "+int_feedback_items_tagged", "+int_item_grain_baseline",
+    "--select",
+    "+int_feedback_items_tagged", "+int_feedback_items_keyword_matched", "+int_item_grain_baseline",
     "--exclude", "resource_type:test", "resource_type:unit_test",
 ]  # fmt: skip
 AS_OF = datetime(2026, 11, 10)
 TAGGED = "intermediate.int_feedback_items_tagged"
+MATCHED = "intermediate.int_feedback_items_keyword_matched"
 # What reads or stands for the night's clock (dbt_project/macros/timestamps.sql).
 CLOCK_MACROS = {"as_of", "night", "done_by_night", "done_before_night", "night_clock"}
 
@@ -37,15 +39,15 @@ def _build(path: Path) -> bool:
     return outcome.tagged_items_kept
 
 
-def _mark_every_row(path: Path) -> None:
+def _mark_every_row(path: Path, table: str = TAGGED) -> None:
     """A row_version no build computes: a build that compares rows recomputes every one."""
     with duckdb.connect(str(path)) as con:
-        con.execute(f"update {TAGGED} set row_version = 'kept as it was'")
+        con.execute(f"update {table} set row_version = 'kept as it was'")
 
 
-def _marked(path: Path) -> int:
+def _marked(path: Path, table: str = TAGGED) -> int:
     with duckdb.connect(str(path)) as con:
-        rows = con.execute(f"select count(*) from {TAGGED} where row_version = 'kept as it was'")
+        rows = con.execute(f"select count(*) from {table} where row_version = 'kept as it was'")
         return int(rows.fetchall()[0][0])
 
 
@@ -77,6 +79,42 @@ def test_a_build_keeps_the_rows_when_nothing_they_read_changed_and_compares_them
         assert con.execute(f"select intent from {TAGGED} where item_id = ?", [item]).fetchall() == [
             ("praise",)
         ]
+        matched, versions = con.execute(
+            f"select count(*), list(distinct keywords_version) from {MATCHED}"
+        ).fetchall()[0]
+    assert matched > 1 and len(versions) == 1
+
+    # the roadmap matches: kept while the tagged items and the roadmap's keywords are unchanged
+    _mark_every_row(path, MATCHED)
+    assert _build(path)
+    assert _marked(path, MATCHED) == matched
+    # a new keyword, and a row lost (a build stopped half-way): every item matched again
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update raw.roadmap_items set theme_keywords = theme_keywords || ';retries'"
+            " where item_id = 'RM-3'"
+        )
+        con.execute(f"delete from {MATCHED} where item_id = (select min(item_id) from {MATCHED})")
+    assert _build(path)  # the tagged items are still as they were
+    with duckdb.connect(str(path)) as con:
+        assert (
+            con.execute(
+                f"select count(*), list(distinct keywords_version) from {MATCHED}"
+            ).fetchall()[0][0]
+            == matched
+        )
+        assert con.execute(f"select distinct keywords_version from {MATCHED}").fetchall() != [
+            (versions[0],)
+        ]
+    assert _marked(path, MATCHED) == 0
+    # only the lost row: matched again against the same keywords
+    _mark_every_row(path, MATCHED)
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"delete from {MATCHED} where item_id = (select max(item_id) from {MATCHED})")
+    assert _build(path)
+    assert _marked(path, MATCHED) == 0
+    with duckdb.connect(str(path)) as con:
+        assert con.execute(f"select count(*) from {MATCHED}").fetchall()[0][0] == matched
 
 
 def test_the_record_names_the_definition_and_every_row_of_the_three_tables(

@@ -17,7 +17,9 @@
     int_feedback_items_tagged: new text, a new theme, new tags) and, when the roadmap's keywords
     changed (a new roadmap item, new keywords, the clock reaching a roadmap item's first status),
     every item again. The post-hook drops items that left int_feedback_items_tagged or their
-    theme, so the rows always equal a full rebuild (tests/dbt/test_incremental.py).
+    theme, so the rows always equal a full rebuild (tests/dbt/test_incremental.py). With the
+    tagged items as the last marts build read them (macro tagged_items_settled), no item is
+    compared: all are matched again, or none (tests/dbt/test_tagged_items_settled.py).
 
     Searching every item's text for every keyword costs items x keywords; instead one regular
     expression of the keywords' first words, a constant built from the roadmap here, finds the
@@ -89,7 +91,19 @@ pending_items as (
         ) as item_text
     from tagged_items
     cross join keyword_set
-    {% if is_incremental() %}
+    {% if is_incremental() and tagged_items_settled() %}
+        -- the tagged items as the last marts build read them, so no item's row changed: the
+        -- items are matched again only if a themed item has no row matched against tonight's
+        -- keywords (the roadmap's keywords changed, or a build stopped half-way), and then all
+        -- of them; two counts tell it without reading any text
+        where (
+            select count(*) from {{ this }} as kept
+            where kept.keywords_version = (select ks.keywords_version from keyword_set as ks)
+        ) <> (
+            select count(*) from {{ ref('int_feedback_items_tagged') }} as themed
+            where themed.theme_key is not null
+        )
+    {% elif is_incremental() %}
         where not exists (
                 select 1 from {{ this }} as kept
                 where
