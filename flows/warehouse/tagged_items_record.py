@@ -25,7 +25,7 @@ import json
 
 import duckdb
 
-from flows.warehouse.records import read_record, write_record
+from flows.warehouse.records import read_record, table_fingerprint, write_record
 
 TABLE = "ops.tagged_items_build"
 # What int_feedback_items_tagged reads (its models' sources, for the two staging views).
@@ -36,13 +36,9 @@ BUILT_BY = ("marts", "marts_before_notify")
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     """The three tables' fingerprint, as JSON; None when one does not exist yet."""
-    parts: dict[str, list[int]] = {}
     try:
-        for table in INPUTS:
-            count, xor = con.execute(
-                f"select count(*), coalesce(bit_xor(hash(t)), 0) from {table} as t"
-            ).fetchall()[0]
-            parts[table] = [int(count), int(xor)]
+        # every column of every row: the table aliased, its alias is the row
+        parts = {table: table_fingerprint(con, f"{table} as t", "t") for table in INPUTS}
     except duckdb.CatalogException:
         return None
     return json.dumps(parts, sort_keys=True)
