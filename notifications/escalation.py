@@ -161,19 +161,26 @@ def representative_verbatims(
 ) -> list[tuple[FeedbackItem, ThemeAccount | None]]:
     """Up to ``limit`` items worth quoting: one per account first, biggest ARR first, then newest."""
     accounts = {account.account_id: account for account in theme.accounts}
-    quotable = [item for item in theme.items if item.colleague_quote.strip()]
 
     def weight(item: FeedbackItem) -> tuple[float, float]:
         account = accounts.get(item.account_id or "")
         return (-(account.arr if account else item.arr or 0.0), -item.received_at.timestamp())
 
-    # Linear in the theme's items: a big theme holds tens of thousands of them.
+    # A big theme holds tens of thousands of items, and working out an item's quote costs far
+    # more than weighing it: the items are put in order first, and each one's quote is worked
+    # out only when it is reached. Once `limit` accounts have given their first quotable item
+    # those items are the answer, and the rest are never quoted (quoting every item took ~2 s
+    # of the documents of a million-item warehouse's 480 biggest themes).
     firsts: list[FeedbackItem] = []
     others: list[FeedbackItem] = []
     seen: set[str | None] = set()
-    for item in sorted(quotable, key=weight):
+    for item in sorted(theme.items, key=weight):
+        if not item.colleague_quote.strip():
+            continue
         (others if item.account_id in seen else firsts).append(item)
         seen.add(item.account_id)
+        if len(firsts) == limit:
+            break
     chosen = (firsts + others)[:limit]
     return [(item, accounts.get(item.account_id or "")) for item in chosen]
 

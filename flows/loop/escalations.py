@@ -24,7 +24,7 @@ import duckdb
 
 from flows.loop.outcome import EscalationOutcome
 from flows.loop.policy import LoopPolicy
-from flows.loop.rows import FEEDBACK_COLUMNS, feedback_items, fetch_dicts
+from flows.loop.rows import ITEM_COLUMNS, feedback_items, fetch_dicts
 from flows.settings.clock import utc_now
 from notifications import (
     Escalated,
@@ -54,9 +54,10 @@ order by accounts.theme_key, accounts.account_id
 
 # The items of several themes in one query: each query scans fct_feedback once, so a query per
 # theme cost a million-item first night (479 documents) 95 s of its notify stage, against 17 s
-# this way. A few hundred themes a query keep the rows held at once (with their text) small.
+# this way. A few hundred themes a query keep the rows held at once (with their text) small,
+# and only the columns a document's items are made from are read.
 THEME_ITEMS_SQL = f"""
-select theme_items.theme_key as escalated_theme_key, {FEEDBACK_COLUMNS}
+select theme_items.theme_key as escalated_theme_key, {ITEM_COLUMNS}
 from loop.loop_theme_escalation_items as theme_items
 inner join marts.fct_feedback using (item_id)
 where list_contains(?, theme_items.theme_key)

@@ -14,11 +14,27 @@ from typing import Any
 import duckdb
 
 from notifications import FeedbackItem, RejectedItem
+from notifications.feedback_item import FIELDS, OPTIONAL_FIELDS
 
 log = logging.getLogger(__name__)
 
 # fct_feedback's columns plus `text`, the name the notifications library reads the words under.
 FEEDBACK_COLUMNS = "fct_feedback.*, fct_feedback.feedback_text as text"
+
+# Only the fct_feedback columns a FeedbackItem is made from (the library's fields; `text` is
+# feedback_text, and matched_text comes from fct_closed_loop_matches): for a step that reads
+# items for nothing else. A third of fct_feedback's columns: reading the 110,860 items of a
+# million-item warehouse's 480 biggest themes took 3.5 s this way against 5.4 s with them all.
+ITEM_COLUMNS = ", ".join(
+    [
+        *(
+            f"fct_feedback.{name}"
+            for name in (*FIELDS, *OPTIONAL_FIELDS)
+            if name not in ("text", "matched_text")
+        ),
+        "fct_feedback.feedback_text as text",
+    ]
+)
 
 
 def fetch_dicts(

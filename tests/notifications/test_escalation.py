@@ -191,6 +191,30 @@ def test_verbatims_take_one_item_per_account_first_then_the_rest_biggest_arr_fir
     assert [owner.account_id for _, owner in quoted if owner] == ["A1", "A2", "A1"]
 
 
+def test_verbatims_pass_over_items_with_nothing_to_quote_and_stop_at_the_limit(
+    make_item: ItemFactory,
+) -> None:
+    owners = [account(n, arr=100_000.0 * (10 - n)) for n in range(1, 8)]
+    items = tuple(
+        make_item(
+            item_id=f"nps:{owner.account_id}-{day}",
+            account_id=owner.account_id,
+            received_at=datetime(2026, 11, day, tzinfo=UTC),
+            # the biggest account's newest item says nothing: its older one speaks for it
+            **({"text": " ", "redacted_text": ""} if (owner.account_id, day) == ("A1", 9) else {}),
+        )
+        for owner in reversed(owners)
+        for day in (3, 9)
+    )
+
+    quoted = representative_verbatims(theme(tuple(owners), items), limit=4)
+    assert [item.item_id for item, _ in quoted] == ["nps:A1-3", "nps:A2-9", "nps:A3-9", "nps:A4-9"]
+
+    # fewer accounts than the limit: their other items fill it, biggest ARR first, then newest
+    quoted = representative_verbatims(theme(tuple(owners[:2]), items[-4:]), limit=4)
+    assert [item.item_id for item, _ in quoted] == ["nps:A1-3", "nps:A2-9", "nps:A2-3"]
+
+
 def test_document_is_written_atomically_under_a_stable_name(
     make_item: ItemFactory, tmp_path: Path
 ) -> None:

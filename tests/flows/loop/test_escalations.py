@@ -7,6 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.loop.rows import FEEDBACK_COLUMNS, ITEM_COLUMNS, feedback_items, fetch_dicts
+from notifications.feedback_item import FIELDS, OPTIONAL_FIELDS
+
 
 def test_a_theme_crossing_a_threshold_gets_one_document_and_one_row(nights) -> None:
     rows = nights.query("select theme_key, accounts, document_path, run_date from ops.escalations")
@@ -53,8 +56,13 @@ def test_themes_read_together_each_get_only_their_own_items_newest_first(
 
     con = duckdb.connect()
     con.execute("create schema loop; create schema marts")
+    given = ("item_id", "theme_key", "received_at", "text", "matched_text")
+    # the other columns an item is read from, empty
+    empty = "".join(
+        f", null::varchar as {name}" for name in (*FIELDS, *OPTIONAL_FIELDS) if name not in given
+    )
     con.execute(
-        "create table marts.fct_feedback as select * from (values"
+        f"create table marts.fct_feedback as select *{empty} from (values"
         " ('i1', 'exports', timestamp '2026-11-01', 'old export'),"
         " ('i2', 'exports', timestamp '2026-11-03', 'new export'),"
         " ('i3', 'sso', timestamp '2026-11-02', 'sso'),"
@@ -78,3 +86,17 @@ def test_themes_read_together_each_get_only_their_own_items_newest_first(
     ]
 
     assert read == [("exports", ["i2", "i1"]), ("sso", ["i3"]), ("billing", [])]
+
+
+def test_the_documents_items_read_from_their_columns_alone_are_the_whole_rows_items(nights) -> None:
+    """A document's items are read from only the columns items are made from: the same items,
+    field for field, as from the whole fct_feedback rows."""
+    with duckdb.connect(str(nights.warehouse), read_only=True) as con:
+        whole = fetch_dicts(con, f"select {FEEDBACK_COLUMNS} from marts.fct_feedback")
+        alone = fetch_dicts(con, f"select {ITEM_COLUMNS} from marts.fct_feedback")
+
+    items, rejected = feedback_items(whole)
+    assert len(items) > 10 and not rejected
+    assert feedback_items(alone) == (items, [])
+    # compared on values, not on emptiness
+    assert all(any(row[name] is not None for row in alone) for name in ("arr", "theme_key"))
