@@ -77,7 +77,8 @@ def tag_on_cluster(
     untagged: Untagged | None = None,
 ) -> int:
     """`tag_items`, with classification on a Dask cluster (a local one unless `address`);
-    each worker's items and seconds go into `classifiers` if given. ``items``, how many there
+    each worker's items and seconds go into `classifiers` if given, with this process's CPU
+    seconds meanwhile. ``items``, how many there
     are to tag, lets the last tasks be smaller; ``untagged``, as `tag_items` takes it."""
     from prefect_dask import DaskTaskRunner
 
@@ -120,10 +121,13 @@ def tag_on_cluster(
         classify=classify,
         untagged=untagged,
     )
+    started = time.process_time()
     try:
         return int(tag_on_workers.with_options(task_runner=runner)(run))
     finally:
         _RUNS.pop(run, None)
+        if classifiers is not None:
+            classifiers.placing_cpu = time.process_time() - started
 
 
 # The work of the runs in progress, by run key. The flow takes only the key: Prefect ships the

@@ -252,9 +252,14 @@ Classify = Callable[[Iterator[Batch]], Iterator[tuple[Batch, ClassifiedColumns]]
 @dataclass
 class Classifiers:
     """What each process that classified tonight's items did: items and seconds spent
-    classifying, by process ("host:pid"), for a per-worker throughput."""
+    classifying, by process ("host:pid"), for a per-worker throughput.
+
+    ``placing_cpu``: when other processes classified (a Dask cluster), the CPU seconds the
+    step's own process spent meanwhile, placing and writing their results (and running the
+    local scheduler): on two cores, what it takes is taken from the workers."""
 
     work: dict[str, tuple[int, float]] = field(default_factory=dict)
+    placing_cpu: float | None = None
 
     def add(self, worker: str, items: int, seconds: float) -> None:
         done, spent = self.work.get(worker, (0, 0.0))
@@ -269,7 +274,10 @@ class Classifiers:
         items = sum(done for done, _ in self.work.values())
         count = f"{len(rates)} worker{'s' if len(rates) > 1 else ''}"
         each = " and ".join(f"{rate:,.0f}" for rate in rates)
-        return f"{count} classified {items:,} items at {each} items/s each"
+        line = f"{count} classified {items:,} items at {each} items/s each"
+        if self.placing_cpu is not None:
+            line += f"; this process placed and wrote them on {self.placing_cpu:,.1f} s of CPU"
+        return line
 
 
 def this_process() -> str:

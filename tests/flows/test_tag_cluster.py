@@ -84,6 +84,11 @@ def test_two_workers_give_the_same_tags_and_themes_as_one_process(
     assert len(classifiers.work) == 2 and this_process() not in classifiers.work
     assert sum(items for items, _ in classifiers.work.values()) == ITEMS
     assert classifiers.line().startswith(f"2 workers classified {ITEMS:,} items at ")
+    # what this process spent beside them, placing and writing
+    assert classifiers.placing_cpu is not None and classifiers.placing_cpu > 0
+    assert classifiers.line().endswith(
+        f"; this process placed and wrote them on {classifiers.placing_cpu:,.1f} s of CPU"
+    )
     assert marks == list(range(BATCH, ITEMS + 1, BATCH))
     assert stored["tags"] == one_process["tags"]
     assert stored["themes"] == one_process["themes"]

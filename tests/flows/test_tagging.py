@@ -129,6 +129,7 @@ def test_in_process_classifying_is_timed_as_one_worker(con: duckdb.DuckDBPyConne
     items, seconds = classifiers.work[this_process()]
     assert items == 2500 and seconds > 0
     assert classifiers.line().startswith("1 worker classified 2,500 items at ")
+    assert classifiers.line().endswith(" items/s each")  # it placed what it classified itself
     assert Classifiers().line() == ""  # nothing classified (a quiet night): nothing to say
 
 
