@@ -78,8 +78,8 @@ def tag_on_cluster(
 ) -> int:
     """`tag_items`, with classification on a Dask cluster (a local one unless `address`);
     each worker's items and seconds go into `classifiers` if given, with this process's CPU
-    seconds meanwhile. ``items``, how many there
-    are to tag, lets the last tasks be smaller; ``untagged``, as `tag_items` takes it."""
+    seconds meanwhile. ``items``, how many there are to tag, lets the last tasks be smaller;
+    ``untagged``, as `tag_items` takes it."""
     from prefect_dask import DaskTaskRunner
 
     runner: Any  # prefect-dask's runner, typed against an older TaskRunner generic
