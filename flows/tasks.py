@@ -16,9 +16,10 @@ from flows.loop.outcome import LoopOutcome
 from flows.settings.config import Settings
 from flows.sources import SOURCES
 from flows.sources.loader import SourceLoad, load_source
+from flows.stages.classified import Classifiers
 from flows.stages.tag_cluster import tag_on_cluster, worker_count
 from flows.stages.tag_record import all_tagged, record_all_tagged
-from flows.stages.tagging import Classifiers, find_untagged, tag_items, themes_need_upkeep
+from flows.stages.tagging import find_untagged, tag_items, themes_need_upkeep
 from flows.stages.validate import GateReport, failure, gate, gated_tables
 from flows.warehouse.connection import open_warehouse
 from flows.warehouse.dbt import DBT_PROJECT_DIR, DbtOutcome, definition, run_dbt

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flows.loop.outcome import LoopOutcome
 from flows.sources.loader import SourceLoad
-from flows.stages.tagging import Classifiers
+from flows.stages.classified import Classifiers
 from flows.stages.validate import GateReport
 
 

@@ -28,22 +28,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.stages.tagging import (
-    WRITE_ROWS,
-    Batch,
-    ClassifiedColumns,
-    Classifiers,
-    Classify,
-    Untagged,
-    tag_items,
-    this_process,
-)
+# Only these at the top: a worker imports this module for its task, and never loads DuckDB
+# (flows/stages/classified.py says why). The step's own process takes the rest when it runs.
+from flows.stages.classified import Batch, ClassifiedColumns, Classifiers, Classify, this_process
 
 if TYPE_CHECKING:
+    import duckdb
+
+    from flows.stages.tagging import Untagged
     from nlp import Tagger
 
 # Batches of `tag_batch_size` items per Dask task: each task costs a Prefect task run (~0.1-0.3 s
@@ -69,7 +64,7 @@ def tag_on_cluster(
     workers: int,
     address: str = "",
     batch_size: int = 1000,
-    write_rows: int = WRITE_ROWS,
+    write_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
     tagged_at: datetime | None = None,
     classifiers: Classifiers | None = None,
@@ -79,8 +74,11 @@ def tag_on_cluster(
     """`tag_items`, with classification on a Dask cluster (a local one unless `address`);
     each worker's items and seconds go into `classifiers` if given, with this process's CPU
     seconds meanwhile. ``items``, how many there are to tag, lets the last tasks be smaller;
-    ``untagged``, as `tag_items` takes it."""
+    ``write_rows`` (`tagging.WRITE_ROWS` unless given) and ``untagged``, as `tag_items` takes
+    them."""
     from prefect_dask import DaskTaskRunner
+
+    from flows.stages.tagging import WRITE_ROWS, tag_items
 
     runner: Any  # prefect-dask's runner, typed against an older TaskRunner generic
     if address:
@@ -115,7 +113,7 @@ def tag_on_cluster(
         con,
         tagger,
         batch_size=batch_size,
-        write_rows=write_rows,
+        write_rows=write_rows or WRITE_ROWS,
         progress=progress,
         tagged_at=tagged_at,
         classify=classify,

@@ -12,15 +12,8 @@ import duckdb
 import numpy
 import pytest
 
-from flows.stages.tagging import (
-    Batch,
-    ClassifiedColumns,
-    Classifiers,
-    count_untagged,
-    in_process,
-    tag_items,
-    this_process,
-)
+from flows.stages.classified import Batch, ClassifiedColumns, Classifiers, this_process
+from flows.stages.tagging import count_untagged, in_process, tag_items
 from flows.warehouse.schema import apply_schema
 from nlp import Tag, Tagger
 from nlp.tagger import Classified, Placeable

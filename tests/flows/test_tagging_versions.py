@@ -12,7 +12,8 @@ import duckdb
 import numpy
 import pytest
 
-from flows.stages.tagging import ClassifiedColumns, count_untagged, tag_items
+from flows.stages.classified import ClassifiedColumns
+from flows.stages.tagging import count_untagged, tag_items
 from flows.warehouse.schema import apply_schema
 from nlp import Tag
 from nlp.tagger import Classified, Placeable
