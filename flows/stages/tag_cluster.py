@@ -21,6 +21,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache, partial
 from itertools import islice
@@ -121,11 +122,32 @@ def tag_on_cluster(
     )
     started = time.process_time()
     try:
-        return int(tag_on_workers.with_options(task_runner=runner)(run))
+        with _dask_logs_quiet():
+            return int(tag_on_workers.with_options(task_runner=runner)(run))
     finally:
         _RUNS.pop(run, None)
         if classifiers is not None:
             classifiers.placing_cpu = time.process_time() - started
+
+
+# Loggers that tell, at info level, how the cluster starts and stops: some 35 lines a night of
+# scheduler, nanny and connection events, and a dashboard "available at" port 8787 that is not
+# served (no dashboard is asked for, and bokeh is not installed). The step logs where it
+# classifies and how fast each worker went; their warnings and errors still reach the log.
+DASK_LOGGERS = ("distributed", "prefect.task_runner.dask")
+
+
+@contextmanager
+def _dask_logs_quiet() -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in DASK_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 # The work of the runs in progress, by run key. The flow takes only the key: Prefect ships the

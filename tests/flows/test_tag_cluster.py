@@ -63,6 +63,7 @@ def test_two_workers_give_the_same_tags_and_themes_as_one_process(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # Small tasks, so that several are in flight and come back out of order on two workers.
     monkeypatch.setattr(tag_cluster, "BATCHES_PER_TASK", 2)
@@ -96,9 +97,13 @@ def test_two_workers_give_the_same_tags_and_themes_as_one_process(
     assert stored["themes"] == one_process["themes"]
     assert stored["terms"] == one_process["terms"]
     assert len(stored["themes"]) > 50  # the comparison covers real theme work
+    err = capfd.readouterr().err + "".join(f"{r.name} {r.getMessage()}\n" for r in caplog.records)
     # The workers, which share this process's stderr, ended without a word: DuckDB (whose
     # bindings list "leaked" objects as a process exits) was never loaded in them.
-    assert "nanobind" not in capfd.readouterr().err
+    assert "nanobind" not in err
+    # Nor did the cluster's start and end fill the night's log with Dask's own account of
+    # them, or claim a dashboard no one serves.
+    assert "distributed." not in err and "dashboard" not in err
 
 
 def test_no_workers_setting_means_one_per_core() -> None:
