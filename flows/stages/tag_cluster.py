@@ -14,6 +14,7 @@ and the Prefect API's address (PREFECT_API_URL). Each worker loads the model onc
 
 from __future__ import annotations
 
+import contextvars
 import gc
 import logging
 import os
@@ -31,6 +32,7 @@ from uuid import uuid4
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
 
 # Only these at the top: a worker imports this module for its task, and never loads DuckDB
 # (flows/stages/classified.py says why). The step's own process takes the rest when it runs.
@@ -202,7 +204,7 @@ def submitting(
             ):
                 texts = [batch_texts for _, batch_texts in group]
                 # a PrefectDaskFuture: its wrapped Dask future says when the task ended
-                future: Any = classify_batches.submit(model_dir, taxonomy_dir, Texts(texts))
+                future: Any = _submit(model_dir, taxonomy_dir, Texts(texts))
                 future.wrapped_future.add_done_callback(lambda _: ended.set())
                 in_flight.append((group, future))
                 if left is not None:
@@ -221,6 +223,23 @@ def submitting(
             yield from zip(group, results, strict=True)
 
     return classify
+
+
+def _submit(model_dir: str, taxonomy_dir: str | None, texts: Texts) -> Any:
+    """Submit a classify task as a task of the tag flow alone.
+
+    Prefect sends each task the context it was submitted in, and the night's `tag` step, whose
+    task this flow runs in, is part of it: its function went along by value with every 20,000
+    texts, and unpickling it made each worker import what the step imports, DuckDB among them
+    (flows/stages/classified.py says what that cost). A copy of the context without it is
+    sent instead; the tag flow run, and the step it runs in, stay as they were."""
+
+    def submit() -> Any:
+        # typed for contexts only; `TaskRunContext.get()` reads None as no task run
+        TaskRunContext.__var__.set(None)  # type: ignore[arg-type]
+        return classify_batches.submit(model_dir, taxonomy_dir, texts)
+
+    return contextvars.copy_context().run(submit)
 
 
 def task_batches(left: int | None, batch_size: int, workers: int) -> int:

@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 import pytest
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from flows.stages import tag_cluster
 from flows.stages.classified import Classifiers, this_process
@@ -70,17 +72,30 @@ def test_two_workers_give_the_same_tags_and_themes_as_one_process(
     marks: list[int] = []
     classifiers = Classifiers()
     with _warehouse(tmp_path / "wh.duckdb") as con:
-        done = tag_on_cluster(
-            con,
-            Tagger.load(),
-            model_dir=MODEL_DIR,
-            taxonomy_dir=None,
-            workers=2,
-            batch_size=BATCH,
-            write_rows=BATCH,
-            progress=marks.append,
-            classifiers=classifiers,
-        )
+        # As in the nightly, the step is a task of a flow: its context, which holds this
+        # function and what it reads (the connection here), stays in this process.
+        reads = {"con": con}
+
+        @task(cache_policy=NO_CACHE)
+        def tag_step() -> int:
+            return tag_on_cluster(
+                reads["con"],
+                Tagger.load(),
+                model_dir=MODEL_DIR,
+                taxonomy_dir=None,
+                workers=2,
+                batch_size=BATCH,
+                write_rows=BATCH,
+                progress=marks.append,
+                classifiers=classifiers,
+            )
+
+        @flow
+        def night() -> int:
+            return tag_step()
+
+        done = night()
+        reads.clear()  # Prefect keeps the task: the connection is not left to outlive the test
         stored = _stored(con)
     assert done == ITEMS
     # Both workers classified (not this process), and their counts add up to every item.
