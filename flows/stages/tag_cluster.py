@@ -135,7 +135,8 @@ def tag_on_cluster(
 # Loggers that tell, at info level, how the cluster starts and stops: some 35 lines a night of
 # scheduler, nanny and connection events, and a dashboard "available at" port 8787 that is not
 # served (no dashboard is asked for, and bokeh is not installed). The step logs where it
-# classifies and how fast each worker went; their warnings and errors still reach the log.
+# classifies and how fast each worker went; their warnings and errors still reach the log. A
+# logger someone set to debug (Prefect's logging settings), to look into the cluster, is left so.
 DASK_LOGGERS = ("distributed", "prefect.task_runner.dask")
 
 
@@ -144,7 +145,8 @@ def _dask_logs_quiet() -> Iterator[None]:
     loggers = [logging.getLogger(name) for name in DASK_LOGGERS]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
-        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
+        if logger.getEffectiveLevel() == logging.INFO:
+            logger.setLevel(logging.WARNING)
     try:
         yield
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -210,3 +211,20 @@ def test_a_slow_first_task_keeps_the_others_going_but_holds_a_bounded_backlog(
     assert [batch for batch, _ in out] == batches
     assert len(submitted) == len(batches)
     assert backlog == 2 * limit  # the others kept going behind the slow one, up to the bound
+
+
+def test_dask_logs_are_quieted_for_the_step_unless_set_to_debug() -> None:
+    scheduler = logging.getLogger("distributed.scheduler")
+    dask, runner = (logging.getLogger(name) for name in tag_cluster.DASK_LOGGERS)
+    before = dask.level, runner.level
+    dask.setLevel(logging.INFO)
+    runner.setLevel(logging.DEBUG)  # someone looking into the runner
+    try:
+        with tag_cluster._dask_logs_quiet():
+            assert not scheduler.isEnabledFor(logging.INFO)
+            assert scheduler.isEnabledFor(logging.WARNING)
+            assert runner.isEnabledFor(logging.DEBUG)
+        assert scheduler.isEnabledFor(logging.INFO) and dask.level == logging.INFO
+    finally:
+        dask.setLevel(before[0])
+        runner.setLevel(before[1])
