@@ -168,6 +168,30 @@ next_renewals as (
 
 ),
 
+account_cases as (
+
+    -- one case per account and month answers the renewal question: the told one if any (the
+    -- first told), else the one with the latest item, then the first id. One aggregate per
+    -- account and month: numbering the cases sorted each group (1.7 of 5.3 s of the model's
+    -- operators at a million items).
+    select
+        account_id,
+        feedback_month,
+        arg_min(
+            case_id,
+            {
+                'untold': closed_loop_at is null,
+                'told_at': coalesce(epoch_us(closed_loop_at), 0),
+                'no_last_item': last_received_at is null,
+                'newest_first': coalesce(-epoch_us(last_received_at), 0),
+                'case_id': case_id
+            }
+        ) as account_case_id
+    from followed
+    group by account_id, feedback_month
+
+),
+
 joined as (
 
     select
@@ -182,17 +206,15 @@ joined as (
         next_renewals.arr_after_renewal,
         followed.followed_from + to_days({{ var('impact_followup_days') }})
         <= {{ as_of() }} as is_survey_window_closed,
-        -- one case per account and month answers the renewal question: the told one if any
-        row_number() over (
-            partition by followed.account_id, followed.feedback_month
-            order by
-                followed.closed_loop_at asc nulls last, followed.last_received_at desc,
-                followed.case_id asc
-        ) = 1 as is_account_case
+        followed.case_id = account_cases.account_case_id as is_account_case
     from followed
     left join before_answers on followed.case_id = before_answers.case_id
     left join next_answers on followed.case_id = next_answers.case_id
     left join next_renewals on followed.case_id = next_renewals.case_id
+    left join account_cases
+        on
+            followed.account_id is not distinct from account_cases.account_id
+            and followed.feedback_month is not distinct from account_cases.feedback_month
 
 ),
 
