@@ -11,7 +11,8 @@ here), and keep it once Prefect's settings are read if they would have started i
 
 It is the server Prefect would start: its app factory served by uvicorn in Prefect's temporary
 mode (no UI, no background services, the same database), given the settings of this process as
-Prefect gives them. It stops when the process exits, after Prefect has sent the runs' last logs
+Prefect gives them, and by default without registering block types as it starts
+(``_TEMPORARY_DEFAULTS``). It stops when the process exits, after Prefect has sent the runs' last logs
 and events (those drain before exit handlers run), as Prefect's own does. With an API set
 (``PREFECT_API_URL``: a served deployment, the test harness) or temporary servers turned off,
 nothing is started and Prefect does as it always does.
@@ -34,6 +35,23 @@ _TEMPORARY_MODE = {
     "PREFECT__SERVER_EPHEMERAL": "1",
     "PREFECT__SERVER_FINAL": "1",
 }
+# What the temporary server leaves out unless this process's environment sets it (under either
+# of Prefect's names): registering every installed block type as it starts. That imports every
+# Prefect integration installed (prefect-dask, hence Dask's distributed) and checks their types
+# against the database: 0.6 s of every command's start on the 2-core machine (a trivial flow ran
+# 5.4 s after the process started with it, 4.8 s without), for runs that need none of it. A
+# block saved from Python registers its own type as it is saved (a Secret block holding the
+# SendGrid key loads as before: tests/flows/test_temporary_api.py).
+_TEMPORARY_DEFAULTS = (
+    (("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "PREFECT_API_BLOCKS_REGISTER_ON_START"), "false"),
+    (
+        (
+            "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+            "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+        ),
+        "false",
+    ),
+)
 # A server that exits before it answers (its port taken meanwhile) is started again on another.
 LAUNCHES = 3
 
@@ -59,8 +77,15 @@ def server_command(port: int) -> list[str]:
 
 def server_environment(base: Mapping[str, str], settings: Mapping[str, str]) -> dict[str, str]:
     """The server's environment: ``base`` (this process's), the Prefect ``settings`` this process
-    sets, and Prefect's temporary mode."""
-    return {**base, **settings, **_TEMPORARY_MODE}
+    sets, and Prefect's temporary mode, with the temporary server's defaults where neither
+    names them."""
+    given = {**base, **settings}
+    defaults = {
+        names[0]: value
+        for names, value in _TEMPORARY_DEFAULTS
+        if not any(name in given for name in names)
+    }
+    return {**defaults, **given, **_TEMPORARY_MODE}
 
 
 class TemporaryApiError(RuntimeError):

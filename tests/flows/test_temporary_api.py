@@ -120,6 +120,73 @@ def test_a_night_reports_to_the_temporary_api_it_started_without_importing_prefe
     assert "Traceback" not in done.stderr
 
 
+def test_the_temporary_server_skips_registering_block_types_unless_the_environment_asks() -> None:
+    """The temporary server starts without registering every installed block type (which
+    imports every Prefect integration installed): its defaults, where nothing names them."""
+    names = (
+        "PREFECT_SERVER_REGISTER_BLOCKS_ON_START",
+        "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+    )
+    assert all(temporary_api.server_environment({}, {})[name] == "false" for name in names)
+    # a value the environment or this process's settings give wins, under either of its names
+    asked = temporary_api.server_environment({"PREFECT_API_BLOCKS_REGISTER_ON_START": "true"}, {})
+    assert asked["PREFECT_API_BLOCKS_REGISTER_ON_START"] == "true"
+    assert "PREFECT_SERVER_REGISTER_BLOCKS_ON_START" not in asked
+    set_here = temporary_api.server_environment({}, {names[1]: "true"})
+    assert set_here[names[1]] == "true" and set_here[names[0]] == "false"
+
+
+SECRET_THROUGH_THE_API = textwrap.dedent(
+    """
+    import json
+    from flows import temporary_api
+
+    temporary_api.launch_early()
+    from prefect.blocks.system import Secret
+    from flows.loop.mail import sendgrid_api_key
+    from flows.settings.config import load_settings
+    from flows.temporary_api import prefect_api
+
+    with prefect_api():
+        Secret(value="SG.block-key-id.block-key-secret").save("loopkeeper-sendgrid")
+        key = sendgrid_api_key(
+            load_settings().with_overrides(sendgrid_secret_block="loopkeeper-sendgrid")
+        )
+        environ = open(f"/proc/{temporary_api._started.process.pid}/environ", "rb").read()
+    print(json.dumps({"key": key, "server_environment": environ.decode().split("\\0")}))
+    """
+)
+
+
+def test_a_secret_block_saved_and_loaded_through_the_temporary_api_on_a_fresh_home(
+    tmp_path: Path,
+) -> None:
+    """With no block type registered as the server starts, on a Prefect home of its own (a
+    fresh machine's database): a Secret block saved registers its type, and the nightly reads
+    the SendGrid key from it."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        DO_NOT_TRACK="1",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", SECRET_THROUGH_THE_API],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["key"] == "SG.block-key-id.block-key-secret"
+    assert "PREFECT_SERVER_REGISTER_BLOCKS_ON_START=false" in seen["server_environment"]
+
+
 def test_with_an_api_set_nothing_is_started_and_the_runs_report_to_it(
     no_api_set: None,
 ) -> None:
