@@ -9,6 +9,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prefect.settings import (
@@ -89,13 +90,14 @@ RUN_A_FLOW = textwrap.dedent(
 )
 
 
-def test_a_night_reports_to_the_temporary_api_it_started_without_importing_prefects_server() -> (
-    None
-):
+def _run_script(script: str, **environment: str) -> tuple[subprocess.CompletedProcess[str], Any]:
+    """``script`` in a Python process of its own with no API set, as a command starts: its
+    process, once it succeeded, and the JSON its last line printed."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(PYTHONPATH=str(ROOT), DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env.update(environment)
     done = subprocess.run(
-        [sys.executable, "-c", RUN_A_FLOW],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         env=env,
@@ -103,9 +105,14 @@ def test_a_night_reports_to_the_temporary_api_it_started_without_importing_prefe
         timeout=120,
         check=False,
     )
-
     assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.splitlines()[-1])
+    return done, json.loads(done.stdout.splitlines()[-1])
+
+
+def test_a_night_reports_to_the_temporary_api_it_started_without_importing_prefects_server() -> (
+    None
+):
+    done, seen = _run_script(RUN_A_FLOW)
     # The flow run reported to the server this process started, and it holds this run, done.
     assert seen["reported_to"].rstrip("/") == seen["url"]
     assert seen["run_completed"] is True
@@ -164,25 +171,7 @@ def test_a_secret_block_saved_and_loaded_through_the_temporary_api_on_a_fresh_ho
     """With no block type registered as the server starts, on a Prefect home of its own (a
     fresh machine's database): a Secret block saved registers its type, and the nightly reads
     the SendGrid key from it."""
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        PREFECT_HOME=str(tmp_path / "prefect"),
-        DO_NOT_TRACK="1",
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", SECRET_THROUGH_THE_API],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.splitlines()[-1])
+    _, seen = _run_script(SECRET_THROUGH_THE_API, PREFECT_HOME=str(tmp_path / "prefect"))
     assert seen["key"] == "SG.block-key-id.block-key-secret"
     assert "PREFECT_SERVER_REGISTER_BLOCKS_ON_START=false" in seen["server_environment"]
 
