@@ -128,17 +128,11 @@ def _stages(
     lap("extract")
     summary.gate = validate_loaded(writing, loaded_at)
     lap("validate")
-    staged = build_staging(writing, as_of)
+    build_staging(writing, as_of)
     lap("stage")
     summary.tagged, summary.classifiers = tag_new(writing, as_of)
     lap("tag")
-    # Nothing arrived (raw as the last stage build read it, nothing tagged): notify then seldom
-    # changes what the marts read of it, so they are built whole before it and, when it did
-    # not, not again after it (build_marts).
-    nothing_new = staged is None and summary.tagged == 0
-    summary.marts_builds.append(
-        build_marts(writing, as_of, run_date, before_notify=send, nothing_new=nothing_new).selector
-    )
+    build_marts(writing, as_of, run_date, before_notify=send)
     lap("marts")
     if send:
         read = notify_inputs(writing.warehouse)
@@ -149,16 +143,7 @@ def _stages(
         # models built from the ops tables notify writes can change since the build above,
         # and none of them when notify left what they read as it was.
         quiet = unchanged(read, notify_inputs(writing.warehouse))
-        if quiet and nothing_new:
-            get_run_logger().info(
-                "notify changed no item's messages, escalation or closed-loop match, and the"
-                " marts were built whole before it: not built again"
-            )
-        else:
-            after = build_marts_after_notify(
-                writing, as_of, run_date, quiet=quiet, built_whole=nothing_new
-            )
-            summary.marts_builds.append(after.selector)
+        build_marts_after_notify(writing, as_of, run_date, quiet=quiet)
         lap("marts")
     with open_warehouse(writing.warehouse) as con:
         record_stages(con, run_date)

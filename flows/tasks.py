@@ -173,27 +173,17 @@ def tag_new(settings: Settings, as_of: datetime | None = None) -> tuple[int, Cla
 
 @task(name="marts", cache_policy=NO_CACHE)
 def build_marts(
-    settings: Settings,
-    as_of: datetime,
-    night: date | None = None,
-    *,
-    before_notify: bool = False,
-    nothing_new: bool = False,
+    settings: Settings, as_of: datetime, night: date | None = None, *, before_notify: bool = False
 ) -> DbtOutcome:
     """dbt: the marts analysts and notifications read, with their data tests.
 
     ``before_notify``: the night sends and builds again after notify
     (build_marts_after_notify), so the models that build makes and notify does not read (the
     reports' and impact figures) are left to it: built once a night, not twice.
-    ``nothing_new``: nothing arrived tonight (no stage build, nothing tagged), so notify will
-    most likely change nothing the marts read of it (only digests and alerts are due): the
-    marts are built whole here, and after notify only if it did change something
-    (build_marts_after_notify's ``built_whole``). A quiet night then runs one dbt build, not
-    two. When notify does change something, the models it reaches are built again after it,
-    as on any night.
     """
-    whole = not before_notify or nothing_new
-    outcome = _dbt_build(settings, "marts" if whole else "marts_before_notify", as_of, night)
+    outcome = _dbt_build(
+        settings, "marts_before_notify" if before_notify else "marts", as_of, night
+    )
     if outcome.tagged_items_kept:
         get_run_logger().info(
             "marts: the items, tags and themes are as the last marts build read them: the"
@@ -204,12 +194,7 @@ def build_marts(
 
 @task(name="marts after notify", cache_policy=NO_CACHE)
 def build_marts_after_notify(
-    settings: Settings,
-    as_of: datetime,
-    night: date | None = None,
-    *,
-    quiet: bool = False,
-    built_whole: bool = False,
+    settings: Settings, as_of: datetime, night: date | None = None, *, quiet: bool = False
 ) -> DbtOutcome:
     """dbt: again, only the marts built from the ops tables notify writes, with their tests.
 
@@ -220,11 +205,7 @@ def build_marts_after_notify(
     ``quiet``: notify left the items' messages, the escalations and the closed-loop matches as
     the first build read them (flows.warehouse.notify_inputs), so only what that build left
     out is built.
-    ``built_whole``: the first build made every marts model (build_marts' ``nothing_new``) and
-    notify changed what they read: every model its tables reach is built again, ``quiet`` or
-    not (the nightly does not build again after a quiet notify then).
     """
-    quiet = quiet and not built_whole
     if quiet:
         get_run_logger().info(
             "notify changed no item's messages, escalation or closed-loop match: building only"

@@ -29,9 +29,6 @@ class RunSummary:
     reports: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     stage_peak_mb: dict[str, float] = field(default_factory=dict)
-    # The selectors the night's marts builds ran, in order: one build on a night with nothing
-    # new whose notify changed nothing they read, two otherwise.
-    marts_builds: list[str | None] = field(default_factory=list)
     # publish copied the warehouse whole: a reader held the file it would have rewritten
     spare_held: bool = False
 

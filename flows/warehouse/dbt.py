@@ -42,12 +42,6 @@ class DbtOutcome:
     # int_feedback_items_tagged kept its rows uncompared (``settle_tagged_items``)
     tagged_items_kept: bool = False
 
-    @property
-    def selector(self) -> str | None:
-        """The selector the command built (``--selector``), if it named one."""
-        words = self.command.split()
-        return words[words.index("--selector") + 1] if "--selector" in words[:-1] else None
-
 
 @contextmanager
 def _env(values: dict[str, str]) -> Iterator[None]:

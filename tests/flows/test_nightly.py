@@ -98,43 +98,6 @@ def test_running_the_same_night_again_changes_nothing(night, warehouse_counts) -
         assert again.acks is not None and again.acks.queued == 0 and again.acks.delivery.sent == 0
 
 
-def test_a_night_with_nothing_new_builds_the_marts_once(night) -> None:  # type: ignore[no-untyped-def]
-    """A night that brought nothing builds the marts whole before notify and, when notify
-    changed nothing they read of it, not again: one dbt build, leaving every table dbt makes
-    as the two builds of the night with the data left it."""
-    from tests.flows.conftest import built_rows
-
-    first, second, third, built = night[2], night[3], night[6], night[7]
-    assert first.marts_builds == ["marts_before_notify", "marts_after_notify"]
-    assert second.marts_builds == third.marts_builds == ["marts"]
-    assert "reports.rpt_weekly_themes" in built
-    assert built_rows(night[1]["warehouse"]) == built
-
-
-def test_a_night_with_nothing_new_builds_again_what_its_notify_changed(  # type: ignore[no-untyped-def]
-    night, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Built whole before notify, the marts of a night with nothing new are built again after
-    it, as on any night, when notify did change what they read of it."""
-    import shutil
-
-    import flows.nightly
-    from flows.nightly import nightly
-    from tests.flows.conftest import built_rows
-
-    warehouse = tmp_path / "wh" / "lk.duckdb"
-    warehouse.parent.mkdir()
-    shutil.copy(night[1]["warehouse"], warehouse)
-    reads = iter([((1, 1),), ((1, 2),)])  # before notify, then after: changed
-    monkeypatch.setattr(flows.nightly, "notify_inputs", lambda _warehouse: next(reads))
-    summary = nightly(
-        run_date=NIGHT, inbox=night[1]["inbox"], warehouse=warehouse, mail_dir=tmp_path / "mail"
-    )
-    assert summary.rows_loaded == summary.tagged == 0
-    assert summary.marts_builds == ["marts", "marts_after_notify"]
-    assert built_rows(warehouse) == night[7]
-
-
 def test_status_shows_loads_quarantine_and_outbox(night) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
