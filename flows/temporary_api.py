@@ -12,8 +12,8 @@ here), and keep it once Prefect's settings are read if they would have started i
 It is the server Prefect would start: its app factory served by uvicorn in Prefect's temporary
 mode (no UI, no background services, the same database), given the settings of this process as
 Prefect gives them, and by default without registering block types as it starts
-(``_TEMPORARY_DEFAULTS``). It stops when the process exits, after Prefect has sent the runs' last logs
-and events (those drain before exit handlers run), as Prefect's own does. With an API set
+(``_TEMPORARY_DEFAULTS``). It stops when the process exits, after Prefect has sent the runs'
+last logs and events (those drain before exit handlers run), as Prefect's own does. With an API set
 (``PREFECT_API_URL``: a served deployment, the test harness) or temporary servers turned off,
 nothing is started and Prefect does as it always does.
 """
